@@ -1,0 +1,60 @@
+# Every command betdb's developers run is spelled out here; CI calls these targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed
+# sqlc finds the plugin and dbmate finds nothing else on its own: the venv's tools come first.
+export PATH := $(BIN):$(PATH)
+# dbmate dump must use the pg_dump of the embedded server's own major version.
+PGBIN = $$($(BIN)/python -m betdb.embedded bindir)
+
+.PHONY: help install generate migrate schema check lint typecheck drift test demo clean
+
+help:
+	@echo "make test      lint, type-check, drift check, then the test suite (a real PostgreSQL)"
+	@echo "make demo      start the local embedded server, migrate, show real output"
+	@echo "make generate  regenerate src/betdb/generated from db/queries and the schema dump"
+	@echo "make schema    dump db/schema/schema.sql from a scratch server migrated from zero"
+	@echo "make migrate   dbmate up against DATABASE_URL, else the local embedded server"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+
+generate: $(STAMP)
+	sqlc generate
+
+migrate: $(STAMP)
+	url="$${DATABASE_URL:-$$($(BIN)/python -m betdb.embedded start)}"; \
+	  dbmate --url "$$url" --migration-lock --no-dump-schema up --strict
+
+schema: $(STAMP)
+	PATH="$(PGBIN):$$PATH" $(BIN)/python -m betdb.devtools schema db/schema/schema.sql
+
+lint: $(STAMP)
+	ruff check src tests
+	ruff format --check src tests
+
+typecheck: $(STAMP)
+	mypy --strict src
+
+drift: $(STAMP)
+	PATH="$(PGBIN):$$PATH" $(BIN)/python -m betdb.devtools drift
+
+check: lint typecheck drift
+
+test: check
+	$(BIN)/python -m pytest
+
+demo: $(STAMP)
+	$(BIN)/betdb demo
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
