@@ -1,8 +1,8 @@
 """Tools for working on betdb itself: the schema dump and the drift check.
 
-    python -m betdb.devtools schema [OUT]      migrate a scratch server from zero, dump to OUT
-    python -m betdb.devtools drift [--root D]  fail, naming the stale files, if the committed
-                                               schema dump or generated code is out of date
+python -m betdb.devtools schema [OUT]      migrate a scratch server from zero, dump to OUT
+python -m betdb.devtools drift [--root D]  fail, naming the stale files, if the committed
+                                           schema dump or generated code is out of date
 """
 
 from __future__ import annotations
@@ -104,7 +104,10 @@ def drift(root: Path) -> list[str]:
         fresh_schema = scratch / "schema.sql"
         dump_schema(root / "db" / "migrations", fresh_schema)
         committed_schema = root / SCHEMA_FILE
-        if not committed_schema.exists() or committed_schema.read_bytes() != fresh_schema.read_bytes():
+        if (
+            not committed_schema.exists()
+            or committed_schema.read_bytes() != fresh_schema.read_bytes()
+        ):
             stale.append(str(SCHEMA_FILE))
         (scratch / "project").mkdir()
         fresh_generated = generate(root, fresh_schema, scratch / "project")

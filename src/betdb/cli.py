@@ -1,0 +1,75 @@
+"""The `betdb` command."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Annotated
+
+import asyncpg
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from betdb.embedded import EmbeddedPostgres, default_data_dir
+from betdb.migrate import migrate_up, migrations_dir
+
+app = typer.Typer(help="betdb: the typed data layer of an MLB betting analytics system.")
+console = Console()
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="where the local embedded server keeps its data"),
+]
+
+
+def local_dsn(data_dir: Path | None = None) -> str:
+    """DATABASE_URL when set, else the local embedded server (started if needed)."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    server = EmbeddedPostgres(data_dir or default_data_dir())
+    server.start()
+    return server.dsn_for("betdb")
+
+
+async def _demo_report(dsn: str) -> None:
+    connection = await asyncpg.connect(dsn)
+    try:
+        version = await connection.fetchval("SHOW server_version")
+        applied = await connection.fetch("SELECT version FROM schema_migrations ORDER BY version")
+        teams = await connection.fetch(
+            "SELECT t.team_id, t.abbreviation, t.name, t.league::text, t.division::text,"
+            " coalesce(string_agg(a.alias, ', ' ORDER BY a.alias), '') AS aliases"
+            " FROM teams t LEFT JOIN team_aliases a USING (team_id)"
+            " GROUP BY t.team_id ORDER BY t.league, t.division, t.name"
+        )
+    finally:
+        await connection.close()
+    console.print(f"PostgreSQL [bold]{version}[/bold]")
+    console.print(f"Migrations applied: {len(applied)} (latest {applied[-1]['version']})")
+    table = Table(title=f"{len(teams)} MLB clubs")
+    for column in ("id", "code", "club", "league", "division", "aliases"):
+        table.add_column(column)
+    for row in teams:
+        table.add_row(*(str(value) for value in row.values()))
+    console.print(table)
+
+
+@app.command()
+def demo(data_dir: DataDir = None) -> None:
+    """Start the local server, apply the migrations and show what is in the database."""
+    dsn = local_dsn(data_dir)
+    console.print(f"Database: {dsn}")
+    migrate_up(dsn, migrations=migrations_dir())
+    asyncio.run(_demo_report(dsn))
+
+
+@app.callback()
+def _root() -> None:
+    """Keeps `betdb demo` a subcommand while it is the only one."""
+
+
+def main() -> None:
+    app()
