@@ -195,6 +195,22 @@ class EmbeddedPostgres:
         tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
         raise EmbeddedPostgresError(f"the server did not start: {last_error}\n{tail}")
 
+    def create_replica(self, data_dir: Path) -> EmbeddedPostgres:
+        """A streaming replica of this server (pg_basebackup -R), initialised but not started."""
+        data_dir = data_dir.resolve()
+        data_dir.mkdir(parents=True, exist_ok=False)
+        if self._uid is not None:
+            _open_path_for(data_dir.parent)
+            os.chown(data_dir, self._uid, -1)
+        data_dir.chmod(0o700)
+        self._run(
+            "pg_basebackup", "-D", str(data_dir), "-R", "-X", "stream", "-c", "fast",
+            "-d", f"host=127.0.0.1 port={self.port} user={SUPERUSER}",
+        )  # fmt: skip
+        for stale in ("postmaster.pid", "postmaster.opts", "server.log"):
+            (data_dir / stale).unlink(missing_ok=True)
+        return EmbeddedPostgres(data_dir, scratch=self.scratch)
+
     def stop(self, mode: str = "fast") -> None:
         if not self.status().running:
             return

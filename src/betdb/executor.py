@@ -1,0 +1,330 @@
+"""Executors the generated queriers run on: asyncpg's pool or one transaction's connection,
+with errors translated, reads retried, the breaker consulted, and every query timed.
+
+They offer the methods the generated code calls (fetch, fetchrow, fetchval, execute,
+executemany, copy_records_to_table, cursor) plus ``transaction()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import asyncpg
+
+from betdb.errors import (
+    BetdbError,
+    ConnectionLostError,
+    DatabaseUnavailableError,
+    OutcomeUnknownError,
+    TransactionError,
+    is_connection_loss,
+    translate,
+)
+from betdb.observability import monotonic
+
+if TYPE_CHECKING:
+    from betdb.database import Database
+
+logger = logging.getLogger("betdb.query")
+T = TypeVar("T")
+
+_NAME_LINE = re.compile(r"^--\s*name:\s*(\S+)")
+_WRITE_WORDS = re.compile(
+    r"\b(INSERT|UPDATE|DELETE|MERGE|COPY|CREATE|ALTER|DROP|TRUNCATE|CALL)\b", re.I
+)
+_READ_START = re.compile(r"^\s*(SELECT|WITH|VALUES|TABLE|SHOW)\b", re.I)
+_STATUS_COUNT = re.compile(r"(\d+)$")
+
+
+def query_name(sql: str) -> str:
+    """The name from the SQL's ``-- name:`` line, else the statement's first word."""
+    match = _NAME_LINE.match(sql)
+    if match:
+        return match.group(1)
+    stripped = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    words = stripped.split(None, 1)
+    return f"<{words[0].upper()}>" if words else "<empty>"
+
+
+def is_read_only(sql: str) -> bool:
+    """Whether the statement only reads, so running it twice is harmless."""
+    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    return bool(_READ_START.match(body)) and not _WRITE_WORDS.search(body)
+
+
+def _row_count(result: Any) -> int | None:
+    if isinstance(result, list):
+        return len(result)
+    if isinstance(result, asyncpg.Record):
+        return 1
+    if isinstance(result, str):
+        match = _STATUS_COUNT.search(result)
+        return int(match.group(1)) if match else None
+    return None
+
+
+class _Instrumented:
+    """Timing, logging, metrics and error translation shared by both executors."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def _timed(
+        self,
+        sql: str,
+        call: Callable[[], Awaitable[T]],
+        *,
+        outcome_unknown_on_loss: bool,
+    ) -> T:
+        name = query_name(sql)
+        started = monotonic()
+        failed = True
+        rows: int | None = None
+        try:
+            with self._db.tracer.span(name, **{"db.system": "postgresql"}):
+                result = await call()
+            failed = False
+            rows = _row_count(result)
+            return result
+        except BaseException as error:
+            if isinstance(error, Exception):
+                raise translate(
+                    error, query=name, outcome_unknown=outcome_unknown_on_loss
+                ) from error
+            raise
+        finally:
+            self._db.record_query(name, monotonic() - started, rows=rows, failed=failed)
+
+
+class PoolExecutor(_Instrumented):
+    """Runs each statement on a connection from an asyncpg pool.
+
+    Reads are retried on connection loss with bounded exponential backoff and jitter; a write
+    is never retried, and a write whose connection broke raises OutcomeUnknownError.
+    """
+
+    def __init__(self, database: Database, pool: asyncpg.Pool, *, role: str = "primary") -> None:
+        super().__init__(database)
+        self._pool = pool
+        self.role = role
+
+    async def _on_connection(
+        self, sql: str, operation: Callable[[asyncpg.Connection], Awaitable[T]]
+    ) -> T:
+        read_only = is_read_only(sql)
+        settings = self._db.settings
+        attempts = 1 + (settings.retry_attempts if read_only else 0)
+        cached_plan_retried = False
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._once(sql, operation, read_only=read_only)
+            except BetdbError as error:
+                stale_plan = isinstance(error.__cause__, asyncpg.InvalidCachedStatementError)
+                if stale_plan and not cached_plan_retried:
+                    cached_plan_retried = True  # a migration changed a table under a cached plan
+                    attempt -= 1
+                    continue
+                retryable = isinstance(error, ConnectionLostError | DatabaseUnavailableError)
+                if not read_only or not retryable or attempt >= attempts:
+                    raise
+                if self._db.breaker.state.value != "closed":
+                    raise
+                delay = min(
+                    settings.retry_max_delay, settings.retry_base_delay * 2 ** (attempt - 1)
+                )
+                logger.info(
+                    "retrying %s after %s (attempt %d of %d)",
+                    query_name(sql),
+                    type(error).__name__,
+                    attempt + 1,
+                    attempts,
+                )
+                await asyncio.sleep(delay * random.uniform(0.5, 1.5))
+
+    async def _once(
+        self,
+        sql: str,
+        operation: Callable[[asyncpg.Connection], Awaitable[T]],
+        *,
+        read_only: bool,
+    ) -> T:
+        async with self._db.connection(self._pool, role=self.role) as connection:
+            return await self._timed(
+                sql, lambda: operation(connection), outcome_unknown_on_loss=not read_only
+            )
+
+    async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[Any]:
+        return await self._on_connection(query, lambda c: c.fetch(query, *args, timeout=timeout))
+
+    async def fetchrow(self, query: str, *args: Any, timeout: float | None = None) -> Any:
+        return await self._on_connection(query, lambda c: c.fetchrow(query, *args, timeout=timeout))
+
+    async def fetchval(
+        self, query: str, *args: Any, column: int = 0, timeout: float | None = None
+    ) -> Any:
+        return await self._on_connection(
+            query, lambda c: c.fetchval(query, *args, column=column, timeout=timeout)
+        )
+
+    async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:
+        return await self._on_connection(query, lambda c: c.execute(query, *args, timeout=timeout))
+
+    async def executemany(
+        self, command: str, args: Iterable[Sequence[Any]], *, timeout: float | None = None
+    ) -> None:
+        await self._on_connection(command, lambda c: c.executemany(command, args, timeout=timeout))
+
+    async def copy_records_to_table(
+        self,
+        table_name: str,
+        *,
+        records: Iterable[Sequence[Any]],
+        columns: Sequence[str] | None = None,
+        schema_name: str | None = None,
+        timeout: float | None = None,
+        where: str | None = None,
+    ) -> str:
+        label = f"-- name: copy:{table_name}\nCOPY {table_name}"
+        return await self._on_connection(
+            label,
+            lambda c: c.copy_records_to_table(
+                table_name,
+                records=records,
+                columns=columns,
+                schema_name=schema_name,
+                timeout=timeout,
+                where=where,
+            ),
+        )
+
+    def cursor(self, query: str, *args: Any, prefetch: int | None = None) -> Any:
+        raise TransactionError(
+            "a server-side cursor needs a transaction: use `async with db.transaction() as tx`",
+            query=query_name(query),
+        )
+
+    @contextlib.asynccontextmanager
+    async def transaction(
+        self, *, isolation: str | None = None, readonly: bool = False, deferrable: bool = False
+    ) -> AsyncIterator[TransactionExecutor]:
+        async with self._db.connection(self._pool, role=self.role) as connection:
+            executor = TransactionExecutor(self._db, connection)
+            async with executor.transaction(
+                isolation=isolation, readonly=readonly, deferrable=deferrable
+            ) as inner:
+                yield inner
+
+
+class TransactionExecutor(_Instrumented):
+    """Runs statements on one connection inside a transaction; nothing is retried here.
+
+    ``transaction()`` starts the transaction, or a savepoint when one is already open. A broken
+    connection during COMMIT raises OutcomeUnknownError; during the body, ConnectionLostError
+    (the server rolls back what it had).
+    """
+
+    def __init__(self, database: Database, connection: asyncpg.Connection) -> None:
+        super().__init__(database)
+        self.connection = connection
+
+    async def _run(self, sql: str, call: Callable[[], Awaitable[T]]) -> T:
+        return await self._timed(sql, call, outcome_unknown_on_loss=False)
+
+    async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[Any]:
+        return await self._run(query, lambda: self.connection.fetch(query, *args, timeout=timeout))
+
+    async def fetchrow(self, query: str, *args: Any, timeout: float | None = None) -> Any:
+        return await self._run(
+            query, lambda: self.connection.fetchrow(query, *args, timeout=timeout)
+        )
+
+    async def fetchval(
+        self, query: str, *args: Any, column: int = 0, timeout: float | None = None
+    ) -> Any:
+        return await self._run(
+            query,
+            lambda: self.connection.fetchval(query, *args, column=column, timeout=timeout),
+        )
+
+    async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:
+        return await self._run(
+            query, lambda: self.connection.execute(query, *args, timeout=timeout)
+        )
+
+    async def executemany(
+        self, command: str, args: Iterable[Sequence[Any]], *, timeout: float | None = None
+    ) -> None:
+        await self._run(
+            command, lambda: self.connection.executemany(command, args, timeout=timeout)
+        )
+
+    async def copy_records_to_table(
+        self,
+        table_name: str,
+        *,
+        records: Iterable[Sequence[Any]],
+        columns: Sequence[str] | None = None,
+        schema_name: str | None = None,
+        timeout: float | None = None,
+        where: str | None = None,
+    ) -> str:
+        return await self._run(
+            f"-- name: copy:{table_name}\nCOPY {table_name}",
+            lambda: self.connection.copy_records_to_table(
+                table_name,
+                records=records,
+                columns=columns,
+                schema_name=schema_name,
+                timeout=timeout,
+                where=where,
+            ),
+        )
+
+    def cursor(self, query: str, *args: Any, prefetch: int | None = None) -> Any:
+        if not self.connection.is_in_transaction():
+            raise TransactionError(
+                "a server-side cursor needs an open transaction", query=query_name(query)
+            )
+        return self.connection.cursor(query, *args, prefetch=prefetch)
+
+    @contextlib.asynccontextmanager
+    async def transaction(
+        self, *, isolation: str | None = None, readonly: bool = False, deferrable: bool = False
+    ) -> AsyncIterator[TransactionExecutor]:
+        nested = self.connection.is_in_transaction()
+        transaction = self.connection.transaction(
+            isolation=None if nested else isolation,  # type: ignore[arg-type]
+            readonly=readonly,
+            deferrable=deferrable,
+        )
+        try:
+            await transaction.start()
+        except Exception as error:
+            raise translate(error, query="BEGIN") from error
+        try:
+            yield self
+        except BaseException as body_error:
+            with contextlib.suppress(Exception):
+                await transaction.rollback()
+            foreign = isinstance(body_error, Exception) and not isinstance(body_error, BetdbError)
+            if foreign and is_connection_loss(body_error):
+                raise translate(body_error) from body_error
+            raise
+        try:
+            await transaction.commit()
+        except Exception as error:
+            if is_connection_loss(error) and not nested:
+                raise OutcomeUnknownError(
+                    "connection lost during COMMIT: the transaction may or may not have been "
+                    f"applied ({type(error).__name__}: {error})",
+                    query="COMMIT",
+                ) from error
+            raise translate(error, query="RELEASE SAVEPOINT" if nested else "COMMIT") from error

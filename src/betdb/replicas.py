@@ -1,0 +1,91 @@
+"""Read replicas: which one may serve a read now, judged by reachability and replay lag."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import asyncpg
+
+from betdb.redact import redact_dsn
+
+logger = logging.getLogger("betdb.replicas")
+
+# Zero when the replica has replayed all it received; else the age of the last replayed commit.
+REPLICA_LAG_SQL = """
+SELECT pg_is_in_recovery(),
+       CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0.0
+            ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0.0)::float8
+       END
+"""
+
+
+@dataclass
+class Replica:
+    dsn: str
+    pool: asyncpg.Pool | None = None
+    reachable: bool = False
+    lag_seconds: float | None = None
+    checked_at: float = 0.0
+    last_error: str | None = None
+
+    @property
+    def name(self) -> str:
+        return redact_dsn(self.dsn)
+
+    async def refresh(self, timeout: float) -> None:
+        """Measure reachability and lag now."""
+        self.checked_at = time.monotonic()
+        if self.pool is None:
+            self.reachable, self.last_error = False, "pool not open"
+            return
+        try:
+            row = await self.pool.fetchrow(REPLICA_LAG_SQL, timeout=timeout)
+        except Exception as error:
+            if self.reachable:
+                logger.warning("replica %s is unreachable: %s", self.name, type(error).__name__)
+            self.reachable, self.lag_seconds = False, None
+            self.last_error = type(error).__name__
+            return
+        assert row is not None
+        in_recovery, lag = bool(row[0]), float(row[1])
+        self.reachable = True
+        self.lag_seconds = lag if in_recovery else 0.0
+        self.last_error = None if in_recovery else "not in recovery (not a replica)"
+
+
+class ReplicaSet:
+    """Picks a replica for a read; None means read from the primary."""
+
+    def __init__(self, replicas: list[Replica], *, max_lag: float, check_interval: float) -> None:
+        self.replicas = replicas
+        self.max_lag = max_lag
+        self.check_interval = check_interval
+        self._next = 0
+
+    async def choose(self) -> Replica | None:
+        if not self.replicas:
+            return None
+        now = time.monotonic()
+        for _ in range(len(self.replicas)):
+            replica = self.replicas[self._next % len(self.replicas)]
+            self._next += 1
+            if now - replica.checked_at >= self.check_interval:
+                await replica.refresh(timeout=self.check_interval)
+            if self.usable(replica):
+                return replica
+        return None
+
+    def usable(self, replica: Replica) -> bool:
+        return (
+            replica.reachable
+            and replica.lag_seconds is not None
+            and replica.lag_seconds <= self.max_lag
+        )
+
+    def mark_down(self, replica: Replica, error: BaseException) -> None:
+        replica.reachable = False
+        replica.last_error = type(error).__name__
+        replica.checked_at = time.monotonic()
+        logger.warning("replica %s failed (%s); reading from the primary", replica.name, error)

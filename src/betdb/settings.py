@@ -1,0 +1,171 @@
+"""Configuration: one typed class, read from BETDB_* variables and .env, validated once."""
+
+from __future__ import annotations
+
+import ssl
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Self
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from betdb.redact import redact_dsn
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TESTING = "testing"
+    STAGING = "staging"
+    PRODUCTION = "production"
+
+
+class SslMode(StrEnum):
+    DISABLE = "disable"
+    ALLOW = "allow"
+    PREFER = "prefer"
+    REQUIRE = "require"
+    VERIFY_CA = "verify-ca"
+    VERIFY_FULL = "verify-full"
+
+
+_TLS_MODES = {SslMode.REQUIRE, SslMode.VERIFY_CA, SslMode.VERIFY_FULL}
+_DEFAULT_PASSWORDS = {"", "postgres", "password", "betdb", "secret", "changeme"}
+
+
+class BetdbSettings(BaseSettings):
+    """Everything betdb needs to reach PostgreSQL, from the environment (prefix BETDB_)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BETDB_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    environment: Environment = Environment.DEVELOPMENT
+
+    # Either a whole DSN (BETDB_DSN, or DATABASE_URL as everywhere else) or its parts.
+    dsn: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("BETDB_DSN", "DATABASE_URL", "dsn")
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=5432, ge=1, le=65535)
+    user: str = "postgres"
+    password: SecretStr | None = None
+    database: str = "betdb"
+
+    sslmode: SslMode | None = None
+    ssl_root_cert: Path | None = None
+    ssl_cert: Path | None = None
+    ssl_key: Path | None = None
+
+    pool_min_size: int = Field(default=1, ge=0)
+    pool_max_size: int = Field(default=10, ge=1)
+    acquire_timeout: float = Field(default=10.0, gt=0)
+    command_timeout: float | None = Field(default=30.0, gt=0)
+    statement_timeout: float | None = Field(default=None, gt=0, description="seconds, server side")
+    idle_lifetime: float = Field(default=300.0, ge=0, description="close connections idle longer")
+    close_timeout: float = Field(default=10.0, ge=0)
+    # 0 turns prepared statement caching off, as PgBouncer in transaction mode needs.
+    statement_cache_size: int = Field(default=100, ge=0)
+
+    # A comma-separated list in the environment, not JSON.
+    replica_dsns: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    replica_max_lag: float = Field(default=5.0, ge=0, description="seconds")
+    replica_check_interval: float = Field(default=2.0, gt=0)
+
+    retry_attempts: int = Field(default=3, ge=0)
+    retry_base_delay: float = Field(default=0.05, ge=0)
+    retry_max_delay: float = Field(default=2.0, ge=0)
+    breaker_failure_threshold: int = Field(default=5, ge=1)
+    breaker_reset_timeout: float = Field(default=10.0, gt=0)
+
+    slow_query_threshold: float = Field(default=0.5, ge=0)
+    log_json: bool | None = None
+    metrics_enabled: bool = True
+    otel_enabled: bool = False
+    replicas_enabled: bool = True
+
+    @field_validator("replica_dsns", mode="before")
+    @classmethod
+    def _split_replicas(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _check_environment(self) -> Self:
+        if self.pool_min_size > self.pool_max_size:
+            raise ValueError("pool_min_size must not exceed pool_max_size")
+        if self.sslmode is None:
+            production_like = self.environment in {Environment.STAGING, Environment.PRODUCTION}
+            self.sslmode = SslMode.VERIFY_FULL if production_like else SslMode.PREFER
+        if self.environment is Environment.PRODUCTION:
+            if self.effective_sslmode() not in _TLS_MODES:
+                raise ValueError(
+                    "production requires TLS: set BETDB_SSLMODE to require or verify-*"
+                )
+            if self.effective_password() in _DEFAULT_PASSWORDS:
+                raise ValueError("production refuses an empty or default database password")
+        return self
+
+    @property
+    def json_logs(self) -> bool:
+        if self.log_json is not None:
+            return self.log_json
+        return self.environment in {Environment.STAGING, Environment.PRODUCTION}
+
+    def effective_password(self) -> str:
+        if self.dsn is not None:
+            return urlsplit(self.dsn.get_secret_value()).password or ""
+        return self.password.get_secret_value() if self.password else ""
+
+    def effective_sslmode(self) -> SslMode:
+        if self.dsn is not None:
+            query = dict(parse_qsl(urlsplit(self.dsn.get_secret_value()).query))
+            if "sslmode" in query:
+                return SslMode(query["sslmode"])
+        return self.sslmode or SslMode.PREFER
+
+    def primary_dsn(self) -> str:
+        """The full DSN, password included: hand it to a driver, never to a log."""
+        if self.dsn is not None:
+            return self.dsn.get_secret_value()
+        password = self.password.get_secret_value() if self.password else None
+        credentials = quote(self.user, safe="")
+        if password:
+            credentials += ":" + quote(password, safe="")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        netloc = f"{credentials}@{host}:{self.port}"
+        return urlunsplit(("postgresql", netloc, "/" + quote(self.database), "", ""))
+
+    def redacted_dsn(self) -> str:
+        return redact_dsn(self.primary_dsn())
+
+    def ssl_context(self) -> ssl.SSLContext | str | None:
+        """What asyncpg's ``ssl=`` needs for the configured sslmode and certificate paths."""
+        mode = self.effective_sslmode()
+        if mode is SslMode.DISABLE:
+            return None
+        if mode not in {SslMode.VERIFY_CA, SslMode.VERIFY_FULL}:
+            return mode.value
+        context = ssl.create_default_context(
+            cafile=str(self.ssl_root_cert) if self.ssl_root_cert else None
+        )
+        context.check_hostname = mode is SslMode.VERIFY_FULL
+        if self.ssl_cert is not None:
+            context.load_cert_chain(str(self.ssl_cert), str(self.ssl_key) if self.ssl_key else None)
+        return context
+
+    def dsn_without_sslmode(self, dsn: str) -> str:
+        """asyncpg would let a DSN's sslmode override ssl=; the settings decide instead."""
+        parts = urlsplit(dsn)
+        query = [(k, v) for k, v in parse_qsl(parts.query) if not k.startswith("ssl")]
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+    def __repr_args__(self) -> Any:
+        for name, value in super().__repr_args__():
+            yield name, (redact_dsn(value.get_secret_value()) if name == "dsn" and value else value)

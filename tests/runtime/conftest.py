@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+
+from betdb.database import Database
+from betdb.settings import BetdbSettings
+
+
+def settings_for(dsn: str, **overrides: object) -> BetdbSettings:
+    base: dict[str, object] = {
+        "dsn": dsn,
+        "pool_min_size": 1,
+        "pool_max_size": 4,
+        "retry_base_delay": 0.01,
+        "breaker_reset_timeout": 0.5,
+    }
+    return BetdbSettings(**{**base, **overrides})  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    async with Database(settings_for(database_url)) as database:
+        yield database
+
+
+@pytest.fixture
+async def admin(database_url: str) -> AsyncIterator[asyncpg.Connection]:
+    """A separate connection for doing things to the database behind the pool's back."""
+    connection = await asyncpg.connect(database_url)
+    try:
+        yield connection
+    finally:
+        await connection.close()
