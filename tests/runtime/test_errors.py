@@ -84,3 +84,16 @@ async def test_statement_timeout_is_cancelled_on_the_server_and_the_connection_s
         )
         assert running == 0
         assert await db.executor().fetchval("SELECT 7") == 7
+
+
+async def test_a_failed_connection_never_shows_the_password() -> None:
+    from betdb.embedded import free_port
+    from betdb.settings import BetdbSettings
+
+    secret = "Very-Secret-9"
+    settings = BetdbSettings(dsn=f"postgresql://app:{secret}@127.0.0.1:{free_port()}/x")
+    with pytest.raises(errors.DatabaseUnavailableError) as raised:
+        await Database(settings).open()
+    shown = [str(raised.value), repr(raised.value), raised.value.message, repr(settings)]
+    assert all(secret not in text for text in shown)
+    assert "postgresql://app:***@127.0.0.1" in str(raised.value)

@@ -1,0 +1,116 @@
+"""Whole-server events: a restart under load, and streaming replicas serving routed reads."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from betdb.database import Database
+from betdb.embedded import EmbeddedPostgres
+from betdb.observability import configure_logging, correlation_id, logger
+from tests.runtime.conftest import settings_for
+
+IN_RECOVERY = "-- name: InRecovery :one\nSELECT pg_is_in_recovery()"
+
+
+@pytest.fixture(scope="module")
+def own_server() -> Iterator[EmbeddedPostgres]:
+    """A server of this module's own, so restarting it disturbs no other test."""
+    root = Path(tempfile.mkdtemp(prefix="betdb-own-pg-"))
+    server = EmbeddedPostgres(root / "primary", scratch=True)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop("immediate")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+async def test_pool_keeps_serving_after_the_server_restarts(own_server: EmbeddedPostgres) -> None:
+    settings = settings_for(own_server.dsn, retry_attempts=8, retry_base_delay=0.05)
+    results: list[int] = []
+    async with Database(settings) as db:
+        executor = db.executor()
+
+        async def reader() -> None:
+            for i in range(40):
+                try:
+                    results.append(await executor.fetchval("SELECT $1::int", i))
+                except Exception:  # a read in the restart window may exhaust its retries
+                    results.append(-1)
+                await asyncio.sleep(0.02)
+
+        async def restart() -> None:
+            await asyncio.sleep(0.2)
+            await asyncio.to_thread(own_server.stop, "immediate")
+            await asyncio.to_thread(own_server.start)
+
+        await asyncio.gather(reader(), restart())
+        assert results[-1] == 39
+        assert sum(1 for value in results if value >= 0) >= 35
+        assert await executor.fetchval("SELECT 1") == 1
+        health = await db.health()
+        assert health.reachable
+        assert health.breaker == "closed"
+
+
+async def test_reads_go_to_a_replica_and_fall_back_to_the_primary_when_it_stops(
+    own_server: EmbeddedPostgres, tmp_path: Path
+) -> None:
+    replica = own_server.create_replica(tmp_path / "replica")
+    replica.start()
+    try:
+        settings = settings_for(
+            own_server.dsn, replica_dsns=[replica.dsn], replica_check_interval=0.1
+        )
+        async with Database(settings) as db:
+            routed = db.executor(read_only=True)
+            assert await routed.fetchval(IN_RECOVERY) is True
+            assert await db.executor().fetchval(IN_RECOVERY) is False
+            health = await db.health()
+            assert health.replicas[0].reachable
+            assert health.replicas[0].serving_reads
+            assert health.replicas[0].lag_seconds is not None
+
+            replica.stop("immediate")
+            await asyncio.sleep(0.15)
+            assert await routed.fetchval(IN_RECOVERY) is False
+            health = await db.health()
+            assert not health.replicas[0].reachable
+    finally:
+        replica.stop("immediate")
+
+
+async def test_logs_are_structured_and_carry_query_timing_and_correlation_id(
+    own_server: EmbeddedPostgres, capsys: pytest.CaptureFixture[str]
+) -> None:
+    password = "n0t-in-logs"
+    handler = configure_logging(json_format=True, level=logging.DEBUG)
+    try:
+        async with Database(settings_for(own_server.dsn, slow_query_threshold=0.05)) as db:
+            with correlation_id("req-7"):
+                await db.executor().fetchval("-- name: Quick :one\nSELECT 1")
+                await db.executor().fetchval("-- name: Slow :one\nSELECT 1 FROM pg_sleep(0.1)")
+            logger.info("connecting to postgresql://app:%s@db/x", password)
+        records = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
+    finally:
+        logger.removeHandler(handler)
+    quick = next(r for r in records if r.get("query") == "Quick")
+    assert quick["level"] == "DEBUG"
+    assert quick["correlation_id"] == "req-7"
+    assert quick["rows"] is None or quick["rows"] == 1
+    slow = next(r for r in records if r.get("query") == "Slow")
+    assert slow["level"] == "WARNING"
+    assert slow["duration_ms"] >= 100
+    assert all(password not in json.dumps(r) for r in records)
+    snapshot = db.metrics()
+    assert snapshot.queries["Slow"].count == 1
+    assert snapshot.queries["Slow"].p50 >= 0.1
+    assert snapshot.pool_acquisitions >= 2
