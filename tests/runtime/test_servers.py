@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.runtime.conftest import settings_for
 
 from betdb.database import Database
 from betdb.embedded import EmbeddedPostgres
 from betdb.observability import configure_logging, correlation_id, logger
-from tests.runtime.conftest import settings_for
 
 IN_RECOVERY = "-- name: InRecovery :one\nSELECT pg_is_in_recovery()"
 
