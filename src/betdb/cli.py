@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from betdb.embedded import EmbeddedPostgres, default_data_dir
-from betdb.migrate import migrate_up, migrations_dir
+from betdb.migrate import MigrationError, migrate_up, migrations_dir, run_dbmate
 
 app = typer.Typer(help="betdb: the typed data layer of an MLB betting analytics system.")
 console = Console()
@@ -66,10 +67,44 @@ def demo(data_dir: DataDir = None) -> None:
     asyncio.run(_demo_report(dsn))
 
 
-@app.callback()
-def _root() -> None:
-    """Keeps `betdb demo` a subcommand while it is the only one."""
+migrate_app = typer.Typer(help="Apply, roll back or list migrations (dbmate, lock held).")
+app.add_typer(migrate_app, name="migrate")
+
+
+def _dbmate_or_exit(action: Callable[[str], str], data_dir: Path | None) -> None:
+    try:
+        output = action(local_dsn(data_dir))
+    except MigrationError as error:
+        console.print(f"[red]error:[/red] {error}", highlight=False)
+        raise typer.Exit(1) from error
+    console.print(output.rstrip(), highlight=False)
+
+
+@migrate_app.command("up")
+def migrate_up_command(data_dir: DataDir = None) -> None:
+    """Apply every pending migration, in order (out-of-order files are refused)."""
+    _dbmate_or_exit(
+        lambda dsn: migrate_up(dsn, migrations=migrations_dir()) or "up to date", data_dir
+    )
+
+
+@migrate_app.command("down")
+def migrate_down_command(data_dir: DataDir = None) -> None:
+    """Roll back the most recent migration."""
+    _dbmate_or_exit(
+        lambda dsn: run_dbmate(dsn, "rollback", dbmate_options=["--no-dump-schema"]), data_dir
+    )
+
+
+@migrate_app.command("status")
+def migrate_status_command(data_dir: DataDir = None) -> None:
+    """List applied and pending migrations."""
+    _dbmate_or_exit(lambda dsn: run_dbmate(dsn, "status"), data_dir)
 
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()
