@@ -36,11 +36,11 @@ ORDER BY sportsbook_id, side, observed_at DESC, line;
 
 -- name: GetLineMovement :many
 -- One book's observations of a market since a time, each with its change from the one before
--- (0 for the first, and for the line of a market without one).
+-- (null for the first, and for the line of a market without one).
 SELECT
     side, line, price, observed_at,
-    COALESCE(line - lag(line) OVER w, 0)::numeric(5, 2) AS line_change,
-    COALESCE(price - lag(price) OVER w, 0)::integer AS price_change
+    (line - lag(line) OVER w)::numeric(5, 2) AS line_change,
+    (price - lag(price) OVER w)::integer AS price_change
 FROM odds
 WHERE game_id = sqlc.arg(game_id)
   AND market = sqlc.arg(market)

@@ -1,0 +1,111 @@
+"""Domain types for values that come from users and scrapers, checked before any SQL runs.
+
+sqlc.yaml maps columns to these through the plugin's overrides, so a generated querier
+rejects a bad price, a percentage on the wrong scale or an unknown club with a pydantic
+ValidationError that names the field. The database enforces the same rules with CHECK
+constraints; these only make the error early and clear.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator
+
+# The Stats API's own abbreviations, the canonical code of each of the 30 clubs.
+CANONICAL_TEAM_CODES: frozenset[str] = frozenset(
+    [
+        "LAA",
+        "AZ",
+        "BAL",
+        "BOS",
+        "CHC",
+        "CIN",
+        "CLE",
+        "COL",
+        "DET",
+        "HOU",
+        "KC",
+        "LAD",
+        "WSH",
+        "NYM",
+        "ATH",
+        "PIT",
+        "SD",
+        "SEA",
+        "SF",
+        "STL",
+        "TB",
+        "TEX",
+        "TOR",
+        "MIN",
+        "PHI",
+        "ATL",
+        "CWS",
+        "MIA",
+        "NYY",
+        "MIL",
+    ]
+)
+
+# Other spellings in use by sportsbooks and scrapers; the teams migration holds the same list.
+TEAM_ALIASES: dict[str, str] = {
+    "ARI": "AZ",
+    "AZD": "AZ",
+    "OAK": "ATH",
+    "LV": "ATH",
+    "CHW": "CWS",
+    "CHA": "CWS",
+    "WSN": "WSH",
+    "WAS": "WSH",
+    "TBR": "TB",
+    "TBD": "TB",
+    "KCR": "KC",
+    "SDP": "SD",
+    "SFG": "SF",
+    "LAN": "LAD",
+    "NYN": "NYM",
+    "NYA": "NYY",
+    "CHN": "CHC",
+    "SLN": "STL",
+    "ANA": "LAA",
+}
+
+
+def canonical_team_code(value: Any) -> str:
+    """The Stats API abbreviation for a club code in any accepted spelling (ARI -> AZ)."""
+    if not isinstance(value, str):
+        raise ValueError(f"a team code must be text such as 'NYY', got {type(value).__name__}")
+    code = value.strip().upper()
+    if code in CANONICAL_TEAM_CODES:
+        return code
+    if code in TEAM_ALIASES:
+        return TEAM_ALIASES[code]
+    raise ValueError(f"unknown team code {value!r}: expected one of the 30 MLB clubs (e.g. NYY)")
+
+
+def check_american_odds(value: int) -> int:
+    if -100 < value < 100:
+        raise ValueError(
+            f"American odds must be -100 or below or +100 or above, got {value:+d}"
+            " (decimal prices go through betdb.odds.decimal_to_american)"
+        )
+    return value
+
+
+def check_probability(value: Decimal) -> Decimal:
+    if not value.is_finite() or not Decimal(0) <= value <= Decimal(1):
+        hint = " (a percentage? give fractions: 55% is 0.55)" if 1 < value <= 100 else ""
+        raise ValueError(f"must be a fraction from 0 to 1, got {value}{hint}")
+    return value
+
+
+AmericanOdds = Annotated[int, AfterValidator(check_american_odds)]
+"""A price in American odds: -110, +150. Never between -99 and +99."""
+
+Probability = Annotated[Decimal, AfterValidator(check_probability)]
+"""A fraction from 0 to 1: shares of bets or money, confidence, signal strength."""
+
+TeamCode = Annotated[str, BeforeValidator(canonical_team_code)]
+"""A club's code, normalised to the Stats API's abbreviation (ARI, AZ and az are all AZ)."""
