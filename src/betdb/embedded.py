@@ -111,10 +111,18 @@ class ServerStatus:
 class EmbeddedPostgres:
     """One PostgreSQL cluster in data_dir, served on 127.0.0.1:port."""
 
-    def __init__(self, data_dir: Path, *, port: int | None = None, scratch: bool = False) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        port: int | None = None,
+        scratch: bool = False,
+        settings: tuple[str, ...] = (),
+    ) -> None:
         self.data_dir = data_dir.resolve()
         self.port = port
         self.scratch = scratch
+        self.settings = settings
         self._bin = bin_dir()
         self._uid = _server_uid()
 
@@ -173,6 +181,7 @@ class EmbeddedPostgres:
         settings = ["listen_addresses=127.0.0.1", f"unix_socket_directories={self.data_dir}"]
         if self.scratch:
             settings.extend(_SCRATCH_SETTINGS)
+        settings.extend(self.settings)
         last_error: EmbeddedPostgresError | None = None
         for _ in range(3):  # another process may take the free port before the server binds it
             port = self.port or free_port()
@@ -210,6 +219,15 @@ class EmbeddedPostgres:
         for stale in ("postmaster.pid", "postmaster.opts", "server.log"):
             (data_dir / stale).unlink(missing_ok=True)
         return EmbeddedPostgres(data_dir, scratch=self.scratch)
+
+    def install_file(self, name: str, content: bytes, mode: int = 0o600) -> Path:
+        """Write a file into the data directory, owned by the server's user (TLS keys, ...)."""
+        path = self.data_dir / name
+        path.write_bytes(content)
+        path.chmod(mode)
+        if self._uid is not None:
+            os.chown(path, self._uid, -1)
+        return path
 
     def stop(self, mode: str = "fast") -> None:
         if not self.status().running:

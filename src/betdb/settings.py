@@ -145,11 +145,11 @@ class BetdbSettings(BaseSettings):
     def redacted_dsn(self) -> str:
         return redact_dsn(self.primary_dsn())
 
-    def ssl_context(self) -> ssl.SSLContext | str | None:
+    def ssl_context(self) -> ssl.SSLContext | str | bool:
         """What asyncpg's ``ssl=`` needs for the configured sslmode and certificate paths."""
         mode = self.effective_sslmode()
         if mode is SslMode.DISABLE:
-            return None
+            return False  # None would mean asyncpg's default, which tries TLS first
         if mode not in {SslMode.VERIFY_CA, SslMode.VERIFY_FULL}:
             return mode.value
         context = ssl.create_default_context(
