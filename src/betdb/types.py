@@ -14,40 +14,11 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator
 
 # The Stats API's own abbreviations, the canonical code of each of the 30 clubs.
-CANONICAL_TEAM_CODES: frozenset[str] = frozenset(
-    [
-        "LAA",
-        "AZ",
-        "BAL",
-        "BOS",
-        "CHC",
-        "CIN",
-        "CLE",
-        "COL",
-        "DET",
-        "HOU",
-        "KC",
-        "LAD",
-        "WSH",
-        "NYM",
-        "ATH",
-        "PIT",
-        "SD",
-        "SEA",
-        "SF",
-        "STL",
-        "TB",
-        "TEX",
-        "TOR",
-        "MIN",
-        "PHI",
-        "ATL",
-        "CWS",
-        "MIA",
-        "NYY",
-        "MIL",
-    ]
-)
+CANONICAL_TEAM_CODES: frozenset[str] = frozenset({
+    "LAA", "AZ", "BAL", "BOS", "CHC", "CIN", "CLE", "COL", "DET", "HOU", "KC", "LAD", "WSH", "NYM",
+    "ATH", "PIT", "SD", "SEA", "SF", "STL", "TB", "TEX", "TOR", "MIN", "PHI", "ATL", "CWS", "MIA",
+    "NYY", "MIL",
+})  # fmt: skip
 
 # Other spellings in use by sportsbooks and scrapers; the teams migration holds the same list.
 TEAM_ALIASES: dict[str, str] = {
