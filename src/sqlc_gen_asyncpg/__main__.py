@@ -1,9 +1,29 @@
+"""The sqlc process plugin: GenerateRequest JSON on stdin, GenerateResponse JSON on stdout."""
+
 import sys
+from pathlib import Path
+
+from .options import OptionsError, parse_options
+from .plan import PlanError, PlanFailedError, plan_request
+from .render import render
+from .request import encode_response, parse_request
 
 
 def main() -> int:
-    sys.stderr.write("sqlc-gen-asyncpg: not implemented yet\n")
-    return 1
+    try:
+        request = parse_request(sys.stdin.buffer.read())
+        options = parse_options(request.plugin_options)
+        plan = plan_request(request, options, root=Path.cwd())
+        files = render(plan)
+    except PlanFailedError as errors:
+        for error in errors.errors:
+            sys.stderr.write(f"sqlc-gen-asyncpg: {error}\n")
+        return 1
+    except (PlanError, OptionsError, ValueError) as error:
+        sys.stderr.write(f"sqlc-gen-asyncpg: {error}\n")
+        return 1
+    sys.stdout.buffer.write(encode_response(files))
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,125 @@
+"""The default mapping from PostgreSQL types to Python annotations, as asyncpg decodes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Import:
+    """`import module` when name is empty, else `from module import name`."""
+
+    module: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class PyType:
+    """A Python annotation and the imports it needs.
+
+    `adapt` marks an override whose values must pass through pydantic when read from a row
+    (asyncpg cannot produce them itself); `arbitrary` marks a class pydantic cannot build a
+    schema for, checked by isinstance only.
+    """
+
+    expr: str
+    imports: frozenset[Import] = field(default_factory=frozenset)
+    adapt: bool = False
+    arbitrary: bool = False
+    param_expr: str | None = None
+    param_imports: frozenset[Import] | None = None
+
+    @property
+    def param(self) -> str:
+        return self.param_expr or self.expr
+
+    def imports_for(self, *, param: bool) -> frozenset[Import]:
+        if param and self.param_imports is not None:
+            return self.param_imports
+        return self.imports
+
+
+def _std(expr: str) -> PyType:
+    module = expr.rsplit(".", 1)[0] if "." in expr else ""
+    return PyType(expr, frozenset({Import(module)}) if module else frozenset())
+
+
+_INET = (
+    "ipaddress.IPv4Address | ipaddress.IPv6Address | ipaddress.IPv4Interface"
+    " | ipaddress.IPv6Interface"
+)
+
+# Canonical PostgreSQL type name -> Python type. Keys are pg_catalog names.
+BUILTIN: dict[str, PyType] = {
+    "bool": _std("bool"),
+    "int2": _std("int"),
+    "int4": _std("int"),
+    "int8": _std("int"),
+    "oid": _std("int"),
+    "float4": _std("float"),
+    "float8": _std("float"),
+    "numeric": _std("decimal.Decimal"),
+    "text": _std("str"),
+    "varchar": _std("str"),
+    "bpchar": _std("str"),
+    "char": _std("str"),
+    "name": _std("str"),
+    "citext": _std("str"),
+    "money": _std("str"),
+    "xml": _std("str"),
+    "macaddr": _std("str"),
+    "macaddr8": _std("str"),
+    "bytea": _std("bytes"),
+    "uuid": _std("uuid.UUID"),
+    "date": _std("datetime.date"),
+    "time": _std("datetime.time"),
+    "timetz": _std("datetime.time"),
+    "timestamp": _std("datetime.datetime"),
+    "timestamptz": _std("datetime.datetime"),
+    "interval": _std("datetime.timedelta"),
+    "json": PyType("pydantic.JsonValue", frozenset({Import("pydantic")})),
+    "jsonb": PyType("pydantic.JsonValue", frozenset({Import("pydantic")})),
+    "inet": PyType(_INET, frozenset({Import("ipaddress")})),
+    "cidr": PyType(
+        "ipaddress.IPv4Network | ipaddress.IPv6Network", frozenset({Import("ipaddress")})
+    ),
+}
+
+# The spellings sqlc reports (SQL standard names, serials, pg_catalog-qualified) -> canonical.
+ALIASES: dict[str, str] = {
+    "boolean": "bool",
+    "smallint": "int2",
+    "smallserial": "int2",
+    "serial2": "int2",
+    "int": "int4",
+    "integer": "int4",
+    "serial": "int4",
+    "serial4": "int4",
+    "bigint": "int8",
+    "bigserial": "int8",
+    "serial8": "int8",
+    "real": "float4",
+    "float": "float8",
+    "double precision": "float8",
+    "decimal": "numeric",
+    "character varying": "varchar",
+    "character": "bpchar",
+    '"char"': "char",
+    "time without time zone": "time",
+    "time with time zone": "timetz",
+    "timestamp without time zone": "timestamp",
+    "timestamp with time zone": "timestamptz",
+}
+
+# Types that carry no information for a client: sqlc reports them where it could not infer one.
+PSEUDO_TYPES = frozenset(
+    {"any", "anyarray", "anyelement", "anyenum", "anynonarray", "anycompatible", "record", "void"}
+)
+
+
+def canonical(name: str) -> str:
+    """The pg_catalog spelling of a built-in type name as sqlc reports it."""
+    name = name.strip().lower()
+    if name.startswith("pg_catalog."):
+        name = name.removeprefix("pg_catalog.")
+    return ALIASES.get(name, name)
