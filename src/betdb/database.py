@@ -26,6 +26,7 @@ from betdb.errors import (
 from betdb.executor import PoolExecutor, TransactionExecutor, is_read_only, query_name
 from betdb.migrate import migration_versions
 from betdb.observability import Metrics, MetricsSnapshot, Tracer, monotonic
+from betdb.redact import redact_dsn
 from betdb.replicas import Replica, ReplicaSet
 from betdb.settings import BetdbSettings
 
@@ -160,7 +161,7 @@ class Database:
             pool = await asyncpg.create_pool(self.settings.dsn_without_sslmode(dsn), **options)
         except Exception as error:
             raise DatabaseUnavailableError(
-                f"cannot connect to {self.settings.redacted_dsn()}: {type(error).__name__}: {error}"
+                f"cannot connect to {redact_dsn(dsn)}: {type(error).__name__}: {error}"
             ) from error
         assert pool is not None
         return pool
@@ -414,6 +415,9 @@ class RoutedExecutor:
 
     async def executemany(self, command: str, args: Any, *, timeout: float | None = None) -> None:
         await self.primary.executemany(command, args, timeout=timeout)
+
+    async def fetchmany(self, query: str, args: Any, *, timeout: float | None = None) -> list[Any]:
+        return await self.primary.fetchmany(query, args, timeout=timeout)
 
     async def copy_records_to_table(self, table_name: str, **kw: Any) -> str:
         return await self.primary.copy_records_to_table(table_name, **kw)

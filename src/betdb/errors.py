@@ -119,6 +119,10 @@ class ExclusionViolationError(IntegrityError):
     pass
 
 
+class PermissionDeniedError(QueryError):
+    """The role lacks the privilege (42501): the application role cannot change the schema."""
+
+
 class SerializationError(BetdbError):
     """The transaction lost a serialization conflict (40001) or a deadlock (40P01): retry it."""
 
@@ -208,6 +212,8 @@ def _from_sqlstate(error: asyncpg.PostgresError, sqlstate: str, kw: dict[str, An
         return DeadlockError(str(message), **kw)
     if sqlstate.startswith("40"):
         return SerializationError(str(message), **kw)
+    if sqlstate == "42501":
+        return PermissionDeniedError(str(message), **kw)
     if sqlstate == "57014":
         return QueryTimeoutError(f"the statement was cancelled: {message}", **kw)
     if sqlstate.startswith("53"):

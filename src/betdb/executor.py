@@ -182,6 +182,11 @@ class PoolExecutor(_Instrumented):
     ) -> None:
         await self._on_connection(command, lambda c: c.executemany(command, args, timeout=timeout))
 
+    async def fetchmany(
+        self, query: str, args: Iterable[Any], *, timeout: float | None = None
+    ) -> list[Any]:
+        return await self._on_connection(query, lambda c: c.fetchmany(query, args, timeout=timeout))
+
     async def copy_records_to_table(
         self,
         table_name: str,
@@ -265,6 +270,16 @@ class TransactionExecutor(_Instrumented):
         await self._run(
             command, lambda: self.connection.executemany(command, args, timeout=timeout)
         )
+
+    async def fetchmany(
+        self, query: str, args: Iterable[Any], *, timeout: float | None = None
+    ) -> list[Any]:
+        return await self._run(
+            query, lambda: self.connection.fetchmany(query, args, timeout=timeout)
+        )
+
+    def is_in_transaction(self) -> bool:
+        return self.connection.is_in_transaction()
 
     async def copy_records_to_table(
         self,

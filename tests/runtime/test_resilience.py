@@ -103,14 +103,13 @@ async def test_a_connection_lost_during_commit_is_outcome_unknown(
 async def test_conflicting_serializable_transactions_both_finish_through_retries(
     db: Database, admin: asyncpg.Connection
 ) -> None:
-    pytest.importorskip("betdb.repository")  # TODO(lead): remove once the facade has landed
     await admin.execute("CREATE TABLE ledger (id serial PRIMARY KEY, amount int NOT NULL)")
     attempts = {"a": 0, "b": 0}
     both_read = asyncio.Barrier(2)
 
     async def add(label: str) -> None:
         async def work(tx: object) -> None:
-            executor = tx._executor  # type: ignore[attr-defined]
+            executor = tx.executor  # type: ignore[attr-defined]
             attempts[label] += 1
             total = await executor.fetchval("SELECT coalesce(sum(amount), 0) FROM ledger")
             if attempts[label] == 1:

@@ -15,6 +15,7 @@ from tests.runtime.conftest import settings_for
 
 from betdb.database import Database
 from betdb.embedded import EmbeddedPostgres
+from betdb.migrate import migrate_up
 from betdb.observability import configure_logging, correlation_id, logger
 
 IN_RECOVERY = "-- name: InRecovery :one\nSELECT pg_is_in_recovery()"
@@ -24,9 +25,11 @@ IN_RECOVERY = "-- name: InRecovery :one\nSELECT pg_is_in_recovery()"
 def own_server() -> Iterator[EmbeddedPostgres]:
     """A server of this module's own, so restarting it disturbs no other test."""
     root = Path(tempfile.mkdtemp(prefix="betdb-own-pg-"))
-    server = EmbeddedPostgres(root / "primary", scratch=True)
+    # Durable settings: the test crashes this server and expects committed data to survive.
+    server = EmbeddedPostgres(root / "primary")
     try:
         server.start()
+        migrate_up(server.dsn_for("betdb"))
         yield server
     finally:
         server.stop("immediate")
@@ -34,7 +37,7 @@ def own_server() -> Iterator[EmbeddedPostgres]:
 
 
 async def test_pool_keeps_serving_after_the_server_restarts(own_server: EmbeddedPostgres) -> None:
-    settings = settings_for(own_server.dsn, retry_attempts=8, retry_base_delay=0.05)
+    settings = settings_for(own_server.dsn_for("betdb"), retry_attempts=8, retry_base_delay=0.05)
     results: list[int] = []
     async with Database(settings) as db:
         executor = db.executor()
@@ -68,7 +71,9 @@ async def test_reads_go_to_a_replica_and_fall_back_to_the_primary_when_it_stops(
     replica.start()
     try:
         settings = settings_for(
-            own_server.dsn, replica_dsns=[replica.dsn], replica_check_interval=0.1
+            own_server.dsn_for("betdb"),
+            replica_dsns=[replica.dsn_for("betdb")],
+            replica_check_interval=0.1,
         )
         async with Database(settings) as db:
             routed = db.executor(read_only=True)
@@ -94,7 +99,9 @@ async def test_logs_are_structured_and_carry_query_timing_and_correlation_id(
     password = "n0t-in-logs"
     handler = configure_logging(json_format=True, level=logging.DEBUG)
     try:
-        async with Database(settings_for(own_server.dsn, slow_query_threshold=0.05)) as db:
+        async with Database(
+            settings_for(own_server.dsn_for("betdb"), slow_query_threshold=0.05)
+        ) as db:
             with correlation_id("req-7"):
                 await db.executor().fetchval("-- name: Quick :one\nSELECT 1")
                 await db.executor().fetchval("-- name: Slow :one\nSELECT 1 FROM pg_sleep(0.1)")

@@ -28,7 +28,6 @@ from betdb import errors
 from betdb.database import Database
 from betdb.embedded import free_port
 from betdb.settings import BetdbSettings
-from betdb.testing import PostgresServer
 
 
 def _key() -> ec.EllipticCurvePrivateKey:
@@ -133,14 +132,14 @@ def certificates() -> Iterator[Path]:
 
 
 @pytest.fixture
-async def tls_endpoint(postgres_server: PostgresServer, certificates: Path) -> AsyncIterator[str]:
+async def tls_endpoint(database_url: str, certificates: Path) -> AsyncIterator[str]:
     """A DSN whose host speaks TLS with a certificate from the test CA."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(certificates / "server.crt", certificates / "server.key")
-    upstream = urlsplit(postgres_server.dsn)
+    upstream = urlsplit(database_url)
     assert upstream.port is not None
     async with TlsTerminatingProxy(upstream.port, context) as proxy:
-        yield postgres_server.dsn.replace(f":{upstream.port}/", f":{proxy.port}/")
+        yield database_url.replace(f":{upstream.port}/", f":{proxy.port}/")
 
 
 async def test_verify_full_connects_with_the_right_ca(
