@@ -1,0 +1,235 @@
+"""Every generated method of the everything case, run on a real PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import ipaddress
+import uuid
+from typing import Any
+
+import asyncpg
+import pydantic
+import pytest
+
+import codegen.golden.everything as g
+from codegen.golden.everything import models
+from codegen.golden.everything import query as q
+
+BORN = datetime.datetime(1970, 1, 2, 3, 4, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+
+
+def full_author(**changes: Any) -> Any:
+    values: dict[str, Any] = {
+        "name": "Ursula",
+        "bio": None,
+        "mood": models.Mood.SO_SO,
+        "moods": [models.Mood.HAPPY, None],
+        "tags": ["sf", "fantasy"],
+        "data": {"books": [1, 2], "nested": {"ok": True}},
+        "price": decimal.Decimal("12.34"),
+        "born": BORN,
+        "birthday": datetime.date(1929, 10, 21),
+        "uid": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+        "score": 7,
+        "ip": ipaddress.IPv4Address("10.0.0.1"),
+        "net": ipaddress.IPv4Network("10.0.0.0/8"),
+        "nick": "UKL",
+        "code": "abc",
+        "handle": "ukl",
+        "wakes": datetime.time(6, 30),
+        "wakes_tz": datetime.time(6, 30, tzinfo=datetime.UTC),
+        "local_ts": datetime.datetime(2020, 1, 1, 12, 0),
+        "nap": datetime.timedelta(minutes=20),
+        "avatar": b"\x00\x01",
+        "ratio": 0.5,
+        "weight": 61.25,
+        "rank": 3,
+        "flag": True,
+        "matrix": [[1, 2], [3, None]],
+    }
+    values.update(changes)
+    return q.CreateAuthorParams(**values)
+
+
+async def test_one_round_trips_every_type_with_its_python_type(
+    case_connection: asyncpg.Connection,
+) -> None:
+    querier = q.Querier(case_connection)
+    created = await querier.create_author(full_author())
+    assert created is not None
+    fetched = await querier.get_author(id=created.id)
+    assert fetched == created
+    assert isinstance(fetched, models.Author)
+    assert fetched.bio is None
+    assert fetched.mood is models.Mood.SO_SO
+    assert fetched.moods == [models.Mood.HAPPY, None]
+    assert isinstance(fetched.moods[0], models.Mood)
+    assert fetched.data == {"books": [1, 2], "nested": {"ok": True}}
+    assert isinstance(fetched.data, dict)
+    assert fetched.price == decimal.Decimal("12.34")
+    assert isinstance(fetched.price, decimal.Decimal)
+    assert fetched.born == BORN
+    assert fetched.born is not None and fetched.born.tzinfo is not None
+    assert fetched.local_ts == datetime.datetime(2020, 1, 1, 12, 0)
+    assert fetched.uid == uuid.UUID("12345678-1234-5678-1234-567812345678")
+    assert fetched.nap == datetime.timedelta(minutes=20)
+    assert fetched.matrix == [[1, 2], [3, None]]
+    assert fetched.tags == ["sf", "fantasy"]
+    assert fetched.net == ipaddress.IPv4Network("10.0.0.0/8")
+    assert fetched.avatar == b"\x00\x01"
+    assert fetched.score == 7
+    assert fetched.code == "abc"
+
+
+async def test_decoded_rows_are_working_pydantic_models(case_connection: asyncpg.Connection) -> None:
+    querier = q.Querier(case_connection)
+    created = await querier.create_author(full_author())
+    assert created is not None
+    dumped = created.model_dump()
+    assert dumped["mood"] == "so-so" and dumped["data"]["nested"] == {"ok": True}
+    assert models.Author.model_validate(dumped) == created
+    assert created.model_fields_set == set(models.Author.model_fields)
+    renamed = created.model_copy(update={"name": "Le Guin"})
+    assert renamed.name == "Le Guin" and created.name == "Ursula"
+    created.name = "Changed"
+    assert created.name == "Changed"
+    other = await querier.get_author(id=created.id)
+    assert other is not None and other.name == "Ursula"
+    assert '"mood":"so-so"' in created.model_dump_json()
+
+
+async def test_one_returns_none_without_a_row(case_connection: asyncpg.Connection) -> None:
+    assert await q.Querier(case_connection).get_author(id=404) is None
+
+
+async def test_parameters_are_validated_before_reaching_the_server(
+    case_connection: asyncpg.Connection,
+) -> None:
+    querier = q.Querier(case_connection)
+    with pytest.raises(pydantic.ValidationError):
+        await querier.list_authors_by_mood(mood="furious")  # type: ignore[arg-type]
+    with pytest.raises(pydantic.ValidationError):
+        q.CreateAuthorParams(name="x", mood="happy", tags="not a list")  # type: ignore[call-arg]
+    with pytest.raises(pydantic.ValidationError):
+        await querier.copy_books([(None, "Negative", decimal.Decimal("-1"))])
+    created = await querier.create_author(full_author())
+    assert created is not None
+    assert [a.id for a in await querier.list_authors_by_mood(mood="so-so")] == [created.id]  # type: ignore[arg-type]
+
+
+async def test_many_scalar_and_computed_columns(case_connection: asyncpg.Connection) -> None:
+    querier = q.Querier(case_connection)
+    assert await querier.count_authors() == 0
+    first = await querier.create_author(full_author(name="A", mood=models.Mood.HAPPY))
+    second = await querier.create_author(full_author(name="B", mood=models.Mood.SAD))
+    assert first is not None and second is not None
+    assert await querier.count_authors() == 2
+    unsure = await querier.count_authors_unsure()
+    assert unsure is not None and unsure.total == 2
+    assert await querier.author_names() == ["A", "B"]
+    assert await querier.authors_in_moods(moods=[models.Mood.SAD, None]) == [second.id]
+    rows = await querier.list_authors_by_ids(ids=[second.id, 999])
+    assert [(r.id, r.name) for r in rows] == [(second.id, "B")]
+    assert await querier.list_authors_by_ids(ids=[]) == []
+
+
+async def test_exec_execrows_execresult(case_connection: asyncpg.Connection) -> None:
+    querier = q.Querier(case_connection)
+    author = await querier.create_author(full_author())
+    assert author is not None
+    await querier.rename_author(name="Renamed", id=author.id)
+    renamed = await querier.get_author(id=author.id)
+    assert renamed is not None and renamed.name == "Renamed"
+    copied = await querier.copy_books(
+        [
+            q.CopyBooksParams(author_id=author.id, title="Earthsea", cost=decimal.Decimal("9.5")),
+            (author.id, "Lathe", decimal.Decimal(0)),
+            (None, "Orphan", 1),
+        ]
+    )
+    assert copied == 3
+    assert await querier.touch_books(author_id=author.id) == "UPDATE 2"
+    assert await querier.delete_books_of(author_id=author.id) == 2
+    assert await querier.delete_books_of(author_id=author.id) == 0
+
+
+async def test_batches_send_many_parameter_sets_and_answer_per_set(
+    case_connection: asyncpg.Connection,
+) -> None:
+    querier = q.Querier(case_connection)
+    a = await querier.create_author(full_author(name="A"))
+    b = await querier.create_author(full_author(name="B"))
+    assert a is not None and b is not None
+    await querier.copy_books([(a.id, "a1", 1), (a.id, "a2", 2), (b.id, "b1", 3)])
+    books = await querier.books_of_authors([(a.id,), q.BooksOfAuthorsParams(author_id=404), (b.id,)])
+    assert [[book.title for book in group] for group in books] == [["a1", "a2"], [], ["b1"]]
+    assert all(isinstance(book.cost, decimal.Decimal) for group in books for book in group)
+    ids = [book.id for group in books for book in group]
+    await querier.retitle_books([("A1", ids[0]), q.RetitleBooksParams(title="B1", id=ids[2])])
+    found = await querier.book_by_id([(ids[2],), (12345,), (ids[0],)])
+    assert [book.title if book else None for book in found] == ["B1", None, "A1"]
+
+
+async def test_embed_is_none_on_the_nullable_side_of_a_left_join(
+    case_connection: asyncpg.Connection,
+) -> None:
+    querier = q.Querier(case_connection)
+    a = await querier.create_author(full_author(name="With"))
+    b = await querier.create_author(full_author(name="Without"))
+    assert a is not None and b is not None
+    await querier.copy_books([(a.id, "Only", 5)])
+    rows = await querier.authors_with_books()
+    assert [(r.author.name, r.book.title if r.book else None) for r in rows] == [
+        ("With", "Only"),
+        ("Without", None),
+    ]
+    assert isinstance(rows[0].author, models.Author) and isinstance(rows[0].book, models.Book)
+    inner = await querier.books_with_authors()
+    assert [(r.book.title, r.author.name) for r in inner] == [("Only", "With")]
+
+
+async def test_params_model_above_the_parameter_limit(case_connection: asyncpg.Connection) -> None:
+    querier = q.Querier(case_connection)
+    a = await querier.create_author(full_author())
+    assert a is not None
+    await querier.copy_books([(a.id, "x", 1), (a.id, "y", 2), (a.id, "z", 3)])
+    params = q.SearchBooksParams(title=None, min_cost=2, max_cost=3, after_id=0, before_id=100)
+    rows = await querier.search_books(params)
+    assert [(r.title, r.cost) for r in rows] == [("y", decimal.Decimal(2)), ("z", decimal.Decimal(3))]
+
+
+async def test_streaming_needs_a_transaction_and_then_yields_every_row(
+    case_connection: asyncpg.Connection,
+) -> None:
+    querier = q.Querier(case_connection)
+    for name in ("a", "b", "c"):
+        await querier.create_author(full_author(name=name))
+    with pytest.raises(g.TransactionRequiredError, match="transaction"):
+        async for _ in querier.iter_author_names():
+            pass
+    async with case_connection.transaction():
+        names = [name async for name in querier.iter_author_names(prefetch=2)]
+        authors = [a async for a in querier.iter_list_authors_by_mood(mood=models.Mood.SO_SO)]
+    assert names == ["a", "b", "c"]
+    assert [a.name for a in authors] == ["a", "b", "c"]
+
+
+async def test_querier_runs_on_a_pool_too(case_connection: asyncpg.Connection) -> None:
+    querier = q.Querier(case_connection)
+    await querier.create_author(full_author(name="Pooled"))
+    params = case_connection._params  # noqa: SLF001
+    del params
+    dsn = f"postgresql://{case_connection._addr[0]}:{case_connection._addr[1]}"  # noqa: SLF001
+    database = case_connection._params.database  # noqa: SLF001
+    user = case_connection._params.user  # noqa: SLF001
+    pool = await asyncpg.create_pool(
+        f"{dsn}/{database}", user=user, min_size=1, max_size=2, init=g.init_connection
+    )
+    try:
+        assert await q.Querier(pool).author_names() == ["Pooled"]
+        with pytest.raises(g.TransactionRequiredError):
+            async for _ in q.Querier(pool).iter_author_names():
+                pass
+    finally:
+        await pool.close()
