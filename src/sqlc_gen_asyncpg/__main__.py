@@ -16,8 +16,8 @@ def main() -> int:
         plan = plan_request(request, options, root=Path.cwd())
         files = render(plan)
     except PlanFailedError as errors:
-        for error in errors.errors:
-            sys.stderr.write(f"sqlc-gen-asyncpg: {error}\n")
+        for message in dict.fromkeys(str(error) for error in errors.errors):
+            sys.stderr.write(f"sqlc-gen-asyncpg: {message}\n")
         return 1
     except (PlanError, OptionsError, ValueError) as error:
         sys.stderr.write(f"sqlc-gen-asyncpg: {error}\n")

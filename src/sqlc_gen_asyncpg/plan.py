@@ -705,7 +705,7 @@ class _ModulePlanner:
             raise where.error(f"{query.cmd} needs a query that returns columns")
         table = self.whole_table(query)
         if table is not None:
-            decoder = self.decoder_for_table(table, 0)
+            decoder = self.decoder_for_table(table, 0, where)
             self.imports.add(Import(MODELS_IMPORT, table.model))
             return table.model, f"{decoder}({{0}})"
         columns = query.columns
@@ -754,12 +754,11 @@ class _ModulePlanner:
                 return None
         return info
 
-    def decoder_for_table(self, info: _TableInfo, offset: int) -> str:
+    def decoder_for_table(self, info: _TableInfo, offset: int, where: Where) -> str:
         base = snake(info.model)
         function = f"_decode_{base}" if offset == 0 else f"_decode_{base}_at_{offset}"
         if function in self.decoders:
             return function
-        where = Where(file=f"table {info.key[0]}.{info.key[1]}")
         reads: list[tuple[str, str]] = []
         for index, column in enumerate(info.columns):
             at = where.at(column.name)
@@ -813,7 +812,7 @@ class _ModulePlanner:
                 ):
                     name = snake(alias)
                 name = self._unique(name, used)
-                decoder = self.decoder_for_table(info, index)
+                decoder = self.decoder_for_table(info, index, where)
                 sentinel = next((i for i, c in enumerate(info.columns) if c.not_null), None)
                 if nullable:
                     if sentinel is not None:
