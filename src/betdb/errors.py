@@ -157,10 +157,14 @@ def is_connection_loss(error: BaseException) -> bool:
         sqlstate = getattr(error, "sqlstate", None) or ""
         return sqlstate.startswith("08") or sqlstate in _CONNECTION_SQLSTATES
     if isinstance(error, asyncpg.InterfaceError):
-        # asyncpg has no subclass for "the connection is closed/being released"; it is the
-        # only InterfaceError a healthy program sees at run time.
+        # asyncpg has no subclass for a dead connection. When the server side goes away, the
+        # pool also detaches the proxy the executor holds, hence "released back to the pool"
+        # (betdb's executors never use a connection after releasing it themselves).
         text = str(error)
-        return "connection is closed" in text or "connection was closed" in text
+        return any(
+            phrase in text
+            for phrase in ("connection is closed", "connection was closed", "released back to")
+        )
     return False
 
 

@@ -69,6 +69,20 @@ def _row_count(result: Any) -> int | None:
     return None
 
 
+async def _is_dead(connection: Any) -> bool:
+    """Whether the connection is gone, giving asyncpg a moment to notice the server left."""
+    if connection is None:
+        return False
+    for _ in range(3):
+        try:
+            if connection.is_closed():
+                return True
+        except asyncpg.InterfaceError:
+            return True  # the pool already took the dead connection back
+        await asyncio.sleep(0.01)
+    return False
+
+
 class _Instrumented:
     """Timing, logging, metrics and error translation shared by both executors."""
 
@@ -81,6 +95,7 @@ class _Instrumented:
         call: Callable[[], Awaitable[T]],
         *,
         outcome_unknown_on_loss: bool,
+        connection: Any = None,
     ) -> T:
         name = query_name(sql)
         started = monotonic()
@@ -93,11 +108,13 @@ class _Instrumented:
             rows = _row_count(result)
             return result
         except BaseException as error:
-            if isinstance(error, Exception):
-                raise translate(
-                    error, query=name, outcome_unknown=outcome_unknown_on_loss
-                ) from error
-            raise
+            if not isinstance(error, Exception):
+                raise
+            if not isinstance(error, asyncpg.PostgresError) and await _is_dead(connection):
+                # A driver-side error on a connection that died under it (asyncpg reports
+                # this race in several shapes): it is a connection loss, whatever the text.
+                error = ConnectionResetError(f"{type(error).__name__}: {error}")
+            raise translate(error, query=name, outcome_unknown=outcome_unknown_on_loss) from error
         finally:
             self._db.record_query(name, monotonic() - started, rows=rows, failed=failed)
 
@@ -158,7 +175,10 @@ class PoolExecutor(_Instrumented):
     ) -> T:
         async with self._db.connection(self._pool, role=self.role) as connection:
             return await self._timed(
-                sql, lambda: operation(connection), outcome_unknown_on_loss=not read_only
+                sql,
+                lambda: operation(connection),
+                outcome_unknown_on_loss=not read_only,
+                connection=connection,
             )
 
     async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[Any]:
@@ -241,7 +261,9 @@ class TransactionExecutor(_Instrumented):
         self.connection = connection
 
     async def _run(self, sql: str, call: Callable[[], Awaitable[T]]) -> T:
-        return await self._timed(sql, call, outcome_unknown_on_loss=False)
+        return await self._timed(
+            sql, call, outcome_unknown_on_loss=False, connection=self.connection
+        )
 
     async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[Any]:
         return await self._run(query, lambda: self.connection.fetch(query, *args, timeout=timeout))
