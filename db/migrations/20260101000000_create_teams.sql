@@ -1,5 +1,7 @@
 -- migrate:up
 SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '60s';
+-- squawk-ignore-file prefer-bigint-over-int -- team ids are the MLB Stats API's own small ids (108..158)
 
 CREATE TYPE league AS ENUM ('AL', 'NL');
 CREATE TYPE division AS ENUM ('East', 'Central', 'West');

@@ -1,5 +1,8 @@
 -- migrate:up
 SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '60s';
+-- squawk-ignore-file prefer-bigint-over-int -- team ids are Stats API ids; Action Network's game ids are 32-bit at the source
+-- squawk-ignore-file prefer-bigint-over-smallint -- scores, seasons and game numbers are bounded by CHECK constraints
 
 -- The systems betdb ingests from; games carry an id column for the first three.
 CREATE TYPE data_source AS ENUM ('mlb', 'sbr', 'action_network', 'vsin', 'sbd');

@@ -1,5 +1,7 @@
 -- migrate:up
 SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '60s';
+-- squawk-ignore-file prefer-bigint-over-int -- sportsbook ids (a few dozen) and American prices fit 32 bits; 4 bytes a row saved on 10^8 rows
 
 CREATE TYPE market AS ENUM (
     'moneyline', 'run_line', 'total',

@@ -1,5 +1,7 @@
 -- migrate:up
 SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '60s';
+-- squawk-ignore-file prefer-bigint-over-int -- sportsbook/team ids and bet counts are small
 
 -- Public betting splits. Percentages are fractions 0..1, never 0..100.
 CREATE TABLE betting_splits (

@@ -1,5 +1,7 @@
 -- migrate:up
 SET LOCAL lock_timeout = '5s';
+SET LOCAL statement_timeout = '60s';
+-- squawk-ignore-file prefer-bigint-over-int -- sportsbook ids reference a table of a few dozen rows
 
 CREATE TYPE confidence_level AS ENUM ('low', 'medium', 'high', 'very_high');
 CREATE TYPE recommendation AS ENUM ('bet', 'lean', 'pass', 'fade');
