@@ -67,7 +67,8 @@ async def main() -> None:
         await conn.execute((HERE / "benchcase" / "schema.sql").read_text())
         await conn.execute(
             f"""INSERT INTO observations
-            SELECT g, g / 20, 'book' || (g % 12), (ARRAY['moneyline','spread','total'])[g % 3 + 1]::market,
+            SELECT g, g / 20, 'book' || (g % 12),
+                   (ARRAY['moneyline', 'spread', 'total'])[g % 3 + 1]::market,
                    CASE WHEN g % 3 = 0 THEN NULL ELSE (g % 20) * 0.5 - 5 END, -110 + g % 40,
                    now() - g * interval '1 second', jsonb_build_object('src', 'sbr', 'n', g % 7)
             FROM generate_series(1, {ROWS}) g"""
