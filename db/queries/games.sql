@@ -1,8 +1,8 @@
 -- name: UpsertGame :one
--- Idempotent ingest from any source. The game one of the given external ids already names is
--- updated in place (a rescheduled game keeps its row); failing that, the game with the same
--- natural key, so a second source adds its id to the row the first created. External ids and
--- optional details a source does not send are kept.
+-- Idempotent ingest from any source. The game one of the given external ids already
+-- names is updated in place (a rescheduled game keeps its row); failing that, the game
+-- with the same natural key, so a second source adds its id to the row the first
+-- created. External ids and optional details a source does not send are kept.
 WITH home AS (
     SELECT t.team_id FROM teams AS t WHERE t.abbreviation = sqlc.arg(home_team)
 ), away AS (
@@ -98,7 +98,8 @@ ORDER BY official_date DESC, home_team_id DESC, away_team_id DESC, game_number D
 LIMIT sqlc.arg(max_results) OFFSET sqlc.arg(skip);
 
 -- name: FindGamesByDateRange :many
--- Games on official dates from start_date to end_date inclusive, optionally of one status.
+-- Games on official dates from start_date to end_date inclusive, optionally of one
+-- status.
 SELECT * FROM games
 WHERE official_date BETWEEN sqlc.arg(start_date) AND sqlc.arg(end_date)
   AND (sqlc.narg(status)::game_status IS NULL OR status = sqlc.narg(status)::game_status)

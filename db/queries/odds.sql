@@ -35,8 +35,8 @@ WHERE game_id = sqlc.arg(game_id)
 ORDER BY sportsbook_id, side, observed_at DESC, line;
 
 -- name: GetLineMovement :many
--- One book's observations of a market since a time, each with its change from the one before
--- (null for the first, and for the line of a market without one).
+-- One book's observations of a market since a time, each with its change from the one
+-- before (null for the first, and for the line of a market without one).
 SELECT
     side, line, price, observed_at,
     (line - lag(line) OVER w)::numeric(5, 2) AS line_change,
@@ -57,7 +57,8 @@ WHERE game_id = sqlc.arg(game_id) AND market = sqlc.arg(market)
 ORDER BY sportsbook_id, side, is_opening DESC, observed_at, line;
 
 -- name: GetClosingLines :many
--- Per book and side: the observation flagged closing, else the last one before first pitch.
+-- Per book and side: the observation flagged closing, else the last one before first
+-- pitch.
 SELECT DISTINCT ON (o.sportsbook_id, o.side) o.*
 FROM odds AS o
 JOIN games AS g ON g.game_id = o.game_id
@@ -67,9 +68,10 @@ WHERE o.game_id = sqlc.arg(game_id)
 ORDER BY o.sportsbook_id, o.side, o.is_closing DESC, o.observed_at DESC, o.line;
 
 -- name: GetConsensusOdds :many
--- Per side, across each book's latest observation at a time: the median price, taken over
--- decimal odds (American prices jump from -100 to +100) and given back as American, and the
--- median book's line (the lower middle one for an even count; null for moneylines).
+-- Per side, across each book's latest observation at a time: the median price, taken
+-- over decimal odds (American prices jump from -100 to +100) and given back as
+-- American, and the median book's line (the lower middle one for an even count; null
+-- for moneylines).
 WITH latest AS (
     SELECT DISTINCT ON (o.sportsbook_id, o.side) o.side, o.line, o.price
     FROM odds AS o

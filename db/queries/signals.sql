@@ -12,8 +12,8 @@ INSERT INTO sharp_signals (
 RETURNING *;
 
 -- name: GetStrongSignals :many
--- Unexpired signals with signal_strength (not confidence) of at least min_strength (default
--- 0.8), optionally of one confidence level, strongest first.
+-- Unexpired signals with signal_strength (not confidence) of at least min_strength
+-- (default 0.8), optionally of one confidence level, strongest first.
 SELECT * FROM sharp_signals
 WHERE signal_strength >= COALESCE(sqlc.narg(min_strength)::numeric, 0.8)
   AND (sqlc.narg(confidence_level)::confidence_level IS NULL

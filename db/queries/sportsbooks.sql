@@ -11,7 +11,8 @@ ON CONFLICT (key) DO UPDATE SET name = EXCLUDED.name, is_active = EXCLUDED.is_ac
 RETURNING *;
 
 -- name: MapSportsbook :exec
--- Records which of our books a source's own book id means; a remap replaces the old one.
+-- Records which of our books a source's own book id means; a remap replaces the old
+-- one.
 INSERT INTO sportsbook_mappings (source, external_id, sportsbook_id)
 VALUES (sqlc.arg(source), sqlc.arg(external_id), sqlc.arg(sportsbook_id))
 ON CONFLICT (source, external_id) DO UPDATE SET sportsbook_id = EXCLUDED.sportsbook_id;
