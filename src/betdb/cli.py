@@ -8,13 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
-import asyncpg
 import typer
+from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
+from betdb.database import Database
 from betdb.embedded import EmbeddedPostgres, default_data_dir
 from betdb.migrate import MigrationError, migrate_up, migrations_dir, run_dbmate
+from betdb.settings import BetdbSettings
 
 app = typer.Typer(help="betdb: the typed data layer of an MLB betting analytics system.")
 console = Console()
@@ -36,26 +38,26 @@ def local_dsn(data_dir: Path | None = None) -> str:
 
 
 async def _demo_report(dsn: str) -> None:
-    connection = await asyncpg.connect(dsn)
-    try:
-        version = await connection.fetchval("SHOW server_version")
-        applied = await connection.fetch("SELECT version FROM schema_migrations ORDER BY version")
-        teams = await connection.fetch(
-            "SELECT t.team_id, t.abbreviation, t.name, t.league::text, t.division::text,"
-            " coalesce(string_agg(a.alias, ', ' ORDER BY a.alias), '') AS aliases"
-            " FROM teams t LEFT JOIN team_aliases a USING (team_id)"
-            " GROUP BY t.team_id ORDER BY t.league, t.division, t.name"
-        )
-    finally:
-        await connection.close()
-    console.print(f"PostgreSQL [bold]{version}[/bold]")
-    console.print(f"Migrations applied: {len(applied)} (latest {applied[-1]['version']})")
-    table = Table(title=f"{len(teams)} MLB clubs")
-    for column in ("id", "code", "club", "league", "division", "aliases"):
+    async with Database(BetdbSettings(dsn=SecretStr(dsn), pool_min_size=1, pool_max_size=2)) as db:
+        repository = db.repository()
+        teams = await repository.teams.list_teams()
+        resolved = {
+            code: await repository.teams.resolve_team_code(code=code) for code in ("ARI", "OAK")
+        }
+        health = await db.health()
+    console.print(
+        f"PostgreSQL [bold]{health.server_version}[/bold], reachable in {health.latency_ms} ms; "
+        f"migration {health.migration_applied} applied (newest {health.migration_newest}); "
+        f"breaker {health.breaker}"
+    )
+    table = Table(title=f"{len(teams)} MLB clubs, read through the generated TeamsQuerier")
+    for column in ("id", "code", "club", "league", "division"):
         table.add_column(column)
-    for row in teams:
-        table.add_row(*(str(value) for value in row.values()))
+    for team in sorted(teams, key=lambda t: (t.league, t.division, t.name)):
+        table.add_row(str(team.team_id), team.abbreviation, team.name, team.league, team.division)
     console.print(table)
+    for code, club in resolved.items():
+        console.print(f"sportsbook code {code} resolves to {club.abbreviation if club else None}")
 
 
 @app.command()
