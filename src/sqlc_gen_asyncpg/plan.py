@@ -598,7 +598,7 @@ class _ModulePlanner:
                     "a parameter named prefetch clashes with the streaming method's prefetch"
                 )
             self.imports.add(Import("collections.abc", "AsyncIterator"))
-            self.imports.add(Import("asyncpg"))
+            self.imports.add(Import(".db", "CursorExecutor"))
             self.imports.add(Import(".db", "TransactionRequiredError"))
         if query.cmd in BATCH_COMMANDS or query.cmd == ":copyfrom":
             self.imports.add(Import("collections.abc", "Iterable"))

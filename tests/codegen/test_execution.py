@@ -13,6 +13,9 @@ import pydantic
 import pytest
 
 import codegen.golden.everything as g
+from betdb.database import Database
+from betdb.executor import PoolExecutor, TransactionExecutor
+from betdb.settings import BetdbSettings
 from codegen.golden.everything import models
 from codegen.golden.everything import query as q
 
@@ -238,8 +241,68 @@ async def test_querier_runs_on_a_pool_too(
     )
     try:
         assert await q.Querier(pool).author_names() == ["Pooled"]
-        with pytest.raises(g.TransactionRequiredError):
+    finally:
+        await pool.close()
+
+
+async def test_streaming_on_a_pool_says_a_transaction_on_one_connection_is_needed(
+    case_connection: asyncpg.Connection, empty_database_url: str
+) -> None:
+    pool = await asyncpg.create_pool(empty_database_url, min_size=1, max_size=2)
+    try:
+        with pytest.raises(g.TransactionRequiredError) as raised:
             async for _ in q.Querier(pool).iter_author_names():
                 pass
     finally:
         await pool.close()
+    message = str(raised.value)
+    assert message.startswith("iter_author_names reads through a server-side cursor")
+    assert "got a Pool outside one" in message
+    assert "async with pool.acquire() as conn, conn.transaction()" in message
+
+
+async def test_streaming_works_on_a_pooled_connection_inside_a_transaction(
+    case_connection: asyncpg.Connection, empty_database_url: str
+) -> None:
+    for name in ("p", "q", "r"):
+        await q.Querier(case_connection).create_author(full_author(name=name))
+    pool = await asyncpg.create_pool(
+        empty_database_url, min_size=1, max_size=2, init=g.init_connection
+    )
+    try:
+        async with pool.acquire() as pooled:
+            assert type(pooled).__name__ == "PoolConnectionProxy"
+            querier = q.Querier(pooled)
+            with pytest.raises(g.TransactionRequiredError, match="got a PoolConnectionProxy"):
+                async for _ in querier.iter_author_names():
+                    pass
+            async with pooled.transaction():
+                names = [name async for name in querier.iter_author_names(prefetch=2)]
+                authors = [
+                    a async for a in querier.iter_list_authors_by_mood(mood=models.Mood.SO_SO)
+                ]
+    finally:
+        await pool.close()
+    assert names == ["p", "q", "r"]
+    assert [a.name for a in authors] == ["p", "q", "r"]
+    assert all(a.mood is models.Mood.SO_SO for a in authors)
+
+
+async def test_streaming_works_on_a_betdb_transaction_executor(
+    case_connection: asyncpg.Connection, empty_database_url: str
+) -> None:
+    for name in ("x", "y"):
+        await q.Querier(case_connection).create_author(full_author(name=name))
+    settings = BetdbSettings(dsn=empty_database_url, pool_min_size=1, pool_max_size=2)  # type: ignore[arg-type]
+    async with Database(settings, connection_init=g.init_connection) as database:
+        outside = PoolExecutor(database, database.pool)
+        with pytest.raises(g.TransactionRequiredError, match="got a PoolExecutor"):
+            async for _ in q.Querier(outside).iter_author_names():
+                pass
+        async with outside.transaction() as executor:
+            assert isinstance(executor, TransactionExecutor)
+            querier = q.Querier(executor)
+            names = [name async for name in querier.iter_author_names(prefetch=1)]
+            ids = [row.id async for row in querier.iter_list_authors_by_ids(ids=[1, 2, 3])]
+    assert names == ["x", "y"]
+    assert len(ids) == 2

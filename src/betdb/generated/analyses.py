@@ -10,7 +10,7 @@ import pydantic
 
 import betdb.types
 
-from .db import Executor, TransactionRequiredError
+from .db import CursorExecutor, Executor, TransactionRequiredError
 from .models import AnalysisType, BettingAnalysis, Market, Recommendation, RiskLevel, Side
 
 CREATE_BETTING_ANALYSIS = """-- name: CreateBettingAnalysis :one
@@ -175,11 +175,12 @@ class Querier:
         prefetch: int = 100,
     ) -> AsyncIterator[BettingAnalysis]:
         """Stream get_high_confidence_analyses through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_get_high_confidence_analyses reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(
             GET_HIGH_CONFIDENCE_ANALYSES,
@@ -202,11 +203,12 @@ class Querier:
         prefetch: int = 100,
     ) -> AsyncIterator[BettingAnalysis]:
         """Stream list_analyses_by_game through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_list_analyses_by_game reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(
             LIST_ANALYSES_BY_GAME,

@@ -3,8 +3,8 @@
 """The executor protocol and the connection setup shared by the generated queriers."""
 
 import json
-from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from collections.abc import AsyncIterable, Iterable, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 import asyncpg
 
@@ -70,6 +70,24 @@ class Executor(Protocol):
         schema_name: str | None = ...,
         timeout: float | None = ...,
     ) -> str: ...
+
+
+@runtime_checkable
+class CursorExecutor(Protocol):
+    """An executor that can stream: one connection that knows whether it is in a transaction.
+
+    asyncpg's Connection and pooled connections qualify, and so does any executor with these
+    two methods; a Pool does not, as its statements may each run on another connection.
+    """
+
+    def is_in_transaction(self) -> bool: ...
+
+    def cursor(
+        self,
+        query: str,
+        *args: object,
+        prefetch: int | None = ...,
+    ) -> AsyncIterable[asyncpg.Record]: ...
 
 
 class TransactionRequiredError(RuntimeError):

@@ -9,7 +9,7 @@ import pydantic
 
 import betdb.types
 
-from .db import Executor, TransactionRequiredError
+from .db import CursorExecutor, Executor, TransactionRequiredError
 from .models import DataQuality, DataSource, Game, GameStatus, GameType, SeasonType
 
 UPSERT_GAME = """-- name: UpsertGame :one
@@ -393,11 +393,12 @@ class Querier:
         prefetch: int = 100,
     ) -> AsyncIterator[Game]:
         """Stream list_games through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_list_games reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(
             LIST_GAMES,
@@ -421,11 +422,12 @@ class Querier:
         prefetch: int = 100,
     ) -> AsyncIterator[Game]:
         """Stream list_games_newest_first through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_list_games_newest_first reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(
             LIST_GAMES_NEWEST_FIRST,
@@ -459,11 +461,12 @@ class Querier:
         prefetch: int = 100,
     ) -> AsyncIterator[Game]:
         """Stream find_games_by_date_range through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_find_games_by_date_range reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record_ in self._conn.cursor(
             FIND_GAMES_BY_DATE_RANGE,
@@ -493,11 +496,12 @@ class Querier:
         prefetch: int = 100,
     ) -> AsyncIterator[Game]:
         """Stream find_games_by_team through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_find_games_by_team reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(
             FIND_GAMES_BY_TEAM,
@@ -534,11 +538,12 @@ class Querier:
         prefetch: int = 100,
     ) -> AsyncIterator[Game]:
         """Stream get_todays_games through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_get_todays_games reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(
             GET_TODAYS_GAMES,
@@ -553,11 +558,12 @@ class Querier:
 
     async def iter_get_live_games(self, *, prefetch: int = 100) -> AsyncIterator[Game]:
         """Stream get_live_games through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_get_live_games reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(GET_LIVE_GAMES, prefetch=prefetch):
             yield _decode_game(record)

@@ -10,7 +10,7 @@ import pydantic
 
 import betdb.types
 
-from .db import Executor, TransactionRequiredError
+from .db import CursorExecutor, Executor, TransactionRequiredError
 from .models import ConfidenceLevel, Market, SharpSignal, Side, SignalType
 
 CREATE_SHARP_SIGNAL = """-- name: CreateSharpSignal :one
@@ -173,11 +173,12 @@ class Querier:
         prefetch: int = 100,
     ) -> AsyncIterator[SharpSignal]:
         """Stream get_strong_signals through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_get_strong_signals reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(
             GET_STRONG_SIGNALS,
@@ -200,11 +201,12 @@ class Querier:
         prefetch: int = 100,
     ) -> AsyncIterator[SharpSignal]:
         """Stream list_signals_by_game through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_list_signals_by_game reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(
             LIST_SIGNALS_BY_GAME,

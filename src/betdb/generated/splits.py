@@ -10,7 +10,7 @@ import pydantic
 
 import betdb.types
 
-from .db import Executor, TransactionRequiredError
+from .db import CursorExecutor, Executor, TransactionRequiredError
 from .models import BettingSplit, DataSource, Market, Side
 
 INGEST_BETTING_SPLITS = """-- name: IngestBettingSplits :batchexec
@@ -155,11 +155,12 @@ class Querier:
         prefetch: int = 100,
     ) -> AsyncIterator[BettingSplit]:
         """Stream get_latest_betting_splits through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_get_latest_betting_splits reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(
             GET_LATEST_BETTING_SPLITS,

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pydantic
 
-from .db import Executor, TransactionRequiredError
+from .db import CursorExecutor, Executor, TransactionRequiredError
 from .models import DataSource, Sportsbook
 
 LIST_SPORTSBOOKS = """-- name: ListSportsbooks :many
@@ -83,11 +83,12 @@ class Querier:
 
     async def iter_list_sportsbooks(self, *, prefetch: int = 100) -> AsyncIterator[Sportsbook]:
         """Stream list_sportsbooks through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_list_sportsbooks reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(LIST_SPORTSBOOKS, prefetch=prefetch):
             yield _decode_sportsbook(record)

@@ -12,7 +12,7 @@ import pydantic
 
 import codegen.money
 
-from .db import Executor, TransactionRequiredError
+from .db import CursorExecutor, Executor, TransactionRequiredError
 from .models import Author, Book, Mood
 
 CREATE_AUTHOR = """-- name: CreateAuthor :one
@@ -516,11 +516,12 @@ class Querier:
         prefetch: int = 100,
     ) -> AsyncIterator[Author]:
         """Stream list_authors_by_mood through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_list_authors_by_mood reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(
             LIST_AUTHORS_BY_MOOD,
@@ -543,11 +544,12 @@ class Querier:
 
     async def iter_author_names(self, *, prefetch: int = 100) -> AsyncIterator[str]:
         """Stream author_names through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_author_names reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(AUTHOR_NAMES, prefetch=prefetch):
             yield record[0]
@@ -566,11 +568,12 @@ class Querier:
         prefetch: int = 100,
     ) -> AsyncIterator[ListAuthorsByIdsRow]:
         """Stream list_authors_by_ids through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_list_authors_by_ids reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(
             LIST_AUTHORS_BY_IDS,
@@ -593,11 +596,12 @@ class Querier:
         prefetch: int = 100,
     ) -> AsyncIterator[int]:
         """Stream authors_in_moods through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_authors_in_moods reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(
             AUTHORS_IN_MOODS,
@@ -696,11 +700,12 @@ class Querier:
         prefetch: int = 100,
     ) -> AsyncIterator[AuthorsWithBooksRow]:
         """Stream authors_with_books through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_authors_with_books reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(AUTHORS_WITH_BOOKS, prefetch=prefetch):
             yield _decode_authors_with_books_row(record)
@@ -715,11 +720,12 @@ class Querier:
         prefetch: int = 100,
     ) -> AsyncIterator[BooksWithAuthorsRow]:
         """Stream books_with_authors through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_books_with_authors reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(BOOKS_WITH_AUTHORS, prefetch=prefetch):
             yield _decode_books_with_authors_row(record)
@@ -742,11 +748,12 @@ class Querier:
         prefetch: int = 100,
     ) -> AsyncIterator[SearchBooksRow]:
         """Stream search_books through a server-side cursor; needs a transaction."""
-        if not isinstance(self._conn, asyncpg.Connection) or not self._conn.is_in_transaction():
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError(
                 "iter_search_books reads through a server-side cursor, which"
-                " needs a connection inside a transaction:"
-                " async with conn.transaction(): ..."
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
             )
         async for record in self._conn.cursor(
             SEARCH_BOOKS,
