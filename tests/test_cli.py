@@ -42,3 +42,11 @@ def test_migrate_down_rolls_back_the_newest_and_up_reapplies_it(runner: CliRunne
     up = runner.invoke(app, ["migrate", "up"])
     assert up.exit_code == 0, up.output
     assert "Applied:" in up.output
+
+
+def test_partitions_ensure_creates_the_months_ahead_once(runner: CliRunner) -> None:
+    first = runner.invoke(app, ["partitions", "ensure", "--months", "36"])
+    assert first.exit_code == 0, first.output
+    assert "36 months from this one are covered" in first.output
+    again = runner.invoke(app, ["partitions", "ensure", "--months", "36"])
+    assert "0 partition(s) created" in again.output

@@ -104,6 +104,31 @@ def migrate_status_command(data_dir: DataDir = None) -> None:
     _dbmate_or_exit(lambda dsn: run_dbmate(dsn, "status"), data_dir)
 
 
+partitions_app = typer.Typer(help="Maintain the monthly partitions of the odds table.")
+app.add_typer(partitions_app, name="partitions")
+
+
+async def _ensure_partitions(dsn: str, months: int) -> int:
+    async with Database(BetdbSettings(dsn=SecretStr(dsn), pool_min_size=1)) as db:
+        created = await db.executor().fetchval(
+            "-- name: EnsureOddsPartitions :one\n"
+            "SELECT ensure_odds_partitions(date_trunc('month', now())::date, $1)",
+            months,
+        )
+    return int(created)
+
+
+@partitions_app.command("ensure")
+def partitions_ensure_command(
+    months: Annotated[int, typer.Option(min=1, max=120, help="months ahead to cover")] = 12,
+    data_dir: DataDir = None,
+) -> None:
+    """Create the odds partitions for this month and the next MONTHS-1 (run as the owner role,
+    monthly: rows of a month with no partition land in the default partition)."""
+    created = asyncio.run(_ensure_partitions(local_dsn(data_dir), months))
+    console.print(f"{created} partition(s) created; {months} months from this one are covered")
+
+
 def main() -> None:
     app()
 

@@ -43,7 +43,8 @@ def dump_schema(migrations: Path, out: Path) -> None:
         raw = Path(scratch) / "schema.sql"
         migrate_up(dsn, migrations=migrations)
         # dbmate skips the dump silently when pg_dump is missing, and must use the server's own.
-        env = {"PATH": f"{bin_dir()}{os.pathsep}{os.environ.get('PATH', '')}"}
+        # Partition bounds are printed in the session time zone: pin it so every machine agrees.
+        env = {"PATH": f"{bin_dir()}{os.pathsep}{os.environ.get('PATH', '')}", "PGTZ": "UTC"}
         run_dbmate(dsn, "dump", migrations=migrations, extra_env=env,
                    dbmate_options=["--schema-file", str(raw)])  # fmt: skip
         if not raw.exists() or raw.stat().st_size == 0:
