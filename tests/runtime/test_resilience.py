@@ -164,3 +164,14 @@ async def test_breaker_opens_fails_fast_half_opens_and_closes() -> None:
         health = await db.health()
         assert health.breaker == "closed"
         await db.close()
+
+
+async def test_a_plan_cached_before_a_migration_is_re_prepared_transparently(
+    db: Database, admin: asyncpg.Connection
+) -> None:
+    await admin.execute("CREATE TABLE plan_cache (a int); INSERT INTO plan_cache VALUES (1)")
+    read = "-- name: ReadPlanCache :many\nSELECT * FROM plan_cache"
+    executor = db.executor()
+    assert [tuple(r) for r in await executor.fetch(read)] == [(1,)]
+    await admin.execute("ALTER TABLE plan_cache ADD COLUMN b int DEFAULT 2")
+    assert [tuple(r) for r in await executor.fetch(read)] == [(1, 2)]
