@@ -175,3 +175,22 @@ async def test_a_plan_cached_before_a_migration_is_re_prepared_transparently(
     assert [tuple(r) for r in await executor.fetch(read)] == [(1,)]
     await admin.execute("ALTER TABLE plan_cache ADD COLUMN b int DEFAULT 2")
     assert [tuple(r) for r in await executor.fetch(read)] == [(1, 2)]
+
+
+async def test_close_waits_for_an_in_flight_query_within_the_timeout(database_url: str) -> None:
+    db = await Database.connect(settings_for(database_url))
+    query = asyncio.create_task(db.executor().fetchval("SELECT 5 FROM pg_sleep(0.3)"))
+    await asyncio.sleep(0.05)
+    await db.close(timeout=5)
+    assert await query == 5
+
+
+async def test_close_terminates_queries_that_outlive_the_timeout(database_url: str) -> None:
+    db = await Database.connect(settings_for(database_url))
+    query = asyncio.create_task(db.executor().fetchval("SELECT 5 FROM pg_sleep(10)"))
+    await asyncio.sleep(0.05)
+    started = time.perf_counter()
+    await db.close(timeout=0.2)
+    assert time.perf_counter() - started < 2
+    with pytest.raises(errors.BetdbError):
+        await query
