@@ -349,6 +349,20 @@ class Planner:
             f"unknown type {shown!r}: add an override with db_type {shown!r} and a py_type"
         )
 
+    def _domain_array(self, type_id: Identifier) -> tuple[Identifier, int]:
+        """A domain over an array is that array: its element type and its dimensions."""
+        dims = 0
+        while True:
+            schema, name = type_id.schema, type_id.name
+            if "." in name and not schema:
+                schema, name = name.split(".", 1)
+            base = self.catalog.domains.get((schema or self.catalog.default_schema, name))
+            if base is None or not base.endswith("[]"):
+                return type_id, dims
+            element = base.removesuffix("[]" * base.count("[]"))
+            dims += base.count("[]")
+            type_id = Identifier("", "", element)
+
     def column_type(self, column: Column, where: Where, *, nullable: bool, param: bool) -> PyType:
         """The annotation of a column or parameter, arrays and nullability included."""
         type_name = canonical(column.type.name) if not column.type.schema else column.type.name
@@ -358,8 +372,9 @@ class Planner:
             expr = f"{base.expr} | None" if nullable else base.expr
             return PyType(expr, base.imports, adapt=base.adapt, arbitrary=base.arbitrary)
         # a db_type override replaces the element type; arrays and nullability stay
-        element = self._override_type(override) if override else self._scalar(column.type, where)
-        dims = max(column.array_dims, 1 if column.is_array else 0)
+        element_type, domain_dims = self._domain_array(column.type)
+        element = self._override_type(override) if override else self._scalar(element_type, where)
+        dims = max(column.array_dims, 1 if column.is_array else 0) + domain_dims
         imports = set(element.imports_for(param=param))
         if column.is_sqlc_slice:
             imports.add(Import("collections.abc", "Sequence"))

@@ -69,13 +69,17 @@ def masked(sql: str) -> str:
 _DOMAIN = re.compile(
     r"\bCREATE\s+DOMAIN\s+(?:(?P<schema>\"?[A-Za-z_][\w$]*\"?)\.)?(?P<name>\"?[A-Za-z_][\w$]*\"?)"
     r"\s+(?:AS\s+)?(?P<base>[A-Za-z_][\w$. ]*?)(?=\s*(?:\(|\[|\bCONSTRAINT\b|\bCHECK\b|\bNOT\b"
-    r"|\bNULL\b|\bDEFAULT\b|\bCOLLATE\b|;|$))",
+    r"|\bNULL\b|\bDEFAULT\b|\bCOLLATE\b|;|$))"
+    r"(?:\s*\([^)]*\))?(?P<dims>(?:\s*\[\s*\d*\s*\])*)",
     re.IGNORECASE,
 )
 
 
 def domains(schema_texts: list[str], default_schema: str) -> dict[tuple[str, str], str]:
-    """(schema, domain) -> base type name, from CREATE DOMAIN statements (sqlc omits domains)."""
+    """(schema, domain) -> base type name, from CREATE DOMAIN statements (sqlc omits domains).
+
+    A domain over an array keeps one `[]` per dimension: `CREATE DOMAIN e AS text[]` -> `text[]`.
+    """
     found: dict[tuple[str, str], str] = {}
     for text in schema_texts:
         for match in _DOMAIN.finditer(masked(text)):
@@ -84,7 +88,7 @@ def domains(schema_texts: list[str], default_schema: str) -> dict[tuple[str, str
             base = " ".join(match.group("base").split())
             if base.lower().startswith("public."):
                 base = base[len("public.") :]
-            found[(schema, name)] = base
+            found[(schema, name)] = base + "[]" * match.group("dims").count("[")
     return found
 
 

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 from types import ModuleType
 
@@ -45,12 +46,25 @@ def load(case: str) -> ModuleType:
     return importlib.import_module(f"codegen.golden.{case}")
 
 
+async def connect_case(case: str, dsn: str) -> asyncpg.Connection:
+    """A connection to a fresh database holding a case's schema, its codecs installed."""
+    conn = await asyncpg.connect(dsn)
+    await conn.execute((CASES / case / "schema.sql").read_text())
+    await load(case).init_connection(conn)
+    return conn
+
+
 @pytest.fixture
-async def case_connection(empty_database_url: str) -> asyncpg.Connection:
-    """A connection to a fresh database holding the everything case's schema, codecs installed."""
-    package = load("everything")
-    conn = await asyncpg.connect(empty_database_url)
-    await conn.execute((CASES / "everything" / "schema.sql").read_text())
-    await package.init_connection(conn)
+async def case_connection(empty_database_url: str) -> AsyncIterator[asyncpg.Connection]:
+    """The everything case's schema and codecs on a fresh database."""
+    conn = await connect_case("everything", empty_database_url)
+    yield conn
+    await conn.close()
+
+
+@pytest.fixture
+async def joins_connection(empty_database_url: str) -> AsyncIterator[asyncpg.Connection]:
+    """The joins_and_types case's schema and codecs on a fresh database."""
+    conn = await connect_case("joins_and_types", empty_database_url)
     yield conn
     await conn.close()

@@ -60,21 +60,32 @@ async def check_package(
     return problems, checked
 
 
-async def apply_everything_schema(dsn: str) -> None:
+async def apply_schema(dsn: str, case: str) -> None:
     conn = await asyncpg.connect(dsn)
     try:
-        await conn.execute((CASES / "everything" / "schema.sql").read_text())
+        await conn.execute((CASES / case / "schema.sql").read_text())
     finally:
         await conn.close()
 
 
-async def test_everything_case_agrees_with_the_server(empty_database_url: str) -> None:
-    await apply_everything_schema(empty_database_url)
-    problems, checked = await check_package(
-        empty_database_url, load("everything"), {"lambda": "lambda_"}
-    )
+# case -> (its rename option, statements: queries plus the batch forms of :batchone/:batchmany)
+CASE_FACTS = {
+    "everything": ({"lambda": "lambda_"}, 20),
+    "joins_and_types": ({}, 10),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASE_FACTS))
+async def test_codegen_case_agrees_with_the_server(case: str, empty_database_url: str) -> None:
+    renames, statements = CASE_FACTS[case]
+    await apply_schema(empty_database_url, case)
+    problems, checked = await check_package(empty_database_url, load(case), renames)
     assert not problems, "\n".join(problems)
-    assert checked == 20  # 18 queries, and the batch forms of the :batchmany and :batchone
+    assert checked == statements == statements_in(CASES / case)
+
+
+def test_every_codegen_case_is_compared_with_the_server() -> None:
+    assert sorted(CASE_FACTS) == sorted(p.name for p in CASES.iterdir() if p.is_dir())
 
 
 async def test_project_queries_agree_with_the_server(database_url: str) -> None:
@@ -101,7 +112,7 @@ async def test_a_wrong_type_mapping_makes_the_comparison_fail(
     assert result.returncode == 0, result.stderr
     shutil.copytree(work / "gen", tmp_path / "mistyped")
     monkeypatch.syspath_prepend(str(tmp_path))
-    await apply_everything_schema(empty_database_url)
+    await apply_schema(empty_database_url, "everything")
     problems, _ = await check_package(
         empty_database_url, importlib.import_module("mistyped"), {"lambda": "lambda_"}
     )
