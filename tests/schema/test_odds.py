@@ -31,7 +31,6 @@ async def game_id(repo: UnifiedRepository) -> int:
 
 # TODO(helper-1): the generated init_connection installs text-only enum codecs, and COPY
 # sends binary; remove once db.py installs a binary enum codec.
-@pytest.mark.xfail(raises=asyncpg.InternalClientError, strict=True, reason="text enum codec")
 async def test_bulk_copy_stores_every_observation(repo: UnifiedRepository, game_id: int) -> None:
     dk, fd = await book_id(repo, "draftkings"), await book_id(repo, "fanduel")
     copied = await repo.odds.copy_odds(
@@ -80,7 +79,6 @@ async def test_idempotent_ingest_skips_observations_already_stored(
 
 # TODO(helper-1): the generated init_connection installs text-only enum codecs, and COPY
 # sends binary; remove once db.py installs a binary enum codec.
-@pytest.mark.xfail(raises=asyncpg.InternalClientError, strict=True, reason="text enum codec")
 async def test_bulk_copy_of_a_duplicate_observation_fails_whole(
     repo: UnifiedRepository, connection: asyncpg.Connection, game_id: int
 ) -> None:

@@ -3,7 +3,7 @@
 """The executor protocol and the connection setup shared by the generated queriers."""
 
 import json
-from collections.abc import AsyncIterable, Iterable, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import asyncpg
@@ -94,109 +94,144 @@ class TransactionRequiredError(RuntimeError):
     """A streaming method was called outside a transaction (server-side cursors need one)."""
 
 
+def _encode_json(value: object) -> bytes:
+    return json.dumps(value).encode()
+
+
+def _decode_json(data: bytes) -> object:
+    return json.loads(data)
+
+
+def _encode_jsonb(value: object) -> bytes:
+    return b"\x01" + json.dumps(value).encode()  # jsonb's binary format: version 1, then text
+
+
+def _decode_jsonb(data: bytes) -> object:
+    return json.loads(data[1:])
+
+
+def _encode_label(value: object) -> bytes:
+    return str(value).encode()
+
+
+def _label_decoder(members: Mapping[str, object]) -> Callable[[bytes], object]:
+    """An enum's binary format is its label; a dict lookup beats calling the enum class."""
+
+    def decode(data: bytes) -> object:
+        return members[data.decode()]
+
+    return decode
+
+
 async def init_connection(conn: asyncpg.Connection) -> None:
     """Install the codecs the generated code relies on.
 
     Call it on every connection, e.g. as asyncpg.create_pool(init=init_connection):
     json values decode to Python objects and enums to their StrEnum members.
     """
-    await conn.set_type_codec("jsonb", schema="pg_catalog", encoder=json.dumps, decoder=json.loads)
-    # a dict lookup: several times faster than calling the enum class
+    # binary codecs: COPY (copy_records_to_table) has no text path
+    await conn.set_type_codec(
+        "jsonb",
+        schema="pg_catalog",
+        encoder=_encode_jsonb,
+        decoder=_decode_jsonb,
+        format="binary",
+    )
     await conn.set_type_codec(
         "analysis_type",
         schema="public",
-        encoder=str,
-        decoder=AnalysisType._value2member_map_.__getitem__,
-        format="text",
+        encoder=_encode_label,
+        decoder=_label_decoder(AnalysisType._value2member_map_),
+        format="binary",
     )
     await conn.set_type_codec(
         "confidence_level",
         schema="public",
-        encoder=str,
-        decoder=ConfidenceLevel._value2member_map_.__getitem__,
-        format="text",
+        encoder=_encode_label,
+        decoder=_label_decoder(ConfidenceLevel._value2member_map_),
+        format="binary",
     )
     await conn.set_type_codec(
         "data_quality",
         schema="public",
-        encoder=str,
-        decoder=DataQuality._value2member_map_.__getitem__,
-        format="text",
+        encoder=_encode_label,
+        decoder=_label_decoder(DataQuality._value2member_map_),
+        format="binary",
     )
     await conn.set_type_codec(
         "data_source",
         schema="public",
-        encoder=str,
-        decoder=DataSource._value2member_map_.__getitem__,
-        format="text",
+        encoder=_encode_label,
+        decoder=_label_decoder(DataSource._value2member_map_),
+        format="binary",
     )
     await conn.set_type_codec(
         "division",
         schema="public",
-        encoder=str,
-        decoder=Division._value2member_map_.__getitem__,
-        format="text",
+        encoder=_encode_label,
+        decoder=_label_decoder(Division._value2member_map_),
+        format="binary",
     )
     await conn.set_type_codec(
         "game_status",
         schema="public",
-        encoder=str,
-        decoder=GameStatus._value2member_map_.__getitem__,
-        format="text",
+        encoder=_encode_label,
+        decoder=_label_decoder(GameStatus._value2member_map_),
+        format="binary",
     )
     await conn.set_type_codec(
         "game_type",
         schema="public",
-        encoder=str,
-        decoder=GameType._value2member_map_.__getitem__,
-        format="text",
+        encoder=_encode_label,
+        decoder=_label_decoder(GameType._value2member_map_),
+        format="binary",
     )
     await conn.set_type_codec(
         "league",
         schema="public",
-        encoder=str,
-        decoder=League._value2member_map_.__getitem__,
-        format="text",
+        encoder=_encode_label,
+        decoder=_label_decoder(League._value2member_map_),
+        format="binary",
     )
     await conn.set_type_codec(
         "market",
         schema="public",
-        encoder=str,
-        decoder=Market._value2member_map_.__getitem__,
-        format="text",
+        encoder=_encode_label,
+        decoder=_label_decoder(Market._value2member_map_),
+        format="binary",
     )
     await conn.set_type_codec(
         "recommendation",
         schema="public",
-        encoder=str,
-        decoder=Recommendation._value2member_map_.__getitem__,
-        format="text",
+        encoder=_encode_label,
+        decoder=_label_decoder(Recommendation._value2member_map_),
+        format="binary",
     )
     await conn.set_type_codec(
         "risk_level",
         schema="public",
-        encoder=str,
-        decoder=RiskLevel._value2member_map_.__getitem__,
-        format="text",
+        encoder=_encode_label,
+        decoder=_label_decoder(RiskLevel._value2member_map_),
+        format="binary",
     )
     await conn.set_type_codec(
         "season_type",
         schema="public",
-        encoder=str,
-        decoder=SeasonType._value2member_map_.__getitem__,
-        format="text",
+        encoder=_encode_label,
+        decoder=_label_decoder(SeasonType._value2member_map_),
+        format="binary",
     )
     await conn.set_type_codec(
         "side",
         schema="public",
-        encoder=str,
-        decoder=Side._value2member_map_.__getitem__,
-        format="text",
+        encoder=_encode_label,
+        decoder=_label_decoder(Side._value2member_map_),
+        format="binary",
     )
     await conn.set_type_codec(
         "signal_type",
         schema="public",
-        encoder=str,
-        decoder=SignalType._value2member_map_.__getitem__,
-        format="text",
+        encoder=_encode_label,
+        decoder=_label_decoder(SignalType._value2member_map_),
+        format="binary",
     )
