@@ -12,7 +12,7 @@ export PATH := $(BIN):$(PATH)
 # dbmate dump must use the pg_dump of the embedded server's own major version.
 PGBIN = $$($(BIN)/python -m betdb.embedded bindir)
 
-.PHONY: help install generate migrate schema check lint lint-migrations typecheck drift test demo clean
+.PHONY: help install generate migrate schema check lint lint-migrations typecheck drift test bench demo clean
 
 help:
 	@echo "make test      lint, type-check, drift check, then the test suite (a real PostgreSQL)"
@@ -20,6 +20,7 @@ help:
 	@echo "make generate  regenerate src/betdb/generated from db/queries and the schema dump"
 	@echo "make schema    dump db/schema/schema.sql from a scratch server migrated from zero"
 	@echo "make migrate   dbmate up against DATABASE_URL, else the local embedded server"
+	@echo "make bench     decoding benchmark: generated code vs raw asyncpg and pydantic"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) \
@@ -62,6 +63,10 @@ check: lint lint-migrations typecheck drift
 
 test: check
 	$(BIN)/python -m pytest
+
+# Benchmarks print ratios measured in one run; they never fail on a number.
+bench: $(STAMP)
+	$(BIN)/python bench/decode.py
 
 demo: $(STAMP)
 	$(BIN)/betdb demo
