@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
@@ -316,10 +315,7 @@ class Database:
             except (SerializationError, ConnectionLostError, DatabaseUnavailableError):
                 if attempt > retries:
                     raise
-            delay = min(
-                self.settings.retry_max_delay, self.settings.retry_base_delay * 2 ** (attempt - 1)
-            )
-            await asyncio.sleep(delay * random.uniform(0.5, 1.5))
+            await asyncio.sleep(self.settings.backoff_delay(attempt))
 
     def metrics(self) -> MetricsSnapshot:
         return self.metrics_registry.snapshot()

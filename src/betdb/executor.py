@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-import random
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
 
+from betdb.breaker import BreakerState
 from betdb.errors import (
     BetdbError,
     ConnectionLostError,
@@ -42,6 +43,8 @@ _READ_START = re.compile(r"^\s*(SELECT|WITH|VALUES|TABLE|SHOW)\b", re.I)
 _STATUS_COUNT = re.compile(r"(\d+)$")
 
 
+# Both run on every statement; the SQL constants are few, so each text is parsed once.
+@functools.lru_cache(maxsize=1024)
 def query_name(sql: str) -> str:
     """The name from the SQL's ``-- name:`` line, else the statement's first word."""
     match = _NAME_LINE.match(sql)
@@ -52,10 +55,16 @@ def query_name(sql: str) -> str:
     return f"<{words[0].upper()}>" if words else "<empty>"
 
 
+@functools.lru_cache(maxsize=1024)
 def is_read_only(sql: str) -> bool:
     """Whether the statement only reads, so running it twice is harmless."""
     body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
     return bool(_READ_START.match(body)) and not _WRITE_WORDS.search(body)
+
+
+def _copy_label(table_name: str) -> str:
+    """What a COPY is named in logs and metrics (it has no SQL of its own)."""
+    return f"-- name: copy:{table_name}\nCOPY {table_name}"
 
 
 def _row_count(result: Any) -> int | None:
@@ -152,11 +161,8 @@ class PoolExecutor(_Instrumented):
                 retryable = isinstance(error, ConnectionLostError | DatabaseUnavailableError)
                 if not read_only or not retryable or attempt >= attempts:
                     raise
-                if self._db.breaker.state.value != "closed":
+                if self._db.breaker_for(self.role).state is not BreakerState.CLOSED:
                     raise
-                delay = min(
-                    settings.retry_max_delay, settings.retry_base_delay * 2 ** (attempt - 1)
-                )
                 logger.info(
                     "retrying %s after %s (attempt %d of %d)",
                     query_name(sql),
@@ -164,7 +170,7 @@ class PoolExecutor(_Instrumented):
                     attempt + 1,
                     attempts,
                 )
-                await asyncio.sleep(delay * random.uniform(0.5, 1.5))
+                await asyncio.sleep(settings.backoff_delay(attempt))
 
     async def _once(
         self,
@@ -217,9 +223,8 @@ class PoolExecutor(_Instrumented):
         timeout: float | None = None,
         where: str | None = None,
     ) -> str:
-        label = f"-- name: copy:{table_name}\nCOPY {table_name}"
         return await self._on_connection(
-            label,
+            _copy_label(table_name),
             lambda c: c.copy_records_to_table(
                 table_name,
                 records=records,
@@ -314,7 +319,7 @@ class TransactionExecutor(_Instrumented):
         where: str | None = None,
     ) -> str:
         return await self._run(
-            f"-- name: copy:{table_name}\nCOPY {table_name}",
+            _copy_label(table_name),
             lambda: self.connection.copy_records_to_table(
                 table_name,
                 records=records,

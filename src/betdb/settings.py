@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import ssl
 from enum import StrEnum
 from pathlib import Path
@@ -111,6 +112,12 @@ class BetdbSettings(BaseSettings):
             if self.effective_password() in _DEFAULT_PASSWORDS:
                 raise ValueError("production refuses an empty or default database password")
         return self
+
+    def backoff_delay(self, attempt: int) -> float:
+        """Seconds to wait before retry number ``attempt`` (1-based): exponential, capped,
+        with +-50% jitter so that clients that failed together do not retry together."""
+        base: float = min(self.retry_max_delay, self.retry_base_delay * 2.0 ** (attempt - 1))
+        return base * random.uniform(0.5, 1.5)
 
     @property
     def json_logs(self) -> bool:
