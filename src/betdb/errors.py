@@ -74,6 +74,11 @@ class QueryError(BetdbError):
     """The server rejected the statement (bad data, a missing object, a syntax error, ...)."""
 
 
+class DataError(QueryError):
+    """A value did not fit its type on the server (SQLSTATE class 22): out of range, a NUL
+    byte in text, text that does not parse as the type it is cast to, an unknown time zone."""
+
+
 class IntegrityError(QueryError):
     """A constraint was violated; nothing was written."""
 
@@ -187,6 +192,14 @@ def translate(
         return ValidationError(
             f"invalid parameters: {error}", errors=error.errors(include_url=False), **kw
         )
+    if isinstance(error, asyncpg.DataError) and error.severity is None:
+        # The driver could not encode a parameter (an int out of its column's range, a lone
+        # surrogate in text) and sent nothing; a server error always carries a severity.
+        kw.pop("sqlstate", None)
+        return ValidationError(f"invalid parameter: {error}", **kw)
+    if isinstance(error, OverflowError | UnicodeEncodeError):
+        # COPY encodes its rows in the driver without that wrapper; the copy is abandoned.
+        return ValidationError(f"invalid value: {type(error).__name__}: {error}", **kw)
     if is_connection_loss(error):
         kind = OutcomeUnknownError if outcome_unknown else ConnectionLostError
         note = " (the write may or may not have been applied)" if outcome_unknown else ""
@@ -218,6 +231,8 @@ def _from_sqlstate(error: asyncpg.PostgresError, sqlstate: str, kw: dict[str, An
         return SerializationError(str(message), **kw)
     if sqlstate == "42501":
         return PermissionDeniedError(str(message), **kw)
+    if sqlstate.startswith("22"):
+        return DataError(str(message), **kw)
     if sqlstate == "57014":
         return QueryTimeoutError(f"the statement was cancelled: {message}", **kw)
     if sqlstate.startswith("53"):
