@@ -36,6 +36,7 @@ class Options:
     exclude_tables: frozenset[str] = frozenset()
     emit_iter_methods: bool = True
     emit_exact_table_names: bool = False
+    validation_error: str = ""
 
     def renamed(self, *keys: str) -> str | None:
         table = dict(self.rename)
@@ -56,6 +57,7 @@ _KNOWN = {
     "exclude_tables",
     "emit_iter_methods",
     "emit_exact_table_names",
+    "validation_error",
 }
 
 
@@ -128,6 +130,14 @@ def parse_options(raw: bytes) -> Options:
     package = data.get("package", "")
     if not isinstance(package, str) or (package and not _DOTTED.match(package)):
         raise OptionsError("options.package must be a dotted module path")
+    validation_error = data.get("validation_error", "")
+    if not isinstance(validation_error, str) or (
+        validation_error and not (_DOTTED.match(validation_error) and "." in validation_error)
+    ):
+        raise OptionsError(
+            "options.validation_error must be the dotted path of an exception class, "
+            "such as myapp.errors.ValidationError"
+        )
     overrides = data.get("overrides", [])
     if not isinstance(overrides, list):
         raise OptionsError("options.overrides must be a list")
@@ -143,4 +153,5 @@ def parse_options(raw: bytes) -> Options:
         emit_exact_table_names=_bool(
             data.get("emit_exact_table_names", False), "emit_exact_table_names"
         ),
+        validation_error=validation_error,
     )

@@ -119,11 +119,13 @@ class DecoderPlan:
 
 @dataclass(frozen=True)
 class AdapterPlan:
-    """A module-level pydantic TypeAdapter: validates arguments or converts overridden columns."""
+    """A module-level validator: a query's `Arguments` (when `query` is set) or the pydantic
+    TypeAdapter converting an overridden column."""
 
     constant: str
     annotation: str
-    deferred: bool
+    query: str = ""
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,7 @@ class PackagePlan:
     modules: tuple[ModulePlan, ...]
     json_types: tuple[str, ...]
     first_party: str
+    validation_error: str = ""
 
 
 @dataclass
@@ -490,6 +493,7 @@ class Planner:
             modules=tuple(modules),
             json_types=tuple(sorted(self.json_types)),
             first_party=self.options.package.split(".")[0] if self.options.package else "",
+            validation_error=self.options.validation_error,
         )
 
     def _header(self) -> str:
@@ -534,17 +538,27 @@ class _ModulePlanner:
             imports=frozenset(self.imports),
         )
 
-    def adapter(self, annotation: str, *, deferred: bool, prefix: str) -> str:
+    def adapter(self, annotation: str, *, prefix: str) -> str:
         for plan in self.adapters.values():
-            if plan.annotation == annotation and plan.deferred == deferred and not deferred:
+            if plan.annotation == annotation and not plan.query:
                 return plan.constant
+        constant = self._adapter_constant(prefix)
+        self.adapters[constant] = AdapterPlan(constant, annotation)
+        self.imports.add(Import("pydantic"))
+        return constant
+
+    def arguments(self, annotation: str, *, query: str, names: tuple[str, ...], prefix: str) -> str:
+        constant = self._adapter_constant(prefix)
+        self.adapters[constant] = AdapterPlan(constant, annotation, query, names)
+        self.imports.add(Import(".db", "Arguments"))
+        return constant
+
+    def _adapter_constant(self, prefix: str) -> str:
         constant = f"_{prefix}"
         number = 1
         while constant in self.adapters:
             number += 1
             constant = f"_{prefix}_{number}"
-        self.adapters[constant] = AdapterPlan(constant, annotation, deferred)
-        self.imports.add(Import("pydantic"))
         return constant
 
     def use(self, py: PyType) -> None:
@@ -597,11 +611,17 @@ class _ModulePlanner:
         if params and needs_model:
             values_alias = f"{pascal(query.name)}Values"
             self.claim(values_alias, query.name, where)
-            args_adapter = self.adapter(values_alias, deferred=True, prefix=f"{constant}_ARGS")
+            args_adapter = self.arguments(
+                f"tuple[{', '.join(p.annotation for p in params)}]",  # mypy: not the alias
+                query=query.name,
+                names=tuple(p.name for p in params),
+                prefix=f"{constant}_ARGS",
+            )
         elif params and params_model is None:
-            args_adapter = self.adapter(
+            args_adapter = self.arguments(
                 f"tuple[{', '.join(p.annotation for p in params)}]",
-                deferred=True,
+                query=query.name,
+                names=tuple(p.name for p in params),
                 prefix=f"{constant}_ARGS",
             )
         iter_method: str | None = None
@@ -744,7 +764,7 @@ class _ModulePlanner:
         if not py.adapt:
             return f"{var}[{index}]"
         self.use(py)
-        adapter = self.adapter(py.expr, deferred=False, prefix="COLUMN_TYPE")
+        adapter = self.adapter(py.expr, prefix="COLUMN_TYPE")
         return f"{adapter}.validate_python({var}[{index}])"
 
     def whole_table(self, query: Query) -> _TableInfo | None:

@@ -142,6 +142,7 @@ def test_the_plugin_needs_no_environment_and_answers_base64_files(tmp_path: Path
         ({"query_parameter_limit": -1}, "query_parameter_limit must be a non-negative integer"),
         ({"overrides": [{"py_type": "x"}]}, "needs exactly one of db_type and column"),
         ({"emit_everything": True}, "unknown options: emit_everything"),
+        ({"validation_error": "ValidationError"}, "validation_error must be the dotted path"),
     ],
 )
 def test_malformed_options_are_refused(

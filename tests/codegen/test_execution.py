@@ -116,15 +116,35 @@ async def test_parameters_are_validated_before_reaching_the_server(
     case_connection: asyncpg.Connection,
 ) -> None:
     querier = q.Querier(case_connection)
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(g.InvalidArgumentsError) as rejected:
         await querier.list_authors_by_mood(mood="furious")  # type: ignore[arg-type]
+    assert rejected.value.query == "ListAuthorsByMood"
+    assert str(rejected.value).startswith("ListAuthorsByMood: mood: Input should be 'happy'")
     with pytest.raises(pydantic.ValidationError):
         q.CreateAuthorParams(name="x", mood="happy", tags="not a list")  # type: ignore[call-arg]
-    with pytest.raises(pydantic.ValidationError):
+    with pytest.raises(g.InvalidArgumentsError, match="CopyBooks: "):
         await querier.copy_books([(None, "Negative", decimal.Decimal("-1"))])
     created = await querier.create_author(full_author())
     assert created is not None
     assert [a.id for a in await querier.list_authors_by_mood(mood="so-so")] == [created.id]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("nul\x00inside", "NUL \\(0x00\\)"), ("lone \ud800 surrogate", "lone surrogate")],
+)
+async def test_text_postgresql_cannot_store_is_refused_before_reaching_the_server(
+    case_connection: asyncpg.Connection, text: str, reason: str
+) -> None:
+    created = await q.Querier(case_connection).create_author(full_author())
+    assert created is not None
+    with pytest.raises(
+        g.InvalidArgumentsError, match=f"RenameAuthor: name: .*{reason}"
+    ) as rejected:
+        await q.Querier(case_connection).rename_author(name=text, id=created.id)
+    assert rejected.value.errors[0]["loc"] == (0,)
+    stored = await case_connection.fetchval("SELECT name FROM authors WHERE id = $1", created.id)
+    assert stored == created.name
 
 
 async def test_many_scalar_and_computed_columns(case_connection: asyncpg.Connection) -> None:

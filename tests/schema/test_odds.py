@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 from pydantic import ValidationError
 
+import betdb.errors
 from betdb.generated.models import Market, Side
 from betdb.generated.odds import CopyOddsParams
 from betdb.repository import UnifiedRepository
@@ -101,7 +102,7 @@ async def test_a_price_between_minus_100_and_100_is_rejected_before_any_sql_runs
         CopyOddsParams(**{**quote(game_id, dk).model_dump(), "price": 0})
     assert caught.value.errors()[0]["loc"] == ("price",)
     assert "American odds" in caught.value.errors()[0]["msg"]
-    with pytest.raises(ValidationError, match="American odds"):
+    with pytest.raises(betdb.errors.ValidationError, match="American odds") as rejected:
         await repo.odds.ingest_odds(
             [
                 (
@@ -119,6 +120,9 @@ async def test_a_price_between_minus_100_and_100_is_rejected_before_any_sql_runs
                 )
             ]
         )
+    assert rejected.value.query == "IngestOdds"
+    assert rejected.value.errors[0]["loc"] == (5,)
+    assert str(rejected.value).startswith("IngestOdds: price: Value error, American odds")
     assert await count(connection, "odds") == 0
 
 

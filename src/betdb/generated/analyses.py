@@ -10,7 +10,7 @@ import pydantic
 
 import betdb.types
 
-from .db import CursorExecutor, Executor, TransactionRequiredError
+from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import AnalysisType, BettingAnalysis, Market, Recommendation, RiskLevel, Side
 
 CREATE_BETTING_ANALYSIS = """-- name: CreateBettingAnalysis :one
@@ -49,13 +49,13 @@ ORDER BY created_at, analysis_id
 """
 
 
-_ARGS_CONFIG = pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
 _COLUMN_TYPE = pydantic.TypeAdapter(betdb.types.Probability)
-_GET_HIGH_CONFIDENCE_ANALYSES_ARGS = pydantic.TypeAdapter(
+_GET_HIGH_CONFIDENCE_ANALYSES_ARGS = Arguments(
     tuple[decimal.Decimal | None, int | None],
-    config=_ARGS_CONFIG,
+    "GetHighConfidenceAnalyses",
+    ("min_confidence", "max_results"),
 )
-_LIST_ANALYSES_BY_GAME_ARGS = pydantic.TypeAdapter(tuple[int], config=_ARGS_CONFIG)
+_LIST_ANALYSES_BY_GAME_ARGS = Arguments(tuple[int], "ListAnalysesByGame", ("game_id",))
 
 
 class CreateBettingAnalysisParams(pydantic.BaseModel):

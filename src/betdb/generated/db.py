@@ -4,9 +4,12 @@
 
 import json
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 import asyncpg
+import pydantic
+
+from betdb.errors import ValidationError
 
 from .models import (
     AnalysisType,
@@ -92,6 +95,64 @@ class CursorExecutor(Protocol):
 
 class TransactionRequiredError(RuntimeError):
     """A streaming method was called outside a transaction (server-side cursors need one)."""
+
+
+InvalidArgumentsError = ValidationError
+
+
+T = TypeVar("T")
+
+_ARGS_CONFIG = pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
+
+
+class Arguments(Generic[T]):
+    """One query's arguments, checked before any SQL runs: pydantic validates the types, then
+    text PostgreSQL cannot store (NUL, lone surrogates) is refused; failures raise
+    InvalidArgumentsError naming the query and the parameter."""
+
+    def __init__(self, shape: type[T], query: str, names: tuple[str, ...]) -> None:
+        self._adapter = pydantic.TypeAdapter(shape, config=_ARGS_CONFIG)
+        self._query = query
+        self._names = names
+
+    def validate_python(self, values: tuple[object, ...]) -> T:
+        try:
+            checked = self._adapter.validate_python(values)
+        except pydantic.ValidationError as error:
+            errors: list[Any] = error.errors(include_url=False, include_input=False)
+            reasons = "; ".join(f"{self._where(e['loc'])}: {e['msg']}" for e in errors)
+            raise InvalidArgumentsError(
+                f"{self._query}: {reasons}", query=self._query, errors=errors
+            ) from None
+        for index, value in enumerate(values):
+            reason = _unstorable_text(value)
+            if reason:
+                raise InvalidArgumentsError(
+                    f"{self._query}: {self._names[index]}: {reason}",
+                    query=self._query,
+                    errors=[{"loc": (index,), "msg": reason, "type": "unstorable_text"}],
+                )
+        return checked
+
+    def _where(self, loc: tuple[int | str, ...]) -> str:
+        if loc and isinstance(loc[0], int) and loc[0] < len(self._names):
+            return ".".join([self._names[loc[0]], *map(str, loc[1:])])
+        return ".".join(map(str, loc)) or "arguments"
+
+
+def _unstorable_text(value: object) -> str | None:
+    texts = value if isinstance(value, list | tuple) else (value,)
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        if "\x00" in text:
+            return "text cannot contain NUL (0x00) characters"
+        if not text.isascii():
+            try:
+                text.encode()
+            except UnicodeEncodeError:
+                return "text is not valid Unicode (it holds a lone surrogate)"
+    return None
 
 
 def _encode_json(value: object) -> bytes:

@@ -9,7 +9,7 @@ import pydantic
 
 import betdb.types
 
-from .db import CursorExecutor, Executor, TransactionRequiredError
+from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import DataQuality, DataSource, Game, GameStatus, GameType, SeasonType
 
 UPSERT_GAME = """-- name: UpsertGame :one
@@ -189,21 +189,30 @@ SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date,
 """
 
 
-_ARGS_CONFIG = pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
-_DELETE_GAME_ARGS = pydantic.TypeAdapter(tuple[int], config=_ARGS_CONFIG)
-_FIND_GAMES_BY_DATE_RANGE_ARGS = pydantic.TypeAdapter(
+_DELETE_GAME_ARGS = Arguments(tuple[int], "DeleteGame", ("game_id",))
+_FIND_GAMES_BY_DATE_RANGE_ARGS = Arguments(
     tuple[datetime.date, datetime.date, GameStatus | None],
-    config=_ARGS_CONFIG,
+    "FindGamesByDateRange",
+    ("start_date", "end_date", "status"),
 )
-_FIND_GAMES_BY_TEAM_ARGS = pydantic.TypeAdapter(
+_FIND_GAMES_BY_TEAM_ARGS = Arguments(
     tuple[betdb.types.TeamCode, datetime.date | None],
-    config=_ARGS_CONFIG,
+    "FindGamesByTeam",
+    ("team", "since"),
 )
-_FIND_GAME_BY_EXTERNAL_ID_ARGS = pydantic.TypeAdapter(tuple[DataSource, str], config=_ARGS_CONFIG)
-_GET_GAME_ARGS = pydantic.TypeAdapter(tuple[int], config=_ARGS_CONFIG)
-_GET_TODAYS_GAMES_ARGS = pydantic.TypeAdapter(tuple[str | None], config=_ARGS_CONFIG)
-_LIST_GAMES_ARGS = pydantic.TypeAdapter(tuple[int, int], config=_ARGS_CONFIG)
-_LIST_GAMES_NEWEST_FIRST_ARGS = pydantic.TypeAdapter(tuple[int, int], config=_ARGS_CONFIG)
+_FIND_GAME_BY_EXTERNAL_ID_ARGS = Arguments(
+    tuple[DataSource, str],
+    "FindGameByExternalId",
+    ("source", "external_id"),
+)
+_GET_GAME_ARGS = Arguments(tuple[int], "GetGame", ("game_id",))
+_GET_TODAYS_GAMES_ARGS = Arguments(tuple[str | None], "GetTodaysGames", ("time_zone",))
+_LIST_GAMES_ARGS = Arguments(tuple[int, int], "ListGames", ("skip", "max_results"))
+_LIST_GAMES_NEWEST_FIRST_ARGS = Arguments(
+    tuple[int, int],
+    "ListGamesNewestFirst",
+    ("skip", "max_results"),
+)
 
 
 class UpsertGameParams(pydantic.BaseModel):

@@ -10,7 +10,7 @@ import pydantic
 
 import betdb.types
 
-from .db import CursorExecutor, Executor, TransactionRequiredError
+from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import DataSource, Market, Odds, Side
 
 COPY_ODDS = """-- name: CopyOdds :copyfrom
@@ -148,25 +148,87 @@ IngestOddsValues = tuple[
     decimal.Decimal | None,
     DataSource,
 ]
-_ARGS_CONFIG = pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
 _COLUMN_TYPE = pydantic.TypeAdapter(betdb.types.AmericanOdds)
-_COPY_ODDS_ARGS = pydantic.TypeAdapter(CopyOddsValues, config=_ARGS_CONFIG)
-_FIND_ODDS_BY_GAME_ARGS = pydantic.TypeAdapter(
+_COPY_ODDS_ARGS = Arguments(
+    tuple[
+        int,
+        int,
+        Market,
+        Side,
+        decimal.Decimal | None,
+        betdb.types.AmericanOdds,
+        datetime.datetime,
+        bool,
+        bool,
+        decimal.Decimal | None,
+        DataSource,
+    ],
+    "CopyOdds",
+    (
+        "game_id",
+        "sportsbook_id",
+        "market",
+        "side",
+        "line",
+        "price",
+        "observed_at",
+        "is_opening",
+        "is_closing",
+        "bet_limit",
+        "source",
+    ),
+)
+_FIND_ODDS_BY_GAME_ARGS = Arguments(
     tuple[int, Market | None, int | None],
-    config=_ARGS_CONFIG,
+    "FindOddsByGame",
+    ("game_id", "market", "sportsbook_id"),
 )
-_GET_CLOSING_LINES_ARGS = pydantic.TypeAdapter(tuple[int, Market], config=_ARGS_CONFIG)
-_GET_CONSENSUS_ODDS_ARGS = pydantic.TypeAdapter(
+_GET_CLOSING_LINES_ARGS = Arguments(tuple[int, Market], "GetClosingLines", ("game_id", "market"))
+_GET_CONSENSUS_ODDS_ARGS = Arguments(
     tuple[int, Market, datetime.datetime],
-    config=_ARGS_CONFIG,
+    "GetConsensusOdds",
+    ("game_id", "market", "at"),
 )
-_GET_LATEST_ODDS_ARGS = pydantic.TypeAdapter(tuple[int, Market, int | None], config=_ARGS_CONFIG)
-_GET_LINE_MOVEMENT_ARGS = pydantic.TypeAdapter(
+_GET_LATEST_ODDS_ARGS = Arguments(
+    tuple[int, Market, int | None],
+    "GetLatestOdds",
+    ("game_id", "market", "sportsbook_id"),
+)
+_GET_LINE_MOVEMENT_ARGS = Arguments(
     tuple[int, Market, int, datetime.datetime],
-    config=_ARGS_CONFIG,
+    "GetLineMovement",
+    ("game_id", "market", "sportsbook_id", "since"),
 )
-_GET_OPENING_LINES_ARGS = pydantic.TypeAdapter(tuple[int, Market], config=_ARGS_CONFIG)
-_INGEST_ODDS_ARGS = pydantic.TypeAdapter(IngestOddsValues, config=_ARGS_CONFIG)
+_GET_OPENING_LINES_ARGS = Arguments(tuple[int, Market], "GetOpeningLines", ("game_id", "market"))
+_INGEST_ODDS_ARGS = Arguments(
+    tuple[
+        int,
+        int,
+        Market,
+        Side,
+        decimal.Decimal | None,
+        betdb.types.AmericanOdds,
+        datetime.datetime,
+        bool,
+        bool,
+        decimal.Decimal | None,
+        DataSource,
+    ],
+    "IngestOdds",
+    (
+        "game_id",
+        "sportsbook_id",
+        "market",
+        "side",
+        "line",
+        "price",
+        "observed_at",
+        "is_opening",
+        "is_closing",
+        "bet_limit",
+        "source",
+    ),
+)
 
 
 class CopyOddsParams(pydantic.BaseModel):

@@ -10,7 +10,7 @@ import pydantic
 
 import betdb.types
 
-from .db import CursorExecutor, Executor, TransactionRequiredError
+from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import ConfidenceLevel, Market, SharpSignal, Side, SignalType
 
 CREATE_SHARP_SIGNAL = """-- name: CreateSharpSignal :one
@@ -50,13 +50,13 @@ ORDER BY detected_at, signal_id
 """
 
 
-_ARGS_CONFIG = pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
 _COLUMN_TYPE = pydantic.TypeAdapter(betdb.types.Probability)
-_GET_STRONG_SIGNALS_ARGS = pydantic.TypeAdapter(
+_GET_STRONG_SIGNALS_ARGS = Arguments(
     tuple[decimal.Decimal | None, ConfidenceLevel | None],
-    config=_ARGS_CONFIG,
+    "GetStrongSignals",
+    ("min_strength", "confidence_level"),
 )
-_LIST_SIGNALS_BY_GAME_ARGS = pydantic.TypeAdapter(tuple[int], config=_ARGS_CONFIG)
+_LIST_SIGNALS_BY_GAME_ARGS = Arguments(tuple[int], "ListSignalsByGame", ("game_id",))
 
 
 class CreateSharpSignalParams(pydantic.BaseModel):

@@ -10,7 +10,7 @@ import pydantic
 
 import betdb.types
 
-from .db import CursorExecutor, Executor, TransactionRequiredError
+from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import BettingSplit, DataSource, Market, Side
 
 INGEST_BETTING_SPLITS = """-- name: IngestBettingSplits :batchexec
@@ -44,10 +44,37 @@ IngestBettingSplitsValues = tuple[
     int | None,
     datetime.datetime,
 ]
-_ARGS_CONFIG = pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
 _COLUMN_TYPE = pydantic.TypeAdapter(betdb.types.Probability | None)
-_GET_LATEST_BETTING_SPLITS_ARGS = pydantic.TypeAdapter(tuple[int, Market], config=_ARGS_CONFIG)
-_INGEST_BETTING_SPLITS_ARGS = pydantic.TypeAdapter(IngestBettingSplitsValues, config=_ARGS_CONFIG)
+_GET_LATEST_BETTING_SPLITS_ARGS = Arguments(
+    tuple[int, Market],
+    "GetLatestBettingSplits",
+    ("game_id", "market"),
+)
+_INGEST_BETTING_SPLITS_ARGS = Arguments(
+    tuple[
+        int,
+        Market,
+        Side,
+        DataSource,
+        decimal.Decimal | None,
+        betdb.types.Probability | None,
+        betdb.types.Probability | None,
+        int | None,
+        datetime.datetime,
+    ],
+    "IngestBettingSplits",
+    (
+        "game_id",
+        "market",
+        "side",
+        "source",
+        "line",
+        "bet_pct",
+        "money_pct",
+        "bet_count",
+        "captured_at",
+    ),
+)
 
 
 class IngestBettingSplitsParams(pydantic.BaseModel):

@@ -4,9 +4,8 @@
 from collections.abc import AsyncIterator
 
 import asyncpg
-import pydantic
 
-from .db import CursorExecutor, Executor, TransactionRequiredError
+from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import DataSource, Sportsbook
 
 LIST_SPORTSBOOKS = """-- name: ListSportsbooks :many
@@ -41,12 +40,22 @@ WHERE m.source = $1 AND m.external_id = $2
 """
 
 
-_ARGS_CONFIG = pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
-_GET_SPORTSBOOK_BY_KEY_ARGS = pydantic.TypeAdapter(tuple[str], config=_ARGS_CONFIG)
-_MAP_SPORTSBOOK_ARGS = pydantic.TypeAdapter(tuple[DataSource, str, int], config=_ARGS_CONFIG)
-_RESOLVE_SPORTSBOOK_ARGS = pydantic.TypeAdapter(tuple[DataSource, str], config=_ARGS_CONFIG)
-_UPSERT_SPORTSBOOK_ARGS = pydantic.TypeAdapter(tuple[str, str, bool], config=_ARGS_CONFIG)
-
+_GET_SPORTSBOOK_BY_KEY_ARGS = Arguments(tuple[str], "GetSportsbookByKey", ("key",))
+_MAP_SPORTSBOOK_ARGS = Arguments(
+    tuple[DataSource, str, int],
+    "MapSportsbook",
+    ("source", "external_id", "sportsbook_id"),
+)
+_RESOLVE_SPORTSBOOK_ARGS = Arguments(
+    tuple[DataSource, str],
+    "ResolveSportsbook",
+    ("source", "external_id"),
+)
+_UPSERT_SPORTSBOOK_ARGS = Arguments(
+    tuple[str, str, bool],
+    "UpsertSportsbook",
+    ("key", "name", "is_active"),
+)
 
 # Rows arrive typed by PostgreSQL, so decoders fill the models without validation.
 # The *_FIELDS sets are shared: pydantic only adds to them, and they already hold

@@ -8,7 +8,7 @@ import pydantic
 
 import betdb.types
 
-from .db import CursorExecutor, Executor, TransactionRequiredError
+from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import Team
 
 LIST_TEAMS = """-- name: ListTeams :many
@@ -29,10 +29,9 @@ WHERE t.abbreviation = upper($1::text)
 """
 
 
-_ARGS_CONFIG = pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
 _COLUMN_TYPE = pydantic.TypeAdapter(betdb.types.TeamCode)
-_GET_TEAM_ARGS = pydantic.TypeAdapter(tuple[int], config=_ARGS_CONFIG)
-_RESOLVE_TEAM_CODE_ARGS = pydantic.TypeAdapter(tuple[str], config=_ARGS_CONFIG)
+_GET_TEAM_ARGS = Arguments(tuple[int], "GetTeam", ("team_id",))
+_RESOLVE_TEAM_CODE_ARGS = Arguments(tuple[str], "ResolveTeamCode", ("code",))
 
 
 # Rows arrive typed by PostgreSQL, so decoders fill the models without validation.

@@ -12,7 +12,7 @@ import pydantic
 
 import codegen.money
 
-from .db import CursorExecutor, Executor, TransactionRequiredError
+from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import Author, Book, Mood
 
 CREATE_AUTHOR = """-- name: CreateAuthor :one
@@ -151,19 +151,22 @@ CopyBooksValues = tuple[int | None, str, codegen.money.Money]
 RetitleBooksValues = tuple[str, int]
 BooksOfAuthorsValues = tuple[int | None]
 BookByIdValues = tuple[int]
-_ARGS_CONFIG = pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
-_AUTHORS_IN_MOODS_ARGS = pydantic.TypeAdapter(tuple[Sequence[Mood | None]], config=_ARGS_CONFIG)
-_BOOKS_OF_AUTHORS_ARGS = pydantic.TypeAdapter(BooksOfAuthorsValues, config=_ARGS_CONFIG)
-_BOOK_BY_ID_ARGS = pydantic.TypeAdapter(BookByIdValues, config=_ARGS_CONFIG)
+_AUTHORS_IN_MOODS_ARGS = Arguments(tuple[Sequence[Mood | None]], "AuthorsInMoods", ("moods",))
+_BOOKS_OF_AUTHORS_ARGS = Arguments(tuple[int | None], "BooksOfAuthors", ("author_id",))
+_BOOK_BY_ID_ARGS = Arguments(tuple[int], "BookById", ("id",))
 _COLUMN_TYPE = pydantic.TypeAdapter(codegen.money.Money)
-_COPY_BOOKS_ARGS = pydantic.TypeAdapter(CopyBooksValues, config=_ARGS_CONFIG)
-_DELETE_BOOKS_OF_ARGS = pydantic.TypeAdapter(tuple[int | None], config=_ARGS_CONFIG)
-_GET_AUTHOR_ARGS = pydantic.TypeAdapter(tuple[int], config=_ARGS_CONFIG)
-_LIST_AUTHORS_BY_IDS_ARGS = pydantic.TypeAdapter(tuple[Sequence[int]], config=_ARGS_CONFIG)
-_LIST_AUTHORS_BY_MOOD_ARGS = pydantic.TypeAdapter(tuple[Mood], config=_ARGS_CONFIG)
-_RENAME_AUTHOR_ARGS = pydantic.TypeAdapter(tuple[str, int], config=_ARGS_CONFIG)
-_RETITLE_BOOKS_ARGS = pydantic.TypeAdapter(RetitleBooksValues, config=_ARGS_CONFIG)
-_TOUCH_BOOKS_ARGS = pydantic.TypeAdapter(tuple[int | None], config=_ARGS_CONFIG)
+_COPY_BOOKS_ARGS = Arguments(
+    tuple[int | None, str, codegen.money.Money],
+    "CopyBooks",
+    ("author_id", "title", "cost"),
+)
+_DELETE_BOOKS_OF_ARGS = Arguments(tuple[int | None], "DeleteBooksOf", ("author_id",))
+_GET_AUTHOR_ARGS = Arguments(tuple[int], "GetAuthor", ("id",))
+_LIST_AUTHORS_BY_IDS_ARGS = Arguments(tuple[Sequence[int]], "ListAuthorsByIds", ("ids",))
+_LIST_AUTHORS_BY_MOOD_ARGS = Arguments(tuple[Mood], "ListAuthorsByMood", ("mood",))
+_RENAME_AUTHOR_ARGS = Arguments(tuple[str, int], "RenameAuthor", ("name", "id"))
+_RETITLE_BOOKS_ARGS = Arguments(tuple[str, int], "RetitleBooks", ("title", "id"))
+_TOUCH_BOOKS_ARGS = Arguments(tuple[int | None], "TouchBooks", ("author_id",))
 
 
 class CreateAuthorParams(pydantic.BaseModel):

@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 import pydantic
 
-from .db import CursorExecutor, Executor, TransactionRequiredError
+from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import Player, Team
 
 CREATE_TEAM = """-- name: CreateTeam :exec
@@ -77,17 +77,17 @@ UPDATE players SET home = $1 WHERE id = $2
 """
 
 
-_ARGS_CONFIG = pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
-_CONTACT_OF_ARGS = pydantic.TypeAdapter(tuple[int], config=_ARGS_CONFIG)
-_CREATE_PLAYER_ARGS = pydantic.TypeAdapter(
+_CONTACT_OF_ARGS = Arguments(tuple[int], "ContactOf", ("id",))
+_CREATE_PLAYER_ARGS = Arguments(
     tuple[int, int | None, int | None, str, str | None, tuple[Any, ...] | None],
-    config=_ARGS_CONFIG,
+    "CreatePlayer",
+    ("id", "team_id", "mentor_id", "name", "contact", "home"),
 )
-_CREATE_TEAM_ARGS = pydantic.TypeAdapter(tuple[int, str], config=_ARGS_CONFIG)
-_HOME_OF_ARGS = pydantic.TypeAdapter(tuple[int], config=_ARGS_CONFIG)
-_MENTEES_OF_ARGS = pydantic.TypeAdapter(tuple[int], config=_ARGS_CONFIG)
-_MOVE_HOME_ARGS = pydantic.TypeAdapter(tuple[tuple[Any, ...] | None, int], config=_ARGS_CONFIG)
-_PLAYERS_BY_CONTACT_ARGS = pydantic.TypeAdapter(tuple[Sequence[str | None]], config=_ARGS_CONFIG)
+_CREATE_TEAM_ARGS = Arguments(tuple[int, str], "CreateTeam", ("id", "name"))
+_HOME_OF_ARGS = Arguments(tuple[int], "HomeOf", ("id",))
+_MENTEES_OF_ARGS = Arguments(tuple[int], "MenteesOf", ("mentor_id",))
+_MOVE_HOME_ARGS = Arguments(tuple[tuple[Any, ...] | None, int], "MoveHome", ("home", "id"))
+_PLAYERS_BY_CONTACT_ARGS = Arguments(tuple[Sequence[str | None]], "PlayersByContact", ("contacts",))
 
 
 class PlayersRightJoinTeamsRow(pydantic.BaseModel):
