@@ -111,19 +111,24 @@ class _Instrumented:
         failed = True
         rows: int | None = None
         try:
-            with self._db.tracer.span(name, **{"db.system": "postgresql"}):
-                result = await call()
-            failed = False
-            rows = _row_count(result)
-            return result
-        except BaseException as error:
-            if not isinstance(error, Exception):
-                raise
-            if not isinstance(error, asyncpg.PostgresError) and await _is_dead(connection):
-                # A driver-side error on a connection that died under it (asyncpg reports
-                # this race in several shapes): it is a connection loss, whatever the text.
-                error = ConnectionResetError(f"{type(error).__name__}: {error}")
-            raise translate(error, query=name, outcome_unknown=outcome_unknown_on_loss) from error
+            with self._db.tracer.span(name) as span:
+                try:
+                    result = await call()
+                except BaseException as error:
+                    if not isinstance(error, Exception):
+                        raise
+                    if not isinstance(error, asyncpg.PostgresError) and await _is_dead(connection):
+                        # A driver-side error on a connection that died under it (asyncpg
+                        # reports this race in several shapes): a connection loss, whatever
+                        # the text.
+                        error = ConnectionResetError(f"{type(error).__name__}: {error}")
+                    raise translate(
+                        error, query=name, outcome_unknown=outcome_unknown_on_loss
+                    ) from error
+                failed = False
+                rows = _row_count(result)
+                span.returned_rows(rows)
+                return result
         finally:
             self._db.record_query(name, monotonic() - started, rows=rows, failed=failed)
 

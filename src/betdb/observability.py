@@ -171,7 +171,8 @@ class Metrics:
 
 
 class Tracer:
-    """OpenTelemetry spans per query when the `otel` extra is installed; otherwise nothing."""
+    """An OpenTelemetry span per query when enabled and the `otel` extra is installed (spans go
+    to the global tracer provider); otherwise nothing."""
 
     def __init__(self, enabled: bool) -> None:
         self._tracer: Any = None
@@ -184,12 +185,49 @@ class Tracer:
                 self._tracer = trace.get_tracer("betdb")
 
     @contextlib.contextmanager
-    def span(self, name: str, **attributes: Any) -> Iterator[None]:
+    def span(self, query: str) -> Iterator[QuerySpan]:
+        """A client span named after the query; an error ends it with status ERROR, the
+        exception recorded and `error.type` set to the betdb error class."""
         if self._tracer is None:
-            yield
+            yield _NO_SPAN
             return
-        with self._tracer.start_as_current_span(name, attributes=attributes):
-            yield
+        from opentelemetry.trace import SpanKind, Status, StatusCode
+
+        attributes = {
+            "db.system.name": "postgresql",
+            "db.query.summary": query,
+            "betdb.correlation_id": current_correlation_id(),
+        }
+        with self._tracer.start_as_current_span(
+            query,
+            kind=SpanKind.CLIENT,
+            attributes=attributes,
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
+            try:
+                yield QuerySpan(span)
+            except Exception as error:
+                span.record_exception(error)
+                span.set_attribute("error.type", type(error).__name__)
+                span.set_status(Status(StatusCode.ERROR, type(error).__name__))
+                raise
+
+
+class QuerySpan:
+    """What an executor adds to its query's span once the result is in."""
+
+    __slots__ = ("_span",)
+
+    def __init__(self, span: Any) -> None:
+        self._span = span
+
+    def returned_rows(self, rows: int | None) -> None:
+        if self._span is not None and rows is not None:
+            self._span.set_attribute("db.response.returned_rows", rows)
+
+
+_NO_SPAN = QuerySpan(None)
 
 
 def monotonic() -> float:
