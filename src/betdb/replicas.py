@@ -16,7 +16,8 @@ logger = logging.getLogger("betdb.replicas")
 REPLICA_LAG_SQL = """
 SELECT pg_is_in_recovery(),
        CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0.0
-            ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0.0)::float8
+            -- behind, with no replayed transaction to date it yet: NULL, the lag is unknown
+            ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8
        END
 """
 
@@ -49,10 +50,17 @@ class Replica:
             self.last_error = type(error).__name__
             return
         assert row is not None
-        in_recovery, lag = bool(row[0]), float(row[1])
+        in_recovery, lag = bool(row[0]), row[1]
         self.reachable = True
-        self.lag_seconds = lag if in_recovery else 0.0
-        self.last_error = None if in_recovery else "not in recovery (not a replica)"
+        self.lag_seconds = (None if lag is None else float(lag)) if in_recovery else 0.0
+        if not in_recovery:
+            self.last_error = "not in recovery (not a replica)"
+        elif lag is None:
+            # A replica that is behind but has replayed nothing since it started cannot say
+            # how far behind it is; it serves no reads until it can.
+            self.last_error = "behind the primary by an unknown time"
+        else:
+            self.last_error = None
 
 
 class ReplicaSet:

@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 from tests.runtime.conftest import settings_for
 
@@ -19,6 +20,8 @@ from betdb.migrate import migrate_up
 from betdb.observability import configure_logging, correlation_id, logger
 
 IN_RECOVERY = "-- name: InRecovery :one\nSELECT pg_is_in_recovery()"
+ADD_BOOK = "-- name: AddBook :exec\nINSERT INTO sportsbooks (key, name) VALUES ($1, $2)"
+HAS_BOOK = "SELECT count(*) = 1 FROM sportsbooks WHERE key = $1"
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +92,52 @@ async def test_reads_go_to_a_replica_and_fall_back_to_the_primary_when_it_stops(
             assert await routed.fetchval(IN_RECOVERY) is False
             health = await db.health()
             assert not health.replicas[0].reachable
+    finally:
+        replica.stop("immediate")
+
+
+async def test_a_replica_lagging_beyond_the_bound_is_skipped_until_it_catches_up(
+    own_server: EmbeddedPostgres, tmp_path: Path
+) -> None:
+    replica = own_server.create_replica(tmp_path / "lagging")
+    replica.start()
+    try:
+        settings = settings_for(
+            own_server.dsn_for("betdb"),
+            replica_dsns=[replica.dsn_for("betdb")],
+            replica_check_interval=0.1,
+            replica_max_lag=0.5,
+        )
+        async with Database(settings) as db:
+            # Per call: a read-only repository costs nothing to make, so one read can go to a
+            # replica while the rest of the unit of work reads its own writes on the primary.
+            assert await db.repository(read_only=True).executor.fetchval(IN_RECOVERY) is True
+            on_replica = await asyncpg.connect(replica.dsn_for("betdb"))
+            try:
+                await db.executor().execute(ADD_BOOK, "punctual", "Punctual")
+                # A replayed transaction dates the replica's position; then replay stops.
+                for _ in range(200):
+                    if await on_replica.fetchval(HAS_BOOK, "punctual"):
+                        break
+                    await asyncio.sleep(0.05)
+                await on_replica.execute("SELECT pg_wal_replay_pause()")
+                await db.executor().execute(ADD_BOOK, "laggard", "Laggard")
+                await asyncio.sleep(1.0)
+                health = await db.health()
+                assert health.replicas[0].reachable
+                assert health.replicas[0].lag_seconds is not None
+                assert health.replicas[0].lag_seconds > 0.5
+                assert not health.replicas[0].serving_reads
+                routed = db.repository(read_only=True)
+                assert await routed.executor.fetchval(IN_RECOVERY) is False
+                assert await routed.sportsbooks.get_sportsbook_by_key(key="laggard") is not None
+
+                await on_replica.execute("SELECT pg_wal_replay_resume()")
+                await asyncio.sleep(0.5)
+                assert await routed.executor.fetchval(IN_RECOVERY) is True
+                assert await routed.sportsbooks.get_sportsbook_by_key(key="laggard") is not None
+            finally:
+                await on_replica.close()
     finally:
         replica.stop("immediate")
 
