@@ -251,9 +251,13 @@ class Database:
             with contextlib.suppress(asyncpg.InterfaceError):
                 if broken or connection.is_closed():
                     connection.terminate()
-            with contextlib.suppress(asyncpg.InterfaceError):
+            try:
                 # After a cancellation mid-query, release() resets or discards the connection.
                 await pool.release(connection)
+            except Exception as error:
+                # The reset failed, so asyncpg terminated the connection. The work's outcome
+                # stands: a commit is not undone, and the body's own error is not replaced.
+                logger.info("discarded a connection whose reset failed: %s", type(error).__name__)
 
     def record_query(self, name: str, seconds: float, *, rows: int | None, failed: bool) -> None:
         if self.settings.metrics_enabled:
