@@ -34,6 +34,7 @@ class Options:
     rename_models: tuple[tuple[str, str], ...] = ()
     not_null: frozenset[str] = frozenset()
     exclude_tables: frozenset[str] = frozenset()
+    exclude_schemas: frozenset[str] = frozenset()
     emit_iter_methods: bool = True
     emit_exact_table_names: bool = False
     validation_error: str = ""
@@ -55,6 +56,7 @@ _KNOWN = {
     "rename_models",
     "not_null",
     "exclude_tables",
+    "exclude_schemas",
     "emit_iter_methods",
     "emit_exact_table_names",
     "validation_error",
@@ -149,6 +151,7 @@ def parse_options(raw: bytes) -> Options:
         rename_models=_string_map(data.get("rename_models", {}), "rename_models"),
         not_null=_strings(data.get("not_null", []), "not_null"),
         exclude_tables=_strings(data.get("exclude_tables", []), "exclude_tables"),
+        exclude_schemas=_strings(data.get("exclude_schemas", []), "exclude_schemas"),
         emit_iter_methods=_bool(data.get("emit_iter_methods", True), "emit_iter_methods"),
         emit_exact_table_names=_bool(
             data.get("emit_exact_table_names", False), "emit_exact_table_names"

@@ -251,8 +251,10 @@ class Planner:
                 self.catalog.composites.add((schema.name, composite.name))
             for table in schema.tables:
                 qualified = f"{schema.name}.{table.rel.name}"
-                if table.rel.name in self.options.exclude_tables or (
-                    qualified in self.options.exclude_tables
+                if (
+                    schema.name in self.options.exclude_schemas
+                    or table.rel.name in self.options.exclude_tables
+                    or qualified in self.options.exclude_tables
                 ):
                     continue
                 name = self.options.model_name(qualified, table.rel.name) or class_name(

@@ -61,6 +61,26 @@ def test_an_override_makes_the_unknown_type_work(tmp_path: Path) -> None:
     assert "where: asyncpg.Point" in (work / "gen" / "models.py").read_text()
 
 
+def test_excluded_schemas_and_tables_get_no_model(tmp_path: Path) -> None:
+    # A partition's odd type would fail the generation if the plugin still modelled it.
+    work = sqlc_case(
+        tmp_path,
+        "CREATE TABLE events (id int PRIMARY KEY, at timestamptz NOT NULL);"
+        "CREATE SCHEMA parts;"
+        "CREATE TABLE parts.events_2026 (id int, at timestamptz, spot point);"
+        "CREATE TABLE scratch (id int, spot point);",
+        "-- name: GetEvent :one\nSELECT * FROM events WHERE id = $1;",
+        "          package: case\n"
+        "          exclude_schemas: [parts]\n"
+        "          exclude_tables: [scratch]\n",
+    )
+    assert run_sqlc(work).returncode == 0
+    models = (work / "gen" / "models.py").read_text()
+    assert "class Event(pydantic.BaseModel):" in models
+    assert "Events2026" not in models
+    assert "Scratch" not in models
+
+
 def test_python_keyword_column_without_rename(tmp_path: Path) -> None:
     work = sqlc_case(
         tmp_path,
