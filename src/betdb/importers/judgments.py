@@ -1,0 +1,216 @@
+"""Betting analyses and sharp signals from JSONL, added once each.
+
+The Create queries insert a new row every time; these importers first look the record up by
+its natural key (game, type, strategy or detector and version, market, side; for signals
+also the book and detection time) and count one that exists as a duplicate, so loading the
+same file twice adds nothing.
+
+Analysis keys: ``external_game_id`` and optional ``game_source`` (default mlb),
+``analysis_type``, ``strategy_name``, ``strategy_version``, ``market``, ``side``,
+``signals_detected`` (a list of names), ``confidence_score`` (0..1), ``recommendation``,
+``risk_level``, ``features`` (an object), optional ``expires_at``.
+Signal keys: the game as above, ``signal_type``, ``detector_name``, ``detector_version``,
+``market``, ``side``, optional ``sportsbook`` (a book key, or the book's id in
+``game_source``), ``signal_strength`` and ``confidence_score`` (0..1), ``features``,
+``detected_at``, optional ``expires_at``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import JsonValue
+
+from betdb.generated import imports
+from betdb.generated.analyses import CreateBettingAnalysisParams
+from betdb.generated.imports import FindAnalysisParams, FindSignalParams
+from betdb.generated.models import (
+    AnalysisType,
+    DataSource,
+    Market,
+    Recommendation,
+    RiskLevel,
+    Side,
+    SignalType,
+)
+from betdb.generated.signals import CreateSharpSignalParams
+from betdb.importers import fields
+from betdb.importers.fields import FieldError
+from betdb.importers.odds import side_for_market
+from betdb.importers.records import Record, RecordReader, RejectsFile, default_rejects_path
+from betdb.importers.report import ImportReport, Rejection
+from betdb.importers.resolve import BookResolver, GameResolver
+from betdb.repository import UnifiedRepository
+
+GAME_COLUMNS = ("external_game_id",)
+ANALYSIS_COLUMNS = (
+    *GAME_COLUMNS, "analysis_type", "strategy_name", "strategy_version", "market", "side",
+    "confidence_score", "recommendation", "risk_level",
+)  # fmt: skip
+ANALYSIS_OPTIONAL = ("game_source", "signals_detected", "features", "expires_at")
+SIGNAL_COLUMNS = (
+    *GAME_COLUMNS, "signal_type", "detector_name", "detector_version", "market", "side",
+    "signal_strength", "confidence_score", "detected_at",
+)  # fmt: skip
+SIGNAL_OPTIONAL = ("game_source", "sportsbook", "features", "expires_at")
+
+
+def _share(values: Mapping[str, object], name: str) -> Decimal:
+    share = fields.probability(values, name)
+    if share is None:
+        raise FieldError(f"{name} is missing")
+    return share
+
+
+def _features(values: Mapping[str, object]) -> dict[str, JsonValue]:
+    features = values.get("features") or {}
+    if isinstance(features, str):
+        try:
+            features = json.loads(features)
+        except json.JSONDecodeError:
+            raise FieldError("features is not a JSON object") from None
+    if not isinstance(features, dict):
+        raise FieldError("features must be a JSON object")
+    return features
+
+
+def _names(values: Mapping[str, object]) -> list[str]:
+    names = values.get("signals_detected") or []
+    if isinstance(names, str):
+        names = [name.strip() for name in names.split(";") if name.strip()]
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise FieldError("signals_detected must be a list of names")
+    return list(names)
+
+
+def _game_source(values: Mapping[str, object]) -> DataSource:
+    if fields.optional_text(values, "game_source"):
+        return fields.choice(DataSource, values, "game_source")
+    return DataSource.MLB
+
+
+class JudgmentImport:
+    def __init__(self, repository: UnifiedRepository) -> None:
+        self.repository = repository
+        self.querier = imports.Querier(repository.executor)
+        self.games = GameResolver(repository)
+        self.books = BookResolver(repository)
+
+    async def game_id(self, values: Mapping[str, object]) -> int:
+        return await self.games.game_id(
+            _game_source(values), fields.text(values, "external_game_id")
+        )
+
+    async def analysis(self, values: Mapping[str, object]) -> bool:
+        market = fields.choice(Market, values, "market")
+        side = fields.choice(Side, values, "side")
+        side_for_market(market, side)
+        params = CreateBettingAnalysisParams(
+            game_id=await self.game_id(values),
+            analysis_type=fields.choice(AnalysisType, values, "analysis_type"),
+            strategy_name=fields.text(values, "strategy_name"),
+            strategy_version=fields.text(values, "strategy_version"),
+            market=market,
+            side=side,
+            signals_detected=_names(values),
+            confidence_score=_share(values, "confidence_score"),
+            recommendation=fields.choice(Recommendation, values, "recommendation"),
+            risk_level=fields.choice(RiskLevel, values, "risk_level"),
+            features=_features(values),
+            expires_at=fields.optional_timestamp(values, "expires_at"),
+        )
+        key = FindAnalysisParams.model_validate(params.model_dump(), from_attributes=False)
+        if await self.querier.find_analysis(key) is not None:
+            return False
+        await self.repository.analyses.create_betting_analysis(params)
+        return True
+
+    async def signal(self, values: Mapping[str, object]) -> bool:
+        market = fields.choice(Market, values, "market")
+        side = fields.choice(Side, values, "side")
+        side_for_market(market, side)
+        book = fields.optional_text(values, "sportsbook")
+        params = CreateSharpSignalParams(
+            game_id=await self.game_id(values),
+            signal_type=fields.choice(SignalType, values, "signal_type"),
+            detector_name=fields.text(values, "detector_name"),
+            detector_version=fields.text(values, "detector_version"),
+            market=market,
+            side=side,
+            sportsbook_id=None
+            if book is None
+            else await self.books.sportsbook_id(_game_source(values), book),
+            signal_strength=_share(values, "signal_strength"),
+            confidence_score=_share(values, "confidence_score"),
+            features=_features(values),
+            detected_at=fields.timestamp(values, "detected_at"),
+            expires_at=fields.optional_timestamp(values, "expires_at"),
+        )
+        key = FindSignalParams.model_validate(params.model_dump())
+        if await self.querier.find_signal(key) is not None:
+            return False
+        await self.repository.signals.create_sharp_signal(params)
+        return True
+
+
+async def _import(
+    repository: UnifiedRepository,
+    path: Path,
+    rejects: Path | None,
+    columns: tuple[tuple[str, ...], tuple[str, ...]],
+    add: Callable[[JudgmentImport], Callable[[Mapping[str, object]], Awaitable[bool]]],
+) -> ImportReport:
+    started = time.perf_counter()
+    path = Path(path)
+    report = ImportReport(path=path)
+    reader = RecordReader(path, required=columns[0], optional=columns[1])
+    rejects_file = RejectsFile(Path(rejects) if rejects else default_rejects_path(path), reader)
+    try:
+        async with repository.transaction() as tx:
+            run = JudgmentImport(tx)
+            for record in reader:
+                report.read += 1
+                try:
+                    added = await add(run)(_fields(record))
+                except FieldError as error:
+                    report.rejected.append(Rejection(record.line, str(error), record.raw))
+                    rejects_file.write(record, str(error))
+                    continue
+                if added:
+                    report.imported += 1
+                else:
+                    report.duplicates += 1
+    finally:
+        rejects_file.close()
+    report.rejects_path = rejects_file.path if rejects_file.written else None
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _fields(record: Record) -> Mapping[str, object]:
+    if record.problem is not None:
+        raise FieldError(record.problem)
+    assert record.fields is not None
+    return record.fields
+
+
+async def import_analyses(
+    repository: UnifiedRepository, path: Path, *, rejects: Path | None = None
+) -> ImportReport:
+    """Add the betting analyses of a JSONL file that are not stored yet, in one transaction."""
+    return await _import(
+        repository, path, rejects, (ANALYSIS_COLUMNS, ANALYSIS_OPTIONAL), lambda run: run.analysis
+    )
+
+
+async def import_signals(
+    repository: UnifiedRepository, path: Path, *, rejects: Path | None = None
+) -> ImportReport:
+    """Add the sharp signals of a JSONL file that are not stored yet, in one transaction."""
+    return await _import(
+        repository, path, rejects, (SIGNAL_COLUMNS, SIGNAL_OPTIONAL), lambda run: run.signal
+    )

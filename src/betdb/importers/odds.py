@@ -1,0 +1,274 @@
+"""Odds observations from CSV or JSONL into the odds history, through COPY in batches.
+
+One record is one price of one side of a market at one book at one time. Columns (CSV header)
+or keys (JSONL):
+
+- ``source``: the data_source the observation comes from (mlb, sbr, action_network, vsin, sbd)
+- ``external_game_id``: the game's id in ``game_source``: gamePk for mlb, the SBR id for sbr,
+  the Action Network id for action_network
+- ``sportsbook``: the book's id in ``source``, looked up in sportsbook_mappings; one of our
+  book keys (draftkings, pinnacle, ...) is also accepted
+- ``market``: moneyline, run_line, total, first_five_moneyline, ... (the market enum)
+- ``side``: home or away; over or under for totals
+- ``line``: the run line or total (-1.5, 8.5); empty for moneylines
+- ``price``: American odds, -100 or below or +100 or above (-110, +135)
+- ``observed_at``: ISO 8601 with a UTC offset (2025-06-21T19:05:00Z)
+- optional ``game_source`` (default: ``source``), ``is_opening``, ``is_closing`` (true/false),
+  ``bet_limit``
+
+The file is streamed: records are read, checked and resolved one at a time and written in
+batches, each batch in its own transaction (a re-run after an interruption skips what was
+stored). An observation is identified by game, book, market, side, line and time: one already
+stored, or repeated in the file, is skipped and counted as a duplicate. A record that cannot
+be read or resolved is rejected with its line number and reason, and written to the rejects
+file (the input's format plus a ``reason``) - the other records are imported all the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import asyncpg
+
+from betdb.errors import UniqueViolationError
+from betdb.generated import imports
+from betdb.generated.imports import FindStoredOddsParams
+from betdb.generated.models import DataSource, Market, Side
+from betdb.generated.odds import CopyOddsValues
+from betdb.importers import fields
+from betdb.importers.fields import FieldError
+from betdb.importers.records import Record, RecordReader, RejectsFile, default_rejects_path
+from betdb.importers.report import ImportReport, Rejection
+from betdb.importers.resolve import BookResolver, GameResolver
+from betdb.repository import UnifiedRepository
+
+COLUMNS = (
+    "source",
+    "external_game_id",
+    "sportsbook",
+    "market",
+    "side",
+    "line",
+    "price",
+    "observed_at",
+)
+OPTIONAL_COLUMNS = ("game_source", "is_opening", "is_closing", "bet_limit")
+
+TOTAL_MARKETS = frozenset({
+    Market.TOTAL, Market.FIRST_FIVE_TOTAL, Market.HOME_TEAM_TOTAL, Market.AWAY_TEAM_TOTAL,
+    Market.ALTERNATE_TOTAL,
+})  # fmt: skip
+MONEYLINE_MARKETS = frozenset({Market.MONEYLINE, Market.FIRST_FIVE_MONEYLINE})
+LINE_LIMIT = Decimal(1000)  # numeric(5, 2)
+BET_LIMIT_LIMIT = Decimal(10) ** 10  # numeric(12, 2)
+COPY_ATTEMPTS = 3
+
+ObservationKey = tuple[int, int, Market, Side, dt.datetime, Decimal | None]
+
+
+def side_for_market(market: Market, side: Side) -> None:
+    over_under = side in (Side.OVER, Side.UNDER)
+    if market in TOTAL_MARKETS and not over_under:
+        raise FieldError(f"side {side.value!r} does not fit market {market.value}: over or under")
+    if market not in TOTAL_MARKETS and over_under:
+        raise FieldError(f"side {side.value!r} does not fit market {market.value}: home or away")
+
+
+def line_for_market(market: Market, line: Decimal | None) -> None:
+    if market in MONEYLINE_MARKETS and line is not None:
+        raise FieldError(f"line {line} given for a {market.value}, which has none")
+    if market not in MONEYLINE_MARKETS and line is None:
+        raise FieldError(f"line is missing: a {market.value} needs one")
+    if market in TOTAL_MARKETS and line is not None and line <= 0:
+        raise FieldError(f"line {line} of a {market.value} must be above 0")
+
+
+def american_price(record: Mapping[str, object]) -> int:
+    price = fields.integer(record, "price", signed_text=True)
+    if -100 < price < 100:
+        raise FieldError(f"price {price:+d} is not American odds: -100 or below, or +100 or above")
+    return price
+
+
+@dataclass(frozen=True)
+class Observation:
+    source: DataSource
+    game_source: DataSource
+    external_game_id: str
+    sportsbook: str
+    market: Market
+    side: Side
+    line: Decimal | None
+    price: int
+    observed_at: dt.datetime
+    is_opening: bool
+    is_closing: bool
+    bet_limit: Decimal | None
+
+
+def read_observation(record: Mapping[str, object]) -> Observation:
+    source = fields.choice(DataSource, record, "source")
+    game_source = (
+        fields.choice(DataSource, record, "game_source")
+        if fields.optional_text(record, "game_source")
+        else source
+    )
+    market = fields.choice(Market, record, "market")
+    side = fields.choice(Side, record, "side")
+    side_for_market(market, side)
+    line = fields.decimal(record, "line", places=2, below=LINE_LIMIT)
+    line_for_market(market, line)
+    is_opening = fields.flag(record, "is_opening")
+    is_closing = fields.flag(record, "is_closing")
+    if is_opening and is_closing:
+        raise FieldError("is_opening and is_closing are both true")
+    bet_limit = fields.decimal(record, "bet_limit", places=2, below=BET_LIMIT_LIMIT)
+    if bet_limit is not None and bet_limit <= 0:
+        raise FieldError(f"bet_limit {bet_limit} must be above 0")
+    return Observation(
+        source=source,
+        game_source=game_source,
+        external_game_id=fields.text(record, "external_game_id"),
+        sportsbook=fields.text(record, "sportsbook"),
+        market=market,
+        side=side,
+        line=line,
+        price=american_price(record),
+        observed_at=fields.timestamp(record, "observed_at"),
+        is_opening=is_opening,
+        is_closing=is_closing,
+        bet_limit=bet_limit,
+    )
+
+
+class OddsImport:
+    """One run of import_odds: the report, the resolvers' caches and the pending batch."""
+
+    def __init__(self, repository: UnifiedRepository, report: ImportReport) -> None:
+        self.repository = repository
+        self.report = report
+        self.games = GameResolver(repository)
+        self.books = BookResolver(repository)
+        self.batch: dict[ObservationKey, CopyOddsValues] = {}
+
+    async def resolve(self, record: Record) -> CopyOddsValues:
+        if record.problem is not None:
+            raise FieldError(record.problem)
+        assert record.fields is not None
+        seen = read_observation(record.fields)
+        game_id = await self.games.game_id(seen.game_source, seen.external_game_id)
+        sportsbook_id = await self.books.sportsbook_id(seen.source, seen.sportsbook)
+        return (
+            game_id,
+            sportsbook_id,
+            seen.market,
+            seen.side,
+            seen.line,
+            seen.price,
+            seen.observed_at,
+            seen.is_opening,
+            seen.is_closing,
+            seen.bet_limit,
+            seen.source,
+        )
+
+    def add(self, values: CopyOddsValues) -> None:
+        key: ObservationKey = (values[0], values[1], values[2], values[3], values[6], values[4])
+        if key in self.batch:
+            self.report.duplicates += 1
+        else:
+            self.batch[key] = values
+
+    async def flush(self) -> None:
+        """Write the batch: what is stored already is dropped with one query, the rest copied.
+
+        A writer racing us between the two makes COPY fail on a duplicate; the batch is then
+        retried, and after COPY_ATTEMPTS falls back to the ON CONFLICT DO NOTHING path.
+        """
+        batch = list(self.batch.values())
+        self.batch.clear()
+        if not batch:
+            return
+        for _ in range(COPY_ATTEMPTS):
+            try:
+                async with self.repository.transaction() as tx:
+                    fresh = await self._not_stored(tx, batch)
+                    if fresh:
+                        await tx.odds.copy_odds(fresh)
+            except (asyncpg.UniqueViolationError, UniqueViolationError):
+                continue
+            self.report.imported += len(fresh)
+            self.report.duplicates += len(batch) - len(fresh)
+            return
+        fresh = await self._not_stored(self.repository, batch)
+        await self.repository.odds.ingest_odds(fresh)
+        self.report.imported += len(fresh)
+        self.report.duplicates += len(batch) - len(fresh)
+
+    @staticmethod
+    async def _not_stored(
+        repository: UnifiedRepository, batch: list[CopyOddsValues]
+    ) -> list[CopyOddsValues]:
+        stored = await imports.Querier(repository.executor).find_stored_odds(
+            FindStoredOddsParams(
+                game_ids=[values[0] for values in batch],
+                sportsbook_ids=[values[1] for values in batch],
+                markets=[values[2] for values in batch],
+                sides=[values[3] for values in batch],
+                observed_ats=[values[6] for values in batch],
+                lines=[values[4] for values in batch],
+            )
+        )
+        positions = {row.position for row in stored}
+        return [values for position, values in enumerate(batch, 1) if position not in positions]
+
+
+async def import_odds(
+    repository: UnifiedRepository,
+    path: Path,
+    *,
+    rejects: Path | None = None,
+    batch_size: int = 5000,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import an odds file (CSV or JSONL by extension); see the module docstring.
+
+    Rejected records go to `rejects` (default: ``<name>.rejects.<ext>`` beside the file),
+    written only if there are any. `on_progress` is called after each batch with the number of
+    records read since the last call.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    started = time.perf_counter()
+    path = Path(path)
+    report = ImportReport(path=path)
+    reader = RecordReader(path, required=COLUMNS, optional=OPTIONAL_COLUMNS)
+    rejects_file = RejectsFile(Path(rejects) if rejects else default_rejects_path(path), reader)
+    run = OddsImport(repository, report)
+    reported = 0
+    try:
+        for record in reader:
+            report.read += 1
+            try:
+                run.add(await run.resolve(record))
+            except FieldError as error:
+                report.rejected.append(Rejection(record.line, str(error), record.raw))
+                rejects_file.write(record, str(error))
+            if len(run.batch) >= batch_size:
+                await run.flush()
+                if on_progress is not None:
+                    on_progress(report.read - reported)
+                    reported = report.read
+        await run.flush()
+    finally:
+        rejects_file.close()
+    if on_progress is not None and report.read > reported:
+        on_progress(report.read - reported)
+    report.rejects_path = rejects_file.path if rejects_file.written else None
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,68 @@
+"""Finding our game and sportsbook ids for the ids a source uses, one query per distinct id."""
+
+from __future__ import annotations
+
+from betdb.generated.models import DataSource
+from betdb.importers.fields import INT32_MAX, FieldError
+from betdb.repository import UnifiedRepository
+
+GAME_ID_SOURCES = (DataSource.MLB, DataSource.SBR, DataSource.ACTION_NETWORK)
+
+
+def check_external_game_id(source: DataSource, external_id: str) -> None:
+    """The id must be of the shape the source's column holds (gamePk and AN ids are numbers)."""
+    if source not in GAME_ID_SOURCES:
+        raise FieldError(
+            f"games carry no {source.value} ids: name the game by its mlb, sbr or"
+            " action_network id (game_source)"
+        )
+    if source is not DataSource.SBR and not (
+        external_id.isdigit() and 0 < int(external_id) <= INT32_MAX
+    ):
+        raise FieldError(f"external_game_id {external_id!r} is not a {source.value} game id")
+
+
+class GameResolver:
+    def __init__(self, repository: UnifiedRepository) -> None:
+        self._repository = repository
+        self._known: dict[tuple[DataSource, str], int | None] = {}
+
+    async def game_id(self, source: DataSource, external_id: str) -> int:
+        key = (source, external_id)
+        if key not in self._known:
+            check_external_game_id(source, external_id)
+            game = await self._repository.games.find_game_by_external_id(
+                source=source, external_id=external_id
+            )
+            self._known[key] = None if game is None else game.game_id
+        game_id = self._known[key]
+        if game_id is None:
+            raise FieldError(
+                f"no game with {source.value} id {external_id} (import its schedule first)"
+            )
+        return game_id
+
+
+class BookResolver:
+    """A source's own book id through sportsbook_mappings, else one of our book keys."""
+
+    def __init__(self, repository: UnifiedRepository) -> None:
+        self._repository = repository
+        self._known: dict[tuple[DataSource, str], int | None] = {}
+
+    async def sportsbook_id(self, source: DataSource, name: str) -> int:
+        key = (source, name)
+        if key not in self._known:
+            book = await self._repository.sportsbooks.resolve_sportsbook(
+                source=source, external_id=name
+            )
+            if book is None:
+                book = await self._repository.sportsbooks.get_sportsbook_by_key(key=name.lower())
+            self._known[key] = None if book is None else book.sportsbook_id
+        sportsbook_id = self._known[key]
+        if sportsbook_id is None:
+            raise FieldError(
+                f"unknown sportsbook {name!r}: neither a {source.value} book id in"
+                " sportsbook_mappings nor one of our book keys"
+            )
+        return sportsbook_id

@@ -1,0 +1,97 @@
+"""Public betting splits (shares of bets and money per side) from JSONL or CSV.
+
+Keys (JSONL) or columns (CSV): ``source`` (who published the split: action_network, vsin,
+...), ``external_game_id`` and optional ``game_source`` (the id's system, default ``source``),
+``market``, ``side``, ``captured_at`` (ISO 8601 with offset), optional ``line``, and at least
+one of ``bet_pct`` and ``money_pct`` (fractions 0..1: 55% is 0.55), optional ``bet_count``.
+A capture already stored (game, market, source, side, time) counts as a duplicate.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from betdb.generated import imports
+from betdb.generated.imports import InsertBettingSplitParams
+from betdb.generated.models import DataSource, Market, Side
+from betdb.importers import fields
+from betdb.importers.fields import FieldError
+from betdb.importers.odds import LINE_LIMIT, side_for_market
+from betdb.importers.records import Record, RecordReader, RejectsFile, default_rejects_path
+from betdb.importers.report import ImportReport, Rejection
+from betdb.importers.resolve import GameResolver
+from betdb.repository import UnifiedRepository
+
+COLUMNS = ("source", "external_game_id", "market", "side", "captured_at")
+OPTIONAL_COLUMNS = ("game_source", "line", "bet_pct", "money_pct", "bet_count")
+
+
+async def read_split(record: Record, games: GameResolver) -> InsertBettingSplitParams:
+    if record.problem is not None:
+        raise FieldError(record.problem)
+    assert record.fields is not None
+    values = record.fields
+    source = fields.choice(DataSource, values, "source")
+    game_source = (
+        fields.choice(DataSource, values, "game_source")
+        if fields.optional_text(values, "game_source")
+        else source
+    )
+    market = fields.choice(Market, values, "market")
+    side = fields.choice(Side, values, "side")
+    side_for_market(market, side)
+    bet_pct = fields.probability(values, "bet_pct")
+    money_pct = fields.probability(values, "money_pct")
+    if bet_pct is None and money_pct is None:
+        raise FieldError("neither bet_pct nor money_pct is given")
+    bet_count = fields.optional_integer(values, "bet_count")
+    if bet_count is not None and bet_count < 0:
+        raise FieldError(f"bet_count {bet_count} is negative")
+    captured_at = fields.timestamp(values, "captured_at")
+    line: Decimal | None = fields.decimal(values, "line", places=2, below=LINE_LIMIT)
+    game_id = await games.game_id(game_source, fields.text(values, "external_game_id"))
+    return InsertBettingSplitParams(
+        game_id=game_id,
+        market=market,
+        side=side,
+        source=source,
+        line=line,
+        bet_pct=bet_pct,
+        money_pct=money_pct,
+        bet_count=bet_count,
+        captured_at=captured_at,
+    )
+
+
+async def import_splits(
+    repository: UnifiedRepository, path: Path, *, rejects: Path | None = None
+) -> ImportReport:
+    """Import a betting splits file in one transaction; see the module docstring."""
+    started = time.perf_counter()
+    path = Path(path)
+    report = ImportReport(path=path)
+    reader = RecordReader(path, required=COLUMNS, optional=OPTIONAL_COLUMNS)
+    rejects_file = RejectsFile(Path(rejects) if rejects else default_rejects_path(path), reader)
+    try:
+        async with repository.transaction() as tx:
+            games = GameResolver(tx)
+            querier = imports.Querier(tx.executor)
+            for record in reader:
+                report.read += 1
+                try:
+                    split = await read_split(record, games)
+                except FieldError as error:
+                    report.rejected.append(Rejection(record.line, str(error), record.raw))
+                    rejects_file.write(record, str(error))
+                    continue
+                if await querier.insert_betting_split(split):
+                    report.imported += 1
+                else:
+                    report.duplicates += 1
+    finally:
+        rejects_file.close()
+    report.rejects_path = rejects_file.path if rejects_file.written else None
+    report.seconds = time.perf_counter() - started
+    return report

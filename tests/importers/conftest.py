@@ -1,0 +1,78 @@
+"""A repository on this test's own migrated database, and small files to import."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+
+from betdb.generated import init_connection
+from betdb.repository import UnifiedRepository
+
+ODDS_HEADER = "source,external_game_id,sportsbook,market,side,line,price,observed_at"
+
+
+@pytest.fixture
+async def connection(database_url: str) -> AsyncIterator[asyncpg.Connection]:
+    connection = await asyncpg.connect(database_url)
+    await init_connection(connection)
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
+@pytest.fixture
+def repo(connection: asyncpg.Connection) -> UnifiedRepository:
+    return UnifiedRepository(connection)
+
+
+def stats_api_game(game_pk: int, **changes: Any) -> dict[str, Any]:
+    """A Stats API schedule entry: Boston at the Yankees on 21 June 2025, scheduled."""
+    game: dict[str, Any] = {
+        "gamePk": game_pk,
+        "link": f"/api/v1.1/game/{game_pk}/feed/live",
+        "gameType": "R",
+        "season": "2025",
+        "gameDate": "2025-06-21T23:15:00Z",
+        "officialDate": "2025-06-21",
+        "status": {"abstractGameState": "Preview", "codedGameState": "S",
+                   "detailedState": "Scheduled", "statusCode": "S"},
+        "teams": {"away": {"team": {"id": 111, "name": "Boston Red Sox"}},
+                  "home": {"team": {"id": 147, "name": "New York Yankees"}}},
+        "venue": {"id": 3313, "name": "Yankee Stadium"},
+        "gameNumber": 1,
+        "doubleHeader": "N",
+    }  # fmt: skip
+    game.update(changes)
+    return game
+
+
+def schedule(*games: dict[str, Any]) -> dict[str, Any]:
+    return {"dates": [{"date": "2025-06-21", "games": list(games)}]}
+
+
+def write_json(path: Path, document: object) -> Path:
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+async def count(connection: asyncpg.Connection, table: str) -> int:
+    value = await connection.fetchval(f"SELECT count(*) FROM {table}")
+    assert isinstance(value, int)
+    return value
+
+
+def adds_up(report: Any) -> bool:
+    return bool(
+        report.read
+        == report.imported
+        + report.updated
+        + report.unchanged
+        + report.duplicates
+        + len(report.rejected)
+    )
