@@ -212,6 +212,8 @@ CREATE FUNCTION public.ensure_odds_partitions(first_month date, months integer) 
     AS $$
 DECLARE
     month_start date;
+    range_start timestamptz;
+    range_end timestamptz;
     partition_name text;
     created integer := 0;
 BEGIN
@@ -220,14 +222,35 @@ BEGIN
     END IF;
     FOR i IN 0 .. months - 1 LOOP
         month_start := (date_trunc('month', first_month) + make_interval(months => i))::date;
+        range_start := month_start::timestamp AT TIME ZONE 'UTC';
+        range_end := (month_start + interval '1 month')::timestamp AT TIME ZONE 'UTC';
         partition_name := format('odds_y%sm%s', to_char(month_start, 'YYYY'), to_char(month_start, 'MM'));
         CONTINUE WHEN to_regclass(format('odds_partitions.%I', partition_name)) IS NOT NULL;
-        EXECUTE format(
-            'CREATE TABLE odds_partitions.%I PARTITION OF public.odds FOR VALUES FROM (%L) TO (%L)',
-            partition_name,
-            month_start::timestamp AT TIME ZONE 'UTC',
-            (month_start + interval '1 month')::timestamp AT TIME ZONE 'UTC'
-        );
+        IF EXISTS (
+            SELECT 1 FROM odds_partitions.odds_default
+            WHERE observed_at >= range_start AND observed_at < range_end
+        ) THEN
+            EXECUTE format(
+                'CREATE TABLE odds_partitions.%I (LIKE public.odds INCLUDING DEFAULTS INCLUDING CONSTRAINTS,'
+                ' CHECK (observed_at >= %L AND observed_at < %L))',
+                partition_name, range_start, range_end
+            );
+            EXECUTE format(
+                'WITH moved AS (DELETE FROM odds_partitions.odds_default'
+                ' WHERE observed_at >= %L AND observed_at < %L RETURNING *)'
+                ' INSERT INTO odds_partitions.%I SELECT * FROM moved',
+                range_start, range_end, partition_name
+            );
+            EXECUTE format(
+                'ALTER TABLE public.odds ATTACH PARTITION odds_partitions.%I FOR VALUES FROM (%L) TO (%L)',
+                partition_name, range_start, range_end
+            );
+        ELSE
+            EXECUTE format(
+                'CREATE TABLE odds_partitions.%I PARTITION OF public.odds FOR VALUES FROM (%L) TO (%L)',
+                partition_name, range_start, range_end
+            );
+        END IF;
         created := created + 1;
     END LOOP;
     RETURN created;
@@ -2371,4 +2394,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20260103000000'),
     ('20260104000000'),
     ('20260105000000'),
-    ('20260106000000');
+    ('20260106000000'),
+    ('20260107000000');

@@ -304,6 +304,39 @@ async def test_ensure_odds_partitions_creates_only_missing_months(
     assert bounds == ("FOR VALUES FROM ('2028-01-01 00:00:00+00') TO ('2028-02-01 00:00:00+00')")
 
 
+async def test_a_partition_made_after_its_rows_arrived_adopts_them_from_the_default(
+    repo: UnifiedRepository, connection: asyncpg.Connection, game_id: int
+) -> None:
+    dk, fd = await book_id(repo, "draftkings"), await book_id(repo, "fanduel")
+    history = dt.datetime(2025, 6, 18, 17, 0, tzinfo=dt.UTC)
+    next_month = dt.datetime(2025, 7, 1, tzinfo=dt.UTC)
+    await repo.odds.ingest_odds(
+        [
+            quote(game_id, dk, observed_at=history),
+            quote(game_id, fd, observed_at=history, price=-120),
+            quote(game_id, dk, observed_at=next_month),
+        ]
+    )
+    assert await connection.fetchval("SELECT ensure_odds_partitions('2025-06-01', 1)") == 1
+    placed = await connection.fetch(
+        "SELECT tableoid::regclass::text AS partition, sportsbook_id, price FROM odds"
+        " ORDER BY observed_at, sportsbook_id"
+    )
+    assert [tuple(r) for r in placed] == [
+        ("odds_partitions.odds_y2025m06", dk, -110),
+        ("odds_partitions.odds_y2025m06", fd, -120),
+        ("odds_partitions.odds_default", dk, -110),
+    ]
+    # The adopted partition carries the parent's unique index: a re-ingest is still skipped.
+    await repo.odds.ingest_odds([quote(game_id, dk, observed_at=history)])
+    assert await count(connection, "odds") == 3
+    bounds = await connection.fetchval(
+        "SELECT pg_get_expr(relpartbound, oid) FROM pg_class"
+        " WHERE oid = 'odds_partitions.odds_y2025m06'::regclass"
+    )
+    assert bounds == ("FOR VALUES FROM ('2025-06-01 00:00:00+00') TO ('2025-07-01 00:00:00+00')")
+
+
 async def test_deleting_a_game_deletes_its_odds(
     repo: UnifiedRepository, connection: asyncpg.Connection, game_id: int
 ) -> None:
