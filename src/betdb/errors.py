@@ -156,6 +156,8 @@ def is_connection_loss(error: BaseException) -> bool:
     """Every shape asyncpg gives a dropped connection, by type and SQLSTATE class."""
     if isinstance(error, ConnectionLostError):
         return True
+    if isinstance(error, TimeoutError):
+        return False  # an OSError since 3.10, but the client gave up and the connection is fine
     if isinstance(error, asyncpg.PostgresConnectionError | ConnectionError | OSError):
         return True
     if isinstance(error, asyncpg.PostgresError):
@@ -205,7 +207,9 @@ def translate(
         note = " (the write may or may not have been applied)" if outcome_unknown else ""
         return kind(f"connection lost: {type(error).__name__}: {error}{note}", **kw)
     if isinstance(error, TimeoutError | asyncio.TimeoutError):
-        return QueryTimeoutError("the statement timed out and was cancelled", **kw)
+        # The client gave up and sent a cancel request, which can arrive after the end.
+        note = " (a write: it may have ended before the cancel)" if outcome_unknown else ""
+        return QueryTimeoutError(f"the statement timed out and was cancelled{note}", **kw)
     if isinstance(error, asyncpg.PostgresError):
         return _from_sqlstate(error, sqlstate or "", kw)
     if isinstance(error, asyncpg.InterfaceError):
