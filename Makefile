@@ -12,7 +12,7 @@ export PATH := $(BIN):$(PATH)
 # dbmate dump must use the pg_dump of the embedded server's own major version.
 PGBIN = $$($(BIN)/python -m betdb.embedded bindir)
 
-.PHONY: help install generate migrate schema check lint lint-migrations typecheck drift test bench demo clean
+.PHONY: help install generate migrate schema check lint lint-migrations typecheck drift test bench bench-quick demo clean
 
 help:
 	@echo "make test      lint, type-check, drift check, then the test suite (a real PostgreSQL)"
@@ -20,7 +20,7 @@ help:
 	@echo "make generate  regenerate src/betdb/generated from db/queries and the schema dump"
 	@echo "make schema    dump db/schema/schema.sql from a scratch server migrated from zero"
 	@echo "make migrate   dbmate up against DATABASE_URL, else the local embedded server"
-	@echo "make bench     decoding benchmark: generated code vs raw asyncpg and pydantic"
+	@echo "make bench     betdb vs raw asyncpg, pydantic, SQLAlchemy, aiosql (ARGS=--quick: < 3 min)"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) \
@@ -64,9 +64,18 @@ check: lint lint-migrations typecheck drift
 test: check
 	$(BIN)/python -m pytest
 
-# Benchmarks print ratios measured in one run; they never fail on a number.
-bench: $(STAMP)
-	$(BIN)/python bench/decode.py
+# Benchmarks print ratios measured in one run; they never fail on a number. They compare betdb
+# with libraries of its own extra (bench), installed next to dev. Output: build/bench/.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	touch $@
+
+bench: $(STAMP) $(BENCH_STAMP)
+	$(BIN)/python -m bench $(ARGS)
+
+bench-quick: $(STAMP) $(BENCH_STAMP)
+	$(BIN)/python -m bench --quick $(ARGS)
 
 demo: $(STAMP)
 	$(BIN)/betdb demo

@@ -1,0 +1,6 @@
+"""betdb against what people would use instead, on one machine in one run.
+
+`python -m bench [--quick] [--out DIR] [--only NAME]` (or `make bench`) runs six benchmarks on
+the real schema with generated data, prints a table of ratios with the goal each one has, and
+writes results.json and results.png to DIR (default build/bench/).
+"""

@@ -1,0 +1,56 @@
+"""A one-line reading of EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON): what was scanned how, rows
+touched against rows returned, and buffers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import asyncpg
+
+
+def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
+
+
+async def explain(conn: asyncpg.Connection, sql: str, *args: object) -> dict[str, Any]:
+    raw = await conn.fetchval(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", *args)
+    document = json.loads(raw) if isinstance(raw, str) else raw
+    top = document[0]
+    plan = top["Plan"]
+    scans: dict[str, int] = {}
+    touched = 0
+    removed_partitions = 0
+    for node in _nodes(plan):
+        removed_partitions += int(node.get("Subplans Removed", 0))
+        kind = node["Node Type"]
+        if "Scan" not in kind or kind == "Subquery Scan":
+            continue
+        scans[kind] = scans.get(kind, 0) + 1
+        loops = int(node.get("Actual Loops", 1))
+        read = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
+        touched += int(read * loops)
+    return {
+        "scans": scans,
+        "partitions_pruned": removed_partitions,
+        "rows_returned": int(plan.get("Actual Rows", 0)),
+        "rows_touched": touched,
+        "buffers": int(plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)),
+        "execution_ms": float(top.get("Execution Time", 0.0)),
+    }
+
+
+def describe(summary: dict[str, Any]) -> str:
+    scans = ", ".join(f"{count}x {kind}" for kind, count in sorted(summary["scans"].items()))
+    pruned = (
+        f", {summary['partitions_pruned']} partitions pruned"
+        if summary["partitions_pruned"]
+        else ""
+    )
+    return (
+        f"{scans}{pruned}; rows touched {summary['rows_touched']:,} for"
+        f" {summary['rows_returned']:,} returned; {summary['buffers']:,} buffers"
+    )

@@ -1,0 +1,105 @@
+"""3. Bulk ingest of odds rows: COPY through the generated `copy_odds` against raw COPY, and the
+row-by-row paths (executemany, the generated :batchexec, SQLAlchemy ORM add_all) on a slice of
+the same rows, since at their speed the whole batch would take minutes."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+
+from bench import alchemy, dataset
+from bench.measure import Spread, interleaved
+from bench.results import BenchResult, Goal, Measurement
+from bench.server import BenchServer
+from bench.sizes import Sizes
+from betdb.generated import init_connection
+from betdb.generated.odds import CopyOddsParams, CopyOddsValues, Querier
+
+COLUMNS = [
+    "game_id", "sportsbook_id", "market", "side", "line", "price", "observed_at",
+    "is_opening", "is_closing", "bet_limit", "source",
+]  # fmt: skip
+INSERT = (
+    f"INSERT INTO odds ({', '.join(COLUMNS)}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+)
+START = datetime.datetime(2026, 5, 1, tzinfo=datetime.UTC)
+
+BETDB = "betdb copy_odds (value tuples, validated)"
+BETDB_PARAMS = "betdb copy_odds (CopyOddsParams built beforehand)"
+RAW_COPY = "raw asyncpg copy_records_to_table"
+EXECUTEMANY = "raw asyncpg executemany"
+BATCHEXEC = "betdb ingest_odds (:batchexec)"
+ORM = "SQLAlchemy ORM add_all + commit"
+
+
+async def run(server: BenchServer, sizes: Sizes) -> BenchResult:
+    dsn = await server.database("ingest")
+    betdb_conn = await asyncpg.connect(dsn)
+    await init_connection(betdb_conn)
+    plain = await asyncpg.connect(dsn)
+    engine = alchemy.engine(dsn)
+    sessions = alchemy.sessions(engine)
+    await dataset.add_schedule(plain, START.date(), 0, 7)
+    records = dataset.odds_records(sizes.copy_rows, range(1, 101), START)
+    params = [CopyOddsParams.model_validate(dict(zip(COLUMNS, r, strict=True))) for r in records]
+    slice_ = records[: sizes.row_by_row_rows]
+    querier = Querier(betdb_conn)
+
+    async def empty() -> None:
+        # Every record falls in this one month; emptying one partition is quicker than all.
+        await plain.execute(f"TRUNCATE odds_partitions.odds_y{START:%Y}m{START:%m}")
+
+    async def orm(rows: list[CopyOddsValues]) -> None:
+        async with sessions() as session:
+            session.add_all(
+                alchemy.OddsRecord(**dict(zip(COLUMNS, row, strict=True))) for row in rows
+            )
+            await session.commit()
+
+    def methods(rows: int) -> dict[str, Callable[[], Awaitable[object]]]:
+        some, some_params = records[:rows], params[:rows]
+        row_by_row = slice_[:rows]
+        return {
+            BETDB: lambda: querier.copy_odds(some),
+            BETDB_PARAMS: lambda: querier.copy_odds(some_params),
+            RAW_COPY: lambda: plain.copy_records_to_table("odds", records=some, columns=COLUMNS),
+            EXECUTEMANY: lambda: plain.executemany(INSERT, row_by_row),
+            BATCHEXEC: lambda: querier.ingest_odds(row_by_row),
+            ORM: lambda: orm(row_by_row),
+        }
+
+    try:
+        await interleaved(methods(200), warmups=1, repeats=0, before=empty)
+        await empty()
+        stored = await querier.copy_odds(records[:200])
+        assert stored == 200, f"copy_odds stored {stored} of 200 rows"
+        times = await interleaved(
+            methods(len(records)), warmups=0, repeats=sizes.ingest_repeats, before=empty
+        )
+    finally:
+        await betdb_conn.close()
+        await plain.close()
+        await engine.dispose()
+
+    counts = {name: len(records) for name in (BETDB, BETDB_PARAMS, RAW_COPY)}
+    counts |= {name: len(slice_) for name in (EXECUTEMANY, BATCHEXEC, ORM)}
+    rates = {name: Spread.of(seconds).rate(counts[name]) for name, seconds in times.items()}
+    ours = rates[BETDB].median
+    return BenchResult(
+        name="ingest",
+        title=(f"bulk ingest: COPY {len(records):,} odds rows, row by row {len(slice_):,} of them"),
+        measurements=[
+            Measurement(name, rate, "rows/s", higher_is_better=True, extra={"rows": counts[name]})
+            for name, rate in rates.items()
+        ],
+        goals=[
+            Goal.at_least("copy_odds / raw COPY", ours / rates[RAW_COPY].median, 0.9),
+            Goal.at_least("copy_odds / executemany", ours / rates[EXECUTEMANY].median, 3),
+            Goal.informational(
+                "copy_odds(params) / raw COPY", rates[BETDB_PARAMS].median / rates[RAW_COPY].median
+            ),
+            Goal.informational("copy_odds / SQLAlchemy ORM", ours / rates[ORM].median),
+        ],
+    )

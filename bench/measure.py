@@ -1,0 +1,91 @@
+"""Timing and summary statistics: every figure is a median with its spread."""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The median of repeated measurements, with their min, max and quartiles."""
+
+    median: float
+    low: float
+    high: float
+    q1: float
+    q3: float
+    n: int
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Spread:
+        if not values:
+            raise ValueError("no measurements to summarise")
+        ordered = sorted(values)
+        q1, q3 = (
+            (ordered[0], ordered[-1])
+            if len(ordered) < 4
+            else tuple(statistics.quantiles(ordered, n=4)[i] for i in (0, 2))
+        )
+        return cls(statistics.median(ordered), ordered[0], ordered[-1], q1, q3, len(ordered))
+
+    def scaled(self, factor: float) -> Spread:
+        return Spread(
+            self.median * factor,
+            self.low * factor,
+            self.high * factor,
+            self.q1 * factor,
+            self.q3 * factor,
+            self.n,
+        )
+
+    def rate(self, amount: float) -> Spread:
+        """Seconds per run turned into amount per second (min and max swap places)."""
+        return Spread(
+            amount / self.median,
+            amount / self.high,
+            amount / self.low,
+            amount / self.q3,
+            amount / self.q1,
+            self.n,
+        )
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """The value below which `fraction` of the values lie (nearest rank)."""
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))
+    return ordered[index]
+
+
+async def timed(run: Callable[[], Awaitable[object]]) -> float:
+    """Seconds one call takes, starting from a collected heap so earlier garbage is not billed."""
+    gc.collect()
+    started = time.perf_counter()
+    result = await run()
+    elapsed = time.perf_counter() - started
+    del result
+    return elapsed
+
+
+async def interleaved(
+    methods: Mapping[str, Callable[[], Awaitable[object]]],
+    *,
+    warmups: int,
+    repeats: int,
+    before: Callable[[], Awaitable[object]] | None = None,
+) -> dict[str, list[float]]:
+    """Seconds per run of each method; the methods take turns so drift hits all of them alike.
+    `before` runs ahead of every run, untimed (to empty a table, say)."""
+    times: dict[str, list[float]] = {name: [] for name in methods}
+    for round_ in range(warmups + repeats):
+        for name, run in methods.items():
+            if before is not None:
+                await before()
+            seconds = await timed(run)
+            if round_ >= warmups:
+                times[name].append(seconds)
+    return times

@@ -1,0 +1,162 @@
+"""5. Scale: the same three queries on the odds table at two sizes (1M and 10M rows; quick: 100k
+and 1M). More rows means more history: a longer schedule of 15 games a day, each game with 420
+odds rows, monthly partitions for the months the data covers. Each query asks for the same
+game (in the oldest data) or the same window, so the answer has the same size at both sizes;
+only the cost may differ, and it should not."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import asyncpg
+
+from bench import dataset
+from bench.explain import describe, explain
+from bench.measure import Spread, percentile
+from bench.results import BenchResult, Goal, Measurement
+from bench.server import BenchServer
+from bench.sizes import Sizes
+from betdb.generated import init_connection
+from betdb.generated.games import FIND_GAMES_BY_TEAM
+from betdb.generated.games import Querier as GamesQuerier
+from betdb.generated.models import Market
+from betdb.generated.odds import GET_LATEST_ODDS, GET_LINE_MOVEMENT
+from betdb.generated.odds import Querier as OddsQuerier
+
+FIRST_DAY = datetime.date(2019, 3, 1)
+OBSERVATIONS = 7  # 420 rows a game
+ROWS_PER_DAY = dataset.GAMES_PER_DAY * OBSERVATIONS * dataset.ROWS_PER_OBSERVATION
+TEAM = "NYY"
+BOOK = 3
+
+
+WINDOW_DAYS = 7  # find_games_by_team asks for the last week: 7 games at any size
+
+
+def _days(rows: int) -> int:
+    return max(WINDOW_DAYS + 1, -(-rows // ROWS_PER_DAY))
+
+
+async def _grow(conn: asyncpg.Connection, from_day: int, to_day: int) -> int:
+    await dataset.ensure_partitions(conn, FIRST_DAY, to_day)
+    games = await dataset.add_schedule(conn, FIRST_DAY, from_day, to_day)
+    added = await dataset.add_odds(conn, games, OBSERVATIONS)
+    await dataset.analyze(conn)
+    return added
+
+
+async def _latency(call: Callable[[], Awaitable[object]], calls: int, repeats: int) -> Spread:
+    for _ in range(min(calls, 10)):
+        await call()
+    medians = []
+    for _ in range(repeats):
+        samples = []
+        for _ in range(calls):
+            started = time.perf_counter()
+            await call()
+            samples.append(time.perf_counter() - started)
+        medians.append(percentile(samples, 0.5))
+    return Spread.of(medians).scaled(1e3)
+
+
+Query = tuple[Callable[[], Awaitable[object]], str, tuple[object, ...]]
+
+
+def _queries(
+    odds: OddsQuerier,
+    games: GamesQuerier,
+    game: int,
+    since: datetime.datetime,
+    since_day: datetime.date,
+) -> dict[str, Query]:
+    """Each query: a call of the generated method, and its SQL and arguments for EXPLAIN."""
+    return {
+        "get_line_movement": (
+            lambda: odds.get_line_movement(
+                game_id=game, market=Market.MONEYLINE, sportsbook_id=BOOK, since=since
+            ),
+            GET_LINE_MOVEMENT,
+            (game, Market.MONEYLINE, BOOK, since),
+        ),
+        "get_latest_odds": (
+            lambda: odds.get_latest_odds(game_id=game, market=Market.MONEYLINE, sportsbook_id=None),
+            GET_LATEST_ODDS,
+            (game, Market.MONEYLINE, None),
+        ),
+        "find_games_by_team": (
+            lambda: games.find_games_by_team(team=TEAM, since=since_day),
+            FIND_GAMES_BY_TEAM,
+            (TEAM, since_day),
+        ),
+    }
+
+
+async def run(server: BenchServer, sizes: Sizes) -> BenchResult:
+    dsn = await server.database("scale")
+    conn = await asyncpg.connect(dsn)
+    loader = await asyncpg.connect(dsn)
+    await dataset.bulk_session(loader)
+    await init_connection(conn)
+    odds, games = OddsQuerier(conn), GamesQuerier(conn)
+    small_days = _days(sizes.scale_small)
+    large_days = max(small_days + 1, _days(sizes.scale_large))
+    game = (small_days // 2) * dataset.GAMES_PER_DAY + 1
+    first_pitch = await loader.fetchval("SELECT first_pitch_at FROM games WHERE game_id = 1")
+    measurements: list[Measurement] = []
+    plans: dict[str, dict[str, Any]] = {}
+    table_rows = 0
+    load_seconds: dict[str, float] = {}
+    try:
+        for label, from_day, to_day in (
+            ("small", 0, small_days),
+            ("large", small_days, large_days),
+        ):
+            started = time.perf_counter()
+            table_rows += await _grow(loader, from_day, to_day)
+            load_seconds[label] = time.perf_counter() - started
+            if first_pitch is None:
+                first_pitch = await loader.fetchval(
+                    "SELECT first_pitch_at FROM games WHERE game_id = $1", game
+                )
+            since_day = FIRST_DAY + datetime.timedelta(days=to_day - WINDOW_DAYS)
+            since = first_pitch - datetime.timedelta(days=1)
+            partitions = await loader.fetchval(
+                "SELECT count(*) FROM pg_inherits WHERE inhparent = 'odds'::regclass"
+            )
+            queries = _queries(odds, games, game, since, since_day)
+            for name, (call, sql, args) in queries.items():
+                latency = await _latency(call, sizes.scale_calls, sizes.scale_repeats)
+                plan = await explain(conn, sql, *args)
+                plan["partitions"] = partitions
+                plan["plan"] = describe(plan)
+                plans[f"{name} @ {table_rows:,}"] = plan
+                measurements.append(
+                    Measurement(
+                        f"{name} @ {table_rows:,} odds rows",
+                        latency,
+                        "ms",
+                        higher_is_better=False,
+                        extra={"size": label, "table_rows": table_rows, **plan},
+                    )
+                )
+    finally:
+        await conn.close()
+        await loader.close()
+
+    goals = []
+    for name in ("get_line_movement", "get_latest_odds", "find_games_by_team"):
+        small, large = (m for m in measurements if m.method.startswith(f"{name} @"))
+        touched = large.extra["rows_touched"] / max(1, small.extra["rows_touched"])
+        goals.append(Goal.at_most(f"{name} rows touched: large / small", touched, 1.5))
+        slower = large.value.median / small.value.median
+        goals.append(Goal.at_most(f"{name} latency: large / small", slower, 1.5))
+    return BenchResult(
+        name="scale",
+        title="scale: latency and plan at two table sizes",
+        measurements=measurements,
+        goals=goals,
+        details={"load_seconds": load_seconds, "median_of": "per-repeat medians"},
+    )

@@ -1,0 +1,49 @@
+"""The benchmark runner, end to end on tiny sizes: every benchmark reports positive numbers.
+
+Tiny sizes prove nothing about speed; `make bench` is where the numbers come from.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from betdb.testing import PostgresServer
+
+pytest.importorskip("sqlalchemy", reason="the bench extra is not installed (make bench does)")
+pytest.importorskip("aiosql", reason="the bench extra is not installed (make bench does)")
+pytest.importorskip("matplotlib", reason="the bench extra is not installed (make bench does)")
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = {"read", "point", "ingest", "stream", "scale", "concurrency"}
+
+
+def test_every_benchmark_reports_positive_numbers_and_writes_json_and_chart(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--tiny", "--out", str(tmp_path)],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": postgres_server.dsn},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    document = json.loads((tmp_path / "results.json").read_text())
+    assert {b["name"] for b in document["benchmarks"]} == BENCHMARKS
+    for benchmark in document["benchmarks"]:
+        assert benchmark["measurements"], benchmark["name"]
+        for measurement in benchmark["measurements"]:
+            value = measurement["value"]
+            assert value["low"] <= value["median"] <= value["high"], measurement["method"]
+            if measurement["unit"] != "MB above idle":  # streaming may not grow at all
+                assert value["median"] > 0, measurement["method"]
+        assert benchmark["goals"], benchmark["name"]
+    assert document["meta"]["versions"]["postgresql"]
+    assert (tmp_path / "results.png").read_bytes().startswith(b"\x89PNG")
+    assert "ratios and goals" in result.stdout
