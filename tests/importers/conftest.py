@@ -52,6 +52,18 @@ def stats_api_game(game_pk: int, **changes: Any) -> dict[str, Any]:
     return game
 
 
+def clubs(
+    away: int, home: int, away_score: int | None = None, home_score: int | None = None
+) -> dict[str, Any]:
+    """The `teams` of a Stats API game: club ids and, when given, scores."""
+    teams: dict[str, Any] = {"away": {"team": {"id": away}}, "home": {"team": {"id": home}}}
+    if away_score is not None:
+        teams["away"]["score"] = away_score
+    if home_score is not None:
+        teams["home"]["score"] = home_score
+    return teams
+
+
 def schedule(*games: dict[str, Any]) -> dict[str, Any]:
     return {"dates": [{"date": "2025-06-21", "games": list(games)}]}
 
