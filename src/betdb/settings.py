@@ -44,6 +44,8 @@ class BetdbSettings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         validate_default=True,
+        # A validation error would otherwise quote its input, the password and DSNs included.
+        hide_input_in_errors=True,
     )
 
     environment: Environment = Environment.DEVELOPMENT
