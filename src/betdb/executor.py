@@ -92,6 +92,15 @@ async def _is_dead(connection: Any) -> bool:
     return False
 
 
+async def _as_seen_on(connection: Any, error: Exception) -> Exception:
+    """A driver-side error on a connection that died under it is a connection loss, whatever
+    the text: asyncpg reports this race in several shapes (after a backend's FATAL, even an
+    InternalClientError "another operation is in progress")."""
+    if not isinstance(error, asyncpg.PostgresError) and await _is_dead(connection):
+        return ConnectionResetError(f"{type(error).__name__}: {error}")
+    return error
+
+
 class _Instrumented:
     """Timing, logging, metrics and error translation shared by both executors."""
 
@@ -117,13 +126,10 @@ class _Instrumented:
                 except BaseException as error:
                     if not isinstance(error, Exception):
                         raise
-                    if not isinstance(error, asyncpg.PostgresError) and await _is_dead(connection):
-                        # A driver-side error on a connection that died under it (asyncpg
-                        # reports this race in several shapes): a connection loss, whatever
-                        # the text.
-                        error = ConnectionResetError(f"{type(error).__name__}: {error}")
                     raise translate(
-                        error, query=name, outcome_unknown=outcome_unknown_on_loss
+                        await _as_seen_on(connection, error),
+                        query=name,
+                        outcome_unknown=outcome_unknown_on_loss,
                     ) from error
                 failed = False
                 rows = _row_count(result)
@@ -355,7 +361,7 @@ class TransactionExecutor(_Instrumented):
         try:
             await transaction.start()
         except Exception as error:
-            raise translate(error, query="BEGIN") from error
+            raise translate(await _as_seen_on(self.connection, error), query="BEGIN") from error
         try:
             yield self
         except BaseException as body_error:
@@ -367,11 +373,12 @@ class TransactionExecutor(_Instrumented):
             raise
         try:
             await transaction.commit()
-        except Exception as error:
-            if is_connection_loss(error) and not nested:
+        except Exception as raised:
+            seen = await _as_seen_on(self.connection, raised)
+            if is_connection_loss(seen) and not nested:
                 raise OutcomeUnknownError(
                     "connection lost during COMMIT: the transaction may or may not have been "
-                    f"applied ({type(error).__name__}: {error})",
+                    f"applied ({type(seen).__name__}: {seen})",
                     query="COMMIT",
-                ) from error
-            raise translate(error, query="RELEASE SAVEPOINT" if nested else "COMMIT") from error
+                ) from raised
+            raise translate(seen, query="RELEASE SAVEPOINT" if nested else "COMMIT") from raised
