@@ -35,7 +35,7 @@ from pathlib import Path
 
 import asyncpg
 
-from betdb.errors import UniqueViolationError
+from betdb.errors import DeadlockError, UniqueViolationError
 from betdb.generated import imports
 from betdb.generated.imports import FindStoredOddsParams
 from betdb.generated.models import DataSource, Market, Side
@@ -67,6 +67,13 @@ MONEYLINE_MARKETS = frozenset({Market.MONEYLINE, Market.FIRST_FIVE_MONEYLINE})
 LINE_LIMIT = Decimal(1000)  # numeric(5, 2)
 BET_LIMIT_LIMIT = Decimal(10) ** 10  # numeric(12, 2)
 COPY_ATTEMPTS = 3
+# What a writer storing the same observations at the same time makes a batch fail with.
+RACES = (
+    asyncpg.UniqueViolationError,
+    UniqueViolationError,
+    asyncpg.DeadlockDetectedError,
+    DeadlockError,
+)
 
 ObservationKey = tuple[int, int, Market, Side, dt.datetime, Decimal | None]
 
@@ -146,6 +153,11 @@ def read_observation(record: Mapping[str, object]) -> Observation:
     )
 
 
+def _sortable(key: ObservationKey) -> tuple[object, ...]:
+    game_id, sportsbook_id, market, side, observed_at, line = key
+    return (game_id, sportsbook_id, market, side, observed_at, line is None, line or 0)
+
+
 class OddsImport:
     """One run of import_odds: the report, the resolvers' caches and the pending batch."""
 
@@ -187,10 +199,12 @@ class OddsImport:
     async def flush(self) -> None:
         """Write the batch: what is stored already is dropped with one query, the rest copied.
 
-        A writer racing us between the two makes COPY fail on a duplicate; the batch is then
-        retried, and after COPY_ATTEMPTS falls back to the ON CONFLICT DO NOTHING path.
+        A writer racing us between the two makes COPY fail on a duplicate (or a deadlock); the
+        batch is then retried, and after COPY_ATTEMPTS falls back to the ON CONFLICT DO NOTHING
+        path, where a row the other writer stored meanwhile may count as imported.
         """
-        batch = list(self.batch.values())
+        # in key order, so two imports of overlapping files lock rows in the same order
+        batch = [self.batch[key] for key in sorted(self.batch, key=_sortable)]
         self.batch.clear()
         if not batch:
             return
@@ -200,7 +214,7 @@ class OddsImport:
                     fresh = await self._not_stored(tx, batch)
                     if fresh:
                         await tx.odds.copy_odds(fresh)
-            except (asyncpg.UniqueViolationError, UniqueViolationError):
+            except RACES:
                 continue
             self.report.imported += len(fresh)
             self.report.duplicates += len(batch) - len(fresh)
