@@ -195,3 +195,44 @@ def test_invalid_settings_are_refused_without_quoting_the_password(
         BetdbSettings(**invalid)  # type: ignore[arg-type]
     assert refused.value.errors()  # it still says what was wrong
     assert_no_secret(shown("invalid settings", refused.value))
+
+
+CLI_COMMANDS = [["health", "--json"], ["health"], ["migrate", "status"]]
+
+
+def run_cli(argv: list[str], env: dict[str, str]) -> dict[str, str]:
+    """What a `betdb` command prints, or the test is skipped when this build lacks it."""
+    from typer.testing import CliRunner
+
+    from betdb.cli import app
+
+    result = CliRunner().invoke(app, argv, env=env)
+    if result.exit_code == 2 and "No such" in result.output:
+        pytest.skip(f"`betdb {' '.join(argv)}` does not exist in this build")
+    where = f"betdb {' '.join(argv)}"
+    out = {f"{where} output": result.output, f"{where} stdout": result.stdout}
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        out |= shown(where, result.exception)
+    return out
+
+
+@pytest.mark.parametrize("argv", CLI_COMMANDS, ids=" ".join)
+def test_the_cli_shows_no_password_working_or_failing(
+    database_url: str, argv: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    parts = urlsplit(database_url)
+    working = run_cli(argv, {"DATABASE_URL": with_password(database_url)})
+    assert any(
+        marker in text for text in working.values() for marker in ("20260106000000", "reachable")
+    ), working  # the command did its work
+    parts_env = {
+        "BETDB_HOST": parts.hostname or "127.0.0.1",
+        "BETDB_PORT": str(parts.port or 5432),
+        "BETDB_USER": parts.username or "postgres",
+        "BETDB_DATABASE": parts.path.lstrip("/"),
+        "BETDB_PASSWORD": SECRET,
+    }
+    from_parts = run_cli(argv, parts_env)
+    refused = run_cli(argv, {"DATABASE_URL": with_password(database_url, port=free_port())})
+    assert_no_secret(working | from_parts | refused)
