@@ -9,9 +9,9 @@ PostgreSQL's range) and the server (CHECK constraints, numeric precision).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import pydantic
@@ -29,6 +29,7 @@ from betdb.generated.splits import IngestBettingSplitsParams
 # TODO lead: errors.ValidationError only, once the generator raises betdb's error.
 REFUSED_BEFORE_SQL = (errors.ValidationError, pydantic.ValidationError)
 
+T = TypeVar("T")
 SMALLINT = (-(2**15), 2**15 - 1)
 INTEGER = (-(2**31), 2**31 - 1)
 BIGINT = (-(2**63), 2**63 - 1)
@@ -294,6 +295,65 @@ async def test_an_enum_label_is_one_of_its_members_or_refused_before_any_sql_run
         with pytest.raises(REFUSED_BEFORE_SQL):
             await odds.find_odds_by_game(game_id=game_id, market=label, sportsbook_id=None)
         assert queries_run(db, "FindOddsByGame") == ran
+
+
+@PROPERTY
+@given(skip=around(BIGINT) | st.integers(0, 2), max_results=around(BIGINT) | st.integers(0, 2))
+async def test_paging_with_any_numbers_returns_a_page_or_is_refused_typed(
+    db: Database, admin: asyncpg.Connection, game_id: int, skip: int, max_results: int
+) -> None:
+    games = db.repository().games
+    before = await table_fingerprints(admin)
+    if not (fits(skip, BIGINT) and fits(max_results, BIGINT)):
+        with pytest.raises(errors.ValidationError):
+            await games.list_games(skip=skip, max_results=max_results)
+    elif skip < 0 or max_results < 0:
+        with pytest.raises(errors.DataError) as raised:
+            await games.list_games(skip=skip, max_results=max_results)
+        assert raised.value.sqlstate in {"2201W", "2201X"}  # negative LIMIT / OFFSET
+    else:
+        page = await games.list_games(skip=skip, max_results=max_results)
+        assert [g.game_id for g in page] == ([game_id] if skip == 0 and max_results > 0 else [])
+    assert changed_tables(before, await table_fingerprints(admin)) == {}
+
+
+@PROPERTY
+@given(
+    threshold=st.none() | st.decimals(allow_nan=False, allow_infinity=False),
+    max_results=st.none() | around(INTEGER),
+)
+async def test_reading_findings_with_any_threshold_returns_rows_or_is_refused_typed(
+    db: Database,
+    admin: asyncpg.Connection,
+    game_id: int,
+    threshold: Decimal | None,
+    max_results: int | None,
+) -> None:
+    analyses = db.repository().analyses
+    before = await table_fingerprints(admin)
+    found = await outcome_of(
+        analyses.get_high_confidence_analyses(min_confidence=threshold, max_results=max_results)
+    )
+    beyond_numeric = threshold is not None and abs(threshold.adjusted()) > 131_000
+    if isinstance(found, errors.ValidationError):
+        assert beyond_numeric or not fits(max_results or 0, INTEGER), found
+    elif isinstance(found, errors.DataError):
+        assert found.sqlstate in {"2201W", "22003"}, found  # a negative LIMIT, or an overflow
+    else:
+        assert found == []  # there are no analyses
+        assert fits(max_results or 0, INTEGER)
+    signals = await outcome_of(
+        db.repository().signals.get_strong_signals(min_strength=threshold, confidence_level=None)
+    )
+    assert signals == [] or isinstance(signals, errors.DataError)
+    assert changed_tables(before, await table_fingerprints(admin)) == {}
+
+
+async def outcome_of(call: Awaitable[T]) -> T | errors.BetdbError:
+    try:
+        return await call
+    except errors.BetdbError as error:
+        return error
 
 
 async def test_one_bad_row_in_a_batch_leaves_the_whole_batch_unwritten(
