@@ -39,6 +39,7 @@ async def explain(conn: asyncpg.Connection, sql: str, *args: object) -> dict[str
         "rows_returned": int(plan.get("Actual Rows", 0)),
         "rows_touched": touched,
         "buffers": int(plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)),
+        "planning_ms": float(top.get("Planning Time", 0.0)),
         "execution_ms": float(top.get("Execution Time", 0.0)),
     }
 
@@ -52,5 +53,6 @@ def describe(summary: dict[str, Any]) -> str:
     )
     return (
         f"{scans}{pruned}; rows touched {summary['rows_touched']:,} for"
-        f" {summary['rows_returned']:,} returned; {summary['buffers']:,} buffers"
+        f" {summary['rows_returned']:,} returned; {summary['buffers']:,} buffers;"
+        f" planning {summary['planning_ms']:.2f} ms, execution {summary['execution_ms']:.2f} ms"
     )
