@@ -1,4 +1,4 @@
-"""The `betdb` command against a real server."""
+"""`betdb migrate up|down|status` and `betdb partitions ensure` against a real server."""
 
 from __future__ import annotations
 
@@ -13,18 +13,6 @@ def runner(monkeypatch: pytest.MonkeyPatch, database_url: str) -> CliRunner:
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("COLUMNS", "200")
     return CliRunner()
-
-
-def test_demo_shows_server_version_migrations_and_teams_from_the_database(
-    runner: CliRunner,
-) -> None:
-    result = runner.invoke(app, ["demo"])
-    assert result.exit_code == 0, result.output
-    assert "PostgreSQL 18" in result.output or "PostgreSQL 1" in result.output
-    assert "30 MLB clubs" in result.output
-    assert "New York Yankees" in result.output
-    assert "sportsbook code ARI resolves to AZ" in result.output
-    assert "sportsbook code OAK resolves to ATH" in result.output
 
 
 def test_migrate_status_lists_every_migration_as_applied(runner: CliRunner) -> None:

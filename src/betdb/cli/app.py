@@ -1,0 +1,45 @@
+"""The `betdb` command: one Typer app with every command registered on it."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from betdb.cli.demo import demo_command
+from betdb.cli.findings import analyses_command, signals_command
+from betdb.cli.games import games_command
+from betdb.cli.health import health_command
+from betdb.cli.imports import import_app
+from betdb.cli.migrations import migrate_app, partitions_app
+from betdb.cli.odds import odds_app
+from betdb.cli.output import reports_errors
+from betdb.cli.sample import sample_app
+from betdb.cli.server import server_app
+
+app = typer.Typer(
+    help="betdb: the typed data layer of an MLB betting analytics system. Commands use "
+    "DATABASE_URL or BETDB_* settings when set, else the local server (`betdb server`).",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.command("demo")(demo_command)
+app.add_typer(server_app, name="server")
+app.add_typer(migrate_app, name="migrate")
+app.add_typer(import_app, name="import")
+app.add_typer(sample_app, name="sample")
+app.command("games")(reports_errors(games_command))
+app.command("signals")(reports_errors(signals_command))
+app.command("analyses")(reports_errors(analyses_command))
+app.add_typer(odds_app, name="odds")
+app.command("health")(reports_errors(health_command))
+app.add_typer(partitions_app, name="partitions")
+
+
+def main() -> None:
+    # Piped or captured output (make, CI, a log) has no terminal width: Rich would assume 80
+    # columns and crop the wider tables.
+    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
+        os.environ["COLUMNS"] = "120"
+    app()

@@ -1,0 +1,59 @@
+"""`betdb health`: is the database reachable, current and well?"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from betdb.cli.connection import DataDir, with_database
+from betdb.cli.output import console, print_json, table
+from betdb.database import Database, HealthReport
+from betdb.redact import redact_dsn
+
+Json = Annotated[bool, typer.Option("--json", help="print JSON for scripts instead of a table")]
+
+
+def healthy(report: HealthReport) -> bool:
+    return report.reachable and report.migrations_current and report.breaker == "closed"
+
+
+def health_table(report: HealthReport, dsn: str) -> Table:
+    pool = report.pool
+    rows = [
+        ("database", dsn),
+        ("reachable", "yes" if report.reachable else f"no: {report.error}"),
+        ("server", f"PostgreSQL {report.server_version}" if report.server_version else "?"),
+        ("latency", f"{report.latency_ms} ms" if report.latency_ms is not None else ""),
+        (
+            "migrations",
+            f"{report.migration_applied} applied, newest {report.migration_newest}: "
+            + ("current" if report.migrations_current else "NOT current (betdb migrate up)"),
+        ),
+        (
+            "pool",
+            f"{pool.size} open ({pool.in_use} in use), bounds {pool.min_size} to {pool.max_size}",
+        ),
+        ("breaker", report.breaker),
+    ]
+    for replica in report.replicas:
+        state = "serving reads" if replica.serving_reads else replica.error or "not serving"
+        rows.append((f"replica {replica.dsn}", f"lag {replica.lag_seconds}s, {state}"))
+    return table("Health: " + ("ok" if healthy(report) else "NOT ok"), ("check", "state"), rows)
+
+
+def health_command(json_output: Json = False, data_dir: DataDir = None) -> None:
+    """Reachability, latency, server version, migrations, pool, replicas and circuit breaker;
+    exits 1 when the database is unreachable, behind on migrations, or its breaker is open."""
+
+    async def work(database: Database) -> HealthReport:
+        report = await database.health()
+        if json_output:
+            print_json(report)
+        else:
+            console.print(health_table(report, redact_dsn(database.settings.primary_dsn())))
+        return report
+
+    if not healthy(with_database(data_dir, work)):
+        raise typer.Exit(1)

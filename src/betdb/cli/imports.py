@@ -1,0 +1,248 @@
+"""`betdb import schedule|odds|splits`: files in, a report out that accounts for every record.
+
+A file that cannot be read at all is a fatal error (exit 1, nothing written). Rejected records
+are not: the rest of the file is imported, the command says how many were rejected and why,
+where they were written, and exits 0 because the whole file was read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
+
+from betdb.cli.connection import DataDir, with_database
+from betdb.cli.output import CommandError, console, print_json_data, reports_errors
+from betdb.database import Database
+from betdb.importers import (
+    ImportFileError,
+    ImportReport,
+    import_analyses,
+    import_odds,
+    import_schedule,
+    import_signals,
+    import_splits,
+)
+from betdb.repository import UnifiedRepository
+
+import_app = typer.Typer(
+    help="Import MLB Stats API schedules, odds observations, betting splits, analyses and "
+    "signals from files."
+)
+
+SHOWN_REJECTIONS = 5
+
+Json = Annotated[bool, typer.Option("--json", help="print the report as JSON for scripts")]
+Rejects = Annotated[
+    Path | None,
+    typer.Option(
+        "--rejects",
+        help="where rejected records go, with a reason each (default: next to the file, "
+        "FILE.rejects.csv / .jsonl)",
+        show_default=False,
+    ),
+]
+InputFile = Annotated[Path, typer.Argument(metavar="FILE", show_default=False)]
+
+
+class RowsPerSecond(ProgressColumn):
+    """Rows read per second since the import began (Rich's own speed column counts bytes)."""
+
+    def render(self, task: Task) -> Text:
+        elapsed = task.finished_time if task.finished else task.elapsed
+        if not elapsed or not task.completed:
+            return Text("")
+        return Text(f"{task.completed / elapsed:,.0f} rows/s", style="progress.data.speed")
+
+
+def count_records(path: Path) -> int | None:
+    """Lines in the file less a CSV header: the progress bar's total (blank lines make it a
+    slight overestimate). None when the file cannot be read; the importer says why."""
+    try:
+        with path.open("rb") as stream:
+            newlines, last = 0, b"\n"
+            while chunk := stream.read(1 << 20):
+                newlines += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError:
+        return None
+    lines = newlines + (last != b"\n")
+    return max(lines - (path.suffix.lower() == ".csv"), 0)
+
+
+def report_data(report: ImportReport) -> dict[str, Any]:
+    return {
+        "path": str(report.path),
+        "read": report.read,
+        "imported": report.imported,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "duplicates": report.duplicates,
+        "rejected": [
+            {"line": r.line, "where": r.where, "reason": r.reason} for r in report.rejected
+        ],
+        "seconds": round(report.seconds, 3),
+        "rows_per_second": round(report.rows_per_second),
+        "rejects_path": None if report.rejects_path is None else str(report.rejects_path),
+    }
+
+
+def report_line(report: ImportReport) -> str:
+    return (
+        f"{report.path.name}: read {report.read:,} · imported {report.imported:,} · "
+        f"updated {report.updated:,} · unchanged {report.unchanged:,} · "
+        f"duplicates {report.duplicates:,} · rejected {len(report.rejected):,} "
+        f"in {report.seconds:.2f} s ({report.rows_per_second:,.0f} rows/s)"
+    )
+
+
+def print_report(report: ImportReport) -> None:
+    console.print(report_line(report), soft_wrap=True)
+    if not report.rejected:
+        return
+    shown = report.rejected[:SHOWN_REJECTIONS]
+    more = f", the first {len(shown)} shown" if len(report.rejected) > len(shown) else ""
+    console.print(f"[yellow]{len(report.rejected):,} record(s) rejected{more}:[/yellow]")
+    for rejection in shown:
+        console.print(f"  {rejection}", soft_wrap=True)
+    if report.rejects_path is not None:
+        console.print(f"rejected records, each with its reason, written to {report.rejects_path}")
+    console.print(
+        "the whole file was read and every other record imported; "
+        "a corrected rejects file imports as it is"
+    )
+
+
+def run_import(
+    path: Path,
+    data_dir: Path | None,
+    json_output: bool,
+    importer: Callable[[UnifiedRepository, Callable[[int], None] | None], Awaitable[ImportReport]],
+    *,
+    reports_progress: bool = False,
+) -> None:
+    if not path.is_file():
+        raise CommandError(f"cannot read {path}: no such file")
+    # Only the odds importer reports progress; the others are small and show a pulsing bar.
+    total = count_records(path) if reports_progress else None
+
+    async def work(database: Database) -> ImportReport:
+        repository = database.repository()
+        if json_output:
+            return await importer(repository, None)
+        with Progress(
+            TextColumn(f"importing {path.name}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            RowsPerSecond(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
+        ) as progress:
+            task = progress.add_task("import", total=total)
+            report = await importer(repository, lambda rows: progress.advance(task, rows))
+        return report
+
+    try:
+        report = with_database(data_dir, work)
+    except ImportFileError as error:
+        raise CommandError(f"cannot import {error}; nothing was written") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(f"cannot read {path}: {error}") from error
+    if json_output:
+        print_json_data(report_data(report))
+    else:
+        print_report(report)
+
+
+@import_app.command("schedule")
+@reports_errors
+def schedule_command(file: InputFile, json_output: Json = False, data_dir: DataDir = None) -> None:
+    """Upsert games from MLB Stats API schedule JSON (dates[].games[]), keyed by gamePk: a
+    re-import changes nothing, a later file updates status and scores."""
+    run_import(
+        file, data_dir, json_output, lambda repository, _progress: import_schedule(repository, file)
+    )
+
+
+@import_app.command("odds")
+@reports_errors
+def odds_command(
+    file: InputFile,
+    rejects: Rejects = None,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="rows per COPY batch")
+    ] = 5000,
+    json_output: Json = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Append odds observations from CSV or JSONL (columns: source, external_game_id,
+    sportsbook, market, side, line, price, observed_at[, is_opening, is_closing, bet_limit]);
+    observations already stored are skipped and counted as duplicates."""
+    run_import(
+        file,
+        data_dir,
+        json_output,
+        lambda repository, progress: import_odds(
+            repository, file, rejects=rejects, batch_size=batch_size, on_progress=progress
+        ),
+        reports_progress=True,
+    )
+
+
+@import_app.command("splits")
+@reports_errors
+def splits_command(
+    file: InputFile, rejects: Rejects = None, json_output: Json = False, data_dir: DataDir = None
+) -> None:
+    """Add betting splits from JSONL or CSV (source, external_game_id, market, side,
+    captured_at, bet_pct and/or money_pct as fractions 0 to 1[, line, bet_count])."""
+    run_import(
+        file,
+        data_dir,
+        json_output,
+        lambda repository, _progress: import_splits(repository, file, rejects=rejects),
+    )
+
+
+@import_app.command("analyses")
+@reports_errors
+def analyses_command(
+    file: InputFile, rejects: Rejects = None, json_output: Json = False, data_dir: DataDir = None
+) -> None:
+    """Add betting analyses from JSONL; one already stored (same game, strategy, version,
+    market and side) is a duplicate."""
+    run_import(
+        file,
+        data_dir,
+        json_output,
+        lambda repository, _progress: import_analyses(repository, file, rejects=rejects),
+    )
+
+
+@import_app.command("signals")
+@reports_errors
+def signals_command(
+    file: InputFile, rejects: Rejects = None, json_output: Json = False, data_dir: DataDir = None
+) -> None:
+    """Add sharp-money signals from JSONL; one already stored (same game, detector, version,
+    market, side, book and detection time) is a duplicate."""
+    run_import(
+        file,
+        data_dir,
+        json_output,
+        lambda repository, _progress: import_signals(repository, file, rejects=rejects),
+    )

