@@ -16,7 +16,7 @@ PGBIN = $$($(BIN)/python -m betdb.embedded bindir)
 
 help:
 	@echo "make test      lint, type-check, drift check, then the test suite (a real PostgreSQL)"
-	@echo "make demo      start the local embedded server, migrate, show real output"
+	@echo "make demo      start the local server, migrate, load the sample week, show every command"
 	@echo "make generate  regenerate src/betdb/generated from db/queries and the schema dump"
 	@echo "make schema    dump db/schema/schema.sql from a scratch server migrated from zero"
 	@echo "make migrate   dbmate up against DATABASE_URL, else the local embedded server"
@@ -77,8 +77,9 @@ bench: $(STAMP) $(BENCH_STAMP)
 bench-quick: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python -m bench --quick $(ARGS)
 
+# The local server keeps running afterwards (betdb server stop); a second run prints the same.
 demo: $(STAMP)
-	$(BIN)/betdb demo
+	$(BIN)/betdb demo --out build/demo
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
