@@ -60,3 +60,7 @@ def changed_tables(
 def queries_run(database: Database, name: str) -> int:
     stats = database.metrics().queries.get(name)
     return stats.count if stats else 0
+
+
+def total_queries_run(database: Database) -> int:
+    return sum(stats.count for stats in database.metrics().queries.values())

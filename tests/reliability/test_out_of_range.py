@@ -18,16 +18,18 @@ import pydantic
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.reliability.conftest import changed_tables, queries_run, table_fingerprints
+from tests.reliability.conftest import (
+    changed_tables,
+    queries_run,
+    table_fingerprints,
+    total_queries_run,
+)
 from tests.reliability.test_hostile_text import game_params
 
 from betdb import errors
 from betdb.database import Database
 from betdb.generated.models import Market, Side
 from betdb.generated.splits import IngestBettingSplitsParams
-
-# TODO lead: errors.ValidationError only, once the generator raises betdb's error.
-REFUSED_BEFORE_SQL = (errors.ValidationError, pydantic.ValidationError)
 
 T = TypeVar("T")
 SMALLINT = (-(2**15), 2**15 - 1)
@@ -196,8 +198,11 @@ async def test_a_price_is_american_odds_in_an_integer_or_refused(
     before = await table_fingerprints(admin)
     try:
         if -100 < price < 100:
-            with pytest.raises(REFUSED_BEFORE_SQL):
+            ran = total_queries_run(db)
+            with pytest.raises(errors.ValidationError) as refused:
                 await load(rows)  # type: ignore[operator]
+            assert "American odds" in refused.value.message
+            assert total_queries_run(db) == ran  # refused before any SQL ran
         elif not fits(price, INTEGER):
             with pytest.raises(errors.ValidationError):
                 await load(rows)  # type: ignore[operator]
@@ -260,8 +265,11 @@ async def test_a_split_share_is_a_fraction_and_a_bet_count_a_non_negative_intege
     before = await table_fingerprints(admin)
     try:
         if not 0 <= bet_pct <= 1:
-            with pytest.raises(REFUSED_BEFORE_SQL):
+            ran = total_queries_run(db)
+            with pytest.raises(errors.ValidationError) as refused:
                 await splits.ingest_betting_splits([row])  # type: ignore[list-item]
+            assert "fraction from 0 to 1" in refused.value.message
+            assert total_queries_run(db) == ran
         elif bet_count is not None and not fits(bet_count, INTEGER):
             with pytest.raises(errors.ValidationError):
                 await splits.ingest_betting_splits([row])  # type: ignore[list-item]
@@ -292,7 +300,7 @@ async def test_an_enum_label_is_one_of_its_members_or_refused_before_any_sql_run
         assert await odds.find_odds_by_game(game_id=game_id, market=label, sportsbook_id=None) == []
         assert queries_run(db, "FindOddsByGame") == ran + 1
     else:
-        with pytest.raises(REFUSED_BEFORE_SQL):
+        with pytest.raises(errors.ValidationError):
             await odds.find_odds_by_game(game_id=game_id, market=label, sportsbook_id=None)
         assert queries_run(db, "FindOddsByGame") == ran
 
