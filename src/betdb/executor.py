@@ -381,4 +381,7 @@ class TransactionExecutor(_Instrumented):
                     f"applied ({type(seen).__name__}: {seen})",
                     query="COMMIT",
                 ) from raised
-            raise translate(seen, query="RELEASE SAVEPOINT" if nested else "COMMIT") from raised
+            # A COMMIT that timed out on the client may have been applied before the cancel.
+            raise translate(
+                seen, query="RELEASE SAVEPOINT" if nested else "COMMIT", outcome_unknown=not nested
+            ) from raised

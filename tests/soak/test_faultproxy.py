@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import asyncpg
 import pytest
 
+from betdb import errors
 from betdb.database import Database
 
 from .conftest import soak_settings
@@ -97,3 +98,31 @@ async def test_a_connection_that_breaks_after_its_work_is_done_does_not_fail_the
             await db.executor().fetchval("SELECT count(*) FROM team_aliases WHERE alias = 'RST'")
             == 1
         )
+
+
+async def test_a_commit_that_times_out_in_a_partition_may_still_be_applied_and_says_so(
+    proxy: FaultProxy, soak_database_url: str
+) -> None:
+    # Found by the network soak: every COMMIT that timed out while the network was cut had in
+    # fact committed once it came back, yet the error said "timed out and was cancelled".
+    settings = soak_settings(proxy.dsn(soak_database_url), command_timeout=0.5)
+    async with Database(settings) as db:
+
+        async def insert_then_cut_before_commit() -> None:
+            async with db.transaction() as tx:
+                await tx.executor.execute(
+                    "INSERT INTO team_aliases (alias, team_id) VALUES ('CUT', 147)"
+                )
+                proxy.drop()
+
+        with pytest.raises(errors.QueryTimeoutError) as raised:
+            await insert_then_cut_before_commit()
+        proxy.restore()
+        assert raised.value.query == "COMMIT"
+        assert "may have ended before the cancel" in str(raised.value)
+        applied = "SELECT count(*) FROM team_aliases WHERE alias = 'CUT'"
+        for _ in range(100):  # the held COMMIT reaches the server once the network is back
+            if await db.executor().fetchval(applied) == 1:
+                break
+            await asyncio.sleep(0.05)
+        assert await db.executor().fetchval(applied) == 1
