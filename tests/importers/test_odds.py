@@ -118,6 +118,8 @@ BAD = {
          "line -8.5 of a total must be above 0"),
     16: ("sbr,mlb,abc,draftkings,moneyline,home,,-150,2025-06-21T19:00:00Z",
          "external_game_id 'abc' is not a mlb game id"),
+    17: ("sbr,mlb,777706,draftkings,moneyline,home,,-99999999999,2025-06-21T19:00:00Z",
+         "price -99999999999 is out of range"),
 }  # fmt: skip
 
 
@@ -126,7 +128,7 @@ async def test_bad_rows_are_rejected_with_line_and_reason_and_the_good_rows_kept
 ) -> None:
     lines = [GOOD[0], *(BAD[n][0] for n in sorted(BAD)), GOOD[1]]
     report = await import_odds(repo, odds_file(tmp_path / "odds.csv", *lines), batch_size=3)
-    assert (report.read, report.imported, len(report.rejected)) == (16, 2, 14)
+    assert (report.read, report.imported, len(report.rejected)) == (17, 2, 15)
     assert adds_up(report)
     assert {r.line: r.reason for r in report.rejected} == {n: BAD[n][1] for n in BAD}
     assert {r.line: r.raw for r in report.rejected} == {n: BAD[n][0] for n in BAD}
@@ -134,7 +136,7 @@ async def test_bad_rows_are_rejected_with_line_and_reason_and_the_good_rows_kept
     assert report.rejects_path == tmp_path / "odds.rejects.csv"
     with report.rejects_path.open(encoding="utf-8") as stream:
         rejected = list(csv.DictReader(stream))
-    assert len(rejected) == 14
+    assert len(rejected) == 15
     assert rejected[0]["external_game_id"] == "999999"
     assert rejected[0]["reason"] == f"line 3: {BAD[3][1]}"
     assert rejected[4]["price"] == "+50"

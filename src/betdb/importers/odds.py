@@ -96,61 +96,43 @@ def line_for_market(market: Market, line: Decimal | None) -> None:
 
 
 def american_price(record: Mapping[str, object]) -> int:
-    price = fields.integer(record, "price", signed_text=True)
+    text = record.get("price")
+    try:  # the common case, without the checks that name what is wrong
+        price = int(text) if isinstance(text, str) else fields.integer(record, "price")
+    except ValueError:
+        price = fields.integer(record, "price", signed_text=True)
+    if abs(price) > fields.INT32_MAX:
+        raise FieldError(f"price {text} is out of range")
     if -100 < price < 100:
         raise FieldError(f"price {price:+d} is not American odds: -100 or below, or +100 or above")
     return price
 
 
 @dataclass(frozen=True)
-class Observation:
-    source: DataSource
-    game_source: DataSource
-    external_game_id: str
-    sportsbook: str
+class Context:
+    """What many records share: game, book, market, side, line and flags, read and resolved
+    once per distinct combination."""
+
+    game_id: int
+    sportsbook_id: int
     market: Market
     side: Side
     line: Decimal | None
-    price: int
-    observed_at: dt.datetime
     is_opening: bool
     is_closing: bool
     bet_limit: Decimal | None
+    source: DataSource
 
 
-def read_observation(record: Mapping[str, object]) -> Observation:
-    source = fields.choice(DataSource, record, "source")
-    game_source = (
-        fields.choice(DataSource, record, "game_source")
-        if fields.optional_text(record, "game_source")
-        else source
-    )
-    market = fields.choice(Market, record, "market")
-    side = fields.choice(Side, record, "side")
-    side_for_market(market, side)
-    line = fields.decimal(record, "line", places=2, below=LINE_LIMIT)
-    line_for_market(market, line)
-    is_opening = fields.flag(record, "is_opening")
-    is_closing = fields.flag(record, "is_closing")
-    if is_opening and is_closing:
-        raise FieldError("is_opening and is_closing are both true")
-    bet_limit = fields.decimal(record, "bet_limit", places=2, below=BET_LIMIT_LIMIT)
-    if bet_limit is not None and bet_limit <= 0:
-        raise FieldError(f"bet_limit {bet_limit} must be above 0")
-    return Observation(
-        source=source,
-        game_source=game_source,
-        external_game_id=fields.text(record, "external_game_id"),
-        sportsbook=fields.text(record, "sportsbook"),
-        market=market,
-        side=side,
-        line=line,
-        price=american_price(record),
-        observed_at=fields.timestamp(record, "observed_at"),
-        is_opening=is_opening,
-        is_closing=is_closing,
-        bet_limit=bet_limit,
-    )
+CONTEXT_FIELDS = (
+    "source", "game_source", "external_game_id", "sportsbook", "market", "side", "line",
+    "is_opening", "is_closing", "bet_limit",
+)  # fmt: skip
+CACHE_LIMIT = 100_000
+
+
+def observed_at(record: Mapping[str, object]) -> dt.datetime:
+    return fields.timestamp(record, "observed_at")
 
 
 def _sortable(key: ObservationKey) -> tuple[object, ...]:
@@ -167,26 +149,81 @@ class OddsImport:
         self.games = GameResolver(repository)
         self.books = BookResolver(repository)
         self.batch: dict[ObservationKey, CopyOddsValues] = {}
+        self.contexts: dict[tuple[object, ...], Context | FieldError] = {}
+        self.moments: dict[str, dt.datetime] = {}
 
     async def resolve(self, record: Record) -> CopyOddsValues:
         if record.problem is not None:
             raise FieldError(record.problem)
         assert record.fields is not None
-        seen = read_observation(record.fields)
-        game_id = await self.games.game_id(seen.game_source, seen.external_game_id)
-        sportsbook_id = await self.books.sportsbook_id(seen.source, seen.sportsbook)
+        values = record.fields
+        context = await self.context(values)
         return (
-            game_id,
-            sportsbook_id,
-            seen.market,
-            seen.side,
-            seen.line,
-            seen.price,
-            seen.observed_at,
-            seen.is_opening,
-            seen.is_closing,
-            seen.bet_limit,
-            seen.source,
+            context.game_id,
+            context.sportsbook_id,
+            context.market,
+            context.side,
+            context.line,
+            american_price(values),
+            self.moment(values),
+            context.is_opening,
+            context.is_closing,
+            context.bet_limit,
+            context.source,
+        )
+
+    async def context(self, values: Mapping[str, object]) -> Context:
+        key = tuple(values.get(name) for name in CONTEXT_FIELDS)
+        try:
+            known = self.contexts.get(key)
+        except TypeError:  # a JSON list or object where a value belongs: not cacheable
+            return await self.read_context(values)
+        if known is None:
+            if len(self.contexts) >= CACHE_LIMIT:
+                self.contexts.clear()
+            try:
+                known = await self.read_context(values)
+            except FieldError as error:
+                known = error
+            self.contexts[key] = known
+        if isinstance(known, FieldError):
+            raise FieldError(str(known))
+        return known
+
+    def moment(self, values: Mapping[str, object]) -> dt.datetime:
+        text = values.get("observed_at")
+        if not isinstance(text, str):
+            return observed_at(values)
+        moment = self.moments.get(text)
+        if moment is None:
+            if len(self.moments) >= CACHE_LIMIT:
+                self.moments.clear()
+            moment = self.moments[text] = observed_at(values)
+        return moment
+
+    async def read_context(self, values: Mapping[str, object]) -> Context:
+        source = fields.choice(DataSource, values, "source")
+        game_source = (
+            fields.choice(DataSource, values, "game_source")
+            if fields.optional_text(values, "game_source")
+            else source
+        )
+        market = fields.choice(Market, values, "market")
+        side = fields.choice(Side, values, "side")
+        side_for_market(market, side)
+        line = fields.decimal(values, "line", places=2, below=LINE_LIMIT)
+        line_for_market(market, line)
+        is_opening = fields.flag(values, "is_opening")
+        is_closing = fields.flag(values, "is_closing")
+        if is_opening and is_closing:
+            raise FieldError("is_opening and is_closing are both true")
+        bet_limit = fields.decimal(values, "bet_limit", places=2, below=BET_LIMIT_LIMIT)
+        if bet_limit is not None and bet_limit <= 0:
+            raise FieldError(f"bet_limit {bet_limit} must be above 0")
+        game_id = await self.games.game_id(game_source, fields.text(values, "external_game_id"))
+        sportsbook_id = await self.books.sportsbook_id(source, fields.text(values, "sportsbook"))
+        return Context(
+            game_id, sportsbook_id, market, side, line, is_opening, is_closing, bet_limit, source
         )
 
     def add(self, values: CopyOddsValues) -> None:
