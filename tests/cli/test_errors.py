@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -63,3 +66,13 @@ def test_invalid_settings_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BETDB_PORT", "not-a-port")
     line = one_error_line(CliRunner(), ["health"], 1)
     assert "invalid BETDB_* settings: port" in line
+
+
+def test_the_plot_without_matplotlib_names_the_extra_to_install(
+    runner: CliRunner, seeded: Seeded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if betdb[plot] were not installed
+    chart = tmp_path / "chart.png"
+    line = one_error_line(runner, ["odds", "movement", "mlb:776001", "--plot", str(chart)], 1)
+    assert "the line-movement plot needs matplotlib: pip install 'betdb[plot]'" in line
+    assert not chart.exists()

@@ -134,3 +134,16 @@ def test_splits_import_from_jsonl(runner: CliRunner, tmp_path: Path) -> None:
     assert [r["line"] for r in report["rejected"]] == [2]
     assert "bet_pct" in report["rejected"][0]["reason"]
     assert report["rejects_path"] == str(tmp_path / "splits.rejects.jsonl")
+
+
+def test_a_rejection_reason_is_printed_as_it_is_even_when_it_looks_like_markup(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    runner.invoke(app, ["import", "schedule", str(write_schedule(
+        tmp_path / "schedule.json", stats_api_game(777706, 111, 147)))])  # fmt: skip
+    odds = tmp_path / "odds.csv"
+    odds.write_text(HEADER + "sbr,mlb,777706,[/bold],moneyline,home,,-110,2025-06-21T19:00:00Z\n")
+    result = runner.invoke(app, ["import", "odds", str(odds)])
+    assert result.exit_code == 0, result.output
+    rejected = next(line for line in result.stdout.splitlines() if "line 2:" in line)
+    assert "'[/bold]'" in rejected

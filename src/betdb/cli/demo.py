@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from betdb.cli.connection import DataDir, local_dsn, with_database
 from betdb.cli.findings import analyses_table, confident_analyses, signals_table, strong_signals
@@ -38,7 +39,7 @@ THRESHOLD = Decimal("0.8")
 
 def heading(text: str) -> None:
     console.print()
-    console.rule(f"[bold]{text}[/bold]", align="left")
+    console.rule(Text(text, style="bold"), align="left")
 
 
 async def show(database: Database, chart_path: Path) -> None:

@@ -114,7 +114,7 @@ def print_report(report: ImportReport) -> None:
         return
     shown = report.rejected[:SHOWN_REJECTIONS]
     more = f", the first {len(shown)} shown" if len(report.rejected) > len(shown) else ""
-    console.print(f"[yellow]{len(report.rejected):,} record(s) rejected{more}:[/yellow]")
+    console.print(f"{len(report.rejected):,} record(s) rejected{more}:", style="yellow")
     for rejection in shown:
         console.print(f"  {rejection}", soft_wrap=True)
     if report.rejects_path is not None:

@@ -15,13 +15,15 @@ from pydantic import BaseModel
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from betdb.embedded import EmbeddedPostgresError
 from betdb.errors import BetdbError, DatabaseUnavailableError
 from betdb.migrate import MigrationError
 
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
+# No markup: names, paths and rejection reasons from files are printed as they are.
+console = Console(highlight=False, markup=False)
+errors = Console(stderr=True, highlight=False, markup=False)
 
 P = ParamSpec("P")
 
@@ -45,7 +47,7 @@ class UsageError(CommandError):
 
 
 def fail(message: str, *, exit_code: int = 1) -> NoReturn:
-    errors.print(f"[red]error:[/red] {message}", markup=True, soft_wrap=True)
+    errors.print(Text.assemble(("error:", "red"), " ", message), soft_wrap=True)
     raise typer.Exit(exit_code)
 
 
