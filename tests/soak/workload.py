@@ -21,9 +21,11 @@ import asyncio
 import datetime as dt
 import itertools
 import random
+import traceback
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -87,11 +89,15 @@ class LoadRun:
     unit_game_ids: list[int] = field(default_factory=list)
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: Counter[str] = field(default_factory=Counter)
+    error_origins: Counter[str] = field(default_factory=Counter)
+    error_samples: dict[str, str] = field(default_factory=dict)
     unexpected: list[str] = field(default_factory=list)
     recoveries: list[float] = field(default_factory=list)
     write_recoveries: list[float] = field(default_factory=list)
     faults: Counter[str] = field(default_factory=Counter)
+    fault_seconds: list[float] = field(default_factory=list)  # how long each fault lasted
     started: float = 0.0
+    deadline: float = 0.0
     elapsed: float = 0.0
     _unit_numbers: itertools.count[int] = field(default_factory=itertools.count)
     _batch_numbers: itertools.count[int] = field(default_factory=itertools.count)
@@ -165,16 +171,19 @@ class LoadRun:
 
     # Running it
 
-    async def worker(self, kind: str, deadline: float) -> None:
+    async def worker(self, kind: str) -> None:
         operation: Callable[[], Awaitable[None]] = getattr(self, kind)
         latencies = self.latencies.setdefault(kind, [])
-        while monotonic() < deadline:
+        while monotonic() < self.deadline:
             started = monotonic()
             try:
                 async with asyncio.timeout(OPERATION_BOUND) as bound:
                     await operation()
             except TYPED_ERRORS as error:
                 self.errors[type(error).__name__] += 1
+                origin = f"{kind}: {type(error).__name__} in {error.query}"
+                self.error_origins[origin] += 1
+                self.error_samples.setdefault(origin, error.message[:160])
                 await asyncio.sleep(self.db.settings.backoff_delay(2))
                 continue
             except TimeoutError:
@@ -184,16 +193,20 @@ class LoadRun:
                 self.unexpected.append(f"{kind}: untyped TimeoutError escaped")
                 continue
             except Exception as error:
-                self.unexpected.append(f"{kind}: {type(error).__module__}.{error!r}")
+                where = traceback.extract_tb(error.__traceback__)[-4:]
+                self.unexpected.append(
+                    f"{kind}: {type(error).__module__}.{error!r} at "
+                    + " < ".join(f"{Path(f.filename).name}:{f.lineno}" for f in reversed(where))
+                )
                 continue
             latencies.append(monotonic() - started)
 
     async def run(self, seconds: float, fault: Callable[[LoadRun], Awaitable[None]] | None) -> None:
         """Every worker for ``seconds``, with the fault (if any) running alongside."""
         self.started = monotonic()
-        deadline = self.started + seconds
+        self.deadline = self.started + seconds
         tasks = [
-            asyncio.create_task(self.worker(kind, deadline), name=f"{kind}-{i}")
+            asyncio.create_task(self.worker(kind), name=f"{kind}-{i}")
             for kind, count in WORKERS.items()
             for i in range(count)
         ]
@@ -204,7 +217,8 @@ class LoadRun:
 
     async def time_to_serve(self, since: float) -> float:
         """Seconds from ``since`` (a fault's end) until the pool answers a query again; also
-        notes when the first write after it was acknowledged."""
+        notes when the first write after it was acknowledged. The load goes on until then."""
+        self.deadline = max(self.deadline, since + 1.0)
         while True:
             try:
                 await self.db.executor().fetchval("-- name: SoakProbe :one\nSELECT 1")
@@ -213,7 +227,9 @@ class LoadRun:
                 await asyncio.sleep(0.02)
         served = monotonic() - since
         self.recoveries.append(served)
+        self.deadline = max(self.deadline, monotonic() + 1.0)
         while monotonic() - since < OPERATION_BOUND:
+            self.deadline = max(self.deadline, monotonic() + 0.5)
             later = [t for t in self.units.acknowledged.values() if t > since]
             if later:
                 self.write_recoveries.append(min(later) - since)
@@ -252,8 +268,11 @@ class LoadRun:
                 for kind, values in sorted(self.latencies.items())
             },
             "errors": dict(sorted(self.errors.items())),
+            "error_origins": dict(sorted(self.error_origins.items())),
+            "error_samples": dict(sorted(self.error_samples.items())),
             "unexpected": self.unexpected[:20],
             "faults": dict(self.faults),
+            "fault_seconds": [round(s, 3) for s in self.fault_seconds],
             "recovery_seconds": [round(s, 3) for s in self.recoveries],
             "first_write_after_fault_seconds": [round(s, 3) for s in self.write_recoveries],
         }
