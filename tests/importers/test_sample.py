@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
 
+from betdb.generated import init_connection
 from betdb.generated.models import GameStatus, Market, Side
 from betdb.importers import import_odds, import_schedule
 from betdb.repository import UnifiedRepository
@@ -22,19 +25,49 @@ from betdb.sample import (
     write_synthetic,
 )
 from betdb.sample.build import write_sample
+from betdb.testing import PostgresServer
 
 from .conftest import adds_up, count
 
 TABLES = ("games", "odds", "betting_splits", "betting_analyses", "sharp_signals")
 
 
-@pytest.fixture
-async def loaded(repo: UnifiedRepository, tmp_path: Path) -> UnifiedRepository:
-    reports = await load_sample(repo, rejects_dir=tmp_path)
+@pytest.fixture(scope="module")
+async def sample_database(
+    postgres_server: PostgresServer,
+    migrated_template: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[str]:
+    """One database with the sample loaded, shared by this module's tests, which only read."""
+    dsn = postgres_server.create_database(template=migrated_template)
+    connection = await asyncpg.connect(dsn)
+    await init_connection(connection)
+    try:
+        reports = await load_sample(
+            UnifiedRepository(connection), rejects_dir=tmp_path_factory.mktemp("rejects")
+        )
+    finally:
+        await connection.close()
     for name, report in reports.items():
         assert report.rejected == [], f"{name}: {report.rejected[:3]}"
         assert adds_up(report), name
-    return repo
+    yield dsn
+    postgres_server.drop_database(urlsplit(dsn).path.lstrip("/"))
+
+
+@pytest.fixture
+async def sample_connection(sample_database: str) -> AsyncIterator[asyncpg.Connection]:
+    connection = await asyncpg.connect(sample_database)
+    await init_connection(connection)
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
+@pytest.fixture
+def loaded(sample_connection: asyncpg.Connection) -> UnifiedRepository:
+    return UnifiedRepository(sample_connection)
 
 
 async def game_id(repo: UnifiedRepository, game_pk: int) -> int:
@@ -152,8 +185,9 @@ async def test_the_signals_and_analyses_name_the_steam_and_rlm_games(
 
 
 async def test_loading_the_sample_twice_adds_nothing(
-    loaded: UnifiedRepository, connection: asyncpg.Connection, tmp_path: Path
+    loaded: UnifiedRepository, sample_connection: asyncpg.Connection, tmp_path: Path
 ) -> None:
+    connection = sample_connection
     before = {table: await count(connection, table) for table in TABLES}
     stamps = await connection.fetch("SELECT game_id, updated_at FROM games ORDER BY game_id")
     again = await load_sample(loaded, rejects_dir=tmp_path)
