@@ -105,6 +105,7 @@ class ModelPlan:
     fields: tuple[FieldPlan, ...]
     comment: str = ""
     arbitrary_types: bool = False
+    base: str = "pydantic.BaseModel"
 
 
 @dataclass(frozen=True)
@@ -606,9 +607,11 @@ class _ModulePlanner:
                     params_model,
                     tuple(FieldPlan(p.name, p.annotation) for p in params),
                     arbitrary_types=any(self._param_arbitrary(q) for q in query.params),
+                    base="ParamsModel",
                 )
             )
             self.imports.add(Import("pydantic"))
+            self.imports.add(Import(".db", "ParamsModel"))
         values_alias: str | None = None
         if params and needs_model:
             values_alias = f"{pascal(query.name)}Values"

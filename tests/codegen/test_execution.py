@@ -147,6 +147,22 @@ async def test_text_postgresql_cannot_store_is_refused_before_reaching_the_serve
     assert stored == created.name
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("name", "nul\x00inside", "NUL"),
+        ("tags", ["fine", "lone \udc80"], "lone surrogate"),
+        ("data", {"books": [{"title": "x\x00y"}]}, "NUL"),
+    ],
+)
+def test_a_params_model_refuses_text_postgresql_cannot_store_when_built(
+    field: str, value: object, reason: str
+) -> None:
+    with pytest.raises(pydantic.ValidationError, match=reason) as rejected:
+        full_author(**{field: value})
+    assert [error["loc"][0] for error in rejected.value.errors()] == [field]
+
+
 async def test_many_scalar_and_computed_columns(case_connection: asyncpg.Connection) -> None:
     querier = q.Querier(case_connection)
     assert await querier.count_authors() == 0

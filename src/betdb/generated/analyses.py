@@ -10,7 +10,7 @@ import pydantic
 
 import betdb.types
 
-from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
+from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import AnalysisType, BettingAnalysis, Market, Recommendation, RiskLevel, Side
 
 CREATE_BETTING_ANALYSIS = """-- name: CreateBettingAnalysis :one
@@ -58,7 +58,7 @@ _GET_HIGH_CONFIDENCE_ANALYSES_ARGS = Arguments(
 _LIST_ANALYSES_BY_GAME_ARGS = Arguments(tuple[int], "ListAnalysesByGame", ("game_id",))
 
 
-class CreateBettingAnalysisParams(pydantic.BaseModel):
+class CreateBettingAnalysisParams(ParamsModel):
     model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     game_id: int

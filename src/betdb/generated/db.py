@@ -140,18 +140,38 @@ class Arguments(Generic[T]):
         return ".".join(map(str, loc)) or "arguments"
 
 
+class ParamsModel(pydantic.BaseModel):
+    """Base of the params models: text PostgreSQL cannot store is refused when one is built."""
+
+    @pydantic.field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value: object) -> object:
+        reason = _unstorable_text(value)
+        if reason:
+            raise ValueError(reason)
+        return value
+
+
 def _unstorable_text(value: object) -> str | None:
-    texts = value if isinstance(value, list | tuple) else (value,)
-    for text in texts:
-        if not isinstance(text, str):
-            continue
-        if "\x00" in text:
+    """Why PostgreSQL cannot store the text in value (also inside lists and JSON), or None."""
+    if isinstance(value, str):
+        if "\x00" in value:
             return "text cannot contain NUL (0x00) characters"
-        if not text.isascii():
+        if not value.isascii():
             try:
-                text.encode()
+                value.encode()
             except UnicodeEncodeError:
                 return "text is not valid Unicode (it holds a lone surrogate)"
+    elif isinstance(value, list | tuple):
+        for item in value:
+            reason = _unstorable_text(item)
+            if reason:
+                return reason
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            reason = _unstorable_text(key) or _unstorable_text(item)
+            if reason:
+                return reason
     return None
 
 

@@ -9,7 +9,7 @@ import pydantic
 
 import betdb.types
 
-from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
+from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import DataQuality, DataSource, Game, GameStatus, GameType, SeasonType
 
 UPSERT_GAME = """-- name: UpsertGame :one
@@ -215,7 +215,7 @@ _LIST_GAMES_NEWEST_FIRST_ARGS = Arguments(
 )
 
 
-class UpsertGameParams(pydantic.BaseModel):
+class UpsertGameParams(ParamsModel):
     model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     mlb_game_pk: int | None
@@ -241,7 +241,7 @@ class UpsertGameParams(pydantic.BaseModel):
     away_team: betdb.types.TeamCode
 
 
-class UpdateGameParams(pydantic.BaseModel):
+class UpdateGameParams(ParamsModel):
     status: GameStatus | None
     first_pitch_at: datetime.datetime | None
     home_score: int | None

@@ -10,7 +10,7 @@ import pydantic
 
 import betdb.types
 
-from .db import CursorExecutor, Executor, TransactionRequiredError
+from .db import CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import (
     AnalysisType,
     DataSource,
@@ -144,7 +144,7 @@ class UpsertScheduledGameRow(pydantic.BaseModel):
     created: bool | None
 
 
-class UpsertScheduledGameParams(pydantic.BaseModel):
+class UpsertScheduledGameParams(ParamsModel):
     mlb_game_pk: int | None
     official_date: datetime.date
     home_team_id: int
@@ -165,7 +165,7 @@ class FindStoredOddsRow(pydantic.BaseModel):
     position: int | None
 
 
-class FindStoredOddsParams(pydantic.BaseModel):
+class FindStoredOddsParams(ParamsModel):
     game_ids: Sequence[int | None]
     markets: Sequence[Market | None]
     sportsbook_ids: Sequence[int | None]
@@ -174,7 +174,7 @@ class FindStoredOddsParams(pydantic.BaseModel):
     lines: Sequence[decimal.Decimal | None]
 
 
-class InsertBettingSplitParams(pydantic.BaseModel):
+class InsertBettingSplitParams(ParamsModel):
     model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     game_id: int
@@ -188,7 +188,7 @@ class InsertBettingSplitParams(pydantic.BaseModel):
     captured_at: datetime.datetime
 
 
-class FindAnalysisParams(pydantic.BaseModel):
+class FindAnalysisParams(ParamsModel):
     game_id: int
     analysis_type: AnalysisType
     strategy_name: str
@@ -197,7 +197,7 @@ class FindAnalysisParams(pydantic.BaseModel):
     side: Side
 
 
-class FindSignalParams(pydantic.BaseModel):
+class FindSignalParams(ParamsModel):
     game_id: int
     signal_type: SignalType
     detector_name: str

@@ -10,7 +10,7 @@ import pydantic
 
 import betdb.types
 
-from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
+from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import DataSource, Market, Odds, Side
 
 COPY_ODDS = """-- name: CopyOdds :copyfrom
@@ -231,7 +231,7 @@ _INGEST_ODDS_ARGS = Arguments(
 )
 
 
-class CopyOddsParams(pydantic.BaseModel):
+class CopyOddsParams(ParamsModel):
     model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     game_id: int
@@ -247,7 +247,7 @@ class CopyOddsParams(pydantic.BaseModel):
     source: DataSource
 
 
-class IngestOddsParams(pydantic.BaseModel):
+class IngestOddsParams(ParamsModel):
     model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     game_id: int

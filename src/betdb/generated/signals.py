@@ -10,7 +10,7 @@ import pydantic
 
 import betdb.types
 
-from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
+from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import ConfidenceLevel, Market, SharpSignal, Side, SignalType
 
 CREATE_SHARP_SIGNAL = """-- name: CreateSharpSignal :one
@@ -59,7 +59,7 @@ _GET_STRONG_SIGNALS_ARGS = Arguments(
 _LIST_SIGNALS_BY_GAME_ARGS = Arguments(tuple[int], "ListSignalsByGame", ("game_id",))
 
 
-class CreateSharpSignalParams(pydantic.BaseModel):
+class CreateSharpSignalParams(ParamsModel):
     model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     game_id: int

@@ -10,7 +10,7 @@ import pydantic
 
 import betdb.types
 
-from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
+from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import BettingSplit, DataSource, Market, Side
 
 INGEST_BETTING_SPLITS = """-- name: IngestBettingSplits :batchexec
@@ -77,7 +77,7 @@ _INGEST_BETTING_SPLITS_ARGS = Arguments(
 )
 
 
-class IngestBettingSplitsParams(pydantic.BaseModel):
+class IngestBettingSplitsParams(ParamsModel):
     model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     game_id: int

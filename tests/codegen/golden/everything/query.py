@@ -12,7 +12,7 @@ import pydantic
 
 import codegen.money
 
-from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
+from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Author, Book, Mood
 
 CREATE_AUTHOR = """-- name: CreateAuthor :one
@@ -169,7 +169,7 @@ _RETITLE_BOOKS_ARGS = Arguments(tuple[str, int], "RetitleBooks", ("title", "id")
 _TOUCH_BOOKS_ARGS = Arguments(tuple[int | None], "TouchBooks", ("author_id",))
 
 
-class CreateAuthorParams(pydantic.BaseModel):
+class CreateAuthorParams(ParamsModel):
     name: str
     bio: str | None
     mood: Mood
@@ -213,7 +213,7 @@ class ListAuthorsByIdsRow(pydantic.BaseModel):
     name: str
 
 
-class CopyBooksParams(pydantic.BaseModel):
+class CopyBooksParams(ParamsModel):
     model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     author_id: int | None
@@ -221,16 +221,16 @@ class CopyBooksParams(pydantic.BaseModel):
     cost: codegen.money.Money
 
 
-class RetitleBooksParams(pydantic.BaseModel):
+class RetitleBooksParams(ParamsModel):
     title: str
     id: int
 
 
-class BooksOfAuthorsParams(pydantic.BaseModel):
+class BooksOfAuthorsParams(ParamsModel):
     author_id: int | None
 
 
-class BookByIdParams(pydantic.BaseModel):
+class BookByIdParams(ParamsModel):
     id: int
 
 
@@ -252,7 +252,7 @@ class SearchBooksRow(pydantic.BaseModel):
     cost: codegen.money.Money
 
 
-class SearchBooksParams(pydantic.BaseModel):
+class SearchBooksParams(ParamsModel):
     model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     title: str | None
