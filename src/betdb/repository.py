@@ -18,6 +18,7 @@ from betdb.generated import (
     Executor,
     analyses,
     games,
+    imports,
     odds,
     signals,
     splits,
@@ -51,6 +52,7 @@ class UnifiedRepository:
         self.splits = splits.Querier(executor)
         self.analyses = analyses.Querier(executor)
         self.signals = signals.Querier(executor)
+        self.imports = imports.Querier(executor)
 
     @contextlib.asynccontextmanager
     async def transaction(

@@ -25,7 +25,6 @@ from pathlib import Path
 
 from pydantic import JsonValue
 
-from betdb.generated import imports
 from betdb.generated.analyses import CreateBettingAnalysisParams
 from betdb.generated.imports import FindAnalysisParams, FindSignalParams
 from betdb.generated.models import (
@@ -96,7 +95,7 @@ def _game_source(values: Mapping[str, object]) -> DataSource:
 class JudgmentImport:
     def __init__(self, repository: UnifiedRepository) -> None:
         self.repository = repository
-        self.querier = imports.Querier(repository.executor)
+        self.querier = repository.imports
         self.games = GameResolver(repository)
         self.books = BookResolver(repository)
 

@@ -36,7 +36,6 @@ from pathlib import Path
 import asyncpg
 
 from betdb.errors import DeadlockError, UniqueViolationError
-from betdb.generated import imports
 from betdb.generated.imports import FindStoredOddsParams
 from betdb.generated.models import DataSource, Market, Side
 from betdb.generated.odds import CopyOddsValues
@@ -265,7 +264,7 @@ class OddsImport:
     async def _not_stored(
         repository: UnifiedRepository, batch: list[CopyOddsValues]
     ) -> list[CopyOddsValues]:
-        stored = await imports.Querier(repository.executor).find_stored_odds(
+        stored = await repository.imports.find_stored_odds(
             FindStoredOddsParams(
                 game_ids=[values[0] for values in batch],
                 sportsbook_ids=[values[1] for values in batch],

@@ -25,7 +25,6 @@ from typing import Any
 import asyncpg
 
 from betdb.errors import BetdbError
-from betdb.generated import imports
 from betdb.generated.imports import UpsertScheduledGameParams
 from betdb.generated.models import GameStatus, GameType, SeasonType
 from betdb.importers.fields import FieldError
@@ -257,7 +256,7 @@ async def import_schedule(repository: UnifiedRepository, path: Path) -> ImportRe
 
     claimed: dict[tuple[dt.date, int, int, int], int] = {}
     async with repository.transaction() as tx:
-        querier = imports.Querier(tx.executor)
+        querier = tx.imports
         for pk, game in chosen.items():
             other = claimed.setdefault(game.natural_key, pk)
             if other != pk:

@@ -13,7 +13,6 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from betdb.generated import imports
 from betdb.generated.imports import InsertBettingSplitParams
 from betdb.generated.models import DataSource, Market, Side
 from betdb.importers import fields
@@ -77,7 +76,7 @@ async def import_splits(
     try:
         async with repository.transaction() as tx:
             games = GameResolver(tx)
-            querier = imports.Querier(tx.executor)
+            querier = tx.imports
             for record in reader:
                 report.read += 1
                 try:
