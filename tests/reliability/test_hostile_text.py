@@ -1,21 +1,24 @@
 """Any text a user or a scraper sends either is stored exactly as sent or is refused with a typed
 error, with nothing written; no text changes the SQL that runs.
 
-PostgreSQL text cannot hold NUL, and UTF-8 cannot hold a lone surrogate. Today a lone surrogate
-is refused by the driver before the statement is bound (ValidationError) and NUL by the server
-when it binds the parameter (DataError, SQLSTATE 22021; 22P05 inside jsonb).
+PostgreSQL text cannot hold NUL, and UTF-8 cannot hold a lone surrogate: the generated code
+refuses both before any SQL runs, as a keyword argument (betdb's ValidationError, and no query
+is recorded) or as a params model is built (pydantic's ValidationError), inside lists and JSON
+too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import string
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any, TypeVar
 
 import asyncpg
+import pydantic
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -35,12 +38,6 @@ from betdb.generated.models import DataSource
 from betdb.generated.signals import CreateSharpSignalParams
 
 T = TypeVar("T")
-
-# TODO lead: a params model (UpsertGameParams, CreateBettingAnalysisParams, ...) does not refuse
-# NUL and lone surrogates as keyword arguments are refused, nor does any check look inside JSON:
-# there NUL reaches the server (DataError 22021, 22P05 in jsonb). ValidationError only, once
-# the params models get the same check.
-UNSTORABLE_IN_PARAMS_MODEL = (errors.ValidationError, errors.DataError)
 
 # A btree entry holds at most 2704 bytes (after compression): longer keys cannot be indexed.
 BTREE_ENTRY_LIMIT = 2704
@@ -98,6 +95,13 @@ async def refused_before_any_sql(db: Database, call: Awaitable[object]) -> None:
         await call
     assert "NUL" in refused.value.message or "surrogate" in refused.value.message
     assert total_queries_run(db) == ran
+
+
+def refused_when_built(build: Callable[[], pydantic.BaseModel]) -> None:
+    """A params model refuses text PostgreSQL cannot store as it is built, before any call."""
+    with pytest.raises(pydantic.ValidationError) as refused:
+        build()
+    assert "NUL" in str(refused.value) or "surrogate" in str(refused.value)
 
 
 async def outcome(call: Awaitable[T]) -> T | errors.BetdbError:
@@ -335,22 +339,25 @@ async def test_a_game_with_any_text_and_json_is_stored_exactly_or_refused_whole(
     pitchers: dict[str, Any] | None,
 ) -> None:
     games = db.repository().games
-    params = game_params(
-        sbr_game_id=sbr_game_id, source_url=source_url, venue=venue, probable_pitchers=pitchers
+    build = functools.partial(
+        game_params,
+        sbr_game_id=sbr_game_id,
+        source_url=source_url,
+        venue=venue,
+        probable_pitchers=pitchers,
     )
     texts = [sbr_game_id, source_url or "", *json_strings(venue), *json_strings(pitchers)]
     before = await table_fingerprints(admin)
     try:
         if not all(map(is_storable, texts)):
-            with pytest.raises(UNSTORABLE_IN_PARAMS_MODEL):
-                await games.upsert_game(params)
+            refused_when_built(build)
         elif sbr_game_id == "":
             with pytest.raises(errors.CheckViolationError) as raised:
-                await games.upsert_game(params)
+                await games.upsert_game(build())
             assert raised.value.constraint == "games_sbr_game_id_check"
         else:
             try:
-                game = await games.upsert_game(params)
+                game = await games.upsert_game(build())
             except errors.QueryError as error:
                 assert_too_long_to_index(error, sbr_game_id)
             else:
@@ -384,7 +391,8 @@ async def test_an_analysis_with_any_text_is_stored_exactly_or_refused_whole(
     features: dict[str, Any],
 ) -> None:
     analyses = db.repository().analyses
-    params = CreateBettingAnalysisParams(
+    build = functools.partial(
+        CreateBettingAnalysisParams,
         game_id=game_id,
         analysis_type="sharp_action",
         strategy_name=strategy_name,
@@ -411,14 +419,13 @@ async def test_an_analysis_with_any_text_is_stored_exactly_or_refused_whole(
     before = await table_fingerprints(admin)
     try:
         if not all(map(is_storable, texts)):
-            with pytest.raises(UNSTORABLE_IN_PARAMS_MODEL):
-                await analyses.create_betting_analysis(params)
+            refused_when_built(build)
         elif empty:
             with pytest.raises(errors.CheckViolationError) as raised:
-                await analyses.create_betting_analysis(params)
+                await analyses.create_betting_analysis(build())
             assert raised.value.constraint in {f"betting_analyses_{n}_check" for n in empty}
         else:
-            created = await analyses.create_betting_analysis(params)
+            created = await analyses.create_betting_analysis(build())
             assert created is not None
             [stored] = await analyses.list_analyses_by_game(game_id=game_id)
             assert stored.analysis_id == created.analysis_id
@@ -452,7 +459,8 @@ async def test_a_sharp_signal_with_any_text_is_stored_exactly_or_refused_whole(
     features: dict[str, Any],
 ) -> None:
     signals = db.repository().signals
-    params = CreateSharpSignalParams(
+    build = functools.partial(
+        CreateSharpSignalParams,
         game_id=game_id,
         signal_type="steam_move",
         detector_name=detector_name,
@@ -478,14 +486,13 @@ async def test_a_sharp_signal_with_any_text_is_stored_exactly_or_refused_whole(
     before = await table_fingerprints(admin)
     try:
         if not all(map(is_storable, texts)):
-            with pytest.raises(UNSTORABLE_IN_PARAMS_MODEL):
-                await signals.create_sharp_signal(params)
+            refused_when_built(build)
         elif empty:
             with pytest.raises(errors.CheckViolationError) as raised:
-                await signals.create_sharp_signal(params)
+                await signals.create_sharp_signal(build())
             assert raised.value.constraint in {f"sharp_signals_{n}_check" for n in empty}
         else:
-            created = await signals.create_sharp_signal(params)
+            created = await signals.create_sharp_signal(build())
             assert created is not None
             [stored] = await signals.list_signals_by_game(game_id=game_id)
             assert (stored.detector_name, stored.detector_version) == (
