@@ -103,6 +103,8 @@ async def _seed(dsn: str) -> Seeded:
             _odds(g, dk, "moneyline", "away", None, 130, at(12)),
             _odds(g, dk, "moneyline", "home", None, -160, at(16)),
             _odds(g, dk, "moneyline", "away", None, 140, at(16)),
+            _odds(second.game_id, fd, "moneyline", "home", None, -105, at(18)),
+            _odds(second.game_id, fd, "moneyline", "home", None, 105, at(19)),
         ])  # fmt: skip
         signal: dict[str, Any] = {
             "game_id": g, "signal_type": "steam_move", "detector_name": "steam",

@@ -121,6 +121,18 @@ def test_line_movement_table_covers_every_book_of_the_market(
     assert "12 observations; 2 that changed nothing are not shown" in output
 
 
+def test_a_price_crossing_even_money_changes_by_cents_not_by_200(
+    runner: CliRunner, seeded: Seeded
+) -> None:
+    movement = json.loads(
+        run(runner, "odds", "movement", "mlb:776002", "--market", "moneyline", "--json")
+    )
+    assert [(p["price"], p["price_change"]) for p in movement["points"]] == [
+        (-105, None),
+        (105, 10),
+    ]
+
+
 def png_size(path: Path) -> tuple[int, int]:
     header = path.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"

@@ -88,11 +88,9 @@ async def confident_analyses(
 def signals_table(signals: Sequence[ListedSignal], min_strength: Decimal) -> Table:
     rows = [
         (
-            str(signal.signal_id),
             signal.game,
             signal.signal_type.value,
-            signal.market.value,
-            signal.side.value,
+            f"{signal.market.value} {signal.side.value}",
             signal.sportsbook or "",
             f"{signal.signal_strength:.2f}",
             f"{signal.confidence_score:.2f}",
@@ -100,31 +98,24 @@ def signals_table(signals: Sequence[ListedSignal], min_strength: Decimal) -> Tab
         )
         for signal in signals
     ]
-    columns = (
-        "id", "game", "signal", "market", "side", "book", "strength", "confidence",
-        "detected (UTC)",
-    )  # fmt: skip
+    columns = ("game", "signal", "bet", "book", "strength", "confidence", "detected (UTC)")
     return table(f"{len(rows)} signal(s) of strength ≥ {min_strength}", columns, rows)
 
 
 def analyses_table(analyses: Sequence[ListedAnalysis], min_confidence: Decimal) -> Table:
     rows = [
         (
-            str(analysis.analysis_id),
             analysis.game,
             analysis.analysis_type.value,
-            analysis.strategy_name,
-            analysis.market.value,
-            analysis.side.value,
+            f"{analysis.strategy_name} {analysis.strategy_version}",
+            f"{analysis.market.value} {analysis.side.value}",
             analysis.recommendation.value,
             f"{analysis.confidence_score:.2f}",
             analysis.risk_level.value,
         )
         for analysis in analyses
     ]
-    columns = (
-        "id", "game", "analysis", "strategy", "market", "side", "call", "confidence", "risk",
-    )  # fmt: skip
+    columns = ("game", "analysis", "strategy", "bet", "call", "confidence", "risk")
     return table(f"{len(rows)} analysis(es) of confidence ≥ {min_confidence}", columns, rows)
 
 

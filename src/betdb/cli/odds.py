@@ -66,8 +66,14 @@ class LatestOdds(BaseModel):
     prices: list[LatestPrice]
 
 
+def cents(price: int) -> int:
+    """A price on a scale without the gap between -100 and +100 (both are even money)."""
+    return price - 100 if price > 0 else price + 100
+
+
 class MovementPoint(BaseModel):
-    """One observation of a book's market, with its change from the one before."""
+    """One observation of a book's market, with its change from the one before; the price
+    change is in cents, so -105 to +105 is +10, not +210."""
 
     sportsbook: str
     side: Side
@@ -163,10 +169,16 @@ async def line_movement(
     points: list[MovementPoint] = []
     observations: list[Odds] = []
     for book in books:
-        for row in await repository.odds.get_line_movement(
+        rows = await repository.odds.get_line_movement(
             game_id=game.game_id, market=market, sportsbook_id=book, since=_BEGINNING
-        ):
+        )
+        for row, before in zip(rows, [None, *rows], strict=False):
             key = (book, row.side, row.observed_at)
+            # The query's price_change subtracts American prices, which jumps by 200 at even
+            # money; the previous row of the same side gives the change in cents instead.
+            price_change = None
+            if before is not None and before.side == row.side:
+                price_change = cents(row.price) - cents(before.price)
             points.append(
                 MovementPoint(
                     sportsbook=names.book(book),
@@ -175,7 +187,7 @@ async def line_movement(
                     line=row.line,
                     price=row.price,
                     line_change=row.line_change,
-                    price_change=row.price_change,
+                    price_change=price_change,
                     opening=key in opening_keys,
                     closing=key in closing_keys,
                 )
