@@ -44,8 +44,8 @@ def health_table(report: HealthReport, dsn: str) -> Table:
 
 
 def health_command(json_output: Json = False, data_dir: DataDir = None) -> None:
-    """Reachability, latency, server version, migrations, pool, replicas and circuit breaker;
-    exits 1 when the database is unreachable, behind on migrations, or its breaker is open."""
+    """Is the database reachable, current on migrations and its breaker closed? (exit 1 if
+    not) With latency, server version, pool and replicas."""
 
     async def work(database: Database) -> HealthReport:
         report = await database.health()
