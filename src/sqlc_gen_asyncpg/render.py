@@ -505,7 +505,9 @@ def _arguments(adapter: AdapterPlan) -> list[str]:
     names_lines: str | list[str] = names_item
     if len(INDENT + names_item) + 1 > WIDTH:
         names_lines = fit_item("(", names, ")", room=WIDTH - len(INDENT) - 1)
-    return fit("", f"{adapter.constant} = Arguments(", [shape, _quote(adapter.query), names_lines], ")")
+    return fit(
+        "", f"{adapter.constant} = Arguments(", [shape, _quote(adapter.query), names_lines], ")"
+    )
 
 
 def _split_top(text: str) -> list[str]:
