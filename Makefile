@@ -12,10 +12,11 @@ export PATH := $(BIN):$(PATH)
 # dbmate dump must use the pg_dump of the embedded server's own major version.
 PGBIN = $$($(BIN)/python -m betdb.embedded bindir)
 
-.PHONY: help install generate migrate schema check lint lint-migrations typecheck drift test bench bench-quick demo clean
+.PHONY: help install generate migrate schema check lint lint-migrations typecheck drift test soak bench bench-quick demo clean
 
 help:
 	@echo "make test      lint, type-check, drift check, then the test suite (a real PostgreSQL)"
+	@echo "make soak      50 tasks of load for 60 s per scenario: none, restart, kills, network cut"
 	@echo "make demo      start the local server, migrate, load the sample week, show every command"
 	@echo "make generate  regenerate src/betdb/generated from db/queries and the schema dump"
 	@echo "make schema    dump db/schema/schema.sql from a scratch server migrated from zero"
@@ -63,6 +64,11 @@ check: lint lint-migrations typecheck drift
 
 test: check
 	$(BIN)/python -m pytest
+
+# make test runs the soak for a few seconds per scenario; this runs it at length (about 5 min).
+# Figures: build/soak/*.json.
+soak: $(STAMP)
+	BETDB_SOAK_SECONDS=$${BETDB_SOAK_SECONDS:-60} $(BIN)/python -m pytest -m soak tests/soak
 
 # Benchmarks print ratios measured in one run; they never fail on a number. They compare betdb
 # with libraries of its own extra (bench), installed next to dev. Output: build/bench/.

@@ -86,13 +86,10 @@ async def test_a_crash_restart_of_the_server_under_load_loses_no_acknowledged_wr
     async def restart_immediately(run: LoadRun) -> None:
         for offset, length in cycles(SOAK_SECONDS):
             await at(run, offset + 0.3 * length)
-            began = monotonic()
-            # pg_ctl stop -m immediate is a crash: no checkpoint, WAL replayed at start.
-            await asyncio.to_thread(server.stop, "immediate")
-            await asyncio.to_thread(server.start)
-            run.faults["restarts"] += 1
-            run.fault_seconds.append(monotonic() - began)
-            await run.time_to_serve(monotonic())
+            async with run.fault("restarts"):
+                # pg_ctl stop -m immediate is a crash: no checkpoint, WAL replayed at start.
+                await asyncio.to_thread(server.stop, "immediate")
+                await asyncio.to_thread(server.start)
 
     run, verdict, busy = await soak_with(
         restart_immediately, soak_database_url, soak_database_url, "restart", soak_report
@@ -108,19 +105,17 @@ async def test_backends_terminated_under_load_lose_no_acknowledged_write(
         try:
             for offset, length in cycles(SOAK_SECONDS):
                 await at(run, offset + 0.2 * length)
-                began = monotonic()
-                while monotonic() < run.started + offset + 0.6 * length:
-                    killed = await killer.fetch(
-                        """
-                        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                        WHERE datname = current_database() AND application_name = 'betdb'
-                        ORDER BY random() LIMIT 2
-                        """
-                    )
-                    run.faults["backends_terminated"] += sum(1 for (ok,) in killed if ok)
-                    await asyncio.sleep(0.25)
-                run.fault_seconds.append(monotonic() - began)
-                await run.time_to_serve(monotonic())
+                async with run.fault("kill_rounds"):
+                    while monotonic() < run.started + offset + 0.6 * length:
+                        killed = await killer.fetch(
+                            """
+                            SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                            WHERE datname = current_database() AND application_name = 'betdb'
+                            ORDER BY random() LIMIT 2
+                            """
+                        )
+                        run.faults["backends_terminated"] += sum(1 for (ok,) in killed if ok)
+                        await asyncio.sleep(0.25)
         finally:
             await killer.close()
 
@@ -139,19 +134,16 @@ async def test_a_network_cut_delay_and_reset_under_load_lose_no_acknowledged_wri
         async def cut_delay_reset(run: LoadRun) -> None:
             for offset, length in cycles(SOAK_SECONDS):
                 await at(run, offset + 0.1 * length)
-                began = monotonic()
-                proxy.drop()  # a partition: statements in flight outlive command_timeout
-                run.faults["drops"] += 1
-                await asyncio.sleep(max(2.0, 0.25 * length))
-                proxy.restore()
-                proxy.delay(0.02)
-                await asyncio.sleep(max(0.5, 0.15 * length))
-                proxy.drop()
-                run.faults["connections_reset"] += proxy.reset()
-                await asyncio.sleep(max(0.5, 0.1 * length))
-                proxy.restore()
-                run.fault_seconds.append(monotonic() - began)
-                await run.time_to_serve(monotonic())
+                async with run.fault("network_cuts"):
+                    proxy.drop()  # a partition: statements in flight outlive command_timeout
+                    await asyncio.sleep(max(2.0, 0.25 * length))
+                    proxy.restore()
+                    proxy.delay(0.02)
+                    await asyncio.sleep(max(0.5, 0.15 * length))
+                    proxy.drop()
+                    run.faults["connections_reset"] += proxy.reset()
+                    await asyncio.sleep(max(0.5, 0.1 * length))
+                    proxy.restore()
 
         run, verdict, busy = await soak_with(
             cut_delay_reset,

@@ -1,7 +1,7 @@
 """The soak's workload: concurrent tasks of mixed ingest and reads on one Database, and a ledger
 of every write saying afterwards what must, may and must not be in the database.
 
-Three kinds of write and three kinds of read, all through the UnifiedRepository:
+Two kinds of write and three kinds of read, all through the UnifiedRepository:
 
 - a *game unit* is one transaction: a new game and its ODDS_PER_GAME opening prices;
 - an *odds batch* is one ``ingest_odds`` call (asyncpg's executemany, atomic without a
@@ -18,12 +18,13 @@ is unexpected.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import itertools
 import random
 import traceback
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,7 @@ class LoadRun:
     fault_seconds: list[float] = field(default_factory=list)  # how long each fault lasted
     started: float = 0.0
     deadline: float = 0.0
+    faults_in_progress: int = 0
     elapsed: float = 0.0
     _unit_numbers: itertools.count[int] = field(default_factory=itertools.count)
     _batch_numbers: itertools.count[int] = field(default_factory=itertools.count)
@@ -131,14 +133,12 @@ class LoadRun:
         self.batches.acknowledged[number] = monotonic()
 
     async def latest_odds(self) -> None:
-        if not self.unit_game_ids:
-            await asyncio.sleep(0.01)
-            return
-        game_id = random.choice(self.unit_game_ids)
+        committed = bool(self.unit_game_ids)
+        game_id = random.choice(self.unit_game_ids or self.feed_game_ids)
         rows = await self.db.repository().odds.get_latest_odds(
             game_id=game_id, market=Market.MONEYLINE, sportsbook_id=None
         )
-        if len(rows) != ODDS_PER_GAME:
+        if committed and len(rows) != ODDS_PER_GAME:
             self.unexpected.append(
                 f"committed game {game_id} read with {len(rows)} of {ODDS_PER_GAME} prices"
             )
@@ -174,7 +174,7 @@ class LoadRun:
     async def worker(self, kind: str) -> None:
         operation: Callable[[], Awaitable[None]] = getattr(self, kind)
         latencies = self.latencies.setdefault(kind, [])
-        while monotonic() < self.deadline:
+        while monotonic() < self.deadline or self.faults_in_progress:
             started = monotonic()
             try:
                 async with asyncio.timeout(OPERATION_BOUND) as bound:
@@ -215,11 +215,26 @@ class LoadRun:
         await asyncio.gather(*tasks)
         self.elapsed = monotonic() - self.started
 
+    @contextlib.asynccontextmanager
+    async def fault(self, name: str) -> AsyncIterator[None]:
+        """Marks a fault: the load runs on through it, however long it lasts; afterwards the
+        time until the pool serves again is measured."""
+        self.faults_in_progress += 1
+        began = monotonic()
+        try:
+            yield
+        finally:
+            self.faults_in_progress -= 1
+        ended = monotonic()
+        self.faults[name] += 1
+        self.fault_seconds.append(ended - began)
+        await self.time_to_serve(ended)
+
     async def time_to_serve(self, since: float) -> float:
         """Seconds from ``since`` (a fault's end) until the pool answers a query again; also
         notes when the first write after it was acknowledged. The load goes on until then."""
         self.deadline = max(self.deadline, since + 1.0)
-        while True:
+        while monotonic() - since < OPERATION_BOUND:
             try:
                 await self.db.executor().fetchval("-- name: SoakProbe :one\nSELECT 1")
                 break
@@ -239,23 +254,19 @@ class LoadRun:
 
     def summary(self) -> dict[str, Any]:
         every = sorted(x for values in self.latencies.values() for x in values)
+        elapsed = max(self.elapsed, 1e-9)
+        rows_written = (
+            len(self.units.acknowledged) * (ODDS_PER_GAME + 1)
+            + len(self.batches.acknowledged) * BATCH_SIZE
+        )
         return {
             "seconds": round(self.elapsed, 2),
             "tasks": sum(WORKERS.values()),
             "workers": WORKERS,
             "pool_max_size": self.db.settings.pool_max_size,
             "operations": len(every),
-            "throughput_per_second": round(len(every) / self.elapsed, 1) if self.elapsed else 0,
-            "rows_written_per_second": round(
-                (
-                    len(self.units.acknowledged) * (ODDS_PER_GAME + 1)
-                    + len(self.batches.acknowledged) * BATCH_SIZE
-                )
-                / self.elapsed,
-                1,
-            )
-            if self.elapsed
-            else 0,
+            "throughput_per_second": round(len(every) / elapsed, 1),
+            "rows_written_per_second": round(rows_written / elapsed, 1),
             "p50_ms": _ms(percentile(every, 50)),
             "p99_ms": _ms(percentile(every, 99)),
             "by_kind": {
