@@ -36,11 +36,14 @@ ORDER BY sportsbook_id, side, observed_at DESC, line;
 
 -- name: GetLineMovement :many
 -- One book's observations of a market since a time, each with its change from the one
--- before (null for the first, and for the line of a market without one).
+-- before (null for the first, and for the line of a market without one). price_change is in
+-- cents, which do not jump across even money: -105 to +105 is 10 (American prices have no
+-- values between -100 and +100, so each side of the gap is shifted by 100 towards zero).
 SELECT
     side, line, price, observed_at,
     (line - lag(line) OVER w)::numeric(5, 2) AS line_change,
-    (price - lag(price) OVER w)::integer AS price_change
+    (price - sign(price)::integer * 100 - lag(price - sign(price)::integer * 100) OVER w)::integer
+        AS price_change
 FROM odds
 WHERE game_id = sqlc.arg(game_id)
   AND market = sqlc.arg(market)

@@ -203,6 +203,23 @@ async def test_run_line_movement_reports_line_changes(
     ]
 
 
+async def test_line_movement_counts_cents_across_even_money(
+    repo: UnifiedRepository, game_id: int
+) -> None:
+    dk = await book_id(repo, "draftkings")
+    await repo.odds.ingest_odds(
+        [
+            quote(game_id, dk, price=-105, observed_at=at(12)),
+            quote(game_id, dk, price=105, observed_at=at(13)),
+            quote(game_id, dk, price=-120, observed_at=at(14)),
+        ]
+    )
+    movement = await repo.odds.get_line_movement(
+        game_id=game_id, market=Market.MONEYLINE, sportsbook_id=dk, since=at(0)
+    )
+    assert [m.price_change for m in movement] == [None, 10, -25]
+
+
 async def test_latest_odds_is_the_newest_observation_per_book_and_side(
     repo: UnifiedRepository, game_id: int
 ) -> None:

@@ -66,11 +66,6 @@ class LatestOdds(BaseModel):
     prices: list[LatestPrice]
 
 
-def cents(price: int) -> int:
-    """A price on a scale without the gap between -100 and +100 (both are even money)."""
-    return price - 100 if price > 0 else price + 100
-
-
 class MovementPoint(BaseModel):
     """One observation of a book's market, with its change from the one before; the price
     change is in cents, so -105 to +105 is +10, not +210."""
@@ -172,13 +167,8 @@ async def line_movement(
         rows = await repository.odds.get_line_movement(
             game_id=game.game_id, market=market, sportsbook_id=book, since=_BEGINNING
         )
-        for row, before in zip(rows, [None, *rows], strict=False):
+        for row in rows:
             key = (book, row.side, row.observed_at)
-            # The query's price_change subtracts American prices, which jumps by 200 at even
-            # money; the previous row of the same side gives the change in cents instead.
-            price_change = None
-            if before is not None and before.side == row.side:
-                price_change = cents(row.price) - cents(before.price)
             points.append(
                 MovementPoint(
                     sportsbook=names.book(book),
@@ -187,7 +177,7 @@ async def line_movement(
                     line=row.line,
                     price=row.price,
                     line_change=row.line_change,
-                    price_change=price_change,
+                    price_change=row.price_change,
                     opening=key in opening_keys,
                     closing=key in closing_keys,
                 )

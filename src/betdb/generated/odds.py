@@ -59,7 +59,9 @@ GET_LINE_MOVEMENT = """-- name: GetLineMovement :many
 SELECT
     side, line, price, observed_at,
     (line - lag(line) OVER w)::numeric(5, 2) AS line_change,
-    (price - lag(price) OVER w)::integer AS price_change
+    (price - sign(price)::integer * 100 - lag(price - sign(price)::integer * 100) OVER
+    w)::integer
+        AS price_change
 FROM odds
 WHERE game_id = $1
   AND market = $2
@@ -521,7 +523,11 @@ class Querier:
         since: datetime.datetime,
     ) -> list[GetLineMovementRow]:
         """One book's observations of a market since a time, each with its change from the one
-        before (null for the first, and for the line of a market without one).
+        before (null for the first, and for the line of a market without one). price_change is
+        in
+        cents, which do not jump across even money: -105 to +105 is 10 (American prices have
+        no
+        values between -100 and +100, so each side of the gap is shifted by 100 towards zero).
         """
         records = await self._conn.fetch(
             GET_LINE_MOVEMENT,
