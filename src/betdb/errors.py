@@ -70,6 +70,11 @@ class QueryTimeoutError(BetdbError):
     """A statement ran past its timeout and was cancelled on the server."""
 
 
+class WriteTimeoutError(QueryTimeoutError, OutcomeUnknownError):
+    """A COMMIT or a write outside a transaction timed out on the client: the cancel can arrive
+    after the server finished, so it may have applied. Caught as either parent."""
+
+
 class QueryError(BetdbError):
     """The server rejected the statement (bad data, a missing object, a syntax error, ...)."""
 
@@ -208,8 +213,13 @@ def translate(
         return kind(f"connection lost: {type(error).__name__}: {error}{note}", **kw)
     if isinstance(error, TimeoutError | asyncio.TimeoutError):
         # The client gave up and sent a cancel request, which can arrive after the end.
-        note = " (a write: it may have ended before the cancel)" if outcome_unknown else ""
-        return QueryTimeoutError(f"the statement timed out and was cancelled{note}", **kw)
+        if outcome_unknown:
+            return WriteTimeoutError(
+                "the statement timed out and was cancelled (a write: it may have ended before "
+                "the cancel)",
+                **kw,
+            )
+        return QueryTimeoutError("the statement timed out and was cancelled", **kw)
     if isinstance(error, asyncpg.PostgresError):
         return _from_sqlstate(error, sqlstate or "", kw)
     if isinstance(error, asyncpg.InterfaceError):
