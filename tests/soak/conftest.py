@@ -48,7 +48,7 @@ def durable_server() -> Iterator[tuple[EmbeddedPostgres, PostgresServer]]:
     """A server of the soak's own with fsync on (the session's scratch server has it off), so
     that a crash keeps every commit it acknowledged and restarting it disturbs no other test."""
     root = Path(tempfile.mkdtemp(prefix="betdb-soak-pg-"))
-    server = EmbeddedPostgres(root / "data", settings=("max_connections=200",))
+    server = EmbeddedPostgres(root / "data")
     try:
         server.start()
         admin = PostgresServer(dsn=server.dsn, kind="embedded", data_dir=server.data_dir)

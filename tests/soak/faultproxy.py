@@ -56,6 +56,7 @@ class FaultProxy:
         if self._server is not None:
             self._server.close()
         self.reset()
+        self.restore()  # connections held while dropped wake up, find themselves reset, and end
         if self._server is not None:
             await self._server.wait_closed()
 

@@ -5,7 +5,7 @@ failed before COMMIT is there, and the pool serves again within RECOVERY_BOUND."
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,7 +25,7 @@ from .workload import LoadRun, Verdict, read_back, report, start_load
 pytestmark = [pytest.mark.soak, pytest.mark.timeout(SOAK_TIMEOUT)]
 
 RECOVERY_BOUND = 30.0  # seconds from a fault's end until the pool answers again
-Fault = Callable[[LoadRun], Awaitable[None]]
+Fault = Callable[[LoadRun], Coroutine[Any, Any, None]]
 Report = Callable[[str, dict[str, Any]], Path]
 
 

@@ -24,7 +24,7 @@ import itertools
 import random
 import traceback
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -201,7 +201,9 @@ class LoadRun:
                 continue
             latencies.append(monotonic() - started)
 
-    async def run(self, seconds: float, fault: Callable[[LoadRun], Awaitable[None]] | None) -> None:
+    async def run(
+        self, seconds: float, fault: Callable[[LoadRun], Coroutine[Any, Any, None]] | None
+    ) -> None:
         """Every worker for ``seconds``, with the fault (if any) running alongside."""
         self.started = monotonic()
         self.deadline = self.started + seconds
