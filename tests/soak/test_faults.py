@@ -62,6 +62,7 @@ def assert_nothing_lost(run: LoadRun, verdict: Verdict, busy_backends: list[str]
         "OutcomeUnknownError",
         "DatabaseUnavailableError",
         "QueryTimeoutError",
+        "WriteTimeoutError",
     }
     assert sum(run.errors.values()) > 0, "the fault reached the load"
     assert verdict.acknowledged_units_missing == []
