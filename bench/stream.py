@@ -42,7 +42,8 @@ async def run(data: MainData, sizes: Sizes) -> BenchResult:
 
     measurements = []
     for name, results in samples.items():
-        above_idle = Spread.of([r["peak_mb"] - r["idle_mb"] for r in results])
+        # The kernel's RSS counters are approximate to some kB: a flat run may read just below 0.
+        above_idle = Spread.of([max(0.0, r["peak_mb"] - r["idle_mb"]) for r in results])
         measurements.append(
             Measurement(
                 name,
@@ -55,7 +56,7 @@ async def run(data: MainData, sizes: Sizes) -> BenchResult:
                     "rows_per_s": Spread.of([r["seconds"] for r in results])
                     .rate(results[0]["rows"])
                     .median,
-                    "memory": "peak RSS from getrusage (kernel high-water mark), per process",
+                    "memory": "VmHWM (kernel peak RSS, reset after warm-up) minus VmRSS at idle",
                 },
             )
         )

@@ -8,9 +8,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-import resource
 import sys
 import time
+from pathlib import Path
 
 import asyncpg
 
@@ -18,9 +18,21 @@ from betdb.generated import init_connection
 from betdb.generated.odds import Querier
 
 
+def _status_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024  # reported in kB
+    raise RuntimeError(f"/proc/self/status has no {field}")
+
+
 def peak_rss_mb() -> float:
-    # The kernel's high-water mark of this process (Linux reports KiB): nothing is sampled.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM: the kernel's high-water mark of resident memory, so no peak is missed between
+    # samples. (getrusage's ru_maxrss would not do: it counts the parent's RSS at fork.)
+    return _status_mb("VmHWM")
+
+
+def reset_peak() -> None:
+    Path("/proc/self/clear_refs").write_text("5")  # sets VmHWM back to the current RSS
 
 
 async def measure(dsn: str, game: int, warmup_game: int, mode: str) -> dict[str, float]:
@@ -35,6 +47,7 @@ async def measure(dsn: str, game: int, warmup_game: int, mode: str) -> dict[str,
             pass
     await querier.find_odds_by_game(game_id=warmup_game, market=None, sportsbook_id=None)
     gc.collect()
+    reset_peak()
     idle = peak_rss_mb()
     started = time.perf_counter()
     rows = 0
