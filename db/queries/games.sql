@@ -114,14 +114,20 @@ WHERE (g.home_team_id = (SELECT t.team_id FROM teams AS t WHERE t.abbreviation =
 ORDER BY g.official_date, g.game_number, g.game_id;
 
 -- name: FindGameByExternalId :one
--- The game a source's own id names; the CASEs keep each id column's index usable.
+-- The game a source's own id names; the CASEs keep each id column's index usable. A numeric
+-- id is only cast when it is one written plainly (no sign, spaces or leading zeros) and fits,
+-- so "abc" or " 1 " names no game instead of failing or finding game 1.
 SELECT * FROM games
 WHERE mlb_game_pk = CASE WHEN sqlc.arg(source)::data_source = 'mlb'
+                          AND sqlc.arg(external_id)::text ~ '^[1-9][0-9]{0,17}$'
                          THEN sqlc.arg(external_id)::text::bigint END
    OR sbr_game_id = CASE WHEN sqlc.arg(source)::data_source = 'sbr'
                          THEN sqlc.arg(external_id)::text END
    OR action_network_game_id = CASE WHEN sqlc.arg(source)::data_source = 'action_network'
-                                    THEN sqlc.arg(external_id)::text::integer END;
+                                     AND sqlc.arg(external_id)::text ~ '^[1-9][0-9]{0,9}$'
+                                    THEN CASE WHEN sqlc.arg(external_id)::text::bigint <= 2147483647
+                                              THEN sqlc.arg(external_id)::text::integer END
+                               END;
 
 -- name: GetTodaysGames :many
 -- Games whose official date is today in time_zone (default America/New_York).

@@ -92,6 +92,32 @@ async def test_find_by_external_id_of_an_unknown_id_or_a_source_without_ids_find
         )
 
 
+@pytest.mark.parametrize(
+    "external_id", ["abc", " 776001 ", "0776001", "+776001", "0x1", "9" * 30, "-1", ""]
+)
+@pytest.mark.parametrize("source", [DataSource.MLB, DataSource.ACTION_NETWORK])
+async def test_a_numeric_source_id_written_otherwise_finds_no_game_and_raises_nothing(
+    repo: UnifiedRepository, source: DataSource, external_id: str
+) -> None:
+    await repo.games.upsert_game(game(action_network_game_id=776001))
+    found = await repo.games.find_game_by_external_id(source=source, external_id=external_id)
+    assert found is None
+
+
+async def test_an_action_network_id_beyond_32_bits_finds_no_game(
+    repo: UnifiedRepository,
+) -> None:
+    await repo.games.upsert_game(game(action_network_game_id=2147483647))
+    largest = await repo.games.find_game_by_external_id(
+        source=DataSource.ACTION_NETWORK, external_id="2147483647"
+    )
+    assert largest is not None
+    beyond = await repo.games.find_game_by_external_id(
+        source=DataSource.ACTION_NETWORK, external_id="2147483648"
+    )
+    assert beyond is None
+
+
 async def test_a_rescheduled_game_keeps_its_row_when_its_source_id_is_known(
     repo: UnifiedRepository,
 ) -> None:

@@ -162,11 +162,15 @@ SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date,
     home_score, away_score, venue, weather, probable_pitchers, source, source_url,
     source_updated_at, data_quality, created_at, updated_at FROM games
 WHERE mlb_game_pk = CASE WHEN $1::data_source = 'mlb'
+                          AND $2::text ~ '^[1-9][0-9]{0,17}$'
                          THEN $2::text::bigint END
    OR sbr_game_id = CASE WHEN $1::data_source = 'sbr'
                          THEN $2::text END
    OR action_network_game_id = CASE WHEN $1::data_source = 'action_network'
-                                    THEN $2::text::integer END
+                                     AND $2::text ~ '^[1-9][0-9]{0,9}$'
+                                    THEN CASE WHEN $2::text::bigint <= 2147483647
+                                              THEN $2::text::integer END
+                               END
 """
 
 
@@ -525,7 +529,12 @@ class Querier:
         source: DataSource,
         external_id: str,
     ) -> Game | None:
-        """The game a source's own id names; the CASEs keep each id column's index usable."""
+        """The game a source's own id names; the CASEs keep each id column's index usable. A
+        numeric
+        id is only cast when it is one written plainly (no sign, spaces or leading zeros) and
+        fits,
+        so "abc" or " 1 " names no game instead of failing or finding game 1.
+        """
         record = await self._conn.fetchrow(
             FIND_GAME_BY_EXTERNAL_ID,
             *_FIND_GAME_BY_EXTERNAL_ID_ARGS.validate_python((source, external_id)),
