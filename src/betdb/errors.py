@@ -159,10 +159,12 @@ _CONNECTION_SQLSTATES = {"57P01", "57P02", "57P03", "57P05"}
 
 def is_connection_loss(error: BaseException) -> bool:
     """Every shape asyncpg gives a dropped connection, by type and SQLSTATE class."""
+    if isinstance(error, TimeoutError | QueryTimeoutError):
+        # TimeoutError is an OSError since 3.10, and WriteTimeoutError an OutcomeUnknownError,
+        # but in both the client gave up and the connection is fine.
+        return False
     if isinstance(error, ConnectionLostError):
         return True
-    if isinstance(error, TimeoutError):
-        return False  # an OSError since 3.10, but the client gave up and the connection is fine
     if isinstance(error, asyncpg.PostgresConnectionError | ConnectionError | OSError):
         return True
     if isinstance(error, asyncpg.PostgresError):
