@@ -89,7 +89,9 @@ def write_chart(results: list[BenchResult], meta: dict[str, Any], path: Path) ->
         medians = [m.value.median for m in result.measurements]
         below = [m.value.median - m.value.low for m in result.measurements]
         above = [m.value.high - m.value.median for m in result.measurements]
-        colours = ["tab:green" if "betdb" in name else "tab:gray" for name in names]
+        colours = [
+            "tab:green" if "betdb" in name and "raw" not in name else "tab:gray" for name in names
+        ]
         axis.barh(names, medians, xerr=[below, above], color=colours, capsize=3)
         axis.invert_yaxis()
         units = sorted({m.unit for m in result.measurements})
