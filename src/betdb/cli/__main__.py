@@ -1,0 +1,5 @@
+"""`python -m betdb.cli`: the same as the `betdb` console script."""
+
+from betdb.cli.app import main
+
+main()
