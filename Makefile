@@ -62,7 +62,8 @@ drift: $(STAMP)
 
 check: lint lint-migrations typecheck drift
 
-test: check
+# The bench extra too, so the benchmarks' smoke test runs and they cannot rot unnoticed.
+test: check $(BENCH_STAMP)
 	$(BIN)/python -m pytest
 
 # make test runs the soak for a few seconds per scenario; this runs it at length (about 5 min).
