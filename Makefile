@@ -7,6 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 # sqlc finds the plugin and dbmate finds nothing else on its own: the venv's tools come first.
 export PATH := $(BIN):$(PATH)
 # dbmate dump must use the pg_dump of the embedded server's own major version.
@@ -73,7 +74,6 @@ soak: $(STAMP)
 
 # Benchmarks print ratios measured in one run; they never fail on a number. They compare betdb
 # with libraries of its own extra (bench), installed next to dev. Output: build/bench/.
-BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): pyproject.toml | $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 	touch $@
