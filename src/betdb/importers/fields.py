@@ -140,3 +140,10 @@ def flag(record: Mapping[str, object], name: str) -> bool:
     if word in FALSE_WORDS:
         return False
     raise FieldError(f"{name} {value!r} is not true or false")
+
+
+def game_source(record: Mapping[str, object], default: E) -> E:
+    """The system whose id ``external_game_id`` is: ``game_source`` when given, else default."""
+    if optional_text(record, "game_source"):
+        return choice(type(default), record, "game_source")
+    return default

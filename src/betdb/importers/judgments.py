@@ -18,8 +18,7 @@ Signal keys: the game as above, ``signal_type``, ``detector_name``, ``detector_v
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -38,10 +37,10 @@ from betdb.generated.models import (
 )
 from betdb.generated.signals import CreateSharpSignalParams
 from betdb.importers import fields
+from betdb.importers.each import import_each
 from betdb.importers.fields import FieldError
 from betdb.importers.odds import side_for_market
-from betdb.importers.records import Record, RecordReader, RejectsFile, default_rejects_path
-from betdb.importers.report import ImportReport, Rejection
+from betdb.importers.report import ImportReport
 from betdb.importers.resolve import BookResolver, GameResolver
 from betdb.repository import UnifiedRepository
 
@@ -86,12 +85,6 @@ def _names(values: Mapping[str, object]) -> list[str]:
     return list(names)
 
 
-def _game_source(values: Mapping[str, object]) -> DataSource:
-    if fields.optional_text(values, "game_source"):
-        return fields.choice(DataSource, values, "game_source")
-    return DataSource.MLB
-
-
 class JudgmentImport:
     def __init__(self, repository: UnifiedRepository) -> None:
         self.repository = repository
@@ -101,7 +94,7 @@ class JudgmentImport:
 
     async def game_id(self, values: Mapping[str, object]) -> int:
         return await self.games.game_id(
-            _game_source(values), fields.text(values, "external_game_id")
+            fields.game_source(values, DataSource.MLB), fields.text(values, "external_game_id")
         )
 
     async def analysis(self, values: Mapping[str, object]) -> bool:
@@ -142,7 +135,7 @@ class JudgmentImport:
             side=side,
             sportsbook_id=None
             if book is None
-            else await self.books.sportsbook_id(_game_source(values), book),
+            else await self.books.sportsbook_id(fields.game_source(values, DataSource.MLB), book),
             signal_strength=_share(values, "signal_strength"),
             confidence_score=_share(values, "confidence_score"),
             features=_features(values),
@@ -156,53 +149,17 @@ class JudgmentImport:
         return True
 
 
-async def _import(
-    repository: UnifiedRepository,
-    path: Path,
-    rejects: Path | None,
-    columns: tuple[tuple[str, ...], tuple[str, ...]],
-    add: Callable[[JudgmentImport], Callable[[Mapping[str, object]], Awaitable[bool]]],
-) -> ImportReport:
-    started = time.perf_counter()
-    path = Path(path)
-    report = ImportReport(path=path)
-    reader = RecordReader(path, required=columns[0], optional=columns[1])
-    rejects_file = RejectsFile(Path(rejects) if rejects else default_rejects_path(path), reader)
-    try:
-        async with repository.transaction() as tx:
-            run = JudgmentImport(tx)
-            for record in reader:
-                report.read += 1
-                try:
-                    added = await add(run)(_fields(record))
-                except FieldError as error:
-                    report.rejected.append(Rejection(record.line, str(error), record.raw))
-                    rejects_file.write(record, str(error))
-                    continue
-                if added:
-                    report.imported += 1
-                else:
-                    report.duplicates += 1
-    finally:
-        rejects_file.close()
-    report.rejects_path = rejects_file.path if rejects_file.written else None
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _fields(record: Record) -> Mapping[str, object]:
-    if record.problem is not None:
-        raise FieldError(record.problem)
-    assert record.fields is not None
-    return record.fields
-
-
 async def import_analyses(
     repository: UnifiedRepository, path: Path, *, rejects: Path | None = None
 ) -> ImportReport:
     """Add the betting analyses of a JSONL file that are not stored yet, in one transaction."""
-    return await _import(
-        repository, path, rejects, (ANALYSIS_COLUMNS, ANALYSIS_OPTIONAL), lambda run: run.analysis
+    return await import_each(
+        repository,
+        path,
+        rejects=rejects,
+        required=ANALYSIS_COLUMNS,
+        optional=ANALYSIS_OPTIONAL,
+        adder_for=lambda tx: JudgmentImport(tx).analysis,
     )
 
 
@@ -210,6 +167,11 @@ async def import_signals(
     repository: UnifiedRepository, path: Path, *, rejects: Path | None = None
 ) -> ImportReport:
     """Add the sharp signals of a JSONL file that are not stored yet, in one transaction."""
-    return await _import(
-        repository, path, rejects, (SIGNAL_COLUMNS, SIGNAL_OPTIONAL), lambda run: run.signal
+    return await import_each(
+        repository,
+        path,
+        rejects=rejects,
+        required=SIGNAL_COLUMNS,
+        optional=SIGNAL_OPTIONAL,
+        adder_for=lambda tx: JudgmentImport(tx).signal,
     )

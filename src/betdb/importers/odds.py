@@ -202,11 +202,7 @@ class OddsImport:
 
     async def read_context(self, values: Mapping[str, object]) -> Context:
         source = fields.choice(DataSource, values, "source")
-        game_source = (
-            fields.choice(DataSource, values, "game_source")
-            if fields.optional_text(values, "game_source")
-            else source
-        )
+        game_source = fields.game_source(values, source)
         market = fields.choice(Market, values, "market")
         side = fields.choice(Side, values, "side")
         side_for_market(market, side)

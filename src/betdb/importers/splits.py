@@ -9,17 +9,17 @@ A capture already stored (game, market, source, side, time) counts as a duplicat
 
 from __future__ import annotations
 
-import time
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
 from betdb.generated.imports import InsertBettingSplitParams
 from betdb.generated.models import DataSource, Market, Side
 from betdb.importers import fields
+from betdb.importers.each import Adder, import_each
 from betdb.importers.fields import FieldError
 from betdb.importers.odds import LINE_LIMIT, side_for_market
-from betdb.importers.records import Record, RecordReader, RejectsFile, default_rejects_path
-from betdb.importers.report import ImportReport, Rejection
+from betdb.importers.report import ImportReport
 from betdb.importers.resolve import GameResolver
 from betdb.repository import UnifiedRepository
 
@@ -27,17 +27,9 @@ COLUMNS = ("source", "external_game_id", "market", "side", "captured_at")
 OPTIONAL_COLUMNS = ("game_source", "line", "bet_pct", "money_pct", "bet_count")
 
 
-async def read_split(record: Record, games: GameResolver) -> InsertBettingSplitParams:
-    if record.problem is not None:
-        raise FieldError(record.problem)
-    assert record.fields is not None
-    values = record.fields
+async def read_split(values: Mapping[str, object], games: GameResolver) -> InsertBettingSplitParams:
     source = fields.choice(DataSource, values, "source")
-    game_source = (
-        fields.choice(DataSource, values, "game_source")
-        if fields.optional_text(values, "game_source")
-        else source
-    )
+    game_source = fields.game_source(values, source)
     market = fields.choice(Market, values, "market")
     side = fields.choice(Side, values, "side")
     side_for_market(market, side)
@@ -68,29 +60,20 @@ async def import_splits(
     repository: UnifiedRepository, path: Path, *, rejects: Path | None = None
 ) -> ImportReport:
     """Import a betting splits file in one transaction; see the module docstring."""
-    started = time.perf_counter()
-    path = Path(path)
-    report = ImportReport(path=path)
-    reader = RecordReader(path, required=COLUMNS, optional=OPTIONAL_COLUMNS)
-    rejects_file = RejectsFile(Path(rejects) if rejects else default_rejects_path(path), reader)
-    try:
-        async with repository.transaction() as tx:
-            games = GameResolver(tx)
-            querier = tx.imports
-            for record in reader:
-                report.read += 1
-                try:
-                    split = await read_split(record, games)
-                except FieldError as error:
-                    report.rejected.append(Rejection(record.line, str(error), record.raw))
-                    rejects_file.write(record, str(error))
-                    continue
-                if await querier.insert_betting_split(split):
-                    report.imported += 1
-                else:
-                    report.duplicates += 1
-    finally:
-        rejects_file.close()
-    report.rejects_path = rejects_file.path if rejects_file.written else None
-    report.seconds = time.perf_counter() - started
-    return report
+
+    def adder_for(tx: UnifiedRepository) -> Adder:
+        games = GameResolver(tx)
+
+        async def add(values: Mapping[str, object]) -> bool:
+            return bool(await tx.imports.insert_betting_split(await read_split(values, games)))
+
+        return add
+
+    return await import_each(
+        repository,
+        path,
+        rejects=rejects,
+        required=COLUMNS,
+        optional=OPTIONAL_COLUMNS,
+        adder_for=adder_for,
+    )
