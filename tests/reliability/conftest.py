@@ -26,16 +26,6 @@ async def db(database_url: str) -> AsyncIterator[Database]:
         yield database
 
 
-@pytest.fixture
-async def admin(database_url: str) -> AsyncIterator[asyncpg.Connection]:
-    """A connection of its own, to look at the database behind the pool's back."""
-    connection = await asyncpg.connect(database_url)
-    try:
-        yield connection
-    finally:
-        await connection.close()
-
-
 async def table_fingerprints(connection: asyncpg.Connection) -> dict[str, tuple[int, str]]:
     """Row count and a digest of the contents of every table, to prove what changed."""
     tables = [row["relname"] for row in await connection.fetch(TABLES)]

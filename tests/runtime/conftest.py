@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import asyncpg
 import pytest
 
 from betdb.database import Database
@@ -24,13 +23,3 @@ def settings_for(dsn: str, **overrides: object) -> BetdbSettings:
 async def db(database_url: str) -> AsyncIterator[Database]:
     async with Database(settings_for(database_url)) as database:
         yield database
-
-
-@pytest.fixture
-async def admin(database_url: str) -> AsyncIterator[asyncpg.Connection]:
-    """A separate connection for doing things to the database behind the pool's back."""
-    connection = await asyncpg.connect(database_url)
-    try:
-        yield connection
-    finally:
-        await connection.close()
