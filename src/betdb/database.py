@@ -160,7 +160,8 @@ class Database:
             pool = await asyncpg.create_pool(self.settings.dsn_without_sslmode(dsn), **options)
         except Exception as error:
             raise DatabaseUnavailableError(
-                f"cannot connect to {redact_dsn(dsn)}: {type(error).__name__}: {error}"
+                f"cannot connect to {redact_dsn(dsn)}: {type(error).__name__}: {error}",
+                sqlstate=getattr(error, "sqlstate", None),
             ) from error
         assert pool is not None
         return pool
@@ -228,7 +229,8 @@ class Database:
             breaker.record_failure()
             if isinstance(error, Exception):
                 raise DatabaseUnavailableError(
-                    f"cannot connect: {type(error).__name__}: {error}"
+                    f"cannot connect: {type(error).__name__}: {error}",
+                    sqlstate=getattr(error, "sqlstate", None),
                 ) from error
             raise
         self.metrics_registry.record_pool_wait(monotonic() - started)

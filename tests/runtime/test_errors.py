@@ -9,6 +9,8 @@ from betdb import errors
 from betdb.database import Database
 from betdb.observability import correlation_id
 
+from .conftest import settings_for
+
 INSERT_TEAM = (
     "-- name: InsertTeam :exec\n"
     "INSERT INTO teams (team_id, abbreviation, name, league, division) "
@@ -97,3 +99,10 @@ async def test_a_failed_connection_never_shows_the_password() -> None:
     shown = [str(raised.value), repr(raised.value), raised.value.message, repr(settings)]
     assert all(secret not in text for text in shown)
     assert "postgresql://app:***@127.0.0.1" in str(raised.value)
+
+
+async def test_connecting_to_a_missing_database_says_so_by_sqlstate(database_url: str) -> None:
+    missing = database_url.rsplit("/", 1)[0] + "/no_such_database"
+    with pytest.raises(errors.DatabaseUnavailableError) as raised:
+        await Database(settings_for(missing)).open()
+    assert raised.value.sqlstate == "3D000"

@@ -87,7 +87,7 @@ def with_database(data_dir: Path | None, work: Callable[[Database], Awaitable[T]
     try:
         return asyncio.run(run())
     except DatabaseUnavailableError as error:
-        if local and "does not exist" in error.message:
+        if local and error.sqlstate == "3D000":  # invalid_catalog_name: no such database
             raise CommandError(
                 "the local server has no betdb database yet: run `betdb migrate up` first"
             ) from error
