@@ -22,7 +22,6 @@ from betdb.errors import (
     BetdbError,
     ConnectionLostError,
     DatabaseUnavailableError,
-    OutcomeUnknownError,
     TransactionError,
     is_connection_loss,
     translate,
@@ -374,14 +373,10 @@ class TransactionExecutor(_Instrumented):
         try:
             await transaction.commit()
         except Exception as raised:
-            seen = await _as_seen_on(self.connection, raised)
-            if is_connection_loss(seen) and not nested:
-                raise OutcomeUnknownError(
-                    "connection lost during COMMIT: the transaction may or may not have been "
-                    f"applied ({type(seen).__name__}: {seen})",
-                    query="COMMIT",
-                ) from raised
-            # A COMMIT that timed out on the client may have been applied before the cancel.
+            # A COMMIT whose connection broke or that timed out on the client may have applied:
+            # translate makes that OutcomeUnknownError (or WriteTimeoutError).
             raise translate(
-                seen, query="RELEASE SAVEPOINT" if nested else "COMMIT", outcome_unknown=not nested
+                await _as_seen_on(self.connection, raised),
+                query="RELEASE SAVEPOINT" if nested else "COMMIT",
+                outcome_unknown=not nested,
             ) from raised
