@@ -40,7 +40,7 @@ migrate: $(STAMP)
 	  dbmate --url "$$url" --migration-lock --no-dump-schema up --strict
 
 schema: $(STAMP)
-	PATH="$(PGBIN):$$PATH" $(BIN)/python -m betdb.devtools schema db/schema/schema.sql
+	PATH="$(PGBIN):$$PATH" $(BIN)/python tools/devtools.py schema db/schema/schema.sql
 
 lint: $(STAMP)
 	ruff check src tests
@@ -59,7 +59,7 @@ typecheck: $(STAMP)
 	mypy --strict src
 
 drift: $(STAMP)
-	PATH="$(PGBIN):$$PATH" $(BIN)/python -m betdb.devtools drift
+	PATH="$(PGBIN):$$PATH" $(BIN)/python tools/devtools.py drift
 
 check: lint lint-migrations typecheck drift
 

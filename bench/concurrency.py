@@ -20,10 +20,9 @@ from bench.fixtures import MainData
 from bench.measure import Spread, percentile
 from bench.results import BenchResult, Goal, Measurement
 from bench.sizes import Sizes
-from betdb.database import Database
+from betdb import BetdbSettings, Database
 from betdb.generated.models import DataSource, Market, Side
 from betdb.generated.odds import IngestOddsValues
-from betdb.settings import BetdbSettings
 
 TASKS = 50
 POOL = 10

@@ -17,14 +17,13 @@ from bench.fixtures import MainData
 from bench.measure import Spread, percentile
 from bench.results import BenchResult, Goal, Measurement
 from bench.sizes import Sizes
-from betdb.database import Database
+from betdb import BetdbSettings, Database
 from betdb.generated import init_connection
 from betdb.generated.games import GET_GAME
 from betdb.generated.games import Querier as GamesQuerier
 from betdb.generated.models import Market
 from betdb.generated.odds import GET_LATEST_ODDS
 from betdb.generated.odds import Querier as OddsQuerier
-from betdb.settings import BetdbSettings
 
 Call = Callable[[int], Awaitable[object]]
 

@@ -6,8 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from betdb.devtools import GENERATED_DIR, SCHEMA_FILE, drift, dump_schema
+from devtools import GENERATED_DIR, SCHEMA_FILE, drift, dump_schema
 
 PROJECT = Path(__file__).resolve().parent.parent
 

@@ -13,8 +13,8 @@ from typing import Any
 import asyncpg
 import pydantic
 
-from betdb.observability import current_correlation_id
-from betdb.redact import redact_secrets
+from betdb._observability import current_correlation_id
+from betdb._redact import redact_secrets
 
 
 class BetdbError(Exception):

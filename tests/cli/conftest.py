@@ -17,13 +17,13 @@ import asyncpg
 import pytest
 from typer.testing import CliRunner
 
+from betdb import UnifiedRepository
 from betdb.generated import init_connection
 from betdb.generated.analyses import CreateBettingAnalysisParams
 from betdb.generated.games import UpsertGameParams
 from betdb.generated.models import DataQuality, DataSource, GameStatus, GameType, SeasonType
 from betdb.generated.odds import IngestOddsParams
 from betdb.generated.signals import CreateSharpSignalParams
-from betdb.repository import UnifiedRepository
 from betdb.testing import run_sync
 
 UTC = dt.UTC

@@ -13,9 +13,8 @@ import pydantic
 import pytest
 
 import codegen.golden.everything as g
-from betdb.database import Database
-from betdb.executor import PoolExecutor, TransactionExecutor
-from betdb.settings import BetdbSettings
+from betdb import BetdbSettings, Database
+from betdb._executor import PoolExecutor, TransactionExecutor
 from codegen.golden.everything import models
 from codegen.golden.everything import query as q
 

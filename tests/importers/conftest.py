@@ -10,8 +10,8 @@ from typing import Any
 import asyncpg
 import pytest
 
+from betdb import UnifiedRepository
 from betdb.generated import init_connection
-from betdb.repository import UnifiedRepository
 
 ODDS_HEADER = "source,external_game_id,sportsbook,market,side,line,price,observed_at"
 

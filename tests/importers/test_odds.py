@@ -10,10 +10,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from betdb import UnifiedRepository
 from betdb.generated import init_connection
 from betdb.generated.models import DataSource
 from betdb.importers import ImportFileError, import_odds, import_schedule
-from betdb.repository import UnifiedRepository
 
 from .conftest import ODDS_HEADER as SOURCE_HEADER
 from .conftest import adds_up, count, schedule, stats_api_game, write_json

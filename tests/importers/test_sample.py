@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 import asyncpg
 import pytest
 
+from betdb import UnifiedRepository
 from betdb.generated import init_connection
 from betdb.generated.models import GameStatus, Market, Side
 from betdb.importers import import_odds, import_schedule
-from betdb.repository import UnifiedRepository
 from betdb.sample import (
     RLM_GAME_PK,
     SAMPLE_DATE,

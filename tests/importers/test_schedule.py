@@ -8,10 +8,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from betdb import UnifiedRepository
 from betdb.generated.models import GameStatus, GameType, SeasonType
 from betdb.importers import ImportFileError, import_schedule
 from betdb.importers.schedule import game_status, read_game
-from betdb.repository import UnifiedRepository
 from betdb.sample import sample_dir
 
 from .conftest import adds_up, clubs, count, schedule, stats_api_game, write_json

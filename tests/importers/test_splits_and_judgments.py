@@ -9,8 +9,8 @@ from typing import Any
 import asyncpg
 import pytest
 
+from betdb import UnifiedRepository
 from betdb.importers import import_analyses, import_schedule, import_signals, import_splits
-from betdb.repository import UnifiedRepository
 
 from .conftest import adds_up, count, schedule, stats_api_game, write_json
 

@@ -7,7 +7,7 @@ import time
 
 import asyncpg
 
-from betdb.database import Database
+from betdb import Database
 
 RUNNING = """
 SELECT count(*) FROM pg_stat_activity

@@ -5,8 +5,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from betdb.database import Database
-from betdb.settings import BetdbSettings
+from betdb import BetdbSettings, Database
 
 TABLES = """
 SELECT c.relname FROM pg_class AS c

@@ -25,11 +25,9 @@ import pytest
 from tests.reliability.conftest import changed_tables, settings_for, table_fingerprints
 from tests.reliability.test_hostile_text import game_params
 
-from betdb import errors
-from betdb.database import Database
+from betdb import Database, UnifiedRepository, errors
 from betdb.generated.analyses import CreateBettingAnalysisParams
 from betdb.generated.signals import CreateSharpSignalParams
-from betdb.repository import UnifiedRepository
 from betdb.testing import PostgresServer
 
 CATALOG_CONSTRAINTS = """

@@ -30,8 +30,7 @@ from tests.reliability.conftest import (
 )
 from tests.reliability.hostile import hostile_json_object, hostile_text, is_storable, json_strings
 
-from betdb import errors
-from betdb.database import Database
+from betdb import Database, errors
 from betdb.generated.analyses import CreateBettingAnalysisParams
 from betdb.generated.games import UpsertGameParams
 from betdb.generated.models import DataSource

@@ -26,8 +26,7 @@ from tests.reliability.conftest import (
 )
 from tests.reliability.test_hostile_text import game_params
 
-from betdb import errors
-from betdb.database import Database
+from betdb import Database, errors
 from betdb.generated.models import Market, Side
 from betdb.generated.splits import IngestBettingSplitsParams
 

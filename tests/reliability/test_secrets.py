@@ -15,11 +15,9 @@ import pydantic
 import pytest
 from tests.reliability.conftest import settings_for
 
-from betdb import errors
-from betdb.database import Database
+from betdb import BetdbSettings, Database, errors
+from betdb._observability import CorrelationFilter, JsonFormatter, TextFormatter, configure_logging
 from betdb.embedded import free_port
-from betdb.observability import CorrelationFilter, JsonFormatter, TextFormatter, configure_logging
-from betdb.settings import BetdbSettings
 
 # Random first, so that even a truncated quotation of it is found; URL metacharacters after,
 # so that its percent-encoded forms differ from it and are looked for too.

@@ -20,8 +20,7 @@ from tests.reliability.activity import (
 )
 from tests.reliability.conftest import settings_for
 
-from betdb import errors
-from betdb.database import Database
+from betdb import Database, errors
 
 GONE_WITHIN = 2.0  # seconds from the error to the statement's end on the server
 

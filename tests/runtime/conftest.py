@@ -4,8 +4,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from betdb.database import Database
-from betdb.settings import BetdbSettings
+from betdb import BetdbSettings, Database
 
 
 def settings_for(dsn: str, **overrides: object) -> BetdbSettings:

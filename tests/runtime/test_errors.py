@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from betdb import errors
-from betdb.database import Database
-from betdb.observability import correlation_id
+from betdb import Database, correlation_id, errors
 
 from .conftest import settings_for
 
@@ -89,8 +87,8 @@ async def test_statement_timeout_is_cancelled_on_the_server_and_the_connection_s
 
 
 async def test_a_failed_connection_never_shows_the_password() -> None:
+    from betdb import BetdbSettings
     from betdb.embedded import free_port
-    from betdb.settings import BetdbSettings
 
     secret = "Very-Secret-9"
     settings = BetdbSettings(dsn=f"postgresql://app:{secret}@127.0.0.1:{free_port()}/x")

@@ -9,9 +9,8 @@ import asyncpg
 import pytest
 from tests.runtime.conftest import settings_for
 
-from betdb import errors
-from betdb.breaker import BreakerState
-from betdb.database import Database
+from betdb import Database, errors
+from betdb._breaker import BreakerState
 from betdb.embedded import free_port
 
 TERMINATE = (

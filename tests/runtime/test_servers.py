@@ -14,10 +14,10 @@ import asyncpg
 import pytest
 from tests.runtime.conftest import settings_for
 
-from betdb.database import Database
+from betdb import Database
+from betdb._observability import configure_logging, correlation_id, logger
 from betdb.embedded import EmbeddedPostgres
 from betdb.migrate import migrate_up
-from betdb.observability import configure_logging, correlation_id, logger
 
 IN_RECOVERY = "-- name: InRecovery :one\nSELECT pg_is_in_recovery()"
 ADD_BOOK = "-- name: AddBook :exec\nINSERT INTO sportsbooks (key, name) VALUES ($1, $2)"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from betdb.redact import redact_dsn, redact_secrets
-from betdb.settings import BetdbSettings, Environment, SslMode
+from betdb import BetdbSettings, Environment, SslMode
+from betdb._redact import redact_dsn, redact_secrets
 
 SECRET = "s3cr3t-Pa55"
 

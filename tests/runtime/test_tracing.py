@@ -11,9 +11,8 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
-from betdb.database import Database
+from betdb import Database, correlation_id
 from betdb.errors import UniqueViolationError
-from betdb.observability import correlation_id
 
 from .conftest import settings_for
 

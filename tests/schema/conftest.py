@@ -10,11 +10,11 @@ from typing import Any
 import asyncpg
 import pytest
 
+from betdb import UnifiedRepository
 from betdb.generated import init_connection
 from betdb.generated.games import UpsertGameParams
 from betdb.generated.models import DataQuality, DataSource, GameStatus, GameType, SeasonType
 from betdb.generated.odds import IngestOddsParams
-from betdb.repository import UnifiedRepository
 
 UTC = dt.UTC
 

@@ -9,9 +9,9 @@ import asyncpg
 import pytest
 from pydantic import ValidationError
 
+from betdb import UnifiedRepository
 from betdb.generated.games import UpdateGameParams
 from betdb.generated.models import DataSource, GameStatus
-from betdb.repository import UnifiedRepository
 
 from .conftest import count, game
 

@@ -10,9 +10,9 @@ import pytest
 from pydantic import ValidationError
 
 import betdb.errors
+from betdb import UnifiedRepository
 from betdb.generated.models import Market, Side
 from betdb.generated.odds import CopyOddsParams
-from betdb.repository import UnifiedRepository
 
 from .conftest import book_id, count, game, quote
 

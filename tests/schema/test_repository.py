@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
+from betdb import UnifiedRepository
 from betdb.generated import games, odds
-from betdb.repository import UnifiedRepository
 
 from .conftest import book_id, count, game, quote
 

@@ -10,11 +10,11 @@ import asyncpg
 import pytest
 from pydantic import ValidationError
 
+from betdb import UnifiedRepository
 from betdb.generated.analyses import CreateBettingAnalysisParams
 from betdb.generated.models import ConfidenceLevel, DataSource, Market, Side
 from betdb.generated.signals import CreateSharpSignalParams
 from betdb.generated.splits import IngestBettingSplitsParams
-from betdb.repository import UnifiedRepository
 
 from .conftest import count, game
 

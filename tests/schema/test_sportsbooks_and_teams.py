@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from betdb import UnifiedRepository
 from betdb.generated.models import DataSource
-from betdb.repository import UnifiedRepository
 
 
 async def test_a_source_book_id_resolves_to_our_book_and_can_be_remapped(

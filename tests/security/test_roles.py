@@ -8,11 +8,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from betdb import errors
-from betdb.database import Database
+from betdb import BetdbSettings, Database, errors
 from betdb.migrate import migrate_up
 from betdb.roles import provision_roles
-from betdb.settings import BetdbSettings
 from betdb.testing import PostgresServer
 
 

@@ -24,10 +24,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from betdb import errors
-from betdb.database import Database
+from betdb import BetdbSettings, Database, errors
 from betdb.embedded import free_port
-from betdb.settings import BetdbSettings
 
 
 def _key() -> ec.EllipticCurvePrivateKey:

@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from betdb import BetdbSettings
 from betdb.embedded import EmbeddedPostgres
 from betdb.migrate import migrate_up
-from betdb.settings import BetdbSettings
 from betdb.testing import PostgresServer
 
 SOAK_SECONDS = float(os.environ.get("BETDB_SOAK_SECONDS", "5"))

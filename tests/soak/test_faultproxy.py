@@ -10,8 +10,7 @@ from urllib.parse import urlsplit
 import asyncpg
 import pytest
 
-from betdb import errors
-from betdb.database import Database
+from betdb import Database, errors
 
 from .conftest import soak_settings
 from .faultproxy import FaultProxy, fault_proxy

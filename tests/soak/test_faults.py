@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 import asyncpg
 import pytest
 
-from betdb.database import Database
+from betdb import Database
+from betdb._observability import monotonic
 from betdb.embedded import EmbeddedPostgres
-from betdb.observability import monotonic
 from betdb.testing import PostgresServer
 
 from .conftest import SOAK_SECONDS, SOAK_TIMEOUT, soak_settings

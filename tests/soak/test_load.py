@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from betdb.database import Database
+from betdb import Database
 
 from .conftest import SOAK_SECONDS, SOAK_TIMEOUT, soak_settings
 from .workload import ODDS_PER_GAME, WORKERS, read_back, report, start_load

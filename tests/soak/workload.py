@@ -31,7 +31,8 @@ from typing import Any
 
 import asyncpg
 
-from betdb.database import Database
+from betdb import Database
+from betdb._observability import monotonic
 from betdb.errors import (
     ConnectionLostError,
     DatabaseUnavailableError,
@@ -49,7 +50,6 @@ from betdb.generated.models import (
     Side,
 )
 from betdb.generated.odds import IngestOddsParams
-from betdb.observability import monotonic
 
 TYPED_ERRORS = (ConnectionLostError, DatabaseUnavailableError, QueryTimeoutError)
 ODDS_PER_GAME = 4

@@ -12,11 +12,10 @@ import typer
 from pydantic import SecretStr
 from pydantic import ValidationError as SettingsError
 
+from betdb import BetdbSettings, Database
 from betdb.cli.output import CommandError
-from betdb.database import Database
 from betdb.embedded import EmbeddedPostgres, EmbeddedPostgresError, default_data_dir
 from betdb.errors import DatabaseUnavailableError
-from betdb.settings import BetdbSettings
 
 T = TypeVar("T")
 

@@ -15,6 +15,8 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
+from betdb import Database
+from betdb._redact import redact_dsn
 from betdb.cli.connection import DataDir, local_dsn, with_database
 from betdb.cli.findings import analyses_table, confident_analyses, signals_table, strong_signals
 from betdb.cli.games import find_games, games_table
@@ -28,10 +30,8 @@ from betdb.cli.odds import (
     write_chart,
 )
 from betdb.cli.output import console, reports_errors
-from betdb.database import Database
 from betdb.generated.models import Market
 from betdb.migrate import migrate_up, migration_versions, migrations_dir
-from betdb.redact import redact_dsn
 from betdb.sample import SAMPLE_DATE, SAMPLE_GAME_PK, load_sample
 
 THRESHOLD = Decimal("0.8")

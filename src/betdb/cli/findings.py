@@ -9,12 +9,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from betdb import Database, UnifiedRepository
 from betdb.cli.connection import DataDir, with_database
 from betdb.cli.lookup import Names
 from betdb.cli.output import UsageError, console, print_json, table, when
-from betdb.database import Database
 from betdb.generated.models import BettingAnalysis, Game, SharpSignal
-from betdb.repository import UnifiedRepository
 
 Json = Annotated[bool, typer.Option("--json", help="print JSON for scripts instead of a table")]
 

@@ -7,10 +7,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from betdb import Database, HealthReport
+from betdb._redact import redact_dsn
 from betdb.cli.connection import DataDir, with_database
 from betdb.cli.output import console, print_json, table
-from betdb.database import Database, HealthReport
-from betdb.redact import redact_dsn
 
 Json = Annotated[bool, typer.Option("--json", help="print JSON for scripts instead of a table")]
 

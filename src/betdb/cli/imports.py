@@ -23,9 +23,9 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from betdb import Database, UnifiedRepository
 from betdb.cli.connection import DataDir, with_database
 from betdb.cli.output import CommandError, console, print_json_data, reports_errors
-from betdb.database import Database
 from betdb.importers import (
     ImportFileError,
     ImportReport,
@@ -35,7 +35,6 @@ from betdb.importers import (
     import_signals,
     import_splits,
 )
-from betdb.repository import UnifiedRepository
 
 import_app = typer.Typer(
     help="Import MLB Stats API schedules, odds observations, betting splits, analyses and "

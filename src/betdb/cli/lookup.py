@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from betdb import UnifiedRepository
 from betdb.cli.output import UsageError
 from betdb.generated.models import DataSource, Game, Sportsbook, Team
-from betdb.repository import UnifiedRepository
 
 GAME_REFERENCE_HELP = (
     "our game id (e.g. 42) or a source's own id as SOURCE:ID "

@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
+from betdb import Database
 from betdb.cli.connection import DataDir, local_dsn, with_database
 from betdb.cli.output import console, reports_errors
-from betdb.database import Database
 from betdb.migrate import migrate_up, migrations_dir, run_dbmate
 
 migrate_app = typer.Typer(help="Apply, roll back or list migrations (dbmate, lock held).")

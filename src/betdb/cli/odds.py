@@ -13,6 +13,7 @@ import typer
 from pydantic import BaseModel
 from rich.table import Table
 
+from betdb import Database, UnifiedRepository
 from betdb.cli.connection import DataDir, with_database
 from betdb.cli.lookup import GAME_REFERENCE_HELP, Names, resolve_book, resolve_game
 from betdb.cli.output import (
@@ -27,7 +28,6 @@ from betdb.cli.output import (
     table,
     when,
 )
-from betdb.database import Database
 from betdb.generated.models import Game, Market, Odds, Side
 from betdb.odds import implied_probability
 from betdb.plot import (
@@ -38,7 +38,6 @@ from betdb.plot import (
     PlotUnavailableError,
     write_line_movement_png,
 )
-from betdb.repository import UnifiedRepository
 
 odds_app = typer.Typer(help="A game's odds: the latest per book, and their movement.")
 

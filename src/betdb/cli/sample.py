@@ -10,11 +10,11 @@ from typing import Annotated
 
 import typer
 
+from betdb import Database
 from betdb.cli.connection import DataDir, with_database
 from betdb.cli.imports import count_records, print_report, report_data
 from betdb.cli.lookup import parse_date
 from betdb.cli.output import UsageError, console, print_json_data, reports_errors
-from betdb.database import Database
 from betdb.importers import ImportReport
 from betdb.sample import SAMPLE_DATE, load_sample, write_synthetic
 

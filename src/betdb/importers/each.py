@@ -6,10 +6,10 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 
+from betdb import UnifiedRepository
 from betdb.importers.fields import FieldError
 from betdb.importers.records import RecordReader, RejectsFile, default_rejects_path
 from betdb.importers.report import ImportReport, Rejection
-from betdb.repository import UnifiedRepository
 
 Adder = Callable[[Mapping[str, object]], Awaitable[bool]]
 """Adds one record's fields; False when it was already stored. FieldError rejects it."""

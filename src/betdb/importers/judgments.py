@@ -24,6 +24,7 @@ from pathlib import Path
 
 from pydantic import JsonValue
 
+from betdb import UnifiedRepository
 from betdb.generated.analyses import CreateBettingAnalysisParams
 from betdb.generated.imports import FindAnalysisParams, FindSignalParams
 from betdb.generated.models import (
@@ -42,7 +43,6 @@ from betdb.importers.fields import FieldError
 from betdb.importers.odds import side_for_market
 from betdb.importers.report import ImportReport
 from betdb.importers.resolve import BookResolver, GameResolver
-from betdb.repository import UnifiedRepository
 
 GAME_COLUMNS = ("external_game_id",)
 ANALYSIS_COLUMNS = (

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import asyncpg
 
+from betdb import UnifiedRepository
 from betdb.errors import DeadlockError, UniqueViolationError
 from betdb.generated.imports import FindStoredOddsParams
 from betdb.generated.models import DataSource, Market, Side
@@ -44,7 +45,6 @@ from betdb.importers.fields import FieldError
 from betdb.importers.records import Record, RecordReader, RejectsFile, default_rejects_path
 from betdb.importers.report import ImportReport, Rejection
 from betdb.importers.resolve import BookResolver, GameResolver
-from betdb.repository import UnifiedRepository
 
 COLUMNS = (
     "source",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from betdb import UnifiedRepository
 from betdb.generated.models import DataSource
 from betdb.importers.fields import INT32_MAX, FieldError
-from betdb.repository import UnifiedRepository
 
 GAME_ID_SOURCES = (DataSource.MLB, DataSource.SBR, DataSource.ACTION_NETWORK)
 

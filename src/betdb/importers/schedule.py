@@ -24,13 +24,13 @@ from typing import Any
 
 import asyncpg
 
+from betdb import UnifiedRepository
 from betdb.errors import BetdbError
 from betdb.generated.imports import UpsertScheduledGameParams
 from betdb.generated.models import GameStatus, GameType, SeasonType
 from betdb.importers.fields import FieldError
 from betdb.importers.records import refuse_wide_encodings
 from betdb.importers.report import ImportFileError, ImportReport, Rejection
-from betdb.repository import UnifiedRepository
 
 STATS_API = "https://statsapi.mlb.com"
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
+from betdb import UnifiedRepository
 from betdb.generated.imports import InsertBettingSplitParams
 from betdb.generated.models import DataSource, Market, Side
 from betdb.importers import fields
@@ -21,7 +22,6 @@ from betdb.importers.fields import FieldError
 from betdb.importers.odds import LINE_LIMIT, side_for_market
 from betdb.importers.report import ImportReport
 from betdb.importers.resolve import GameResolver
-from betdb.repository import UnifiedRepository
 
 COLUMNS = ("source", "external_game_id", "market", "side", "captured_at")
 OPTIONAL_COLUMNS = ("game_source", "line", "bet_pct", "money_pct", "bet_count")

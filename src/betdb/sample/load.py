@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from betdb import UnifiedRepository
 from betdb.importers import (
     ImportReport,
     import_analyses,
@@ -13,7 +14,6 @@ from betdb.importers import (
     import_signals,
     import_splits,
 )
-from betdb.repository import UnifiedRepository
 
 
 async def load_sample(

@@ -1,7 +1,7 @@
 """Tools for working on betdb itself: the schema dump and the drift check.
 
-python -m betdb.devtools schema [OUT]      migrate a scratch server from zero, dump to OUT
-python -m betdb.devtools drift [--root D]  fail, naming the stale files, if the committed
+python tools/devtools.py schema [OUT]      migrate a scratch server from zero, dump to OUT
+python tools/devtools.py drift [--root D]  fail, naming the stale files, if the committed
                                            schema dump or generated code is out of date
 """
 
@@ -120,7 +120,7 @@ def drift(root: Path) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m betdb.devtools", description=__doc__)
+    parser = argparse.ArgumentParser(prog="tools/devtools.py", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     schema = commands.add_parser("schema", help="dump the migrated schema")
     schema.add_argument("out", nargs="?", type=Path, default=SCHEMA_FILE)

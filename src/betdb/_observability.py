@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from betdb.redact import redact_secrets
+from betdb._redact import redact_secrets
 
 logger = logging.getLogger("betdb")
 

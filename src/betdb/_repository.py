@@ -31,7 +31,7 @@ IsolationLevel = Literal["read_committed", "read_uncommitted", "repeatable_read"
 
 @runtime_checkable
 class TransactionalExecutor(Protocol):
-    """An executor that opens its own transactions (betdb.executor's), yielding an executor
+    """An executor that opens its own transactions (betdb._executor's), yielding an executor
     bound to the transaction; opened inside one, a savepoint."""
 
     def transaction(

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
 
-from betdb.breaker import BreakerState
+from betdb._breaker import BreakerState
+from betdb._observability import monotonic
 from betdb.errors import (
     BetdbError,
     ConnectionLostError,
@@ -26,10 +27,9 @@ from betdb.errors import (
     is_connection_loss,
     translate,
 )
-from betdb.observability import monotonic
 
 if TYPE_CHECKING:
-    from betdb.database import Database
+    from betdb._database import Database
 
 logger = logging.getLogger("betdb.query")
 T = TypeVar("T")

@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 import asyncpg
 from pydantic import BaseModel
 
-from betdb.breaker import CircuitBreaker
+from betdb._breaker import CircuitBreaker
+from betdb._executor import PoolExecutor, TransactionExecutor, is_read_only, query_name
+from betdb._observability import Metrics, MetricsSnapshot, Tracer, monotonic
+from betdb._redact import redact_dsn
+from betdb._replicas import Replica, ReplicaSet
+from betdb._settings import BetdbSettings
 from betdb.errors import (
     BetdbError,
     ConnectionLostError,
@@ -22,15 +27,10 @@ from betdb.errors import (
     is_connection_loss,
     translate,
 )
-from betdb.executor import PoolExecutor, TransactionExecutor, is_read_only, query_name
 from betdb.migrate import migration_versions
-from betdb.observability import Metrics, MetricsSnapshot, Tracer, monotonic
-from betdb.redact import redact_dsn
-from betdb.replicas import Replica, ReplicaSet
-from betdb.settings import BetdbSettings
 
 if TYPE_CHECKING:
-    from betdb.repository import UnifiedRepository
+    from betdb._repository import UnifiedRepository
 
 logger = logging.getLogger("betdb.database")
 query_logger = logging.getLogger("betdb.query")
@@ -282,7 +282,7 @@ class Database:
 
     def repository(self, *, read_only: bool = False) -> UnifiedRepository:
         """The UnifiedRepository on the pool; read_only routes reads to replicas when healthy."""
-        from betdb.repository import UnifiedRepository
+        from betdb._repository import UnifiedRepository
 
         return UnifiedRepository(self.executor(read_only=read_only))
 
@@ -291,7 +291,7 @@ class Database:
         self, *, isolation: str | None = None, readonly: bool = False, deferrable: bool = False
     ) -> AsyncIterator[UnifiedRepository]:
         """The repository bound to one transaction: commit on success, rollback on error."""
-        from betdb.repository import UnifiedRepository
+        from betdb._repository import UnifiedRepository
 
         async with PoolExecutor(self, self.pool).transaction(
             isolation=isolation, readonly=readonly, deferrable=deferrable

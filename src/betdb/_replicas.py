@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from betdb.redact import redact_dsn
+from betdb._redact import redact_dsn
 
 logger = logging.getLogger("betdb.replicas")
 
