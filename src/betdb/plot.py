@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from betdb.generated.models import Market, Odds, Side
+from betdb.markets import MONEYLINE_MARKETS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 700, 100
 
-PRICE_ONLY_MARKETS = frozenset({Market.MONEYLINE, Market.FIRST_FIVE_MONEYLINE})
 _SIDE_ORDER = (Side.OVER, Side.HOME, Side.UNDER, Side.AWAY)
 
 
@@ -73,7 +73,7 @@ def sides_in_order(observations: Sequence[Odds]) -> list[Side]:
 def _panels(chart: LineMovementChart) -> list[_Panel]:
     sides = sides_in_order(chart.observations)
     prices = [_Panel(side, shows_line=False) for side in sides]
-    if chart.market in PRICE_ONLY_MARKETS:
+    if chart.market in MONEYLINE_MARKETS:
         return prices
     return [_Panel(sides[0], shows_line=True), *prices]
 

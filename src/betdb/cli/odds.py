@@ -29,10 +29,10 @@ from betdb.cli.output import (
     when,
 )
 from betdb.generated.models import Game, Market, Odds, Side
+from betdb.markets import MONEYLINE_MARKETS
 from betdb.odds import implied_probability
 from betdb.plot import (
     HEIGHT_PX,
-    PRICE_ONLY_MARKETS,
     WIDTH_PX,
     LineMovementChart,
     PlotUnavailableError,
@@ -217,7 +217,7 @@ def is_move(point: MovementPoint) -> bool:
 
 
 def movement_table(movement: LineMovement, points: Sequence[MovementPoint]) -> Table:
-    lined = movement.market not in PRICE_ONLY_MARKETS
+    lined = movement.market not in MONEYLINE_MARKETS
     columns = ["book", "side", "observed (UTC)", "line", "price", "Δ line", "Δ price", "note"]
     if not lined:
         columns = [column for column in columns if "line" not in column]

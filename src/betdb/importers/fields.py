@@ -12,6 +12,9 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TypeVar
 
+from betdb import markets
+from betdb.generated.models import Market, Side
+
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", ""})
 INT32_MAX = 2**31 - 1
@@ -147,3 +150,17 @@ def game_source(record: Mapping[str, object], default: E) -> E:
     if optional_text(record, "game_source"):
         return choice(type(default), record, "game_source")
     return default
+
+
+def market_side(market: Market, side: Side) -> None:
+    try:
+        markets.check_side(market, side)
+    except markets.MarketRuleError as error:
+        raise FieldError(str(error)) from None
+
+
+def market_line(market: Market, line: Decimal | None) -> None:
+    try:
+        markets.check_line(market, line)
+    except markets.MarketRuleError as error:
+        raise FieldError(str(error)) from None

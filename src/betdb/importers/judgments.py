@@ -40,7 +40,6 @@ from betdb.generated.signals import CreateSharpSignalParams
 from betdb.importers import fields
 from betdb.importers.each import import_each
 from betdb.importers.fields import FieldError
-from betdb.importers.odds import side_for_market
 from betdb.importers.report import ImportReport
 from betdb.importers.resolve import BookResolver, GameResolver
 
@@ -100,7 +99,7 @@ class JudgmentImport:
     async def analysis(self, values: Mapping[str, object]) -> bool:
         market = fields.choice(Market, values, "market")
         side = fields.choice(Side, values, "side")
-        side_for_market(market, side)
+        fields.market_side(market, side)
         params = CreateBettingAnalysisParams(
             game_id=await self.game_id(values),
             analysis_type=fields.choice(AnalysisType, values, "analysis_type"),
@@ -124,7 +123,7 @@ class JudgmentImport:
     async def signal(self, values: Mapping[str, object]) -> bool:
         market = fields.choice(Market, values, "market")
         side = fields.choice(Side, values, "side")
-        side_for_market(market, side)
+        fields.market_side(market, side)
         book = fields.optional_text(values, "sportsbook")
         params = CreateSharpSignalParams(
             game_id=await self.game_id(values),

@@ -45,6 +45,7 @@ from betdb.importers.fields import FieldError
 from betdb.importers.records import Record, RecordReader, RejectsFile, default_rejects_path
 from betdb.importers.report import ImportReport, Rejection
 from betdb.importers.resolve import BookResolver, GameResolver
+from betdb.markets import LINE_LIMIT
 
 COLUMNS = (
     "source",
@@ -58,12 +59,6 @@ COLUMNS = (
 )
 OPTIONAL_COLUMNS = ("game_source", "is_opening", "is_closing", "bet_limit")
 
-TOTAL_MARKETS = frozenset({
-    Market.TOTAL, Market.FIRST_FIVE_TOTAL, Market.HOME_TEAM_TOTAL, Market.AWAY_TEAM_TOTAL,
-    Market.ALTERNATE_TOTAL,
-})  # fmt: skip
-MONEYLINE_MARKETS = frozenset({Market.MONEYLINE, Market.FIRST_FIVE_MONEYLINE})
-LINE_LIMIT = Decimal(1000)  # numeric(5, 2)
 BET_LIMIT_LIMIT = Decimal(10) ** 10  # numeric(12, 2)
 COPY_ATTEMPTS = 3
 # What a writer storing the same observations at the same time makes a batch fail with.
@@ -75,23 +70,6 @@ RACES = (
 )
 
 ObservationKey = tuple[int, int, Market, Side, dt.datetime, Decimal | None]
-
-
-def side_for_market(market: Market, side: Side) -> None:
-    over_under = side in (Side.OVER, Side.UNDER)
-    if market in TOTAL_MARKETS and not over_under:
-        raise FieldError(f"side {side.value!r} does not fit market {market.value}: over or under")
-    if market not in TOTAL_MARKETS and over_under:
-        raise FieldError(f"side {side.value!r} does not fit market {market.value}: home or away")
-
-
-def line_for_market(market: Market, line: Decimal | None) -> None:
-    if market in MONEYLINE_MARKETS and line is not None:
-        raise FieldError(f"line {line} given for a {market.value}, which has none")
-    if market not in MONEYLINE_MARKETS and line is None:
-        raise FieldError(f"line is missing: a {market.value} needs one")
-    if market in TOTAL_MARKETS and line is not None and line <= 0:
-        raise FieldError(f"line {line} of a {market.value} must be above 0")
 
 
 def american_price(record: Mapping[str, object]) -> int:
@@ -205,9 +183,9 @@ class OddsImport:
         game_source = fields.game_source(values, source)
         market = fields.choice(Market, values, "market")
         side = fields.choice(Side, values, "side")
-        side_for_market(market, side)
+        fields.market_side(market, side)
         line = fields.decimal(values, "line", places=2, below=LINE_LIMIT)
-        line_for_market(market, line)
+        fields.market_line(market, line)
         is_opening = fields.flag(values, "is_opening")
         is_closing = fields.flag(values, "is_closing")
         if is_opening and is_closing:

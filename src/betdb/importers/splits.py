@@ -19,9 +19,9 @@ from betdb.generated.models import DataSource, Market, Side
 from betdb.importers import fields
 from betdb.importers.each import Adder, import_each
 from betdb.importers.fields import FieldError
-from betdb.importers.odds import LINE_LIMIT, side_for_market
 from betdb.importers.report import ImportReport
 from betdb.importers.resolve import GameResolver
+from betdb.markets import LINE_LIMIT
 
 COLUMNS = ("source", "external_game_id", "market", "side", "captured_at")
 OPTIONAL_COLUMNS = ("game_source", "line", "bet_pct", "money_pct", "bet_count")
@@ -32,7 +32,7 @@ async def read_split(values: Mapping[str, object], games: GameResolver) -> Inser
     game_source = fields.game_source(values, source)
     market = fields.choice(Market, values, "market")
     side = fields.choice(Side, values, "side")
-    side_for_market(market, side)
+    fields.market_side(market, side)
     bet_pct = fields.probability(values, "bet_pct")
     money_pct = fields.probability(values, "money_pct")
     if bet_pct is None and money_pct is None:
