@@ -3,8 +3,9 @@
 import sys
 from pathlib import Path
 
+from .errors import PlanError, PlanFailedError
 from .options import OptionsError, parse_options
-from .plan import PlanError, PlanFailedError, plan_request
+from .planner import plan_request
 from .render import render
 from .request import encode_response, parse_request
 

@@ -7,12 +7,6 @@ comment); the rest are careful regular expressions over the code.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .plan import Where
-
-LINE_LENGTH = 100
 
 
 def code_mask(sql: str) -> list[bool]:
@@ -107,55 +101,6 @@ def rewrite_slices(sql: str, numbers: list[int]) -> str:
                 sql = sql[:start] + replacement + sql[end:]
                 code = code[:start] + replacement + code[end:]
     return sql
-
-
-def python_sql(sql: str, where: Where) -> str:
-    """SQL wrapped to fit the line length, escaped for a triple-quoted Python string.
-
-    Breaks go only at whitespace in code, never inside literals or comments.
-    """
-    mask = code_mask(sql)
-    lines: list[str] = []
-    start = 0
-    for raw_line in sql.split("\n"):
-        line_mask = mask[start : start + len(raw_line)]
-        start += len(raw_line) + 1
-        lines.extend(_wrap_line(raw_line, line_mask, where))
-    text = "\n".join(lines)
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-
-
-def _wrap_line(line: str, mask: list[bool], where: Where) -> list[str]:
-    # trailing whitespace in code is dropped; inside a literal it is part of the value
-    while line and line[-1] in " \t" and mask[len(line) - 1]:
-        line, mask = line[:-1], mask[:-1]
-    out: list[str] = []
-    width = LINE_LENGTH - 4
-    while len(line) > width:
-        cut = next(
-            (i for i in range(width, 0, -1) if line[i] == " " and mask[i]),
-            None,
-        )
-        if cut is None:
-            cut = next((i for i in range(width + 1, len(line)) if line[i] == " " and mask[i]), None)
-        if cut is None:
-            raise where.error(
-                f"a line of the query is longer than {width} characters and cannot be broken "
-                "outside a literal; break it in the .sql file"
-            )
-        head = line[:cut].rstrip(" ")
-        out.append(head)
-        rest = cut
-        while rest < len(line) and line[rest] == " " and mask[rest]:
-            rest += 1
-        line, mask = "    " + line[rest:], [True] * 4 + mask[rest:]
-    out.append(line)
-    if any(len(part) > width for part in out):
-        raise where.error(
-            f"a line of the query is longer than {width} characters and cannot be broken "
-            "outside a literal; break it in the .sql file"
-        )
-    return out
 
 
 _JOIN = re.compile(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import asyncpg
 import pytest
@@ -40,6 +42,21 @@ def generate(case: str, tmp_path: Path) -> dict[str, str]:
     result = run_sqlc(work)
     assert result.returncode == 0, result.stderr
     return {p.name: p.read_text() for p in sorted((work / "gen").glob("*.py"))}
+
+
+def captured_request(case: str, tmp_path: Path) -> dict[str, Any]:
+    """The GenerateRequest sqlc sends for a case, captured by a plugin that only copies it."""
+    work = tmp_path / f"{case}-request"
+    shutil.copytree(CASES / case, work)
+    capture = work / "capture.sh"
+    capture.write_text(f"#!/bin/sh\ncat > {work}/request.json\nprintf '{{\"files\":[]}}'\n")
+    capture.chmod(0o755)
+    config = (work / "sqlc.yaml").read_text().replace("sqlc-gen-asyncpg", str(capture))
+    (work / "sqlc.yaml").write_text(config)
+    result = run_sqlc(work)
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads((work / "request.json").read_text())
+    return data
 
 
 def load(case: str) -> ModuleType:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import CASES, run_sqlc
+from .conftest import CASES, captured_request, run_sqlc
 
 
 def sqlc_case(tmp_path: Path, schema: str, queries: str, options: str = "") -> Path:
@@ -123,17 +123,9 @@ def run_plugin(request: dict[str, Any], cwd: Path) -> subprocess.CompletedProces
 
 
 def dumped_request(tmp_path: Path) -> dict[str, Any]:
-    """A real request, captured from sqlc by a plugin that only copies its input."""
-    work = tmp_path / "dump"
-    shutil.copytree(CASES / "everything", work)
-    capture = work / "capture.sh"
-    capture.write_text(f"#!/bin/sh\ncat > {work}/request.json\nprintf '{{\"files\":[]}}'\n")
-    capture.chmod(0o755)
-    config = (work / "sqlc.yaml").read_text().replace("sqlc-gen-asyncpg", str(capture))
-    (work / "sqlc.yaml").write_text(config)
-    assert run_sqlc(work).returncode == 0
-    data: dict[str, Any] = json.loads((work / "request.json").read_text())
-    return data
+    """A real request of the everything case; run_plugin runs in tmp_path / "dump"."""
+    shutil.copytree(CASES / "everything", tmp_path / "dump")
+    return captured_request("everything", tmp_path)
 
 
 def test_unsupported_annotation_is_refused(tmp_path: Path) -> None:

@@ -294,12 +294,7 @@ class Querier:
     ) -> AsyncIterator[FindStoredOddsRow]:
         """Stream find_stored_odds through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError(
-                "iter_find_stored_odds reads through a server-side cursor, which"
-                " needs one connection inside a transaction; got a"
-                f" {type(self._conn).__name__} outside one. Use:"
-                " async with pool.acquire() as conn, conn.transaction(): ..."
-            )
+            raise TransactionRequiredError("iter_find_stored_odds", self._conn)
         async for record in self._conn.cursor(
             FIND_STORED_ODDS,
             params.game_ids,

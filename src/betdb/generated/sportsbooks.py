@@ -93,12 +93,7 @@ class Querier:
     async def iter_list_sportsbooks(self, *, prefetch: int = 100) -> AsyncIterator[Sportsbook]:
         """Stream list_sportsbooks through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError(
-                "iter_list_sportsbooks reads through a server-side cursor, which"
-                " needs one connection inside a transaction; got a"
-                f" {type(self._conn).__name__} outside one. Use:"
-                " async with pool.acquire() as conn, conn.transaction(): ..."
-            )
+            raise TransactionRequiredError("iter_list_sportsbooks", self._conn)
         async for record in self._conn.cursor(LIST_SPORTSBOOKS, prefetch=prefetch):
             yield _decode_sportsbook(record)
 

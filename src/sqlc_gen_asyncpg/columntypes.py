@@ -1,0 +1,128 @@
+"""Type resolution: the Python annotation of a column or parameter, overrides applied."""
+
+from __future__ import annotations
+
+from .catalog import Catalog
+from .errors import Where
+from .options import Options, Override
+from .pgtypes import BUILTIN, PSEUDO_TYPES, Import, PyType, canonical
+from .request import Column, Identifier
+
+MODELS_IMPORT = ".models"
+
+
+class TypeResolver:
+    def __init__(self, catalog: Catalog, options: Options) -> None:
+        self.catalog = catalog
+        self.options = options
+        self.json_types: set[str] = set()  # json/jsonb seen: db.py installs their codecs
+
+    def column_type(self, column: Column, where: Where, *, nullable: bool, param: bool) -> PyType:
+        """The annotation of a column or parameter, arrays and nullability included."""
+        type_name = canonical(column.type.name) if not column.type.schema else column.type.name
+        override = self._override_for(column, type_name)
+        if override is not None and override.column is not None:
+            base = self._override_type(override)
+            expr = f"{base.expr} | None" if nullable else base.expr
+            return PyType(expr, base.imports, adapt=base.adapt, arbitrary=base.arbitrary)
+        # a db_type override replaces the element type; arrays and nullability stay
+        element_type, domain_dims = self._domain_array(column.type)
+        element = self._override_type(override) if override else self._scalar(element_type, where)
+        dims = max(column.array_dims, 1 if column.is_array else 0) + domain_dims
+        imports = set(element.imports_for(param=param))
+        if column.is_sqlc_slice:
+            imports.add(Import("collections.abc", "Sequence"))
+            expr = f"Sequence[{element.param}]"
+        elif dims:
+            expr = f"{element.param if param else element.expr} | None"
+            container = "Sequence" if param else "list"
+            if param:
+                imports.add(Import("collections.abc", "Sequence"))
+            for _ in range(dims):
+                expr = f"{container}[{expr}]"
+        else:
+            expr = element.param if param else element.expr
+        if nullable:
+            expr = f"{expr} | None"
+        return PyType(
+            expr,
+            frozenset(imports),
+            adapt=element.adapt,
+            arbitrary=element.arbitrary,
+            param_expr=None,
+        )
+
+    def _override_for(self, column: Column, type_name: str) -> Override | None:
+        if column.table is not None:
+            table = column.table.name
+            schema = column.table.schema or self.catalog.default_schema
+            name = column.original_name or column.name
+            keys = {f"{table}.{name}", f"{schema}.{table}.{name}"}
+            for override in self.options.overrides:
+                if override.column in keys:
+                    return override
+        for override in self.options.overrides:
+            if override.db_type is None:
+                continue
+            if override.nullable is not None and override.nullable == column.not_null:
+                continue
+            if canonical(override.db_type) == type_name:
+                return override
+        return None
+
+    @staticmethod
+    def _override_type(override: Override) -> PyType:
+        module, _, _ = override.py_type.rpartition(".")
+        imports = frozenset({Import(module)}) if module else frozenset()
+        builtin = next((t for t in BUILTIN.values() if t.expr == override.py_type), None)
+        return PyType(
+            override.py_type,
+            imports,
+            adapt=override.validate and builtin is None,
+            arbitrary=builtin is None,
+        )
+
+    def _scalar(self, type_id: Identifier, where: Where) -> PyType:
+        schema, name = type_id.schema, type_id.name
+        if "." in name and not schema:
+            schema, name = name.split(".", 1)
+        key = self.catalog.key(schema, name)
+        if schema in ("", "pg_catalog"):
+            builtin = BUILTIN.get(canonical(name))
+            if builtin is not None:
+                if canonical(name) in ("json", "jsonb"):
+                    self.json_types.add(canonical(name))
+                return builtin
+        if key in self.catalog.enums:
+            enum = self.catalog.enums[key]
+            return PyType(enum, frozenset({Import(MODELS_IMPORT, enum)}))
+        if key in self.catalog.domains:
+            return self._scalar(Identifier("", "", self.catalog.domains[key]), where)
+        if key in self.catalog.composites:
+            return PyType(
+                "asyncpg.Record",
+                frozenset({Import("asyncpg")}),
+                arbitrary=True,
+                param_expr="tuple[Any, ...]",
+                param_imports=frozenset({Import("typing", "Any")}),
+            )
+        if canonical(name) in PSEUDO_TYPES or not name:
+            raise where.error(
+                f"sqlc could not infer a type (it reports {name or 'nothing'!r}); "
+                "add a cast in the query such as ::bigint"
+            )
+        shown = f"{schema}.{name}" if schema else name
+        raise where.error(
+            f"unknown type {shown!r}: add an override with db_type {shown!r} and a py_type"
+        )
+
+    def _domain_array(self, type_id: Identifier) -> tuple[Identifier, int]:
+        """A domain over an array is that array: its element type and its dimensions."""
+        dims = 0
+        while True:
+            base = self.catalog.domains.get(self.catalog.key(type_id.schema, type_id.name))
+            if base is None or not base.endswith("[]"):
+                return type_id, dims
+            element = base.removesuffix("[]" * base.count("[]"))
+            dims += base.count("[]")
+            type_id = Identifier("", "", element)

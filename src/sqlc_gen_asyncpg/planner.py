@@ -1,0 +1,76 @@
+"""The planning pass: a GenerateRequest and the options in, the whole PackagePlan out.
+
+It decides everything about the generated Python (names, types, nullability, shapes), so each
+decision is testable without rendering; every error found is reported at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from . import __version__
+from .catalog import index_catalog
+from .columntypes import TypeResolver
+from .errors import PlanError, PlanFailedError, Where
+from .names import is_identifier, snake
+from .options import Options
+from .pgtypes import Import
+from .plan import ModulePlan, PackagePlan
+from .queries import ModulePlanner
+from .request import GenerateRequest, Query
+from .tables import plan_tables
+
+RESERVED_MODULES = ("models", "db", "__init__")
+
+
+def plan_request(request: GenerateRequest, options: Options, *, root: Path) -> PackagePlan:
+    """The plan of the generated package; PlanFailedError lists every construct refused."""
+    if request.settings.engine not in ("", "postgresql"):
+        raise PlanFailedError([PlanError(f"engine {request.settings.engine!r} is not supported")])
+    errors: list[PlanError] = []
+    catalog = index_catalog(request, options, root=root, errors=errors)
+    types = TypeResolver(catalog, options)
+    tables, models_imports = plan_tables(catalog, types, options, errors)
+    by_file: dict[str, list[Query]] = {}
+    for query in request.queries:
+        by_file.setdefault(query.filename, []).append(query)
+    modules: list[ModulePlan] = []
+    module_names: dict[str, str] = {}
+    for filename in sorted(by_file):
+        module = snake(PurePosixPath(filename).stem)
+        where = Where(file=filename)
+        if not is_identifier(module) or module in RESERVED_MODULES:
+            errors.append(
+                where.error(f"the query file becomes module {module!r}, which is reserved")
+            )
+            continue
+        if module in module_names:
+            errors.append(
+                where.error(f"{filename} and {module_names[module]} both become {module}.py")
+            )
+            continue
+        module_names[module] = filename
+        planner = ModulePlanner(catalog, types, options, errors, filename=filename, module=module)
+        modules.append(planner.plan(by_file[filename]))
+    if errors:
+        raise PlanFailedError(errors)
+    return PackagePlan(
+        header=f"sqlc {request.sqlc_version} and sqlc-gen-asyncpg {__version__}",
+        schema_sources=request.settings.schema,
+        package=options.package,
+        enums=tuple(catalog.enum_plans),
+        tables=tuple(tables),
+        models_imports=frozenset(models_imports),
+        modules=tuple(modules),
+        json_types=tuple(sorted(types.json_types)),
+        first_party=options.package.split(".")[0] if options.package else "",
+        invalid_arguments=_invalid_arguments(options),
+    )
+
+
+def _invalid_arguments(options: Options) -> Import | None:
+    """The user's exception class that InvalidArgumentsError aliases; None: db.py defines one."""
+    if not options.validation_error:
+        return None
+    module, _, name = options.validation_error.rpartition(".")
+    return Import(module, name)

@@ -1,0 +1,454 @@
+"""Query planning: for each query of one file, its method, parameters, result and SQL."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from . import sqltext
+from .catalog import Catalog, TableInfo
+from .columntypes import MODELS_IMPORT, TypeResolver
+from .errors import PlanError, Where
+from .names import is_identifier, pascal, snake, upper_snake
+from .options import Options
+from .pgtypes import Import, PyType
+from .plan import (
+    AdapterPlan,
+    ColumnRead,
+    DecoderPlan,
+    FieldPlan,
+    ModelPlan,
+    ModelRead,
+    ModulePlan,
+    ParamPlan,
+    QueryPlan,
+    Read,
+)
+from .request import Column, Parameter, Query
+from .tables import field_name, table_field_name
+
+SUPPORTED_COMMANDS = (
+    ":one",
+    ":many",
+    ":exec",
+    ":execrows",
+    ":execresult",
+    ":copyfrom",
+    ":batchexec",
+    ":batchmany",
+    ":batchone",
+)
+BATCH_COMMANDS = (":batchexec", ":batchmany", ":batchone")
+NO_ROWS = (":exec", ":execrows", ":execresult", ":copyfrom", ":batchexec")
+# The executor method each command runs through.
+DRIVER_METHODS = {
+    ":one": "fetchrow",
+    ":many": "fetch",
+    ":exec": "execute",
+    ":execrows": "execute",
+    ":execresult": "execute",
+    ":copyfrom": "copy_records_to_table",
+    ":batchexec": "executemany",
+    ":batchone": "fetchmany",
+    ":batchmany": "fetchmany",
+}
+# Local variables of the generated methods, kept clear of parameter names.
+_LOCALS = ("record", "records", "status", "sets", "results")
+
+
+def returns(cmd: str, result: str | None) -> str:
+    """The annotation of what a method of this command returns, given one result's."""
+    return {
+        ":one": f"{result} | None",
+        ":many": f"list[{result}]",
+        ":exec": "None",
+        ":execrows": "int",
+        ":execresult": "str",
+        ":copyfrom": "int",
+        ":batchexec": "None",
+        ":batchone": f"list[{result} | None]",
+        ":batchmany": f"list[list[{result}]]",
+    }[cmd]
+
+
+class ModulePlanner:
+    """Plans the queries of one query file into one module; errors of a query go to `errors`."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        types: TypeResolver,
+        options: Options,
+        errors: list[PlanError],
+        *,
+        filename: str,
+        module: str,
+    ) -> None:
+        self.catalog = catalog
+        self.types = types
+        self.options = options
+        self.errors = errors
+        self.filename = filename
+        self.module = module
+        self.models: list[ModelPlan] = []
+        self.decoders: dict[str, DecoderPlan] = {}
+        self.adapters: dict[str, AdapterPlan] = {}
+        self.imports: set[Import] = set()
+        self.names: dict[str, str] = {}  # module-level and method names -> owning query
+
+    def plan(self, queries: list[Query]) -> ModulePlan:
+        plans: list[QueryPlan] = []
+        for query in queries:
+            where = Where(file=self.filename, query=query.name)
+            try:
+                plans.append(self.plan_query(query, where))
+            except PlanError as error:
+                self.errors.append(error)
+        return ModulePlan(
+            module=self.module,
+            source=self.filename,
+            queries=tuple(plans),
+            models=tuple(self.models),
+            decoders=tuple(self.decoders[k] for k in sorted(self.decoders)),
+            adapters=tuple(self.adapters[k] for k in sorted(self.adapters)),
+            imports=frozenset(self.imports),
+        )
+
+    def claim(self, name: str, owner: str, where: Where) -> None:
+        if name in self.names:
+            raise where.error(
+                f"{owner} and {self.names[name]} both become {name!r} in {self.module}.py; "
+                "rename one of the queries"
+            )
+        self.names[name] = owner
+
+    def adapter(self, annotation: str, *, prefix: str) -> str:
+        for plan in self.adapters.values():
+            if plan.annotation == annotation and not plan.query:
+                return plan.constant
+        constant = self._adapter_constant(prefix)
+        self.adapters[constant] = AdapterPlan(constant, annotation)
+        self.imports.add(Import("pydantic"))
+        return constant
+
+    def arguments(self, annotation: str, *, query: str, names: tuple[str, ...], prefix: str) -> str:
+        constant = self._adapter_constant(prefix)
+        self.adapters[constant] = AdapterPlan(constant, annotation, query, names)
+        self.imports.add(Import(".db", "Arguments"))
+        return constant
+
+    def _adapter_constant(self, prefix: str) -> str:
+        constant = f"_{prefix}"
+        number = 1
+        while constant in self.adapters:
+            number += 1
+            constant = f"_{prefix}_{number}"
+        return constant
+
+    def use(self, py: PyType) -> None:
+        self.imports.update(py.imports)
+
+    def plan_query(self, query: Query, where: Where) -> QueryPlan:
+        if query.cmd not in SUPPORTED_COMMANDS:
+            raise where.error(
+                f"annotation {query.cmd} is not supported; "
+                f"use one of {', '.join(SUPPORTED_COMMANDS)}"
+            )
+        method = snake(query.name)
+        constant = upper_snake(query.name)
+        if not is_identifier(method):
+            raise where.error(f"the query name becomes {method!r}, not a valid method name")
+        self.claim(method, query.name, where)
+        self.claim(constant, query.name, where)
+        params = self.plan_params(query, where)
+        sql_text = sqltext.rewrite_slices(
+            query.text, [p.number for p in query.params if p.column.is_sqlc_slice]
+        )
+        doc = tuple(line[1:] if line.startswith(" ") else line for line in query.comments)
+        taken = {p.name for p in params}
+        suffix = ""
+        while any(f"{base}{suffix}" in taken for base in _LOCALS):
+            suffix += "_"
+
+        result, read = self.plan_result(query, where)
+        needs_model = query.cmd == ":copyfrom" or query.cmd in BATCH_COMMANDS
+        if query.cmd == ":copyfrom" and not params:
+            raise where.error(":copyfrom needs an INSERT with parameters")
+        params_model: str | None = None
+        if params and (needs_model or len(params) > self.options.query_parameter_limit):
+            params_model = f"{pascal(query.name)}Params"
+            self.claim(params_model, query.name, where)
+            self.models.append(
+                ModelPlan(
+                    params_model,
+                    tuple(FieldPlan(p.name, p.annotation) for p in params),
+                    arbitrary_types=any(self._param_arbitrary(q) for q in query.params),
+                    base="ParamsModel",
+                )
+            )
+            self.imports.add(Import("pydantic"))
+            self.imports.add(Import(".db", "ParamsModel"))
+        values_alias: str | None = None
+        if params and needs_model:
+            values_alias = f"{pascal(query.name)}Values"
+            self.claim(values_alias, query.name, where)
+        args_adapter: str | None = None
+        if params and (needs_model or params_model is None):
+            args_adapter = self.arguments(
+                f"tuple[{', '.join(p.annotation for p in params)}]",  # mypy: not the alias
+                query=query.name,
+                names=tuple(p.name for p in params),
+                prefix=f"{constant}_ARGS",
+            )
+        iter_method: str | None = None
+        if query.cmd == ":many" and self.options.emit_iter_methods:
+            iter_method = f"iter_{method}"
+            self.claim(iter_method, query.name, where)
+            if "prefetch" in {p.name for p in params}:
+                raise where.at("prefetch").error(
+                    "a parameter named prefetch clashes with the streaming method's prefetch"
+                )
+            self.imports.add(Import("collections.abc", "AsyncIterator"))
+            self.imports.add(Import(".db", "CursorExecutor"))
+            self.imports.add(Import(".db", "TransactionRequiredError"))
+        if query.cmd in BATCH_COMMANDS or query.cmd == ":copyfrom":
+            self.imports.add(Import("collections.abc", "Iterable"))
+        plan = QueryPlan(
+            name=query.name,
+            cmd=query.cmd,
+            method=method,
+            constant=constant,
+            sql=f"-- name: {query.name} {query.cmd}\n{sql_text}\n",
+            docstring=doc,
+            params=params,
+            params_model=params_model,
+            values_alias=values_alias,
+            args_adapter=args_adapter,
+            result=result,
+            read=read,
+            returns=returns(query.cmd, result),
+            driver_method=DRIVER_METHODS[query.cmd],
+            iter_method=iter_method,
+            iter_returns=f"AsyncIterator[{result}]" if iter_method else None,
+            local=f"record{suffix}",
+            width=sum(self._width(c) for c in query.columns),
+        )
+        if query.cmd in (":batchone", ":batchmany"):
+            batch_constant = f"{constant}_BATCH"
+            self.claim(batch_constant, query.name, where)
+            batch = (
+                f"-- name: {query.name} {query.cmd}\n"
+                f"WITH batch_query AS (\n{sql_text}\n)\n"
+                f"SELECT *, ${len(query.params) + 1}::int4 AS batch_index FROM batch_query\n"
+            )
+            plan = replace(plan, batch_constant=batch_constant, batch_sql=batch)
+        if query.cmd == ":copyfrom":
+            plan = self.plan_copy(plan, query, where)
+        return plan
+
+    def _width(self, column: Column) -> int:
+        """How many record columns a result column takes: an embed takes its table's."""
+        info = self.catalog.table(column.embed_table)
+        return len(info.columns) if info is not None else 1
+
+    def _param_arbitrary(self, param: Parameter) -> bool:
+        try:
+            return self.types.column_type(
+                param.column, Where(), nullable=False, param=True
+            ).arbitrary
+        except PlanError:
+            return False
+
+    def plan_copy(self, plan: QueryPlan, query: Query, where: Where) -> QueryPlan:
+        table = query.insert_into_table
+        if table is None:
+            raise where.error(":copyfrom needs INSERT INTO table (columns) VALUES ($1, ...)")
+        columns: list[str] = []
+        for param in query.params:
+            name = param.column.original_name or param.column.name
+            if param.column.table is None or not name:
+                raise where.at(name or f"${param.number}").error(
+                    ":copyfrom parameters must each be a plain column value"
+                )
+            columns.append(name)
+        return replace(
+            plan,
+            copy_table=table.name,
+            copy_schema=table.schema or None,
+            copy_columns=tuple(columns),
+        )
+
+    def plan_params(self, query: Query, where: Where) -> tuple[ParamPlan, ...]:
+        plans: list[ParamPlan] = []
+        seen: set[str] = set()
+        for param in sorted(query.params, key=lambda p: p.number):
+            column = param.column
+            raw = column.name or f"param_{param.number}"
+            at = where.at(raw)
+            keys: list[str] = []
+            if column.table is not None and column.original_name:
+                keys.append(f"{column.table.name}.{column.original_name}")
+            keys.append(raw)
+            name = field_name(self.options, raw, at, *keys)
+            if name == "self":
+                raise at.error("a parameter named self needs a rename")
+            base = name
+            number = 2
+            while name in seen:
+                name = f"{base}_{number}"
+                number += 1
+            seen.add(name)
+            py = self.types.column_type(column, at, nullable=not column.not_null, param=True)
+            self.use(py)
+            plans.append(ParamPlan(name, py.expr, param.number))
+        return tuple(plans)
+
+    def plan_result(self, query: Query, where: Where) -> tuple[str | None, Read | None]:
+        """The annotation of one result row and how it is read from a record."""
+        if query.cmd in NO_ROWS:
+            return None, None
+        if not query.columns:
+            raise where.error(f"{query.cmd} needs a query that returns columns")
+        table = self.whole_table(query)
+        if table is not None:
+            decoder = self.decoder_for_table(table, 0, where)
+            self.imports.add(Import(MODELS_IMPORT, table.model))
+            return table.model, ModelRead(decoder)
+        columns = query.columns
+        if len(columns) == 1 and columns[0].embed_table is None:
+            column = columns[0]
+            if not self.result_nullable(query, column):
+                py = self.types.column_type(
+                    column, where.at(column.name), nullable=False, param=False
+                )
+                self.use(py)
+                return py.expr, self.read(py, 0)
+        return self.row_model(query, where)
+
+    def result_nullable(self, query: Query, column: Column) -> bool:
+        if column.table is not None:
+            return not column.not_null
+        # sqlc reports not_null for sum(), max(), casts of them and more: trust it only where
+        # the value is a table column, or where the author vouches for it (option not_null).
+        return f"{query.name}.{column.name}" not in self.options.not_null
+
+    def read(self, py: PyType, index: int) -> ColumnRead:
+        if not py.adapt:
+            return ColumnRead(index)
+        self.use(py)
+        return ColumnRead(index, self.adapter(py.expr, prefix="COLUMN_TYPE"))
+
+    def whole_table(self, query: Query) -> TableInfo | None:
+        first = query.columns[0].table
+        info = self.catalog.table(first)
+        if first is None or info is None or len(info.columns) != len(query.columns):
+            return None
+        for mine, theirs in zip(query.columns, info.columns, strict=True):
+            if (
+                mine.table is None
+                or mine.table.name != first.name
+                or mine.table.schema != first.schema
+                or (mine.original_name or mine.name) != theirs.name
+                or mine.name != theirs.name
+                or mine.not_null != theirs.not_null
+                or mine.embed_table is not None
+            ):
+                return None
+        return info
+
+    def decoder_for_table(self, info: TableInfo, offset: int, where: Where) -> str:
+        base = snake(info.model)
+        function = f"_decode_{base}" if offset == 0 else f"_decode_{base}_at_{offset}"
+        if function in self.decoders:
+            return function
+        reads: list[tuple[str, Read]] = []
+        for index, column in enumerate(info.columns):
+            at = where.at(column.name)
+            name = table_field_name(self.options, info, column.name, at)
+            py = self.types.column_type(column, at, nullable=not column.not_null, param=False)
+            reads.append((name, self.read(py, offset + index)))
+        self.decoders[function] = DecoderPlan(
+            function, info.model, f"_{upper_snake(info.model)}_FIELDS", tuple(reads)
+        )
+        self.imports.add(Import(MODELS_IMPORT, info.model))
+        self.imports.add(Import("asyncpg"))
+        return function
+
+    def row_model(self, query: Query, where: Where) -> tuple[str, ModelRead]:
+        model = f"{pascal(query.name)}Row"
+        self.claim(model, query.name, where)
+        fields: list[FieldPlan] = []
+        reads: list[tuple[str, Read]] = []
+        used: set[str] = set()
+        embeds = sqltext.EmbedResolver(query.text, self.catalog.default_schema)
+        index = 0
+        arbitrary = False
+        embed_counts: dict[str, int] = {}
+        for column in query.columns:
+            if column.embed_table is not None:
+                embed_counts[column.embed_table.name] = (
+                    embed_counts.get(column.embed_table.name, 0) + 1
+                )
+        for column in query.columns:
+            at = where.at(column.name)
+            if column.embed_table is not None:
+                info = self.catalog.table(column.embed_table)
+                if info is None:
+                    key = self.catalog.key(column.embed_table.schema, column.embed_table.name)
+                    raise at.error(f"sqlc.embed of {key[0]}.{key[1]}, which has no model")
+                alias, nullable = embeds.resolve(info.key[1], [c.name for c in info.columns])
+                name = snake(info.model)
+                if (
+                    embed_counts[column.embed_table.name] > 1
+                    and alias
+                    and is_identifier(snake(alias))
+                ):
+                    name = snake(alias)
+                name = self._unique(name, used)
+                decoder = self.decoder_for_table(info, index, where)
+                if nullable:
+                    # one NOT NULL column says whether the row is there; without one, all do
+                    sentinel = next((i for i, c in enumerate(info.columns) if c.not_null), None)
+                    tested = (
+                        (index + sentinel,)
+                        if sentinel is not None
+                        else tuple(index + i for i in range(len(info.columns)))
+                    )
+                    reads.append((name, ModelRead(decoder, tested)))
+                    fields.append(FieldPlan(name, f"{info.model} | None"))
+                else:
+                    reads.append((name, ModelRead(decoder)))
+                    fields.append(FieldPlan(name, info.model))
+                self.imports.add(Import(MODELS_IMPORT, info.model))
+                index += len(info.columns)
+                continue
+            keys: list[str] = []
+            if column.table is not None and column.original_name:
+                keys.append(f"{column.table.name}.{column.original_name}")
+            name = self._unique(
+                field_name(self.options, column.name or f"column_{index + 1}", at, *keys), used
+            )
+            py = self.types.column_type(
+                column, at, nullable=self.result_nullable(query, column), param=False
+            )
+            self.use(py)
+            arbitrary = arbitrary or py.arbitrary
+            fields.append(FieldPlan(name, py.expr))
+            reads.append((name, self.read(py, index)))
+            index += 1
+        self.models.append(ModelPlan(model, tuple(fields), arbitrary_types=arbitrary))
+        function = f"_decode_{snake(model)}"
+        self.decoders[function] = DecoderPlan(
+            function, model, f"_{upper_snake(model)}_FIELDS", tuple(reads)
+        )
+        self.imports.add(Import("pydantic"))
+        self.imports.add(Import("asyncpg"))
+        return model, ModelRead(function)
+
+    @staticmethod
+    def _unique(name: str, used: set[str]) -> str:
+        candidate, number = name, 2
+        while candidate in used:
+            candidate = f"{name}_{number}"
+            number += 1
+        used.add(candidate)
+        return candidate
