@@ -1,0 +1,297 @@
+"""db.py (the executor protocol, argument checks, codecs) and the package's __init__.py."""
+
+from __future__ import annotations
+
+from .layout import INDENT, file_text, fit, header, join_blocks, quote, render_imports
+from .pgtypes import Import
+from .plan import PackagePlan
+
+_EXECUTOR = '''class Executor(Protocol):
+    """What a Querier runs statements on: an asyncpg Connection, Pool or pooled connection."""
+
+    async def execute(self, query: str, *args: object, timeout: float | None = ...) -> str: ...
+
+    async def executemany(
+        self,
+        command: str,
+        args: Iterable[Sequence[object]],
+        *,
+        timeout: float | None = ...,
+    ) -> None: ...
+
+    async def fetch(
+        self,
+        query: str,
+        *args: object,
+        timeout: float | None = ...,
+    ) -> list[asyncpg.Record]: ...
+
+    async def fetchrow(
+        self,
+        query: str,
+        *args: object,
+        timeout: float | None = ...,
+    ) -> asyncpg.Record | None: ...
+
+    async def fetchmany(
+        self,
+        query: str,
+        args: Iterable[Any],
+        *,
+        timeout: float | None = None,
+    ) -> list[asyncpg.Record]: ...
+
+    async def copy_records_to_table(
+        self,
+        table_name: str,
+        *,
+        records: Iterable[Sequence[object]],
+        columns: Sequence[str] | None = ...,
+        schema_name: str | None = ...,
+        timeout: float | None = ...,
+    ) -> str: ...
+
+
+@runtime_checkable
+class CursorExecutor(Protocol):
+    """An executor that can stream: one connection that knows whether it is in a transaction.
+
+    asyncpg's Connection and pooled connections qualify, and so does any executor with these
+    two methods; a Pool does not, as its statements may each run on another connection.
+    """
+
+    def is_in_transaction(self) -> bool: ...
+
+    def cursor(
+        self,
+        query: str,
+        *args: object,
+        prefetch: int | None = ...,
+    ) -> AsyncIterable[asyncpg.Record]: ...
+
+
+class TransactionRequiredError(RuntimeError):
+    """A streaming method was called outside a transaction (server-side cursors need one)."""
+
+    def __init__(self, method: str, executor: object) -> None:
+        super().__init__(
+            f"{method} reads through a server-side cursor, which needs one connection inside a"
+            f" transaction; got a {type(executor).__name__} outside one. Use:"
+            " async with pool.acquire() as conn, conn.transaction(): ..."
+        )'''
+
+
+def render_db(plan: PackagePlan) -> str:
+    imports = {
+        Import("collections.abc", "AsyncIterable"),
+        Import("collections.abc", "Iterable"),
+        Import("collections.abc", "Sequence"),
+        Import("typing", "Any"),
+        Import("typing", "Protocol"),
+        Import("typing", "runtime_checkable"),
+        Import("asyncpg"),
+    }
+    if plan.json_types:
+        imports.add(Import("json"))
+    if plan.enums:
+        imports.add(Import("collections.abc", "Callable"))
+        imports.add(Import("collections.abc", "Mapping"))
+    for enum in plan.enums:
+        imports.add(Import(".models", enum.class_name))
+    imports.update({Import("pydantic"), Import("typing", "Generic"), Import("typing", "TypeVar")})
+    error_class: list[str] = _INVALID_ARGUMENTS.splitlines()
+    if plan.invalid_arguments:
+        imports.add(plan.invalid_arguments)
+        error_class = [f"InvalidArgumentsError = {plan.invalid_arguments.name}"]
+    head = [
+        *header(plan, "the schema and the plugin"),
+        '"""The executor protocol and the connection setup shared by the generated queriers."""',
+        "",
+        *render_imports(imports, plan.first_party),
+    ]
+    init = [
+        "async def init_connection(conn: asyncpg.Connection) -> None:",
+        f'{INDENT}"""Install the codecs the generated code relies on.',
+        "",
+        f"{INDENT}Call it on every connection, e.g. as asyncpg.create_pool(init=init_connection):",
+        f"{INDENT}json values decode to Python objects and enums to their StrEnum members.",
+        f'{INDENT}"""',
+    ]
+    if plan.json_types or plan.enums:
+        init.append(f"{INDENT}# binary codecs: COPY (copy_records_to_table) has no text path")
+    for json_type in plan.json_types:
+        suffix = "jsonb" if json_type == "jsonb" else "json"
+        init.extend(
+            fit(
+                INDENT,
+                "await conn.set_type_codec(",
+                [
+                    quote(json_type),
+                    'schema="pg_catalog"',
+                    f"encoder=_encode_{suffix}",
+                    f"decoder=_decode_{suffix}",
+                    'format="binary"',
+                ],
+                ")",
+            )
+        )
+    for enum in plan.enums:
+        init.extend(
+            fit(
+                INDENT,
+                "await conn.set_type_codec(",
+                [
+                    quote(enum.db_name),
+                    f"schema={quote(enum.db_schema)}",
+                    "encoder=_encode_label",
+                    f"decoder=_label_decoder({enum.class_name}._value2member_map_)",
+                    'format="binary"',
+                ],
+                ")",
+            )
+        )
+    if not plan.json_types and not plan.enums:
+        init.append(f"{INDENT}del conn  # no codecs needed for this schema")
+    blocks = [head, _EXECUTOR.splitlines(), error_class, _ARGUMENTS.splitlines()]
+    if plan.json_types:
+        blocks.append(_JSON_CODECS.splitlines())
+    if plan.enums:
+        blocks.append(_ENUM_CODECS.splitlines())
+    blocks.append(init)
+    return file_text(join_blocks(blocks))
+
+
+_INVALID_ARGUMENTS = '''class InvalidArgumentsError(ValueError):
+    """Arguments a query refused before any SQL ran: `query` names it, `errors` say why."""
+
+    def __init__(self, message: str, *, query: str, errors: list[Any]) -> None:
+        super().__init__(message)
+        self.query = query
+        self.errors = errors'''
+
+_ARGUMENTS = '''T = TypeVar("T")
+
+_ARGS_CONFIG = pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
+
+
+class Arguments(Generic[T]):
+    """One query's arguments, checked before any SQL runs: pydantic validates the types, then
+    text PostgreSQL cannot store (NUL, lone surrogates) is refused; failures raise
+    InvalidArgumentsError naming the query and the parameter."""
+
+    def __init__(self, shape: type[T], query: str, names: tuple[str, ...]) -> None:
+        self._adapter = pydantic.TypeAdapter(shape, config=_ARGS_CONFIG)
+        self._query = query
+        self._names = names
+
+    def validate_python(self, values: tuple[object, ...]) -> T:
+        try:
+            checked = self._adapter.validate_python(values)
+        except pydantic.ValidationError as error:
+            errors: list[Any] = error.errors(include_url=False, include_input=False)
+            reasons = "; ".join(f"{self._where(e['loc'])}: {e['msg']}" for e in errors)
+            raise InvalidArgumentsError(
+                f"{self._query}: {reasons}", query=self._query, errors=errors
+            ) from None
+        for index, value in enumerate(values):
+            reason = _unstorable_text(value)
+            if reason:
+                raise InvalidArgumentsError(
+                    f"{self._query}: {self._names[index]}: {reason}",
+                    query=self._query,
+                    errors=[{"loc": (index,), "msg": reason, "type": "unstorable_text"}],
+                )
+        return checked
+
+    def _where(self, loc: tuple[int | str, ...]) -> str:
+        if loc and isinstance(loc[0], int) and loc[0] < len(self._names):
+            return ".".join([self._names[loc[0]], *map(str, loc[1:])])
+        return ".".join(map(str, loc)) or "arguments"
+
+
+class ParamsModel(pydantic.BaseModel):
+    """Base of the params models: text PostgreSQL cannot store is refused when one is built."""
+
+    @pydantic.field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value: object) -> object:
+        reason = _unstorable_text(value)
+        if reason:
+            raise ValueError(reason)
+        return value
+
+
+def _unstorable_text(value: object) -> str | None:
+    """Why PostgreSQL cannot store the text in value (also inside lists and JSON), or None."""
+    if isinstance(value, str):
+        if "\\x00" in value:
+            return "text cannot contain NUL (0x00) characters"
+        if not value.isascii():
+            try:
+                value.encode()
+            except UnicodeEncodeError:
+                return "text is not valid Unicode (it holds a lone surrogate)"
+    elif isinstance(value, list | tuple):
+        for item in value:
+            reason = _unstorable_text(item)
+            if reason:
+                return reason
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            reason = _unstorable_text(key) or _unstorable_text(item)
+            if reason:
+                return reason
+    return None'''
+
+
+_JSON_CODECS = """def _encode_json(value: object) -> bytes:
+    return json.dumps(value).encode()
+
+
+def _decode_json(data: bytes) -> object:
+    return json.loads(data)
+
+
+def _encode_jsonb(value: object) -> bytes:
+    return b"\\x01" + json.dumps(value).encode()  # jsonb's binary format: version 1, then text
+
+
+def _decode_jsonb(data: bytes) -> object:
+    return json.loads(data[1:])"""
+
+_ENUM_CODECS = '''def _encode_label(value: object) -> bytes:
+    return str(value).encode()
+
+
+def _label_decoder(members: Mapping[str, object]) -> Callable[[bytes], object]:
+    """An enum's binary format is its label; a dict lookup beats calling the enum class."""
+
+    def decode(data: bytes) -> object:
+        return members[data.decode()]
+
+    return decode'''
+
+
+def render_init(plan: PackagePlan) -> str:
+    name = plan.package or "the generated package"
+    lines = [
+        *header(plan, "the schema and the queries"),
+        f'"""Typed queries over asyncpg, generated by sqlc: {name}."""',
+        "",
+        "from .db import (",
+        f"{INDENT}CursorExecutor,",
+        f"{INDENT}Executor,",
+        f"{INDENT}InvalidArgumentsError,",
+        f"{INDENT}TransactionRequiredError,",
+        f"{INDENT}init_connection,",
+        ")",
+        "",
+        "__all__ = [",
+        f'{INDENT}"CursorExecutor",',
+        f'{INDENT}"Executor",',
+        f'{INDENT}"InvalidArgumentsError",',
+        f'{INDENT}"TransactionRequiredError",',
+        f'{INDENT}"init_connection",',
+        "]",
+    ]
+    return file_text(lines)

@@ -1,0 +1,309 @@
+"""One querier module per query file: SQL constants, validators, row models, decoders, Querier."""
+
+from __future__ import annotations
+
+from .layout import (
+    INDENT,
+    WIDTH,
+    docstring,
+    file_text,
+    fit,
+    fit_item,
+    header,
+    join_blocks,
+    python_sql,
+    quote,
+    render_imports,
+)
+from .pgtypes import Import
+from .plan import AdapterPlan, ColumnRead, DecoderPlan, ModulePlan, PackagePlan, QueryPlan, Read
+from .render_models import model_class
+
+
+def read_expression(read: Read, record: str) -> str:
+    """The expression reading one value (a column or an embedded model) from `record`."""
+    if isinstance(read, ColumnRead):
+        value = f"{record}[{read.index}]"
+        return f"{read.adapter}.validate_python({value})" if read.adapter else value
+    call = f"{read.decoder}({record})"
+    if not read.none_when_null:
+        return call
+    test = " and ".join(f"{record}[{index}] is None" for index in read.none_when_null)
+    return f"None if {test} else {call}"
+
+
+def _adapter(adapter: AdapterPlan) -> list[str]:
+    if adapter.query:
+        return _arguments(adapter)
+    line = f"{adapter.constant} = pydantic.TypeAdapter({adapter.annotation})"
+    if len(line) <= WIDTH:
+        return [line]
+    return [f"{adapter.constant} = pydantic.TypeAdapter(", f"{INDENT}{adapter.annotation},", ")"]
+
+
+def _arguments(adapter: AdapterPlan) -> list[str]:
+    names = [quote(name) for name in adapter.names]
+    names_item = f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"
+    shape: str | list[str] = adapter.annotation
+    if len(INDENT + adapter.annotation) + 1 > WIDTH and adapter.annotation.startswith("tuple["):
+        inner = _split_top(adapter.annotation[len("tuple[") : -1])
+        shape = ["tuple[", *(f"{INDENT}{t}," for t in inner), "]"]
+    names_lines: str | list[str] = names_item
+    if len(INDENT + names_item) + 1 > WIDTH:
+        names_lines = fit_item("(", names, ")", room=WIDTH - len(INDENT) - 1)
+    return fit(
+        "", f"{adapter.constant} = Arguments(", [shape, quote(adapter.query), names_lines], ")"
+    )
+
+
+def _split_top(text: str) -> list[str]:
+    parts: list[str] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i].strip())
+            start = i + 1
+    parts.append(text[start:].strip())
+    return parts
+
+
+def _decoder(decoder: DecoderPlan) -> list[str]:
+    out = [f"def {decoder.function}(r: asyncpg.Record) -> {decoder.model}:"]
+    out.append(f"{INDENT}row = {decoder.model}.__new__({decoder.model})")
+    items = [f"{quote(name)}: {read_expression(read, 'r')}" for name, read in decoder.reads]
+    out.extend(fit(INDENT, "values = {", items, "}"))
+    out.append(f'{INDENT}_setattr(row, "__dict__", values)')
+    out.append(f'{INDENT}_setattr(row, "__pydantic_fields_set__", {decoder.fields_constant})')
+    out.append(f'{INDENT}_setattr(row, "__pydantic_extra__", None)')
+    out.append(f'{INDENT}_setattr(row, "__pydantic_private__", None)')
+    out.append(f"{INDENT}return row")
+    return out
+
+
+def _fields_constant(decoder: DecoderPlan) -> list[str]:
+    names = [quote(name) for name, _ in decoder.reads]
+    return fit("", f"{decoder.fields_constant} = {{", names, "}")
+
+
+def _signature(plan: QueryPlan, name: str, returns: str, *, prefetch: bool) -> list[str]:
+    args = ["self"]
+    if plan.params_model and plan.values_alias:
+        args.append(f"params: Iterable[{plan.params_model} | {plan.values_alias}]")
+    elif plan.params_model:
+        args.append(f"params: {plan.params_model}")
+    elif plan.params:
+        args.append("*")
+        args.extend(f"{p.name}: {p.annotation}" for p in plan.params)
+    if prefetch:
+        if "*" not in args:
+            args.append("*")
+        args.append("prefetch: int = 100")
+    return fit(INDENT, f"async def {name}(", args, f") -> {returns}:")
+
+
+def _call_args(plan: QueryPlan, constant: str) -> list[str | list[str]]:
+    if plan.params_model:
+        return [constant, *(f"params.{p.name}" for p in plan.params)]
+    if plan.params:
+        names = ", ".join(p.name for p in plan.params)
+        packed = f"({names},)" if len(plan.params) == 1 else f"({names})"
+        return [constant, f"*{plan.args_adapter}.validate_python({packed})"]
+    return [constant]
+
+
+def _await_call(indent: str, head: str, method: str, items: list[str | list[str]]) -> list[str]:
+    return fit(indent, f"{head}await self._conn.{method}(", items, ")")
+
+
+def _param_sets(plan: QueryPlan, indent: str, target: str) -> list[str]:
+    values = ", ".join(f"item.{p.name}" for p in plan.params)
+    converted = f"({values},)" if len(plan.params) == 1 else f"({values})"
+    if len(f"{indent}{INDENT}{converted}") > WIDTH:
+        return [
+            f"{indent}{target} = [",
+            f"{indent}{INDENT}(",
+            *(f"{indent}{INDENT * 2}item.{p.name}," for p in plan.params),
+            f"{indent}{INDENT})",
+            f"{indent}{INDENT}if isinstance(item, {plan.params_model})",
+            f"{indent}{INDENT}else {plan.args_adapter}.validate_python(item)",
+            f"{indent}{INDENT}for item in params",
+            f"{indent}]",
+        ]
+    expression = (
+        f"{converted} if isinstance(item, {plan.params_model}) "
+        f"else {plan.args_adapter}.validate_python(item)"
+    )
+    line = f"{indent}{target} = [{expression} for item in params]"
+    if len(line) <= WIDTH:
+        return [line]
+    if len(f"{indent}{INDENT}{expression}") <= WIDTH:
+        return [
+            f"{indent}{target} = [",
+            f"{indent}{INDENT}{expression}",
+            f"{indent}{INDENT}for item in params",
+            f"{indent}]",
+        ]
+    return [
+        f"{indent}{target} = [",
+        f"{indent}{INDENT}{converted}",
+        f"{indent}{INDENT}if isinstance(item, {plan.params_model})",
+        f"{indent}{INDENT}else {plan.args_adapter}.validate_python(item)",
+        f"{indent}{INDENT}for item in params",
+        f"{indent}]",
+    ]
+
+
+def _method(plan: QueryPlan) -> list[str]:
+    sfx = plan.local[len("record") :]
+    record, records, status = f"record{sfx}", f"records{sfx}", f"status{sfx}"
+    sets, results = f"sets{sfx}", f"results{sfx}"
+    body_indent = INDENT * 2
+    read = read_expression(plan.read, record) if plan.read else ""
+    cmd, driver = plan.cmd, plan.driver_method
+    out = _signature(plan, plan.method, plan.returns, prefetch=False)
+    out.extend(docstring(body_indent, plan.docstring))
+    call = _call_args(plan, plan.constant)
+    if cmd == ":one":
+        out.extend(_await_call(body_indent, f"{record} = ", driver, call))
+        out.append(f"{body_indent}return None if {record} is None else {read}")
+    elif cmd == ":many":
+        out.extend(_await_call(body_indent, f"{records} = ", driver, call))
+        out.append(f"{body_indent}return [{read} for {record} in {records}]")
+    elif cmd == ":exec":
+        out.extend(_await_call(body_indent, "", driver, call))
+    elif cmd == ":execrows":
+        out.extend(_await_call(body_indent, f"{status} = ", driver, call))
+        out.append(f'{body_indent}return int({status}.rpartition(" ")[2])')
+    elif cmd == ":execresult":
+        out.extend(_await_call(body_indent, "return ", driver, call))
+    elif cmd == ":copyfrom":
+        out.extend(_param_sets(plan, body_indent, records))
+        columns = fit_item("columns=[", [quote(c) for c in plan.copy_columns], "]", room=WIDTH - 13)
+        items: list[str | list[str]] = [
+            quote(plan.copy_table or ""),
+            f"records={records}",
+            columns,
+        ]
+        if plan.copy_schema:
+            items.append(f"schema_name={quote(plan.copy_schema)}")
+        out.extend(_await_call(body_indent, f"{status} = ", driver, items))
+        out.append(f'{body_indent}return int({status}.rpartition(" ")[2])')
+    elif cmd == ":batchexec":
+        out.extend(_param_sets(plan, body_indent, sets))
+        out.extend(_await_call(body_indent, "", driver, [plan.constant, sets]))
+    else:
+        out.extend(_param_sets(plan, body_indent, sets))
+        indexed = f"[(*values, index) for index, values in enumerate({sets})]"
+        out.extend(
+            _await_call(body_indent, f"{records} = ", driver, [plan.batch_constant or "", indexed])
+        )
+        if cmd == ":batchone":
+            out.append(f"{body_indent}{results}: list[{plan.result} | None] = [None] * len({sets})")
+            out.append(f"{body_indent}for {record} in {records}:")
+            out.append(f"{body_indent}{INDENT}{results}[{record}[{plan.width}]] = {read}")
+        else:
+            out.append(f"{body_indent}{results}: list[list[{plan.result}]] = [[] for _ in {sets}]")
+            out.append(f"{body_indent}for {record} in {records}:")
+            out.append(f"{body_indent}{INDENT}{results}[{record}[{plan.width}]].append({read})")
+        out.append(f"{body_indent}return {results}")
+    return out
+
+
+def _iter_method(plan: QueryPlan) -> list[str]:
+    assert plan.iter_method is not None
+    assert plan.iter_returns is not None
+    sfx = plan.local[len("record") :]
+    record = f"record{sfx}"
+    body = INDENT * 2
+    out = _signature(plan, plan.iter_method, plan.iter_returns, prefetch=True)
+    out.extend(
+        docstring(
+            body,
+            [f"Stream {plan.method} through a server-side cursor; needs a transaction."],
+        )
+    )
+    out.append(
+        f"{body}if not isinstance(self._conn, CursorExecutor) "
+        "or not self._conn.is_in_transaction():"
+    )
+    error = f"TransactionRequiredError({quote(plan.iter_method)}, self._conn)"
+    out.append(f"{body}{INDENT}raise {error}")
+    call = [*_call_args(plan, plan.constant), "prefetch=prefetch"]
+    out.extend(fit(body, f"async for {record} in self._conn.cursor(", call, "):"))
+    out.append(f"{body}{INDENT}yield {read_expression(plan.read, record) if plan.read else record}")
+    return out
+
+
+def render_module(plan: PackagePlan, module: ModulePlan) -> str:
+    imports = set(module.imports)
+    imports.add(Import(".db", "Executor"))
+    imports = {i for i in imports if not (i.module == ".models" and not i.name)}
+    head = [
+        *header(plan, module.source),
+        f'"""Queries from {module.source}."""',
+        "",
+        *render_imports(imports, plan.first_party),
+    ]
+    constants: list[list[str]] = []
+    for query in module.queries:
+        constants.append([f'{query.constant} = """{python_sql(query.sql)}"""'])
+        if query.batch_constant and query.batch_sql:
+            constants.append([f'{query.batch_constant} = """{python_sql(query.batch_sql)}"""'])
+    support: list[str] = []
+    for query in module.queries:
+        if query.values_alias:
+            annotations = [p.annotation for p in query.params]
+            line = f"{query.values_alias} = tuple[{', '.join(annotations)}]"
+            if len(line) <= WIDTH:
+                support.append(line)
+            else:
+                trailing = "," if len(annotations) > 1 else ""
+                support.extend(
+                    [
+                        f"{query.values_alias} = tuple[",
+                        *(f"{INDENT}{a}," for a in annotations[:-1]),
+                        f"{INDENT}{annotations[-1]}{trailing}",
+                        "]",
+                    ]
+                )
+    for adapter in module.adapters:
+        support.extend(_adapter(adapter))
+    decoders: list[list[str]] = []
+    if module.decoders:
+        preface = [
+            "# Rows arrive typed by PostgreSQL, so decoders fill the models without validation.",
+            "# The *_FIELDS sets are shared: pydantic only adds to them, and they already hold",
+            "# every field.",
+            "_setattr = object.__setattr__",
+        ]
+        written: set[str] = set()
+        for decoder in module.decoders:
+            if decoder.fields_constant not in written:
+                written.add(decoder.fields_constant)
+                preface.extend(_fields_constant(decoder))
+        decoders.append(preface)
+        decoders.extend(_decoder(d) for d in module.decoders)
+    querier = [
+        "class Querier:",
+        f'{INDENT}"""The queries of {module.source}, run on a connection, pool or transaction."""',
+        "",
+        f"{INDENT}def __init__(self, conn: Executor) -> None:",
+        f"{INDENT * 2}self._conn = conn",
+    ]
+    for query in module.queries:
+        querier.append("")
+        querier.extend(_method(query))
+        if query.iter_method:
+            querier.append("")
+            querier.extend(_iter_method(query))
+    blocks = [head, *constants]
+    if support:
+        blocks.append(support)
+    blocks.extend(model_class(m) for m in module.models)
+    blocks.extend(decoders)
+    blocks.append(querier)
+    return file_text(join_blocks(blocks))
