@@ -66,6 +66,7 @@ class DecoderPlan:
     model: str
     fields_constant: str
     reads: tuple[tuple[str, Read], ...]  # (field name, where its value comes from)
+    rows_function: str | None = None  # its loop over many records, when a query returns lists
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class QueryPlan:
     args_adapter: str | None
     result: str | None  # annotation of one result (a model or a scalar); None: no rows
     read: Read | None  # how one result is read from a record
+    rows_decoder: str | None  # decodes a whole list of records, collector paused; or None
     returns: str  # annotation of what the method returns
     driver_method: str  # the executor method the query runs through
     iter_method: str | None

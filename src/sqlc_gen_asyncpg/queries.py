@@ -39,6 +39,7 @@ SUPPORTED_COMMANDS = (
 )
 BATCH_COMMANDS = (":batchexec", ":batchmany", ":batchone")
 NO_ROWS = (":exec", ":execrows", ":execresult", ":copyfrom", ":batchexec")
+LIST_COMMANDS = (":many", ":batchmany", ":batchone")  # their rows arrive in one list
 # The executor method each command runs through.
 DRIVER_METHODS = {
     ":one": "fetchrow",
@@ -52,7 +53,7 @@ DRIVER_METHODS = {
     ":batchmany": "fetchmany",
 }
 # Local variables of the generated methods, kept clear of parameter names.
-_LOCALS = ("record", "records", "status", "sets", "results")
+_LOCALS = ("record", "records", "status", "sets", "results", "row")
 
 
 def returns(cmd: str, result: str | None) -> str:
@@ -170,6 +171,7 @@ class ModulePlanner:
             suffix += "_"
 
         result, read = self.plan_result(query, where)
+        rows_decoder = self.rows_decoder(query.cmd, read)
         needs_model = query.cmd == ":copyfrom" or query.cmd in BATCH_COMMANDS
         if query.cmd == ":copyfrom" and not params:
             raise where.error(":copyfrom needs an INSERT with parameters")
@@ -225,6 +227,7 @@ class ModulePlanner:
             args_adapter=args_adapter,
             result=result,
             read=read,
+            rows_decoder=rows_decoder,
             returns=returns(query.cmd, result),
             driver_method=DRIVER_METHODS[query.cmd],
             iter_method=iter_method,
@@ -244,6 +247,20 @@ class ModulePlanner:
         if query.cmd == ":copyfrom":
             plan = self.plan_copy(plan, query, where)
         return plan
+
+    def rows_decoder(self, cmd: str, read: Read | None) -> str | None:
+        """The loop decoding a list of rows, for a command returning lists of models.
+
+        A loop with its locals bound once beats a function call per row, and it pauses the
+        garbage collector, which otherwise scans the young models many times over.
+        """
+        if cmd not in LIST_COMMANDS or not isinstance(read, ModelRead) or read.none_when_null:
+            return None
+        decoder = self.decoders[read.decoder]
+        function = decoder.function.replace("_decode_", "_decode_many_", 1)
+        self.decoders[read.decoder] = replace(decoder, rows_function=function)
+        self.imports.add(Import("gc"))
+        return function
 
     def _width(self, column: Column) -> int:
         """How many record columns a result column takes: an embed takes its table's."""
@@ -371,6 +388,7 @@ class ModulePlanner:
         )
         self.imports.add(Import(MODELS_IMPORT, info.model))
         self.imports.add(Import("asyncpg"))
+        self.imports.add(Import("pydantic"))
         return function
 
     def row_model(self, query: Query, where: Where) -> tuple[str, ModelRead]:

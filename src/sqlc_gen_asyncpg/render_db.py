@@ -143,7 +143,7 @@ def render_db(plan: PackagePlan) -> str:
                 [
                     quote(enum.db_name),
                     f"schema={quote(enum.db_schema)}",
-                    "encoder=_encode_label",
+                    "encoder=str.encode",  # a StrEnum member is its label
                     f"decoder=_label_decoder({enum.class_name}._value2member_map_)",
                     'format="binary"',
                 ],
@@ -259,17 +259,10 @@ def _encode_jsonb(value: object) -> bytes:
 def _decode_jsonb(data: bytes) -> object:
     return json.loads(data[1:])"""
 
-_ENUM_CODECS = '''def _encode_label(value: object) -> bytes:
-    return str(value).encode()
-
-
-def _label_decoder(members: Mapping[str, object]) -> Callable[[bytes], object]:
-    """An enum's binary format is its label; a dict lookup beats calling the enum class."""
-
-    def decode(data: bytes) -> object:
-        return members[data.decode()]
-
-    return decode'''
+_ENUM_CODECS = '''def _label_decoder(members: Mapping[str, object]) -> Callable[[bytes], object]:
+    """An enum's binary format is its label: a dict's own lookup turns it into the member
+    without a Python frame per value."""
+    return {label.encode(): member for label, member in members.items()}.__getitem__'''
 
 
 def render_init(plan: PackagePlan) -> str:

@@ -71,17 +71,47 @@ def _split_top(text: str) -> list[str]:
     return parts
 
 
+def _fill(indent: str, decoder: DecoderPlan, row: str, fields: str) -> list[str]:
+    """Statements filling the model `row` from record `r`: its __dict__ and pydantic's slots."""
+    items = [f"{quote(name)}: {read_expression(read, 'r')}" for name, read in decoder.reads]
+    return [
+        *fit(indent, "values = {", items, "}"),
+        f'{indent}_setattr({row}, "__dict__", values)',
+        f"{indent}_set_fields_set({row}, {fields})",
+        f"{indent}_set_extra({row}, None)",
+        f"{indent}_set_private({row}, None)",
+    ]
+
+
 def _decoder(decoder: DecoderPlan) -> list[str]:
     out = [f"def {decoder.function}(r: asyncpg.Record) -> {decoder.model}:"]
     out.append(f"{INDENT}row = {decoder.model}.__new__({decoder.model})")
-    items = [f"{quote(name)}: {read_expression(read, 'r')}" for name, read in decoder.reads]
-    out.extend(fit(INDENT, "values = {", items, "}"))
-    out.append(f'{INDENT}_setattr(row, "__dict__", values)')
-    out.append(f'{INDENT}_setattr(row, "__pydantic_fields_set__", {decoder.fields_constant})')
-    out.append(f'{INDENT}_setattr(row, "__pydantic_extra__", None)')
-    out.append(f'{INDENT}_setattr(row, "__pydantic_private__", None)')
+    out.extend(_fill(INDENT, decoder, "row", decoder.fields_constant))
     out.append(f"{INDENT}return row")
     return out
+
+
+def _rows_decoder(decoder: DecoderPlan) -> list[str]:
+    model, body, loop = decoder.model, INDENT * 2, INDENT * 3
+    signature = f"def {decoder.rows_function}("
+    return [
+        *fit("", signature, ["records: list[asyncpg.Record]"], f") -> list[{model}]:"),
+        f"{INDENT}rows: list[{model}] = []",
+        f"{INDENT}append = rows.append",
+        f"{INDENT}new = {model}.__new__",
+        f"{INDENT}fields = {decoder.fields_constant}",
+        f"{INDENT}collecting = gc.isenabled()",
+        f"{INDENT}gc.disable()  # the loop never awaits; the collector would only rescan the rows",
+        f"{INDENT}try:",
+        f"{body}for r in records:",
+        f"{loop}row = new({model})",
+        *_fill(loop, decoder, "row", "fields"),
+        f"{loop}append(row)",
+        f"{INDENT}finally:",
+        f"{body}if collecting:",
+        f"{body}{INDENT}gc.enable()",
+        f"{INDENT}return rows",
+    ]
 
 
 def _fields_constant(decoder: DecoderPlan) -> list[str]:
@@ -172,7 +202,10 @@ def _method(plan: QueryPlan) -> list[str]:
         out.append(f"{body_indent}return None if {record} is None else {read}")
     elif cmd == ":many":
         out.extend(_await_call(body_indent, f"{records} = ", driver, call))
-        out.append(f"{body_indent}return [{read} for {record} in {records}]")
+        if plan.rows_decoder:
+            out.append(f"{body_indent}return {plan.rows_decoder}({records})")
+        else:
+            out.append(f"{body_indent}return [{read} for {record} in {records}]")
     elif cmd == ":exec":
         out.extend(_await_call(body_indent, "", driver, call))
     elif cmd == ":execrows":
@@ -201,13 +234,24 @@ def _method(plan: QueryPlan) -> list[str]:
         out.extend(
             _await_call(body_indent, f"{records} = ", driver, [plan.batch_constant or "", indexed])
         )
+        if plan.rows_decoder:
+            row = f"row{sfx}"
+            loop = fit(
+                body_indent,
+                f"for {record}, {row} in zip(",
+                [records, f"{plan.rows_decoder}({records})", "strict=True"],
+                "):",
+            )
+            read = row
+        else:
+            loop = [f"{body_indent}for {record} in {records}:"]
         if cmd == ":batchone":
             out.append(f"{body_indent}{results}: list[{plan.result} | None] = [None] * len({sets})")
-            out.append(f"{body_indent}for {record} in {records}:")
+            out.extend(loop)
             out.append(f"{body_indent}{INDENT}{results}[{record}[{plan.width}]] = {read}")
         else:
             out.append(f"{body_indent}{results}: list[list[{plan.result}]] = [[] for _ in {sets}]")
-            out.append(f"{body_indent}for {record} in {records}:")
+            out.extend(loop)
             out.append(f"{body_indent}{INDENT}{results}[{record}[{plan.width}]].append({read})")
         out.append(f"{body_indent}return {results}")
     return out
@@ -275,10 +319,13 @@ def render_module(plan: PackagePlan, module: ModulePlan) -> str:
     decoders: list[list[str]] = []
     if module.decoders:
         preface = [
-            "# Rows arrive typed by PostgreSQL, so decoders fill the models without validation.",
-            "# The *_FIELDS sets are shared: pydantic only adds to them, and they already hold",
-            "# every field.",
+            "# Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without",
+            "# validation (model_construct without its checks). The *_FIELDS sets are shared:",
+            "# pydantic only adds to them, and they already hold every field.",
             "_setattr = object.__setattr__",
+            '_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__',
+            '_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__',
+            '_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__',
         ]
         written: set[str] = set()
         for decoder in module.decoders:
@@ -286,7 +333,10 @@ def render_module(plan: PackagePlan, module: ModulePlan) -> str:
                 written.add(decoder.fields_constant)
                 preface.extend(_fields_constant(decoder))
         decoders.append(preface)
-        decoders.extend(_decoder(d) for d in module.decoders)
+        for decoder in module.decoders:
+            decoders.append(_decoder(decoder))
+            if decoder.rows_function:
+                decoders.append(_rows_decoder(decoder))
     querier = [
         "class Querier:",
         f'{INDENT}"""The queries of {module.source}, run on a connection, pool or transaction."""',

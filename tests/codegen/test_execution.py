@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import gc
 import ipaddress
 import uuid
 from typing import Any
@@ -341,3 +342,50 @@ async def test_streaming_works_on_a_betdb_transaction_executor(
             ids = [row.id async for row in querier.iter_list_authors_by_ids(ids=[1, 2, 3])]
     assert names == ["x", "y"]
     assert len(ids) == 2
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+async def test_decoding_many_rows_leaves_the_collector_as_it_found_it(
+    case_connection: asyncpg.Connection, collecting: bool
+) -> None:
+    querier = q.Querier(case_connection)
+    for name in ("a", "b"):
+        await querier.create_author(full_author(name=name, mood=models.Mood.SAD))
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        authors = await querier.list_authors_by_mood(mood=models.Mood.SAD)
+        assert gc.isenabled() is collecting
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert [a.name for a in authors] == ["a", "b"]
+    assert all(type(a) is models.Author and a.mood is models.Mood.SAD for a in authors)
+
+
+async def test_a_row_failing_its_override_still_turns_the_collector_back_on(
+    case_connection: asyncpg.Connection,
+) -> None:
+    # Money (ge=0) is checked on read: a negative cost written past the plugin fails the decode.
+    author = await q.Querier(case_connection).create_author(full_author())
+    assert author is not None
+    await case_connection.execute(
+        "INSERT INTO books (author_id, title, cost) VALUES ($1, 'Debt', -5)", author.id
+    )
+    assert gc.isenabled()
+    with pytest.raises(pydantic.ValidationError, match="greater than or equal to 0"):
+        await q.Querier(case_connection).books_of_authors([(author.id,)])
+    assert gc.isenabled()
+
+
+async def test_streaming_keeps_the_collector_running_between_rows(
+    case_connection: asyncpg.Connection,
+) -> None:
+    querier = q.Querier(case_connection)
+    for name in ("a", "b", "c"):
+        await querier.create_author(full_author(name=name))
+    seen: list[bool] = []
+    async with case_connection.transaction():
+        async for author in querier.iter_list_authors_by_mood(mood=models.Mood.SO_SO, prefetch=1):
+            assert type(author) is models.Author
+            seen.append(gc.isenabled())
+    assert seen == [True, True, True]

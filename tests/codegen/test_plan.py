@@ -281,3 +281,19 @@ def test_the_plugin_import_graph_has_no_cycle() -> None:
         assert not graph[renderer] & {"planner", "queries", "tables", "catalog", "columntypes"}
     assert cycle_in(graph) == []
     assert cycle_in({"a": {"b"}, "b": {"a"}}) == ["a", "b", "a"]
+
+
+def test_lists_of_models_decode_in_one_loop_and_single_rows_do_not(plan: PackagePlan) -> None:
+    decoders = {
+        name: query(plan, name).rows_decoder
+        for name in ("GetAuthor", "ListAuthorsByMood", "AuthorNames", "BooksOfAuthors", "BookById")
+    }
+    assert decoders == {
+        "GetAuthor": None,  # one row: nothing to loop over
+        "ListAuthorsByMood": "_decode_many_author",
+        "AuthorNames": None,  # scalars: no models to build
+        "BooksOfAuthors": "_decode_many_book",
+        "BookById": "_decode_many_book",
+    }
+    (author,) = [d for m in plan.modules for d in m.decoders if d.function == "_decode_author"]
+    assert author.rows_function == "_decode_many_author"

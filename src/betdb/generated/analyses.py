@@ -4,6 +4,7 @@
 
 import datetime
 import decimal
+import gc
 from collections.abc import AsyncIterator, Sequence
 
 import asyncpg
@@ -44,7 +45,6 @@ ORDER BY created_at, analysis_id
 """
 
 
-_COLUMN_TYPE = pydantic.TypeAdapter(betdb.types.Probability)
 _GET_HIGH_CONFIDENCE_ANALYSES_ARGS = Arguments(
     tuple[decimal.Decimal | None, int | None],
     "GetHighConfidenceAnalyses",
@@ -70,10 +70,13 @@ class CreateBettingAnalysisParams(ParamsModel):
     expires_at: datetime.datetime | None
 
 
-# Rows arrive typed by PostgreSQL, so decoders fill the models without validation.
-# The *_FIELDS sets are shared: pydantic only adds to them, and they already hold
-# every field.
+# Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
+# validation (model_construct without its checks). The *_FIELDS sets are shared:
+# pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
+_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
 _BETTING_ANALYSIS_FIELDS = {
     "analysis_id",
     "game_id",
@@ -104,7 +107,7 @@ def _decode_betting_analysis(r: asyncpg.Record) -> BettingAnalysis:
         "market": r[5],
         "side": r[6],
         "signals_detected": r[7],
-        "confidence_score": _COLUMN_TYPE.validate_python(r[8]),
+        "confidence_score": r[8],
         "confidence_level": r[9],
         "recommendation": r[10],
         "risk_level": r[11],
@@ -113,10 +116,48 @@ def _decode_betting_analysis(r: asyncpg.Record) -> BettingAnalysis:
         "created_at": r[14],
     }
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _BETTING_ANALYSIS_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _BETTING_ANALYSIS_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_betting_analysis(records: list[asyncpg.Record]) -> list[BettingAnalysis]:
+    rows: list[BettingAnalysis] = []
+    append = rows.append
+    new = BettingAnalysis.__new__
+    fields = _BETTING_ANALYSIS_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(BettingAnalysis)
+            values = {
+                "analysis_id": r[0],
+                "game_id": r[1],
+                "analysis_type": r[2],
+                "strategy_name": r[3],
+                "strategy_version": r[4],
+                "market": r[5],
+                "side": r[6],
+                "signals_detected": r[7],
+                "confidence_score": r[8],
+                "confidence_level": r[9],
+                "recommendation": r[10],
+                "risk_level": r[11],
+                "features": r[12],
+                "expires_at": r[13],
+                "created_at": r[14],
+            }
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 class Querier:
@@ -160,7 +201,7 @@ class Querier:
             GET_HIGH_CONFIDENCE_ANALYSES,
             *_GET_HIGH_CONFIDENCE_ANALYSES_ARGS.validate_python((min_confidence, max_results)),
         )
-        return [_decode_betting_analysis(record) for record in records]
+        return _decode_many_betting_analysis(records)
 
     async def iter_get_high_confidence_analyses(
         self,
@@ -184,7 +225,7 @@ class Querier:
             LIST_ANALYSES_BY_GAME,
             *_LIST_ANALYSES_BY_GAME_ARGS.validate_python((game_id,)),
         )
-        return [_decode_betting_analysis(record) for record in records]
+        return _decode_many_betting_analysis(records)
 
     async def iter_list_analyses_by_game(
         self,

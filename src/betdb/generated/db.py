@@ -198,17 +198,10 @@ def _decode_jsonb(data: bytes) -> object:
     return json.loads(data[1:])
 
 
-def _encode_label(value: object) -> bytes:
-    return str(value).encode()
-
-
 def _label_decoder(members: Mapping[str, object]) -> Callable[[bytes], object]:
-    """An enum's binary format is its label; a dict lookup beats calling the enum class."""
-
-    def decode(data: bytes) -> object:
-        return members[data.decode()]
-
-    return decode
+    """An enum's binary format is its label: a dict's own lookup turns it into the member
+    without a Python frame per value."""
+    return {label.encode(): member for label, member in members.items()}.__getitem__
 
 
 async def init_connection(conn: asyncpg.Connection) -> None:
@@ -228,98 +221,98 @@ async def init_connection(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec(
         "analysis_type",
         schema="public",
-        encoder=_encode_label,
+        encoder=str.encode,
         decoder=_label_decoder(AnalysisType._value2member_map_),
         format="binary",
     )
     await conn.set_type_codec(
         "confidence_level",
         schema="public",
-        encoder=_encode_label,
+        encoder=str.encode,
         decoder=_label_decoder(ConfidenceLevel._value2member_map_),
         format="binary",
     )
     await conn.set_type_codec(
         "data_quality",
         schema="public",
-        encoder=_encode_label,
+        encoder=str.encode,
         decoder=_label_decoder(DataQuality._value2member_map_),
         format="binary",
     )
     await conn.set_type_codec(
         "data_source",
         schema="public",
-        encoder=_encode_label,
+        encoder=str.encode,
         decoder=_label_decoder(DataSource._value2member_map_),
         format="binary",
     )
     await conn.set_type_codec(
         "division",
         schema="public",
-        encoder=_encode_label,
+        encoder=str.encode,
         decoder=_label_decoder(Division._value2member_map_),
         format="binary",
     )
     await conn.set_type_codec(
         "game_status",
         schema="public",
-        encoder=_encode_label,
+        encoder=str.encode,
         decoder=_label_decoder(GameStatus._value2member_map_),
         format="binary",
     )
     await conn.set_type_codec(
         "game_type",
         schema="public",
-        encoder=_encode_label,
+        encoder=str.encode,
         decoder=_label_decoder(GameType._value2member_map_),
         format="binary",
     )
     await conn.set_type_codec(
         "league",
         schema="public",
-        encoder=_encode_label,
+        encoder=str.encode,
         decoder=_label_decoder(League._value2member_map_),
         format="binary",
     )
     await conn.set_type_codec(
         "market",
         schema="public",
-        encoder=_encode_label,
+        encoder=str.encode,
         decoder=_label_decoder(Market._value2member_map_),
         format="binary",
     )
     await conn.set_type_codec(
         "recommendation",
         schema="public",
-        encoder=_encode_label,
+        encoder=str.encode,
         decoder=_label_decoder(Recommendation._value2member_map_),
         format="binary",
     )
     await conn.set_type_codec(
         "risk_level",
         schema="public",
-        encoder=_encode_label,
+        encoder=str.encode,
         decoder=_label_decoder(RiskLevel._value2member_map_),
         format="binary",
     )
     await conn.set_type_codec(
         "season_type",
         schema="public",
-        encoder=_encode_label,
+        encoder=str.encode,
         decoder=_label_decoder(SeasonType._value2member_map_),
         format="binary",
     )
     await conn.set_type_codec(
         "side",
         schema="public",
-        encoder=_encode_label,
+        encoder=str.encode,
         decoder=_label_decoder(Side._value2member_map_),
         format="binary",
     )
     await conn.set_type_codec(
         "signal_type",
         schema="public",
-        encoder=_encode_label,
+        encoder=str.encode,
         decoder=_label_decoder(SignalType._value2member_map_),
         format="binary",
     )

@@ -3,6 +3,7 @@
 """Queries from games.sql."""
 
 import datetime
+import gc
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -225,10 +226,13 @@ class UpdateGameParams(ParamsModel):
     game_id: int
 
 
-# Rows arrive typed by PostgreSQL, so decoders fill the models without validation.
-# The *_FIELDS sets are shared: pydantic only adds to them, and they already hold
-# every field.
+# Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
+# validation (model_construct without its checks). The *_FIELDS sets are shared:
+# pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
+_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
 _GAME_FIELDS = {
     "game_id",
     "mlb_game_pk",
@@ -286,10 +290,57 @@ def _decode_game(r: asyncpg.Record) -> Game:
         "updated_at": r[23],
     }
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _GAME_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _GAME_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_game(records: list[asyncpg.Record]) -> list[Game]:
+    rows: list[Game] = []
+    append = rows.append
+    new = Game.__new__
+    fields = _GAME_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(Game)
+            values = {
+                "game_id": r[0],
+                "mlb_game_pk": r[1],
+                "sbr_game_id": r[2],
+                "action_network_game_id": r[3],
+                "official_date": r[4],
+                "home_team_id": r[5],
+                "away_team_id": r[6],
+                "game_number": r[7],
+                "first_pitch_at": r[8],
+                "season": r[9],
+                "season_type": r[10],
+                "game_type": r[11],
+                "status": r[12],
+                "home_score": r[13],
+                "away_score": r[14],
+                "venue": r[15],
+                "weather": r[16],
+                "probable_pitchers": r[17],
+                "source": r[18],
+                "source_url": r[19],
+                "source_updated_at": r[20],
+                "data_quality": r[21],
+                "created_at": r[22],
+                "updated_at": r[23],
+            }
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 class Querier:
@@ -364,7 +415,7 @@ class Querier:
             LIST_GAMES,
             *_LIST_GAMES_ARGS.validate_python((skip, max_results)),
         )
-        return [_decode_game(record) for record in records]
+        return _decode_many_game(records)
 
     async def iter_list_games(
         self,
@@ -388,7 +439,7 @@ class Querier:
             LIST_GAMES_NEWEST_FIRST,
             *_LIST_GAMES_NEWEST_FIRST_ARGS.validate_python((skip, max_results)),
         )
-        return [_decode_game(record) for record in records]
+        return _decode_many_game(records)
 
     async def iter_list_games_newest_first(
         self,
@@ -421,7 +472,7 @@ class Querier:
             FIND_GAMES_BY_DATE_RANGE,
             *_FIND_GAMES_BY_DATE_RANGE_ARGS.validate_python((start_date, end_date, status)),
         )
-        return [_decode_game(record_) for record_ in records_]
+        return _decode_many_game(records_)
 
     async def iter_find_games_by_date_range(
         self,
@@ -452,7 +503,7 @@ class Querier:
             FIND_GAMES_BY_TEAM,
             *_FIND_GAMES_BY_TEAM_ARGS.validate_python((team, since)),
         )
-        return [_decode_game(record) for record in records]
+        return _decode_many_game(records)
 
     async def iter_find_games_by_team(
         self,
@@ -493,7 +544,7 @@ class Querier:
             GET_TODAYS_GAMES,
             *_GET_TODAYS_GAMES_ARGS.validate_python((time_zone,)),
         )
-        return [_decode_game(record) for record in records]
+        return _decode_many_game(records)
 
     async def iter_get_todays_games(
         self,
@@ -513,7 +564,7 @@ class Querier:
 
     async def get_live_games(self) -> list[Game]:
         records = await self._conn.fetch(GET_LIVE_GAMES)
-        return [_decode_game(record) for record in records]
+        return _decode_many_game(records)
 
     async def iter_get_live_games(self, *, prefetch: int = 100) -> AsyncIterator[Game]:
         """Stream get_live_games through a server-side cursor; needs a transaction."""

@@ -3,6 +3,7 @@
 
 import datetime
 import decimal
+import gc
 from collections.abc import AsyncIterator, Sequence
 
 import asyncpg
@@ -208,10 +209,13 @@ class FindSignalParams(ParamsModel):
     detected_at: datetime.datetime
 
 
-# Rows arrive typed by PostgreSQL, so decoders fill the models without validation.
-# The *_FIELDS sets are shared: pydantic only adds to them, and they already hold
-# every field.
+# Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
+# validation (model_construct without its checks). The *_FIELDS sets are shared:
+# pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
+_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
 _FIND_STORED_ODDS_ROW_FIELDS = {"position"}
 _UPSERT_SCHEDULED_GAME_ROW_FIELDS = {"game_id", "created"}
 
@@ -220,19 +224,41 @@ def _decode_find_stored_odds_row(r: asyncpg.Record) -> FindStoredOddsRow:
     row = FindStoredOddsRow.__new__(FindStoredOddsRow)
     values = {"position": r[0]}
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _FIND_STORED_ODDS_ROW_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _FIND_STORED_ODDS_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_find_stored_odds_row(records: list[asyncpg.Record]) -> list[FindStoredOddsRow]:
+    rows: list[FindStoredOddsRow] = []
+    append = rows.append
+    new = FindStoredOddsRow.__new__
+    fields = _FIND_STORED_ODDS_ROW_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(FindStoredOddsRow)
+            values = {"position": r[0]}
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 def _decode_upsert_scheduled_game_row(r: asyncpg.Record) -> UpsertScheduledGameRow:
     row = UpsertScheduledGameRow.__new__(UpsertScheduledGameRow)
     values = {"game_id": r[0], "created": r[1]}
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _UPSERT_SCHEDULED_GAME_ROW_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _UPSERT_SCHEDULED_GAME_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
 
 
@@ -284,7 +310,7 @@ class Querier:
             params.observed_ats,
             params.lines,
         )
-        return [_decode_find_stored_odds_row(record) for record in records]
+        return _decode_many_find_stored_odds_row(records)
 
     async def iter_find_stored_odds(
         self,

@@ -4,6 +4,7 @@
 
 import datetime
 import decimal
+import gc
 from collections.abc import AsyncIterator, Iterable
 
 import asyncpg
@@ -146,7 +147,6 @@ IngestOddsValues = tuple[
     decimal.Decimal | None,
     DataSource,
 ]
-_COLUMN_TYPE = pydantic.TypeAdapter(betdb.types.AmericanOdds)
 _COPY_ODDS_ARGS = Arguments(
     tuple[
         int,
@@ -280,10 +280,13 @@ class GetConsensusOddsRow(pydantic.BaseModel):
     median_price: int
 
 
-# Rows arrive typed by PostgreSQL, so decoders fill the models without validation.
-# The *_FIELDS sets are shared: pydantic only adds to them, and they already hold
-# every field.
+# Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
+# validation (model_construct without its checks). The *_FIELDS sets are shared:
+# pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
+_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
 _GET_CONSENSUS_ODDS_ROW_FIELDS = {
     "side",
     "books",
@@ -324,10 +327,38 @@ def _decode_get_consensus_odds_row(r: asyncpg.Record) -> GetConsensusOddsRow:
         "median_price": r[4],
     }
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _GET_CONSENSUS_ODDS_ROW_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _GET_CONSENSUS_ODDS_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_get_consensus_odds_row(records: list[asyncpg.Record]) -> list[GetConsensusOddsRow]:
+    rows: list[GetConsensusOddsRow] = []
+    append = rows.append
+    new = GetConsensusOddsRow.__new__
+    fields = _GET_CONSENSUS_ODDS_ROW_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(GetConsensusOddsRow)
+            values = {
+                "side": r[0],
+                "books": r[1],
+                "median_line": r[2],
+                "median_decimal_price": r[3],
+                "median_price": r[4],
+            }
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 def _decode_get_line_movement_row(r: asyncpg.Record) -> GetLineMovementRow:
@@ -335,16 +366,45 @@ def _decode_get_line_movement_row(r: asyncpg.Record) -> GetLineMovementRow:
     values = {
         "side": r[0],
         "line": r[1],
-        "price": _COLUMN_TYPE.validate_python(r[2]),
+        "price": r[2],
         "observed_at": r[3],
         "line_change": r[4],
         "price_change": r[5],
     }
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _GET_LINE_MOVEMENT_ROW_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _GET_LINE_MOVEMENT_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_get_line_movement_row(records: list[asyncpg.Record]) -> list[GetLineMovementRow]:
+    rows: list[GetLineMovementRow] = []
+    append = rows.append
+    new = GetLineMovementRow.__new__
+    fields = _GET_LINE_MOVEMENT_ROW_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(GetLineMovementRow)
+            values = {
+                "side": r[0],
+                "line": r[1],
+                "price": r[2],
+                "observed_at": r[3],
+                "line_change": r[4],
+                "price_change": r[5],
+            }
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 def _decode_odds(r: asyncpg.Record) -> Odds:
@@ -355,7 +415,7 @@ def _decode_odds(r: asyncpg.Record) -> Odds:
         "market": r[2],
         "side": r[3],
         "line": r[4],
-        "price": _COLUMN_TYPE.validate_python(r[5]),
+        "price": r[5],
         "observed_at": r[6],
         "is_opening": r[7],
         "is_closing": r[8],
@@ -363,10 +423,44 @@ def _decode_odds(r: asyncpg.Record) -> Odds:
         "source": r[10],
     }
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _ODDS_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _ODDS_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_odds(records: list[asyncpg.Record]) -> list[Odds]:
+    rows: list[Odds] = []
+    append = rows.append
+    new = Odds.__new__
+    fields = _ODDS_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(Odds)
+            values = {
+                "game_id": r[0],
+                "sportsbook_id": r[1],
+                "market": r[2],
+                "side": r[3],
+                "line": r[4],
+                "price": r[5],
+                "observed_at": r[6],
+                "is_opening": r[7],
+                "is_closing": r[8],
+                "bet_limit": r[9],
+                "source": r[10],
+            }
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 class Querier:
@@ -448,7 +542,7 @@ class Querier:
             FIND_ODDS_BY_GAME,
             *_FIND_ODDS_BY_GAME_ARGS.validate_python((game_id, market, sportsbook_id)),
         )
-        return [_decode_odds(record) for record in records]
+        return _decode_many_odds(records)
 
     async def iter_find_odds_by_game(
         self,
@@ -480,7 +574,7 @@ class Querier:
             GET_LATEST_ODDS,
             *_GET_LATEST_ODDS_ARGS.validate_python((game_id, market, sportsbook_id)),
         )
-        return [_decode_odds(record) for record in records]
+        return _decode_many_odds(records)
 
     async def iter_get_latest_odds(
         self,
@@ -517,7 +611,7 @@ class Querier:
             GET_LINE_MOVEMENT,
             *_GET_LINE_MOVEMENT_ARGS.validate_python((game_id, market, sportsbook_id, since)),
         )
-        return [_decode_get_line_movement_row(record) for record in records]
+        return _decode_many_get_line_movement_row(records)
 
     async def iter_get_line_movement(
         self,
@@ -544,7 +638,7 @@ class Querier:
             GET_OPENING_LINES,
             *_GET_OPENING_LINES_ARGS.validate_python((game_id, market)),
         )
-        return [_decode_odds(record) for record in records]
+        return _decode_many_odds(records)
 
     async def iter_get_opening_lines(
         self,
@@ -571,7 +665,7 @@ class Querier:
             GET_CLOSING_LINES,
             *_GET_CLOSING_LINES_ARGS.validate_python((game_id, market)),
         )
-        return [_decode_odds(record) for record in records]
+        return _decode_many_odds(records)
 
     async def iter_get_closing_lines(
         self,
@@ -606,7 +700,7 @@ class Querier:
             GET_CONSENSUS_ODDS,
             *_GET_CONSENSUS_ODDS_ARGS.validate_python((game_id, market, at)),
         )
-        return [_decode_get_consensus_odds_row(record) for record in records]
+        return _decode_many_get_consensus_odds_row(records)
 
     async def iter_get_consensus_odds(
         self,

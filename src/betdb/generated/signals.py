@@ -4,6 +4,7 @@
 
 import datetime
 import decimal
+import gc
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -45,7 +46,6 @@ ORDER BY detected_at, signal_id
 """
 
 
-_COLUMN_TYPE = pydantic.TypeAdapter(betdb.types.Probability)
 _GET_STRONG_SIGNALS_ARGS = Arguments(
     tuple[decimal.Decimal | None, ConfidenceLevel | None],
     "GetStrongSignals",
@@ -71,10 +71,13 @@ class CreateSharpSignalParams(ParamsModel):
     expires_at: datetime.datetime | None
 
 
-# Rows arrive typed by PostgreSQL, so decoders fill the models without validation.
-# The *_FIELDS sets are shared: pydantic only adds to them, and they already hold
-# every field.
+# Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
+# validation (model_construct without its checks). The *_FIELDS sets are shared:
+# pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
+_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
 _SHARP_SIGNAL_FIELDS = {
     "signal_id",
     "game_id",
@@ -105,8 +108,8 @@ def _decode_sharp_signal(r: asyncpg.Record) -> SharpSignal:
         "market": r[5],
         "side": r[6],
         "sportsbook_id": r[7],
-        "signal_strength": _COLUMN_TYPE.validate_python(r[8]),
-        "confidence_score": _COLUMN_TYPE.validate_python(r[9]),
+        "signal_strength": r[8],
+        "confidence_score": r[9],
         "confidence_level": r[10],
         "features": r[11],
         "detected_at": r[12],
@@ -114,10 +117,48 @@ def _decode_sharp_signal(r: asyncpg.Record) -> SharpSignal:
         "created_at": r[14],
     }
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _SHARP_SIGNAL_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _SHARP_SIGNAL_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_sharp_signal(records: list[asyncpg.Record]) -> list[SharpSignal]:
+    rows: list[SharpSignal] = []
+    append = rows.append
+    new = SharpSignal.__new__
+    fields = _SHARP_SIGNAL_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(SharpSignal)
+            values = {
+                "signal_id": r[0],
+                "game_id": r[1],
+                "signal_type": r[2],
+                "detector_name": r[3],
+                "detector_version": r[4],
+                "market": r[5],
+                "side": r[6],
+                "sportsbook_id": r[7],
+                "signal_strength": r[8],
+                "confidence_score": r[9],
+                "confidence_level": r[10],
+                "features": r[11],
+                "detected_at": r[12],
+                "expires_at": r[13],
+                "created_at": r[14],
+            }
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 class Querier:
@@ -158,7 +199,7 @@ class Querier:
             GET_STRONG_SIGNALS,
             *_GET_STRONG_SIGNALS_ARGS.validate_python((min_strength, confidence_level)),
         )
-        return [_decode_sharp_signal(record) for record in records]
+        return _decode_many_sharp_signal(records)
 
     async def iter_get_strong_signals(
         self,
@@ -182,7 +223,7 @@ class Querier:
             LIST_SIGNALS_BY_GAME,
             *_LIST_SIGNALS_BY_GAME_ARGS.validate_python((game_id,)),
         )
-        return [_decode_sharp_signal(record) for record in records]
+        return _decode_many_sharp_signal(records)
 
     async def iter_list_signals_by_game(
         self,

@@ -4,6 +4,7 @@
 
 import datetime
 import decimal
+import gc
 from collections.abc import AsyncIterator, Iterable
 
 import asyncpg
@@ -44,7 +45,6 @@ IngestBettingSplitsValues = tuple[
     int | None,
     datetime.datetime,
 ]
-_COLUMN_TYPE = pydantic.TypeAdapter(betdb.types.Probability | None)
 _GET_LATEST_BETTING_SPLITS_ARGS = Arguments(
     tuple[int, Market],
     "GetLatestBettingSplits",
@@ -91,10 +91,13 @@ class IngestBettingSplitsParams(ParamsModel):
     captured_at: datetime.datetime
 
 
-# Rows arrive typed by PostgreSQL, so decoders fill the models without validation.
-# The *_FIELDS sets are shared: pydantic only adds to them, and they already hold
-# every field.
+# Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
+# validation (model_construct without its checks). The *_FIELDS sets are shared:
+# pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
+_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
 _BETTING_SPLIT_FIELDS = {
     "split_id",
     "game_id",
@@ -119,17 +122,51 @@ def _decode_betting_split(r: asyncpg.Record) -> BettingSplit:
         "side": r[3],
         "source": r[4],
         "line": r[5],
-        "bet_pct": _COLUMN_TYPE.validate_python(r[6]),
-        "money_pct": _COLUMN_TYPE.validate_python(r[7]),
+        "bet_pct": r[6],
+        "money_pct": r[7],
         "bet_count": r[8],
         "captured_at": r[9],
         "created_at": r[10],
     }
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _BETTING_SPLIT_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _BETTING_SPLIT_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_betting_split(records: list[asyncpg.Record]) -> list[BettingSplit]:
+    rows: list[BettingSplit] = []
+    append = rows.append
+    new = BettingSplit.__new__
+    fields = _BETTING_SPLIT_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(BettingSplit)
+            values = {
+                "split_id": r[0],
+                "game_id": r[1],
+                "market": r[2],
+                "side": r[3],
+                "source": r[4],
+                "line": r[5],
+                "bet_pct": r[6],
+                "money_pct": r[7],
+                "bet_count": r[8],
+                "captured_at": r[9],
+                "created_at": r[10],
+            }
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 class Querier:
@@ -172,7 +209,7 @@ class Querier:
             GET_LATEST_BETTING_SPLITS,
             *_GET_LATEST_BETTING_SPLITS_ARGS.validate_python((game_id, market)),
         )
-        return [_decode_betting_split(record) for record in records]
+        return _decode_many_betting_split(records)
 
     async def iter_get_latest_betting_splits(
         self,

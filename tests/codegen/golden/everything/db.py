@@ -187,17 +187,10 @@ def _decode_jsonb(data: bytes) -> object:
     return json.loads(data[1:])
 
 
-def _encode_label(value: object) -> bytes:
-    return str(value).encode()
-
-
 def _label_decoder(members: Mapping[str, object]) -> Callable[[bytes], object]:
-    """An enum's binary format is its label; a dict lookup beats calling the enum class."""
-
-    def decode(data: bytes) -> object:
-        return members[data.decode()]
-
-    return decode
+    """An enum's binary format is its label: a dict's own lookup turns it into the member
+    without a Python frame per value."""
+    return {label.encode(): member for label, member in members.items()}.__getitem__
 
 
 async def init_connection(conn: asyncpg.Connection) -> None:
@@ -217,7 +210,7 @@ async def init_connection(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec(
         "mood",
         schema="public",
-        encoder=_encode_label,
+        encoder=str.encode,
         decoder=_label_decoder(Mood._value2member_map_),
         format="binary",
     )

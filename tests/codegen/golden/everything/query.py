@@ -4,6 +4,7 @@
 
 import datetime
 import decimal
+import gc
 import ipaddress
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -248,10 +249,13 @@ class SearchBooksParams(ParamsModel):
     before_id: int
 
 
-# Rows arrive typed by PostgreSQL, so decoders fill the models without validation.
-# The *_FIELDS sets are shared: pydantic only adds to them, and they already hold
-# every field.
+# Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
+# validation (model_construct without its checks). The *_FIELDS sets are shared:
+# pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
+_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
 _AUTHOR_FIELDS = {
     "id",
     "name",
@@ -323,10 +327,61 @@ def _decode_author(r: asyncpg.Record) -> Author:
         "lambda_": r[27],
     }
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _AUTHOR_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _AUTHOR_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_author(records: list[asyncpg.Record]) -> list[Author]:
+    rows: list[Author] = []
+    append = rows.append
+    new = Author.__new__
+    fields = _AUTHOR_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(Author)
+            values = {
+                "id": r[0],
+                "name": r[1],
+                "bio": r[2],
+                "mood": r[3],
+                "moods": r[4],
+                "tags": r[5],
+                "data": r[6],
+                "price": r[7],
+                "born": r[8],
+                "birthday": r[9],
+                "uid": r[10],
+                "score": r[11],
+                "ip": r[12],
+                "net": r[13],
+                "nick": r[14],
+                "code": r[15],
+                "handle": r[16],
+                "wakes": r[17],
+                "wakes_tz": r[18],
+                "local_ts": r[19],
+                "nap": r[20],
+                "avatar": r[21],
+                "ratio": r[22],
+                "weight": r[23],
+                "rank": r[24],
+                "flag": r[25],
+                "matrix": r[26],
+                "lambda_": r[27],
+            }
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 def _decode_author_at_4(r: asyncpg.Record) -> Author:
@@ -362,9 +417,9 @@ def _decode_author_at_4(r: asyncpg.Record) -> Author:
         "lambda_": r[31],
     }
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _AUTHOR_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _AUTHOR_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
 
 
@@ -372,10 +427,35 @@ def _decode_authors_with_books_row(r: asyncpg.Record) -> AuthorsWithBooksRow:
     row = AuthorsWithBooksRow.__new__(AuthorsWithBooksRow)
     values = {"author": _decode_author(r), "book": None if r[28] is None else _decode_book_at_28(r)}
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _AUTHORS_WITH_BOOKS_ROW_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _AUTHORS_WITH_BOOKS_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_authors_with_books_row(records: list[asyncpg.Record]) -> list[AuthorsWithBooksRow]:
+    rows: list[AuthorsWithBooksRow] = []
+    append = rows.append
+    new = AuthorsWithBooksRow.__new__
+    fields = _AUTHORS_WITH_BOOKS_ROW_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(AuthorsWithBooksRow)
+            values = {
+                "author": _decode_author(r),
+                "book": None if r[28] is None else _decode_book_at_28(r),
+            }
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 def _decode_book(r: asyncpg.Record) -> Book:
@@ -387,10 +467,37 @@ def _decode_book(r: asyncpg.Record) -> Book:
         "cost": _COLUMN_TYPE.validate_python(r[3]),
     }
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _BOOK_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _BOOK_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_book(records: list[asyncpg.Record]) -> list[Book]:
+    rows: list[Book] = []
+    append = rows.append
+    new = Book.__new__
+    fields = _BOOK_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(Book)
+            values = {
+                "id": r[0],
+                "author_id": r[1],
+                "title": r[2],
+                "cost": _COLUMN_TYPE.validate_python(r[3]),
+            }
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 def _decode_book_at_28(r: asyncpg.Record) -> Book:
@@ -402,9 +509,9 @@ def _decode_book_at_28(r: asyncpg.Record) -> Book:
         "cost": _COLUMN_TYPE.validate_python(r[31]),
     }
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _BOOK_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _BOOK_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
 
 
@@ -412,19 +519,41 @@ def _decode_books_with_authors_row(r: asyncpg.Record) -> BooksWithAuthorsRow:
     row = BooksWithAuthorsRow.__new__(BooksWithAuthorsRow)
     values = {"book": _decode_book(r), "author": _decode_author_at_4(r)}
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _BOOKS_WITH_AUTHORS_ROW_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _BOOKS_WITH_AUTHORS_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_books_with_authors_row(records: list[asyncpg.Record]) -> list[BooksWithAuthorsRow]:
+    rows: list[BooksWithAuthorsRow] = []
+    append = rows.append
+    new = BooksWithAuthorsRow.__new__
+    fields = _BOOKS_WITH_AUTHORS_ROW_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(BooksWithAuthorsRow)
+            values = {"book": _decode_book(r), "author": _decode_author_at_4(r)}
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 def _decode_count_authors_unsure_row(r: asyncpg.Record) -> CountAuthorsUnsureRow:
     row = CountAuthorsUnsureRow.__new__(CountAuthorsUnsureRow)
     values = {"total": r[0]}
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _COUNT_AUTHORS_UNSURE_ROW_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _COUNT_AUTHORS_UNSURE_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
 
 
@@ -432,20 +561,66 @@ def _decode_list_authors_by_ids_row(r: asyncpg.Record) -> ListAuthorsByIdsRow:
     row = ListAuthorsByIdsRow.__new__(ListAuthorsByIdsRow)
     values = {"id": r[0], "name": r[1]}
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _LIST_AUTHORS_BY_IDS_ROW_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _LIST_AUTHORS_BY_IDS_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_list_authors_by_ids_row(
+    records: list[asyncpg.Record],
+) -> list[ListAuthorsByIdsRow]:
+    rows: list[ListAuthorsByIdsRow] = []
+    append = rows.append
+    new = ListAuthorsByIdsRow.__new__
+    fields = _LIST_AUTHORS_BY_IDS_ROW_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(ListAuthorsByIdsRow)
+            values = {"id": r[0], "name": r[1]}
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 def _decode_search_books_row(r: asyncpg.Record) -> SearchBooksRow:
     row = SearchBooksRow.__new__(SearchBooksRow)
     values = {"id": r[0], "title": r[1], "cost": _COLUMN_TYPE.validate_python(r[2])}
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _SEARCH_BOOKS_ROW_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _SEARCH_BOOKS_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_search_books_row(records: list[asyncpg.Record]) -> list[SearchBooksRow]:
+    rows: list[SearchBooksRow] = []
+    append = rows.append
+    new = SearchBooksRow.__new__
+    fields = _SEARCH_BOOKS_ROW_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(SearchBooksRow)
+            values = {"id": r[0], "title": r[1], "cost": _COLUMN_TYPE.validate_python(r[2])}
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 class Querier:
@@ -496,7 +671,7 @@ class Querier:
             LIST_AUTHORS_BY_MOOD,
             *_LIST_AUTHORS_BY_MOOD_ARGS.validate_python((mood,)),
         )
-        return [_decode_author(record) for record in records]
+        return _decode_many_author(records)
 
     async def iter_list_authors_by_mood(
         self,
@@ -538,7 +713,7 @@ class Querier:
             LIST_AUTHORS_BY_IDS,
             *_LIST_AUTHORS_BY_IDS_ARGS.validate_python((ids,)),
         )
-        return [_decode_list_authors_by_ids_row(record) for record in records]
+        return _decode_many_list_authors_by_ids_row(records)
 
     async def iter_list_authors_by_ids(
         self,
@@ -636,8 +811,8 @@ class Querier:
             [(*values, index) for index, values in enumerate(sets)],
         )
         results: list[list[Book]] = [[] for _ in sets]
-        for record in records:
-            results[record[4]].append(_decode_book(record))
+        for record, row in zip(records, _decode_many_book(records), strict=True):
+            results[record[4]].append(row)
         return results
 
     async def book_by_id(
@@ -655,13 +830,13 @@ class Querier:
             [(*values, index) for index, values in enumerate(sets)],
         )
         results: list[Book | None] = [None] * len(sets)
-        for record in records:
-            results[record[4]] = _decode_book(record)
+        for record, row in zip(records, _decode_many_book(records), strict=True):
+            results[record[4]] = row
         return results
 
     async def authors_with_books(self) -> list[AuthorsWithBooksRow]:
         records = await self._conn.fetch(AUTHORS_WITH_BOOKS)
-        return [_decode_authors_with_books_row(record) for record in records]
+        return _decode_many_authors_with_books_row(records)
 
     async def iter_authors_with_books(
         self,
@@ -676,7 +851,7 @@ class Querier:
 
     async def books_with_authors(self) -> list[BooksWithAuthorsRow]:
         records = await self._conn.fetch(BOOKS_WITH_AUTHORS)
-        return [_decode_books_with_authors_row(record) for record in records]
+        return _decode_many_books_with_authors_row(records)
 
     async def iter_books_with_authors(
         self,
@@ -698,7 +873,7 @@ class Querier:
             params.after_id,
             params.before_id,
         )
-        return [_decode_search_books_row(record) for record in records]
+        return _decode_many_search_books_row(records)
 
     async def iter_search_books(
         self,

@@ -2,6 +2,7 @@
 # ruff: noqa: E501
 """Queries from query.sql."""
 
+import gc
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -119,10 +120,13 @@ class HomeOfRow(pydantic.BaseModel):
     home: asyncpg.Record | None
 
 
-# Rows arrive typed by PostgreSQL, so decoders fill the models without validation.
-# The *_FIELDS sets are shared: pydantic only adds to them, and they already hold
-# every field.
+# Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
+# validation (model_construct without its checks). The *_FIELDS sets are shared:
+# pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
+_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
 _CONTACT_OF_ROW_FIELDS = {"contact"}
 _HOME_OF_ROW_FIELDS = {"home"}
 _MENTEES_OF_ROW_FIELDS = {"mentor", "mentee"}
@@ -137,9 +141,9 @@ def _decode_contact_of_row(r: asyncpg.Record) -> ContactOfRow:
     row = ContactOfRow.__new__(ContactOfRow)
     values = {"contact": r[0]}
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _CONTACT_OF_ROW_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _CONTACT_OF_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
 
 
@@ -147,9 +151,9 @@ def _decode_home_of_row(r: asyncpg.Record) -> HomeOfRow:
     row = HomeOfRow.__new__(HomeOfRow)
     values = {"home": r[0]}
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _HOME_OF_ROW_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _HOME_OF_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
 
 
@@ -157,10 +161,32 @@ def _decode_mentees_of_row(r: asyncpg.Record) -> MenteesOfRow:
     row = MenteesOfRow.__new__(MenteesOfRow)
     values = {"mentor": _decode_player(r), "mentee": _decode_player_at_6(r)}
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _MENTEES_OF_ROW_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _MENTEES_OF_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_mentees_of_row(records: list[asyncpg.Record]) -> list[MenteesOfRow]:
+    rows: list[MenteesOfRow] = []
+    append = rows.append
+    new = MenteesOfRow.__new__
+    fields = _MENTEES_OF_ROW_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(MenteesOfRow)
+            values = {"mentor": _decode_player(r), "mentee": _decode_player_at_6(r)}
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 def _decode_player(r: asyncpg.Record) -> Player:
@@ -174,9 +200,9 @@ def _decode_player(r: asyncpg.Record) -> Player:
         "home": r[5],
     }
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _PLAYER_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _PLAYER_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
 
 
@@ -191,9 +217,9 @@ def _decode_player_at_6(r: asyncpg.Record) -> Player:
         "home": r[11],
     }
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _PLAYER_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _PLAYER_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
 
 
@@ -204,39 +230,117 @@ def _decode_players_full_join_teams_row(r: asyncpg.Record) -> PlayersFullJoinTea
         "team": None if r[6] is None else _decode_team_at_6(r),
     }
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _PLAYERS_FULL_JOIN_TEAMS_ROW_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _PLAYERS_FULL_JOIN_TEAMS_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_players_full_join_teams_row(
+    records: list[asyncpg.Record],
+) -> list[PlayersFullJoinTeamsRow]:
+    rows: list[PlayersFullJoinTeamsRow] = []
+    append = rows.append
+    new = PlayersFullJoinTeamsRow.__new__
+    fields = _PLAYERS_FULL_JOIN_TEAMS_ROW_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(PlayersFullJoinTeamsRow)
+            values = {
+                "player": None if r[0] is None else _decode_player(r),
+                "team": None if r[6] is None else _decode_team_at_6(r),
+            }
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 def _decode_players_right_join_teams_row(r: asyncpg.Record) -> PlayersRightJoinTeamsRow:
     row = PlayersRightJoinTeamsRow.__new__(PlayersRightJoinTeamsRow)
     values = {"player": None if r[0] is None else _decode_player(r), "team": _decode_team_at_6(r)}
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _PLAYERS_RIGHT_JOIN_TEAMS_ROW_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _PLAYERS_RIGHT_JOIN_TEAMS_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_players_right_join_teams_row(
+    records: list[asyncpg.Record],
+) -> list[PlayersRightJoinTeamsRow]:
+    rows: list[PlayersRightJoinTeamsRow] = []
+    append = rows.append
+    new = PlayersRightJoinTeamsRow.__new__
+    fields = _PLAYERS_RIGHT_JOIN_TEAMS_ROW_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(PlayersRightJoinTeamsRow)
+            values = {
+                "player": None if r[0] is None else _decode_player(r),
+                "team": _decode_team_at_6(r),
+            }
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 def _decode_players_with_mentors_row(r: asyncpg.Record) -> PlayersWithMentorsRow:
     row = PlayersWithMentorsRow.__new__(PlayersWithMentorsRow)
     values = {"p": _decode_player(r), "m": None if r[6] is None else _decode_player_at_6(r)}
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _PLAYERS_WITH_MENTORS_ROW_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _PLAYERS_WITH_MENTORS_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
+
+
+def _decode_many_players_with_mentors_row(
+    records: list[asyncpg.Record],
+) -> list[PlayersWithMentorsRow]:
+    rows: list[PlayersWithMentorsRow] = []
+    append = rows.append
+    new = PlayersWithMentorsRow.__new__
+    fields = _PLAYERS_WITH_MENTORS_ROW_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(PlayersWithMentorsRow)
+            values = {"p": _decode_player(r), "m": None if r[6] is None else _decode_player_at_6(r)}
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 def _decode_team_at_6(r: asyncpg.Record) -> Team:
     row = Team.__new__(Team)
     values = {"id": r[6], "name": r[7]}
     _setattr(row, "__dict__", values)
-    _setattr(row, "__pydantic_fields_set__", _TEAM_FIELDS)
-    _setattr(row, "__pydantic_extra__", None)
-    _setattr(row, "__pydantic_private__", None)
+    _set_fields_set(row, _TEAM_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
     return row
 
 
@@ -267,7 +371,7 @@ class Querier:
 
     async def players_right_join_teams(self) -> list[PlayersRightJoinTeamsRow]:
         records = await self._conn.fetch(PLAYERS_RIGHT_JOIN_TEAMS)
-        return [_decode_players_right_join_teams_row(record) for record in records]
+        return _decode_many_players_right_join_teams_row(records)
 
     async def iter_players_right_join_teams(
         self,
@@ -282,7 +386,7 @@ class Querier:
 
     async def players_full_join_teams(self) -> list[PlayersFullJoinTeamsRow]:
         records = await self._conn.fetch(PLAYERS_FULL_JOIN_TEAMS)
-        return [_decode_players_full_join_teams_row(record) for record in records]
+        return _decode_many_players_full_join_teams_row(records)
 
     async def iter_players_full_join_teams(
         self,
@@ -297,7 +401,7 @@ class Querier:
 
     async def players_with_mentors(self) -> list[PlayersWithMentorsRow]:
         records = await self._conn.fetch(PLAYERS_WITH_MENTORS)
-        return [_decode_players_with_mentors_row(record) for record in records]
+        return _decode_many_players_with_mentors_row(records)
 
     async def iter_players_with_mentors(
         self,
@@ -315,7 +419,7 @@ class Querier:
             MENTEES_OF,
             *_MENTEES_OF_ARGS.validate_python((mentor_id,)),
         )
-        return [_decode_mentees_of_row(record) for record in records]
+        return _decode_many_mentees_of_row(records)
 
     async def iter_mentees_of(
         self,
