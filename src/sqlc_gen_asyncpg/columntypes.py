@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .catalog import Catalog
-from .errors import Where
+from .errors import PlanError, Where
 from .options import Options, Override
 from .pgtypes import BUILTIN, PSEUDO_TYPES, Import, PyType, canonical
 from .request import Column, Identifier
@@ -21,13 +23,24 @@ class TypeResolver:
         """The annotation of a column or parameter, arrays and nullability included."""
         type_name = canonical(column.type.name) if not column.type.schema else column.type.name
         override = self._override_for(column, type_name)
+        scalar = not column.is_array and not column.array_dims and not column.is_sqlc_slice
         if override is not None and override.column is not None:
             base = self._override_type(override)
             expr = f"{base.expr} | None" if nullable else base.expr
-            return PyType(expr, base.imports, adapt=base.adapt, arbitrary=base.arbitrary)
+            return PyType(
+                expr,
+                base.imports,
+                adapt=base.adapt,
+                arbitrary=base.arbitrary,
+                exact=(base.exact or self._exact_of(column.type, where)) if scalar else None,
+                override=None if base.exact or not scalar else base.expr,
+            )
         # a db_type override replaces the element type; arrays and nullability stay
         element_type, domain_dims = self._domain_array(column.type)
         element = self._override_type(override) if override else self._scalar(element_type, where)
+        if override is not None and element.exact is None:
+            exact = self._exact_of(element_type, where)
+            element = replace(element, exact=exact, override=element.expr)
         dims = max(column.array_dims, 1 if column.is_array else 0) + domain_dims
         imports = set(element.imports_for(param=param))
         if column.is_sqlc_slice:
@@ -44,13 +57,23 @@ class TypeResolver:
             expr = element.param if param else element.expr
         if nullable:
             expr = f"{expr} | None"
+        scalar = scalar and not dims
         return PyType(
             expr,
             frozenset(imports),
             adapt=element.adapt,
             arbitrary=element.arbitrary,
             param_expr=None,
+            exact=element.exact if scalar else None,
+            override=element.override if scalar else None,
         )
+
+    def _exact_of(self, type_id: Identifier, where: Where) -> str | None:
+        """The exact class of the database type under an override (int under AmericanOdds)."""
+        try:
+            return self._scalar(type_id, where).exact
+        except PlanError:
+            return None  # a type only the override makes known: no fast path
 
     def _override_for(self, column: Column, type_name: str) -> Override | None:
         if column.table is not None:
@@ -80,6 +103,7 @@ class TypeResolver:
             imports,
             adapt=override.validate and builtin is None,
             arbitrary=builtin is None,
+            exact=builtin.exact if builtin else None,
         )
 
     def _scalar(self, type_id: Identifier, where: Where) -> PyType:
@@ -95,7 +119,7 @@ class TypeResolver:
                 return builtin
         if key in self.catalog.enums:
             enum = self.catalog.enums[key]
-            return PyType(enum, frozenset({Import(MODELS_IMPORT, enum)}))
+            return PyType(enum, frozenset({Import(MODELS_IMPORT, enum)}), exact=enum)
         if key in self.catalog.domains:
             return self._scalar(Identifier("", "", self.catalog.domains[key]), where)
         if key in self.catalog.composites:

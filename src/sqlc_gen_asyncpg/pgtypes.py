@@ -19,7 +19,9 @@ class PyType:
 
     `adapt` marks an override whose values must pass through pydantic when read from a row
     (asyncpg cannot produce them itself); `arbitrary` marks a class pydantic cannot build a
-    schema for, checked by isinstance only.
+    schema for, checked by isinstance only. `exact` is the class an argument must be exactly
+    for the arguments' fast path (pydantic would pass it through unchanged); None: no fast path.
+    `override` is an override annotation whose own validator still runs on that path.
     """
 
     expr: str
@@ -28,6 +30,8 @@ class PyType:
     arbitrary: bool = False
     param_expr: str | None = None
     param_imports: frozenset[Import] | None = None
+    exact: str | None = None
+    override: str | None = None
 
     @property
     def param(self) -> str:
@@ -41,7 +45,7 @@ class PyType:
 
 def _std(expr: str) -> PyType:
     module = expr.rsplit(".", 1)[0] if "." in expr else ""
-    return PyType(expr, frozenset({Import(module)}) if module else frozenset())
+    return PyType(expr, frozenset({Import(module)}) if module else frozenset(), exact=expr)
 
 
 _INET = (

@@ -70,14 +70,32 @@ class DecoderPlan:
 
 
 @dataclass(frozen=True)
+class ExactCheck:
+    """The arguments' fast path for one value: it passes as it is when its class is exactly
+    `python_class` (or it is None, where nullable); anything else goes to pydantic."""
+
+    python_class: str
+    nullable: bool = False
+    finite: bool = False  # Decimal: NaN and infinities go to pydantic, which refuses them
+    text: bool = False  # str: only ASCII without NUL passes as it is; the rest is checked in full
+    override: str | None = None  # an override type whose own validator still runs
+
+
+@dataclass(frozen=True)
 class AdapterPlan:
     """A module-level validator: a query's `Arguments` (when `query` is set) or the pydantic
-    TypeAdapter converting an overridden column."""
+    TypeAdapter converting an overridden column.
+
+    `exact_function` tests whether every argument has its exact type (`exact`, one per
+    argument), so pydantic can be skipped; None where some argument has no such test.
+    """
 
     constant: str
     annotation: str
     query: str = ""
     names: tuple[str, ...] = ()
+    exact_function: str | None = None
+    exact: tuple[ExactCheck, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +103,7 @@ class ParamPlan:
     name: str
     annotation: str
     number: int
+    exact: ExactCheck | None = None
 
 
 @dataclass(frozen=True)

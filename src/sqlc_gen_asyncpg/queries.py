@@ -15,6 +15,7 @@ from .plan import (
     AdapterPlan,
     ColumnRead,
     DecoderPlan,
+    ExactCheck,
     FieldPlan,
     ModelPlan,
     ModelRead,
@@ -54,6 +55,16 @@ DRIVER_METHODS = {
 }
 # Local variables of the generated methods, kept clear of parameter names.
 _LOCALS = ("record", "records", "status", "sets", "results", "row")
+
+
+def _import_of(python_class: str) -> Import | None:
+    """What makes a class of the fast path's checks known in the module; None: a builtin."""
+    module, _, name = python_class.rpartition(".")
+    if module:
+        return Import(module)
+    if name in ("int", "float", "bool", "str", "bytes"):
+        return None
+    return Import(MODELS_IMPORT, name)  # an enum
 
 
 def returns(cmd: str, result: str | None) -> str:
@@ -131,9 +142,23 @@ class ModulePlanner:
         self.imports.add(Import("pydantic"))
         return constant
 
-    def arguments(self, annotation: str, *, query: str, names: tuple[str, ...], prefix: str) -> str:
-        constant = self._adapter_constant(prefix)
-        self.adapters[constant] = AdapterPlan(constant, annotation, query, names)
+    def arguments(self, query: Query, params: tuple[ParamPlan, ...], where: Where) -> str:
+        """The `Arguments` check of a query's parameters, with its fast path where it has one."""
+        constant = self._adapter_constant(f"{upper_snake(query.name)}_ARGS")
+        exact = tuple(p.exact for p in params if p.exact is not None)
+        function: str | None = None
+        if len(exact) == len(params):
+            function = f"_{snake(query.name)}_is_exact"
+            self.claim(function, query.name, where)
+            self.imports.add(Import("typing", "Any"))
+        self.adapters[constant] = AdapterPlan(
+            constant,
+            f"tuple[{', '.join(p.annotation for p in params)}]",  # mypy: not the values alias
+            query.name,
+            tuple(p.name for p in params),
+            exact_function=function,
+            exact=exact if function else (),
+        )
         self.imports.add(Import(".db", "Arguments"))
         return constant
 
@@ -195,12 +220,7 @@ class ModulePlanner:
             self.claim(values_alias, query.name, where)
         args_adapter: str | None = None
         if params and (needs_model or params_model is None):
-            args_adapter = self.arguments(
-                f"tuple[{', '.join(p.annotation for p in params)}]",  # mypy: not the alias
-                query=query.name,
-                names=tuple(p.name for p in params),
-                prefix=f"{constant}_ARGS",
-            )
+            args_adapter = self.arguments(query, params, where)
         iter_method: str | None = None
         if query.cmd == ":many" and self.options.emit_iter_methods:
             iter_method = f"iter_{method}"
@@ -314,9 +334,22 @@ class ModulePlanner:
                 name = f"{base}_{number}"
                 number += 1
             seen.add(name)
-            py = self.types.column_type(column, at, nullable=not column.not_null, param=True)
+            nullable = not column.not_null
+            py = self.types.column_type(column, at, nullable=nullable, param=True)
             self.use(py)
-            plans.append(ParamPlan(name, py.expr, param.number))
+            exact = None
+            if py.exact is not None:
+                known = _import_of(py.exact)
+                if known is not None:
+                    self.imports.add(known)
+                exact = ExactCheck(
+                    py.exact,
+                    nullable=nullable,
+                    finite=py.exact == "decimal.Decimal",
+                    text=py.exact == "str",
+                    override=py.override,
+                )
+            plans.append(ParamPlan(name, py.expr, param.number, exact))
         return tuple(plans)
 
     def plan_result(self, query: Query, where: Where) -> tuple[str | None, Read | None]:

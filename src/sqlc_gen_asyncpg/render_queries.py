@@ -51,9 +51,58 @@ def _arguments(adapter: AdapterPlan) -> list[str]:
     names_lines: str | list[str] = names_item
     if len(INDENT + names_item) + 1 > WIDTH:
         names_lines = fit_item("(", names, ")", room=WIDTH - len(INDENT) - 1)
-    return fit(
-        "", f"{adapter.constant} = Arguments(", [shape, quote(adapter.query), names_lines], ")"
-    )
+    items: list[str | list[str]] = [shape, quote(adapter.query), names_lines]
+    if adapter.exact_function:
+        items.append(f"exact={adapter.exact_function}")
+    overrides = [
+        f"({index}, {check.override})"
+        for index, check in enumerate(adapter.exact)
+        if check.override is not None
+    ]
+    if len(overrides) == 1:
+        items.append(f"overrides=({overrides[0]},)")
+    elif overrides:
+        items.append(fit_item("overrides=(", overrides, ")", room=WIDTH - len(INDENT) - 1))
+    return fit("", f"{adapter.constant} = Arguments(", items, ")")
+
+
+def _exact_function(adapter: AdapterPlan) -> list[str]:
+    """A test that every argument has its exact type, so pydantic would pass them unchanged."""
+    tests = [f"len(v) == {len(adapter.exact)}"]
+    for index, check in enumerate(adapter.exact):
+        value = f"v[{index}]"
+        test = f"type({value}) is {check.python_class}"
+        if check.finite:
+            test = f"({test} and {value}.is_finite())"
+        elif check.text:
+            test = f'({test} and {value}.isascii() and "\\x00" not in {value})'
+        if check.nullable:
+            test = f"({value} is None or {test})"
+        tests.append(test)
+    body = INDENT * 2
+    head = [
+        f"def {adapter.exact_function}(v: tuple[Any, ...]) -> bool:",
+        f'{INDENT}"""Whether each argument of {adapter.query} has its exact type."""',
+    ]
+    line = f"{INDENT}return {' and '.join(tests)}"
+    if len(line) <= WIDTH:
+        return [*head, line]
+    if len(tests) == 2 and tests[1].startswith("("):
+        # ruff keeps `a and (b)` whole and opens the parentheses of b instead
+        inner = tests[1][1:-1]
+        if len(body + inner) > WIDTH and " or " in inner:
+            nullable, _, rest = inner.partition(" or ")
+            inner_lines = [f"{body}{nullable}", f"{body}or {rest}"]
+        else:
+            inner_lines = [f"{body}{inner}"]
+        return [*head, f"{INDENT}return {tests[0]} and (", *inner_lines, f"{INDENT})"]
+    return [
+        *head,
+        f"{INDENT}return (",
+        f"{body}{tests[0]}",
+        *(f"{body}and {test}" for test in tests[1:]),
+        f"{INDENT})",
+    ]
 
 
 def _split_top(text: str) -> list[str]:
@@ -314,6 +363,10 @@ def render_module(plan: PackagePlan, module: ModulePlan) -> str:
                         "]",
                     ]
                 )
+    exact_functions: list[list[str]] = []
+    for adapter in module.adapters:
+        if adapter.exact_function:
+            exact_functions.append(_exact_function(adapter))
     for adapter in module.adapters:
         support.extend(_adapter(adapter))
     decoders: list[list[str]] = []
@@ -350,7 +403,7 @@ def render_module(plan: PackagePlan, module: ModulePlan) -> str:
         if query.iter_method:
             querier.append("")
             querier.extend(_iter_method(query))
-    blocks = [head, *constants]
+    blocks = [head, *constants, *exact_functions]
     if support:
         blocks.append(support)
     blocks.extend(model_class(m) for m in module.models)

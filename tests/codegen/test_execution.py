@@ -389,3 +389,49 @@ async def test_streaming_keeps_the_collector_running_between_rows(
             assert type(author) is models.Author
             seen.append(gc.isenabled())
     assert seen == [True, True, True]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        # every value of its exact type: the fast path, then Money's own validator refuses
+        ((None, "Debt", decimal.Decimal(-1)), "CopyBooks: cost: Input should be greater than"),
+        # an int where a Decimal goes: the full check, with the same words
+        ((None, "Debt", -1), "CopyBooks: cost: Input should be greater than"),
+        ((None, "Void", decimal.Decimal("NaN")), "CopyBooks: cost: Input should be a finite"),
+        ((None, "Nul\x00", decimal.Decimal(1)), "CopyBooks: title: text cannot contain NUL"),
+        (("1", "Text id", decimal.Decimal(1)), None),  # converted by pydantic, as before
+    ],
+)
+async def test_arguments_of_their_exact_type_are_checked_as_strictly_as_any_other(
+    case_connection: asyncpg.Connection, values: tuple[Any, ...], message: str | None
+) -> None:
+    querier = q.Querier(case_connection)
+    await querier.create_author(full_author())  # author 1, for the text id
+    if message is None:
+        assert await querier.copy_books([values]) == 1
+        stored = await case_connection.fetchrow("SELECT author_id, title, cost FROM books")
+        assert tuple(stored) == (1, values[1], values[2])
+        return
+    with pytest.raises(g.InvalidArgumentsError) as rejected:
+        await querier.copy_books([values])
+    assert str(rejected.value).startswith(message)
+    assert rejected.value.query == "CopyBooks"
+    assert await case_connection.fetchval("SELECT count(*) FROM books") == 0
+
+
+async def test_arguments_of_their_exact_type_reach_the_server_as_given(
+    case_connection: asyncpg.Connection,
+) -> None:
+    querier = q.Querier(case_connection)
+    author = await querier.create_author(full_author(name="Le Guín"))  # not ASCII: full check
+    assert author is not None
+    await querier.copy_books([(author.id, "Tehanu", decimal.Decimal("7.25"))])
+    await querier.rename_author(name="Ursula K. Le Guín", id=author.id)
+    renamed = await querier.get_author(id=author.id)
+    assert renamed is not None
+    assert renamed.name == "Ursula K. Le Guín"
+    (books,) = await querier.books_of_authors([(author.id,)])
+    assert [(b.title, b.cost) for b in books] == [("Tehanu", decimal.Decimal("7.25"))]
+    assert type(books[0].cost) is decimal.Decimal
+    assert [a.id for a in await querier.list_authors_by_mood(mood=models.Mood.SO_SO)] == [author.id]

@@ -17,7 +17,15 @@ import pytest
 from sqlc_gen_asyncpg.errors import PlanFailedError
 from sqlc_gen_asyncpg.options import parse_options
 from sqlc_gen_asyncpg.pgtypes import Import
-from sqlc_gen_asyncpg.plan import ColumnRead, ModelPlan, ModelRead, PackagePlan, QueryPlan
+from sqlc_gen_asyncpg.plan import (
+    AdapterPlan,
+    ColumnRead,
+    ExactCheck,
+    ModelPlan,
+    ModelRead,
+    PackagePlan,
+    QueryPlan,
+)
 from sqlc_gen_asyncpg.planner import plan_request
 from sqlc_gen_asyncpg.request import parse_request
 
@@ -297,3 +305,27 @@ def test_lists_of_models_decode_in_one_loop_and_single_rows_do_not(plan: Package
     }
     (author,) = [d for m in plan.modules for d in m.decoders if d.function == "_decode_author"]
     assert author.rows_function == "_decode_many_author"
+
+
+def adapter_of(plan: PackagePlan, name: str) -> AdapterPlan:
+    constant = query(plan, name).args_adapter
+    return next(a for m in plan.modules for a in m.adapters if a.constant == constant)
+
+
+def test_arguments_with_an_exact_type_each_get_a_fast_path(plan: PackagePlan) -> None:
+    copy = adapter_of(plan, "CopyBooks")
+    assert copy.exact_function == "_copy_books_is_exact"
+    assert copy.exact == (
+        ExactCheck("int", nullable=True),
+        ExactCheck("str", text=True),
+        # Money is a Decimal with a bound: the Decimal test, then Money's own validator
+        ExactCheck("decimal.Decimal", finite=True, override="codegen.money.Money"),
+    )
+    assert adapter_of(plan, "ListAuthorsByMood").exact == (ExactCheck("Mood"),)
+
+
+def test_sequences_have_no_fast_path(plan: PackagePlan) -> None:
+    for name in ("ListAuthorsByIds", "AuthorsInMoods"):  # a slice and an array
+        adapter = adapter_of(plan, name)
+        assert adapter.exact_function is None
+        assert adapter.exact == ()

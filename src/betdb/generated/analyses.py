@@ -6,6 +6,7 @@ import datetime
 import decimal
 import gc
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 import asyncpg
 import pydantic
@@ -45,12 +46,32 @@ ORDER BY created_at, analysis_id
 """
 
 
+def _get_high_confidence_analyses_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of GetHighConfidenceAnalyses has its exact type."""
+    return (
+        len(v) == 2
+        and (v[0] is None or (type(v[0]) is decimal.Decimal and v[0].is_finite()))
+        and (v[1] is None or type(v[1]) is int)
+    )
+
+
+def _list_analyses_by_game_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of ListAnalysesByGame has its exact type."""
+    return len(v) == 1 and type(v[0]) is int
+
+
 _GET_HIGH_CONFIDENCE_ANALYSES_ARGS = Arguments(
     tuple[decimal.Decimal | None, int | None],
     "GetHighConfidenceAnalyses",
     ("min_confidence", "max_results"),
+    exact=_get_high_confidence_analyses_is_exact,
 )
-_LIST_ANALYSES_BY_GAME_ARGS = Arguments(tuple[int], "ListAnalysesByGame", ("game_id",))
+_LIST_ANALYSES_BY_GAME_ARGS = Arguments(
+    tuple[int],
+    "ListAnalysesByGame",
+    ("game_id",),
+    exact=_list_analyses_by_game_is_exact,
+)
 
 
 class CreateBettingAnalysisParams(ParamsModel):

@@ -5,6 +5,7 @@
 import datetime
 import gc
 from collections.abc import AsyncIterator
+from typing import Any
 
 import asyncpg
 import pydantic
@@ -162,29 +163,99 @@ SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date,
 """
 
 
-_DELETE_GAME_ARGS = Arguments(tuple[int], "DeleteGame", ("game_id",))
+def _delete_game_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of DeleteGame has its exact type."""
+    return len(v) == 1 and type(v[0]) is int
+
+
+def _find_games_by_date_range_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of FindGamesByDateRange has its exact type."""
+    return (
+        len(v) == 3
+        and type(v[0]) is datetime.date
+        and type(v[1]) is datetime.date
+        and (v[2] is None or type(v[2]) is GameStatus)
+    )
+
+
+def _find_games_by_team_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of FindGamesByTeam has its exact type."""
+    return (
+        len(v) == 2
+        and (type(v[0]) is str and v[0].isascii() and "\x00" not in v[0])
+        and (v[1] is None or type(v[1]) is datetime.date)
+    )
+
+
+def _find_game_by_external_id_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of FindGameByExternalId has its exact type."""
+    return (
+        len(v) == 2
+        and type(v[0]) is DataSource
+        and (type(v[1]) is str and v[1].isascii() and "\x00" not in v[1])
+    )
+
+
+def _get_game_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of GetGame has its exact type."""
+    return len(v) == 1 and type(v[0]) is int
+
+
+def _get_todays_games_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of GetTodaysGames has its exact type."""
+    return len(v) == 1 and (
+        v[0] is None or (type(v[0]) is str and v[0].isascii() and "\x00" not in v[0])
+    )
+
+
+def _list_games_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of ListGames has its exact type."""
+    return len(v) == 2 and type(v[0]) is int and type(v[1]) is int
+
+
+def _list_games_newest_first_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of ListGamesNewestFirst has its exact type."""
+    return len(v) == 2 and type(v[0]) is int and type(v[1]) is int
+
+
+_DELETE_GAME_ARGS = Arguments(tuple[int], "DeleteGame", ("game_id",), exact=_delete_game_is_exact)
 _FIND_GAMES_BY_DATE_RANGE_ARGS = Arguments(
     tuple[datetime.date, datetime.date, GameStatus | None],
     "FindGamesByDateRange",
     ("start_date", "end_date", "status"),
+    exact=_find_games_by_date_range_is_exact,
 )
 _FIND_GAMES_BY_TEAM_ARGS = Arguments(
     tuple[betdb.types.TeamCode, datetime.date | None],
     "FindGamesByTeam",
     ("team", "since"),
+    exact=_find_games_by_team_is_exact,
+    overrides=((0, betdb.types.TeamCode),),
 )
 _FIND_GAME_BY_EXTERNAL_ID_ARGS = Arguments(
     tuple[DataSource, str],
     "FindGameByExternalId",
     ("source", "external_id"),
+    exact=_find_game_by_external_id_is_exact,
 )
-_GET_GAME_ARGS = Arguments(tuple[int], "GetGame", ("game_id",))
-_GET_TODAYS_GAMES_ARGS = Arguments(tuple[str | None], "GetTodaysGames", ("time_zone",))
-_LIST_GAMES_ARGS = Arguments(tuple[int, int], "ListGames", ("skip", "max_results"))
+_GET_GAME_ARGS = Arguments(tuple[int], "GetGame", ("game_id",), exact=_get_game_is_exact)
+_GET_TODAYS_GAMES_ARGS = Arguments(
+    tuple[str | None],
+    "GetTodaysGames",
+    ("time_zone",),
+    exact=_get_todays_games_is_exact,
+)
+_LIST_GAMES_ARGS = Arguments(
+    tuple[int, int],
+    "ListGames",
+    ("skip", "max_results"),
+    exact=_list_games_is_exact,
+)
 _LIST_GAMES_NEWEST_FIRST_ARGS = Arguments(
     tuple[int, int],
     "ListGamesNewestFirst",
     ("skip", "max_results"),
+    exact=_list_games_newest_first_is_exact,
 )
 
 

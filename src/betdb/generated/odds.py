@@ -6,6 +6,7 @@ import datetime
 import decimal
 import gc
 from collections.abc import AsyncIterator, Iterable
+from typing import Any
 
 import asyncpg
 import pydantic
@@ -121,6 +122,93 @@ ORDER BY m.side
 """
 
 
+def _copy_odds_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of CopyOdds has its exact type."""
+    return (
+        len(v) == 11
+        and type(v[0]) is int
+        and type(v[1]) is int
+        and type(v[2]) is Market
+        and type(v[3]) is Side
+        and (v[4] is None or (type(v[4]) is decimal.Decimal and v[4].is_finite()))
+        and type(v[5]) is int
+        and type(v[6]) is datetime.datetime
+        and type(v[7]) is bool
+        and type(v[8]) is bool
+        and (v[9] is None or (type(v[9]) is decimal.Decimal and v[9].is_finite()))
+        and type(v[10]) is DataSource
+    )
+
+
+def _find_odds_by_game_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of FindOddsByGame has its exact type."""
+    return (
+        len(v) == 3
+        and type(v[0]) is int
+        and (v[1] is None or type(v[1]) is Market)
+        and (v[2] is None or type(v[2]) is int)
+    )
+
+
+def _get_closing_lines_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of GetClosingLines has its exact type."""
+    return len(v) == 2 and type(v[0]) is int and type(v[1]) is Market
+
+
+def _get_consensus_odds_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of GetConsensusOdds has its exact type."""
+    return (
+        len(v) == 3
+        and type(v[0]) is int
+        and type(v[1]) is Market
+        and type(v[2]) is datetime.datetime
+    )
+
+
+def _get_latest_odds_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of GetLatestOdds has its exact type."""
+    return (
+        len(v) == 3
+        and type(v[0]) is int
+        and type(v[1]) is Market
+        and (v[2] is None or type(v[2]) is int)
+    )
+
+
+def _get_line_movement_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of GetLineMovement has its exact type."""
+    return (
+        len(v) == 4
+        and type(v[0]) is int
+        and type(v[1]) is Market
+        and type(v[2]) is int
+        and type(v[3]) is datetime.datetime
+    )
+
+
+def _get_opening_lines_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of GetOpeningLines has its exact type."""
+    return len(v) == 2 and type(v[0]) is int and type(v[1]) is Market
+
+
+def _ingest_odds_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of IngestOdds has its exact type."""
+    return (
+        len(v) == 11
+        and type(v[0]) is int
+        and type(v[1]) is int
+        and type(v[2]) is Market
+        and type(v[3]) is Side
+        and (v[4] is None or (type(v[4]) is decimal.Decimal and v[4].is_finite()))
+        and type(v[5]) is int
+        and type(v[6]) is datetime.datetime
+        and type(v[7]) is bool
+        and type(v[8]) is bool
+        and (v[9] is None or (type(v[9]) is decimal.Decimal and v[9].is_finite()))
+        and type(v[10]) is DataSource
+    )
+
+
 CopyOddsValues = tuple[
     int,
     int,
@@ -175,29 +263,45 @@ _COPY_ODDS_ARGS = Arguments(
         "bet_limit",
         "source",
     ),
+    exact=_copy_odds_is_exact,
+    overrides=((5, betdb.types.AmericanOdds),),
 )
 _FIND_ODDS_BY_GAME_ARGS = Arguments(
     tuple[int, Market | None, int | None],
     "FindOddsByGame",
     ("game_id", "market", "sportsbook_id"),
+    exact=_find_odds_by_game_is_exact,
 )
-_GET_CLOSING_LINES_ARGS = Arguments(tuple[int, Market], "GetClosingLines", ("game_id", "market"))
+_GET_CLOSING_LINES_ARGS = Arguments(
+    tuple[int, Market],
+    "GetClosingLines",
+    ("game_id", "market"),
+    exact=_get_closing_lines_is_exact,
+)
 _GET_CONSENSUS_ODDS_ARGS = Arguments(
     tuple[int, Market, datetime.datetime],
     "GetConsensusOdds",
     ("game_id", "market", "at"),
+    exact=_get_consensus_odds_is_exact,
 )
 _GET_LATEST_ODDS_ARGS = Arguments(
     tuple[int, Market, int | None],
     "GetLatestOdds",
     ("game_id", "market", "sportsbook_id"),
+    exact=_get_latest_odds_is_exact,
 )
 _GET_LINE_MOVEMENT_ARGS = Arguments(
     tuple[int, Market, int, datetime.datetime],
     "GetLineMovement",
     ("game_id", "market", "sportsbook_id", "since"),
+    exact=_get_line_movement_is_exact,
 )
-_GET_OPENING_LINES_ARGS = Arguments(tuple[int, Market], "GetOpeningLines", ("game_id", "market"))
+_GET_OPENING_LINES_ARGS = Arguments(
+    tuple[int, Market],
+    "GetOpeningLines",
+    ("game_id", "market"),
+    exact=_get_opening_lines_is_exact,
+)
 _INGEST_ODDS_ARGS = Arguments(
     tuple[
         int,
@@ -226,6 +330,8 @@ _INGEST_ODDS_ARGS = Arguments(
         "bet_limit",
         "source",
     ),
+    exact=_ingest_odds_is_exact,
+    overrides=((5, betdb.types.AmericanOdds),),
 )
 
 

@@ -6,6 +6,7 @@ import datetime
 import decimal
 import gc
 from collections.abc import AsyncIterator
+from typing import Any
 
 import asyncpg
 import pydantic
@@ -46,12 +47,32 @@ ORDER BY detected_at, signal_id
 """
 
 
+def _get_strong_signals_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of GetStrongSignals has its exact type."""
+    return (
+        len(v) == 2
+        and (v[0] is None or (type(v[0]) is decimal.Decimal and v[0].is_finite()))
+        and (v[1] is None or type(v[1]) is ConfidenceLevel)
+    )
+
+
+def _list_signals_by_game_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of ListSignalsByGame has its exact type."""
+    return len(v) == 1 and type(v[0]) is int
+
+
 _GET_STRONG_SIGNALS_ARGS = Arguments(
     tuple[decimal.Decimal | None, ConfidenceLevel | None],
     "GetStrongSignals",
     ("min_strength", "confidence_level"),
+    exact=_get_strong_signals_is_exact,
 )
-_LIST_SIGNALS_BY_GAME_ARGS = Arguments(tuple[int], "ListSignalsByGame", ("game_id",))
+_LIST_SIGNALS_BY_GAME_ARGS = Arguments(
+    tuple[int],
+    "ListSignalsByGame",
+    ("game_id",),
+    exact=_list_signals_by_game_is_exact,
+)
 
 
 class CreateSharpSignalParams(ParamsModel):

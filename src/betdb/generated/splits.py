@@ -6,6 +6,7 @@ import datetime
 import decimal
 import gc
 from collections.abc import AsyncIterator, Iterable
+from typing import Any
 
 import asyncpg
 import pydantic
@@ -34,6 +35,27 @@ ORDER BY source, side, captured_at DESC
 """
 
 
+def _get_latest_betting_splits_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of GetLatestBettingSplits has its exact type."""
+    return len(v) == 2 and type(v[0]) is int and type(v[1]) is Market
+
+
+def _ingest_betting_splits_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of IngestBettingSplits has its exact type."""
+    return (
+        len(v) == 9
+        and type(v[0]) is int
+        and type(v[1]) is Market
+        and type(v[2]) is Side
+        and type(v[3]) is DataSource
+        and (v[4] is None or (type(v[4]) is decimal.Decimal and v[4].is_finite()))
+        and (v[5] is None or (type(v[5]) is decimal.Decimal and v[5].is_finite()))
+        and (v[6] is None or (type(v[6]) is decimal.Decimal and v[6].is_finite()))
+        and (v[7] is None or type(v[7]) is int)
+        and type(v[8]) is datetime.datetime
+    )
+
+
 IngestBettingSplitsValues = tuple[
     int,
     Market,
@@ -49,6 +71,7 @@ _GET_LATEST_BETTING_SPLITS_ARGS = Arguments(
     tuple[int, Market],
     "GetLatestBettingSplits",
     ("game_id", "market"),
+    exact=_get_latest_betting_splits_is_exact,
 )
 _INGEST_BETTING_SPLITS_ARGS = Arguments(
     tuple[
@@ -74,6 +97,8 @@ _INGEST_BETTING_SPLITS_ARGS = Arguments(
         "bet_count",
         "captured_at",
     ),
+    exact=_ingest_betting_splits_is_exact,
+    overrides=((5, betdb.types.Probability), (6, betdb.types.Probability)),
 )
 
 

@@ -3,6 +3,7 @@
 
 import gc
 from collections.abc import AsyncIterator
+from typing import Any
 
 import asyncpg
 import pydantic
@@ -42,21 +43,63 @@ WHERE m.source = $1 AND m.external_id = $2
 """
 
 
-_GET_SPORTSBOOK_BY_KEY_ARGS = Arguments(tuple[str], "GetSportsbookByKey", ("key",))
+def _get_sportsbook_by_key_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of GetSportsbookByKey has its exact type."""
+    return len(v) == 1 and (type(v[0]) is str and v[0].isascii() and "\x00" not in v[0])
+
+
+def _map_sportsbook_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of MapSportsbook has its exact type."""
+    return (
+        len(v) == 3
+        and type(v[0]) is DataSource
+        and (type(v[1]) is str and v[1].isascii() and "\x00" not in v[1])
+        and type(v[2]) is int
+    )
+
+
+def _resolve_sportsbook_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of ResolveSportsbook has its exact type."""
+    return (
+        len(v) == 2
+        and type(v[0]) is DataSource
+        and (type(v[1]) is str and v[1].isascii() and "\x00" not in v[1])
+    )
+
+
+def _upsert_sportsbook_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of UpsertSportsbook has its exact type."""
+    return (
+        len(v) == 3
+        and (type(v[0]) is str and v[0].isascii() and "\x00" not in v[0])
+        and (type(v[1]) is str and v[1].isascii() and "\x00" not in v[1])
+        and type(v[2]) is bool
+    )
+
+
+_GET_SPORTSBOOK_BY_KEY_ARGS = Arguments(
+    tuple[str],
+    "GetSportsbookByKey",
+    ("key",),
+    exact=_get_sportsbook_by_key_is_exact,
+)
 _MAP_SPORTSBOOK_ARGS = Arguments(
     tuple[DataSource, str, int],
     "MapSportsbook",
     ("source", "external_id", "sportsbook_id"),
+    exact=_map_sportsbook_is_exact,
 )
 _RESOLVE_SPORTSBOOK_ARGS = Arguments(
     tuple[DataSource, str],
     "ResolveSportsbook",
     ("source", "external_id"),
+    exact=_resolve_sportsbook_is_exact,
 )
 _UPSERT_SPORTSBOOK_ARGS = Arguments(
     tuple[str, str, bool],
     "UpsertSportsbook",
     ("key", "name", "is_active"),
+    exact=_upsert_sportsbook_is_exact,
 )
 
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without

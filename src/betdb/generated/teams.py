@@ -3,6 +3,7 @@
 
 import gc
 from collections.abc import AsyncIterator
+from typing import Any
 
 import asyncpg
 import pydantic
@@ -30,10 +31,24 @@ WHERE t.abbreviation = upper($1::text)
 """
 
 
-_COLUMN_TYPE = pydantic.TypeAdapter(betdb.types.TeamCode)
-_GET_TEAM_ARGS = Arguments(tuple[int], "GetTeam", ("team_id",))
-_RESOLVE_TEAM_CODE_ARGS = Arguments(tuple[str], "ResolveTeamCode", ("code",))
+def _get_team_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of GetTeam has its exact type."""
+    return len(v) == 1 and type(v[0]) is int
 
+
+def _resolve_team_code_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of ResolveTeamCode has its exact type."""
+    return len(v) == 1 and (type(v[0]) is str and v[0].isascii() and "\x00" not in v[0])
+
+
+_COLUMN_TYPE = pydantic.TypeAdapter(betdb.types.TeamCode)
+_GET_TEAM_ARGS = Arguments(tuple[int], "GetTeam", ("team_id",), exact=_get_team_is_exact)
+_RESOLVE_TEAM_CODE_ARGS = Arguments(
+    tuple[str],
+    "ResolveTeamCode",
+    ("code",),
+    exact=_resolve_team_code_is_exact,
+)
 
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
 # validation (model_construct without its checks). The *_FIELDS sets are shared:

@@ -8,6 +8,7 @@ import gc
 import ipaddress
 import uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
+from typing import Any
 
 import asyncpg
 import pydantic
@@ -134,26 +135,116 @@ ORDER BY id
 """
 
 
+def _books_of_authors_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of BooksOfAuthors has its exact type."""
+    return len(v) == 1 and (v[0] is None or type(v[0]) is int)
+
+
+def _book_by_id_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of BookById has its exact type."""
+    return len(v) == 1 and type(v[0]) is int
+
+
+def _copy_books_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of CopyBooks has its exact type."""
+    return (
+        len(v) == 3
+        and (v[0] is None or type(v[0]) is int)
+        and (type(v[1]) is str and v[1].isascii() and "\x00" not in v[1])
+        and (type(v[2]) is decimal.Decimal and v[2].is_finite())
+    )
+
+
+def _delete_books_of_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of DeleteBooksOf has its exact type."""
+    return len(v) == 1 and (v[0] is None or type(v[0]) is int)
+
+
+def _get_author_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of GetAuthor has its exact type."""
+    return len(v) == 1 and type(v[0]) is int
+
+
+def _list_authors_by_mood_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of ListAuthorsByMood has its exact type."""
+    return len(v) == 1 and type(v[0]) is Mood
+
+
+def _rename_author_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of RenameAuthor has its exact type."""
+    return (
+        len(v) == 2
+        and (type(v[0]) is str and v[0].isascii() and "\x00" not in v[0])
+        and type(v[1]) is int
+    )
+
+
+def _retitle_books_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of RetitleBooks has its exact type."""
+    return (
+        len(v) == 2
+        and (type(v[0]) is str and v[0].isascii() and "\x00" not in v[0])
+        and type(v[1]) is int
+    )
+
+
+def _touch_books_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of TouchBooks has its exact type."""
+    return len(v) == 1 and (v[0] is None or type(v[0]) is int)
+
+
 CopyBooksValues = tuple[int | None, str, codegen.money.Money]
 RetitleBooksValues = tuple[str, int]
 BooksOfAuthorsValues = tuple[int | None]
 BookByIdValues = tuple[int]
 _AUTHORS_IN_MOODS_ARGS = Arguments(tuple[Sequence[Mood | None]], "AuthorsInMoods", ("moods",))
-_BOOKS_OF_AUTHORS_ARGS = Arguments(tuple[int | None], "BooksOfAuthors", ("author_id",))
-_BOOK_BY_ID_ARGS = Arguments(tuple[int], "BookById", ("id",))
+_BOOKS_OF_AUTHORS_ARGS = Arguments(
+    tuple[int | None],
+    "BooksOfAuthors",
+    ("author_id",),
+    exact=_books_of_authors_is_exact,
+)
+_BOOK_BY_ID_ARGS = Arguments(tuple[int], "BookById", ("id",), exact=_book_by_id_is_exact)
 _COLUMN_TYPE = pydantic.TypeAdapter(codegen.money.Money)
 _COPY_BOOKS_ARGS = Arguments(
     tuple[int | None, str, codegen.money.Money],
     "CopyBooks",
     ("author_id", "title", "cost"),
+    exact=_copy_books_is_exact,
+    overrides=((2, codegen.money.Money),),
 )
-_DELETE_BOOKS_OF_ARGS = Arguments(tuple[int | None], "DeleteBooksOf", ("author_id",))
-_GET_AUTHOR_ARGS = Arguments(tuple[int], "GetAuthor", ("id",))
+_DELETE_BOOKS_OF_ARGS = Arguments(
+    tuple[int | None],
+    "DeleteBooksOf",
+    ("author_id",),
+    exact=_delete_books_of_is_exact,
+)
+_GET_AUTHOR_ARGS = Arguments(tuple[int], "GetAuthor", ("id",), exact=_get_author_is_exact)
 _LIST_AUTHORS_BY_IDS_ARGS = Arguments(tuple[Sequence[int]], "ListAuthorsByIds", ("ids",))
-_LIST_AUTHORS_BY_MOOD_ARGS = Arguments(tuple[Mood], "ListAuthorsByMood", ("mood",))
-_RENAME_AUTHOR_ARGS = Arguments(tuple[str, int], "RenameAuthor", ("name", "id"))
-_RETITLE_BOOKS_ARGS = Arguments(tuple[str, int], "RetitleBooks", ("title", "id"))
-_TOUCH_BOOKS_ARGS = Arguments(tuple[int | None], "TouchBooks", ("author_id",))
+_LIST_AUTHORS_BY_MOOD_ARGS = Arguments(
+    tuple[Mood],
+    "ListAuthorsByMood",
+    ("mood",),
+    exact=_list_authors_by_mood_is_exact,
+)
+_RENAME_AUTHOR_ARGS = Arguments(
+    tuple[str, int],
+    "RenameAuthor",
+    ("name", "id"),
+    exact=_rename_author_is_exact,
+)
+_RETITLE_BOOKS_ARGS = Arguments(
+    tuple[str, int],
+    "RetitleBooks",
+    ("title", "id"),
+    exact=_retitle_books_is_exact,
+)
+_TOUCH_BOOKS_ARGS = Arguments(
+    tuple[int | None],
+    "TouchBooks",
+    ("author_id",),
+    exact=_touch_books_is_exact,
+)
 
 
 class CreateAuthorParams(ParamsModel):

@@ -2,8 +2,8 @@
 # Source: the schema and the plugin
 """The executor protocol and the connection setup shared by the generated queriers."""
 
-from collections.abc import AsyncIterable, Iterable, Sequence
-from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+from collections.abc import AsyncIterable, Callable, Iterable, Sequence
+from typing import Any, Generic, Protocol, TypeVar, cast, runtime_checkable
 
 import asyncpg
 import pydantic
@@ -101,14 +101,43 @@ _ARGS_CONFIG = pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=Tru
 class Arguments(Generic[T]):
     """One query's arguments, checked before any SQL runs: pydantic validates the types, then
     text PostgreSQL cannot store (NUL, lone surrogates) is refused; failures raise
-    InvalidArgumentsError naming the query and the parameter."""
+    InvalidArgumentsError naming the query and the parameter.
 
-    def __init__(self, shape: type[T], query: str, names: tuple[str, ...]) -> None:
+    Values that each have their exact type (`exact` says so) skip pydantic, which would pass
+    them unchanged; only the `overrides` (position, annotation) still run their validators.
+    Anything else, and any failure, takes the full check, so every error reads the same.
+    """
+
+    def __init__(
+        self,
+        shape: type[T],
+        query: str,
+        names: tuple[str, ...],
+        *,
+        exact: Callable[[tuple[object, ...]], bool] | None = None,
+        overrides: tuple[tuple[int, Any], ...] = (),
+    ) -> None:
         self._adapter = pydantic.TypeAdapter(shape, config=_ARGS_CONFIG)
         self._query = query
         self._names = names
+        self._exact = exact
+        self._overrides = tuple(
+            (index, pydantic.TypeAdapter(annotation, config=_ARGS_CONFIG))
+            for index, annotation in overrides
+        )
 
     def validate_python(self, values: tuple[object, ...]) -> T:
+        if self._exact is not None and self._exact(values):
+            if not self._overrides:
+                return cast(T, values)
+            fixed = list(values)
+            try:
+                for index, adapter in self._overrides:
+                    fixed[index] = adapter.validate_python(fixed[index])
+            except pydantic.ValidationError:
+                pass  # the full check below names the parameter
+            else:
+                return cast(T, tuple(fixed))
         try:
             checked = self._adapter.validate_python(values)
         except pydantic.ValidationError as error:

@@ -77,15 +77,44 @@ UPDATE players SET home = $1 WHERE id = $2
 """
 
 
-_CONTACT_OF_ARGS = Arguments(tuple[int], "ContactOf", ("id",))
+def _contact_of_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of ContactOf has its exact type."""
+    return len(v) == 1 and type(v[0]) is int
+
+
+def _create_team_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of CreateTeam has its exact type."""
+    return (
+        len(v) == 2
+        and type(v[0]) is int
+        and (type(v[1]) is str and v[1].isascii() and "\x00" not in v[1])
+    )
+
+
+def _home_of_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of HomeOf has its exact type."""
+    return len(v) == 1 and type(v[0]) is int
+
+
+def _mentees_of_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of MenteesOf has its exact type."""
+    return len(v) == 1 and type(v[0]) is int
+
+
+_CONTACT_OF_ARGS = Arguments(tuple[int], "ContactOf", ("id",), exact=_contact_of_is_exact)
 _CREATE_PLAYER_ARGS = Arguments(
     tuple[int, int | None, int | None, str, str | None, tuple[Any, ...] | None],
     "CreatePlayer",
     ("id", "team_id", "mentor_id", "name", "contact", "home"),
 )
-_CREATE_TEAM_ARGS = Arguments(tuple[int, str], "CreateTeam", ("id", "name"))
-_HOME_OF_ARGS = Arguments(tuple[int], "HomeOf", ("id",))
-_MENTEES_OF_ARGS = Arguments(tuple[int], "MenteesOf", ("mentor_id",))
+_CREATE_TEAM_ARGS = Arguments(
+    tuple[int, str],
+    "CreateTeam",
+    ("id", "name"),
+    exact=_create_team_is_exact,
+)
+_HOME_OF_ARGS = Arguments(tuple[int], "HomeOf", ("id",), exact=_home_of_is_exact)
+_MENTEES_OF_ARGS = Arguments(tuple[int], "MenteesOf", ("mentor_id",), exact=_mentees_of_is_exact)
 _MOVE_HOME_ARGS = Arguments(tuple[tuple[Any, ...] | None, int], "MoveHome", ("home", "id"))
 _PLAYERS_BY_CONTACT_ARGS = Arguments(tuple[Sequence[str | None]], "PlayersByContact", ("contacts",))
 
