@@ -399,11 +399,20 @@ class RoutedExecutor:
             query_logger.info("read %s falls back to the primary", query_name(sql))
             return await call(self.primary)
 
-    async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[Any]:
-        return await self._route(query, lambda e: e.fetch(query, *args, timeout=timeout))
+    # record_class: the typed Record subclass a generated query asks the driver to build.
+    async def fetch(
+        self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
+    ) -> list[Any]:
+        return await self._route(
+            query, lambda e: e.fetch(query, *args, timeout=timeout, record_class=record_class)
+        )
 
-    async def fetchrow(self, query: str, *args: Any, timeout: float | None = None) -> Any:
-        return await self._route(query, lambda e: e.fetchrow(query, *args, timeout=timeout))
+    async def fetchrow(
+        self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
+    ) -> Any:
+        return await self._route(
+            query, lambda e: e.fetchrow(query, *args, timeout=timeout, record_class=record_class)
+        )
 
     async def fetchval(
         self, query: str, *args: Any, column: int = 0, timeout: float | None = None
@@ -418,14 +427,18 @@ class RoutedExecutor:
     async def executemany(self, command: str, args: Any, *, timeout: float | None = None) -> None:
         await self.primary.executemany(command, args, timeout=timeout)
 
-    async def fetchmany(self, query: str, args: Any, *, timeout: float | None = None) -> list[Any]:
-        return await self.primary.fetchmany(query, args, timeout=timeout)
+    async def fetchmany(
+        self, query: str, args: Any, *, timeout: float | None = None, record_class: Any = None
+    ) -> list[Any]:
+        return await self.primary.fetchmany(query, args, timeout=timeout, record_class=record_class)
 
     async def copy_records_to_table(self, table_name: str, **kw: Any) -> str:
         return await self.primary.copy_records_to_table(table_name, **kw)
 
-    def cursor(self, query: str, *args: Any, prefetch: int | None = None) -> Any:
-        return self.primary.cursor(query, *args, prefetch=prefetch)
+    def cursor(
+        self, query: str, *args: Any, prefetch: int | None = None, record_class: Any = None
+    ) -> Any:
+        return self.primary.cursor(query, *args, prefetch=prefetch, record_class=record_class)
 
     def transaction(self, **kw: Any) -> contextlib.AbstractAsyncContextManager[TransactionExecutor]:
         return self.primary.transaction(**kw)

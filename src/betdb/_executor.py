@@ -197,11 +197,20 @@ class PoolExecutor(_Instrumented):
                 connection=connection,
             )
 
-    async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[Any]:
-        return await self._on_connection(query, lambda c: c.fetch(query, *args, timeout=timeout))
+    # record_class: the typed Record subclass a generated query asks the driver to build.
+    async def fetch(
+        self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
+    ) -> list[Any]:
+        return await self._on_connection(
+            query, lambda c: c.fetch(query, *args, timeout=timeout, record_class=record_class)
+        )
 
-    async def fetchrow(self, query: str, *args: Any, timeout: float | None = None) -> Any:
-        return await self._on_connection(query, lambda c: c.fetchrow(query, *args, timeout=timeout))
+    async def fetchrow(
+        self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
+    ) -> Any:
+        return await self._on_connection(
+            query, lambda c: c.fetchrow(query, *args, timeout=timeout, record_class=record_class)
+        )
 
     async def fetchval(
         self, query: str, *args: Any, column: int = 0, timeout: float | None = None
@@ -219,9 +228,16 @@ class PoolExecutor(_Instrumented):
         await self._on_connection(command, lambda c: c.executemany(command, args, timeout=timeout))
 
     async def fetchmany(
-        self, query: str, args: Iterable[Any], *, timeout: float | None = None
+        self,
+        query: str,
+        args: Iterable[Any],
+        *,
+        timeout: float | None = None,
+        record_class: Any = None,
     ) -> list[Any]:
-        return await self._on_connection(query, lambda c: c.fetchmany(query, args, timeout=timeout))
+        return await self._on_connection(
+            query, lambda c: c.fetchmany(query, args, timeout=timeout, record_class=record_class)
+        )
 
     async def copy_records_to_table(
         self,
@@ -245,7 +261,9 @@ class PoolExecutor(_Instrumented):
             ),
         )
 
-    def cursor(self, query: str, *args: Any, prefetch: int | None = None) -> Any:
+    def cursor(
+        self, query: str, *args: Any, prefetch: int | None = None, record_class: Any = None
+    ) -> Any:
         raise TransactionError(
             "a server-side cursor needs a transaction: use `async with db.transaction() as tx`",
             query=query_name(query),
@@ -280,12 +298,22 @@ class TransactionExecutor(_Instrumented):
             sql, call, outcome_unknown_on_loss=False, connection=self.connection
         )
 
-    async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[Any]:
-        return await self._run(query, lambda: self.connection.fetch(query, *args, timeout=timeout))
-
-    async def fetchrow(self, query: str, *args: Any, timeout: float | None = None) -> Any:
+    async def fetch(
+        self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
+    ) -> list[Any]:
         return await self._run(
-            query, lambda: self.connection.fetchrow(query, *args, timeout=timeout)
+            query,
+            lambda: self.connection.fetch(query, *args, timeout=timeout, record_class=record_class),
+        )
+
+    async def fetchrow(
+        self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
+    ) -> Any:
+        return await self._run(
+            query,
+            lambda: self.connection.fetchrow(
+                query, *args, timeout=timeout, record_class=record_class
+            ),
         )
 
     async def fetchval(
@@ -309,10 +337,18 @@ class TransactionExecutor(_Instrumented):
         )
 
     async def fetchmany(
-        self, query: str, args: Iterable[Any], *, timeout: float | None = None
+        self,
+        query: str,
+        args: Iterable[Any],
+        *,
+        timeout: float | None = None,
+        record_class: Any = None,
     ) -> list[Any]:
         return await self._run(
-            query, lambda: self.connection.fetchmany(query, args, timeout=timeout)
+            query,
+            lambda: self.connection.fetchmany(
+                query, args, timeout=timeout, record_class=record_class
+            ),
         )
 
     def is_in_transaction(self) -> bool:
@@ -340,12 +376,14 @@ class TransactionExecutor(_Instrumented):
             ),
         )
 
-    def cursor(self, query: str, *args: Any, prefetch: int | None = None) -> Any:
+    def cursor(
+        self, query: str, *args: Any, prefetch: int | None = None, record_class: Any = None
+    ) -> Any:
         if not self.connection.is_in_transaction():
             raise TransactionError(
                 "a server-side cursor needs an open transaction", query=query_name(query)
             )
-        return self.connection.cursor(query, *args, prefetch=prefetch)
+        return self.connection.cursor(query, *args, prefetch=prefetch, record_class=record_class)
 
     @contextlib.asynccontextmanager
     async def transaction(

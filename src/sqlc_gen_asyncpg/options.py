@@ -38,6 +38,11 @@ class Options:
     emit_iter_methods: bool = True
     emit_exact_table_names: bool = False
     validation_error: str = ""
+    row_type: str = "model"  # how rows come back: pydantic models, or typed asyncpg Records
+    row_types: tuple[tuple[str, str], ...] = ()  # query name -> row type, over row_type
+
+    def row_type_of(self, query: str) -> str:
+        return dict(self.row_types).get(query, self.row_type)
 
     def renamed(self, *keys: str) -> str | None:
         table = dict(self.rename)
@@ -60,7 +65,10 @@ _KNOWN = {
     "emit_iter_methods",
     "emit_exact_table_names",
     "validation_error",
+    "row_type",
+    "row_types",
 }
+ROW_TYPES = ("model", "record")
 
 
 def _string_map(data: Any, key: str) -> tuple[tuple[str, str], ...]:
@@ -140,6 +148,13 @@ def parse_options(raw: bytes) -> Options:
             "options.validation_error must be the dotted path of an exception class, "
             "such as myapp.errors.ValidationError"
         )
+    row_type = data.get("row_type", "model")
+    if row_type not in ROW_TYPES:
+        raise OptionsError("options.row_type must be model or record")
+    row_types = _string_map(data.get("row_types", {}), "row_types")
+    wrong = sorted(name for name, kind in row_types if kind not in ROW_TYPES)
+    if wrong:
+        raise OptionsError(f"options.row_types must map query names to model or record: {wrong[0]}")
     overrides = data.get("overrides", [])
     if not isinstance(overrides, list):
         raise OptionsError("options.overrides must be a list")
@@ -157,4 +172,6 @@ def parse_options(raw: bytes) -> Options:
             data.get("emit_exact_table_names", False), "emit_exact_table_names"
         ),
         validation_error=validation_error,
+        row_type=row_type,
+        row_types=row_types,
     )

@@ -66,7 +66,29 @@ class DecoderPlan:
     model: str
     fields_constant: str
     reads: tuple[tuple[str, Read], ...]  # (field name, where its value comes from)
+    annotations: tuple[str, ...]  # of each field, in the order of reads
     rows_function: str | None = None  # its loop over many records, when a query returns lists
+
+
+@dataclass(frozen=True)
+class RecordColumn:
+    """One typed, read-only column of a record class: item `index`, through `adapter` if set."""
+
+    name: str
+    annotation: str
+    index: int
+    adapter: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordPlan:
+    """A typed asyncpg.Record subclass the driver builds rows into; to_model() gives `model`
+    through its decoder `decoder`."""
+
+    class_name: str
+    model: str
+    decoder: str
+    columns: tuple[RecordColumn, ...]
 
 
 @dataclass(frozen=True)
@@ -121,6 +143,7 @@ class QueryPlan:
     result: str | None  # annotation of one result (a model or a scalar); None: no rows
     read: Read | None  # how one result is read from a record
     rows_decoder: str | None  # decodes a whole list of records, collector paused; or None
+    record_class: str | None  # rows come back as this Record subclass, built by the driver
     returns: str  # annotation of what the method returns
     driver_method: str  # the executor method the query runs through
     iter_method: str | None
@@ -143,6 +166,7 @@ class ModulePlan:
     decoders: tuple[DecoderPlan, ...]
     adapters: tuple[AdapterPlan, ...]
     imports: frozenset[Import]
+    records: tuple[RecordPlan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,3 +181,4 @@ class PackagePlan:
     json_types: tuple[str, ...]
     first_party: str
     invalid_arguments: Import | None = None  # the user's class InvalidArgumentsError stands for
+    uses_records: bool = False  # some query returns record classes: executors take record_class

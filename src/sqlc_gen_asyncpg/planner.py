@@ -52,6 +52,10 @@ def plan_request(request: GenerateRequest, options: Options, *, root: Path) -> P
         module_names[module] = filename
         planner = ModulePlanner(catalog, types, options, errors, filename=filename, module=module)
         modules.append(planner.plan(by_file[filename]))
+    names = {query.name for query in request.queries}
+    for name, _ in options.row_types:
+        if name not in names:
+            errors.append(PlanError(f"options.row_types names {name!r}, which is no query"))
     if errors:
         raise PlanFailedError(errors)
     return PackagePlan(
@@ -65,6 +69,7 @@ def plan_request(request: GenerateRequest, options: Options, *, root: Path) -> P
         json_types=tuple(sorted(types.json_types)),
         first_party=options.package.split(".")[0] if options.package else "",
         invalid_arguments=_invalid_arguments(options),
+        uses_records=any(q.record_class for m in modules for q in m.queries),
     )
 
 

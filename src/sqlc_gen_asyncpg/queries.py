@@ -23,6 +23,8 @@ from .plan import (
     ParamPlan,
     QueryPlan,
     Read,
+    RecordColumn,
+    RecordPlan,
 )
 from .request import Column, Parameter, Query
 from .tables import field_name, table_field_name
@@ -53,6 +55,8 @@ DRIVER_METHODS = {
     ":batchone": "fetchmany",
     ":batchmany": "fetchmany",
 }
+# What an asyncpg.Record has itself, which a column must not hide.
+RECORD_ATTRIBUTES = frozenset({"get", "items", "keys", "values", "to_model"})
 # Local variables of the generated methods, kept clear of parameter names.
 _LOCALS = ("record", "records", "status", "sets", "results", "row")
 
@@ -106,6 +110,8 @@ class ModulePlanner:
         self.adapters: dict[str, AdapterPlan] = {}
         self.imports: set[Import] = set()
         self.names: dict[str, str] = {}  # module-level and method names -> owning query
+        self.records: dict[str, RecordPlan] = {}
+        self.annotation_imports: dict[str, set[Import]] = {}  # decoder -> its fields' imports
 
     def plan(self, queries: list[Query]) -> ModulePlan:
         plans: list[QueryPlan] = []
@@ -123,6 +129,7 @@ class ModulePlanner:
             decoders=tuple(self.decoders[k] for k in sorted(self.decoders)),
             adapters=tuple(self.adapters[k] for k in sorted(self.adapters)),
             imports=frozenset(self.imports),
+            records=tuple(self.records.values()),
         )
 
     def claim(self, name: str, owner: str, where: Where) -> None:
@@ -196,6 +203,10 @@ class ModulePlanner:
             suffix += "_"
 
         result, read = self.plan_result(query, where)
+        record_class = None
+        if self.options.row_type_of(query.name) == "record" and isinstance(read, ModelRead):
+            record_class = self.record_class(read, query, where)
+            result, read = record_class, None
         rows_decoder = self.rows_decoder(query.cmd, read)
         needs_model = query.cmd == ":copyfrom" or query.cmd in BATCH_COMMANDS
         if query.cmd == ":copyfrom" and not params:
@@ -248,6 +259,7 @@ class ModulePlanner:
             result=result,
             read=read,
             rows_decoder=rows_decoder,
+            record_class=record_class,
             returns=returns(query.cmd, result),
             driver_method=DRIVER_METHODS[query.cmd],
             iter_method=iter_method,
@@ -281,6 +293,29 @@ class ModulePlanner:
         self.decoders[read.decoder] = replace(decoder, rows_function=function)
         self.imports.add(Import("gc"))
         return function
+
+    def record_class(self, read: ModelRead, query: Query, where: Where) -> str:
+        """The Record subclass rows of this shape come back as (row_type record)."""
+        decoder = self.decoders[read.decoder]
+        name = f"{decoder.model.removesuffix('Row')}Record"
+        if name in self.records:
+            return name
+        self.claim(name, query.name, where)
+        columns: list[RecordColumn] = []
+        for (field, value), annotation in zip(decoder.reads, decoder.annotations, strict=True):
+            if not isinstance(value, ColumnRead):
+                raise where.at(field).error(
+                    "row_type record cannot hold sqlc.embed; give this query row_type model"
+                )
+            if field in RECORD_ATTRIBUTES:
+                raise where.at(field).error(
+                    f"a column named {field!r} would hide asyncpg.Record.{field}: add a rename"
+                )
+            columns.append(RecordColumn(field, annotation, value.index, value.adapter))
+        self.records[name] = RecordPlan(name, decoder.model, decoder.function, tuple(columns))
+        self.imports.update(self.annotation_imports[decoder.function])
+        self.imports.add(Import(".db", "Column"))
+        return name
 
     def _width(self, column: Column) -> int:
         """How many record columns a result column takes: an embed takes its table's."""
@@ -411,14 +446,23 @@ class ModulePlanner:
         if function in self.decoders:
             return function
         reads: list[tuple[str, Read]] = []
+        annotations: list[str] = []
+        imports: set[Import] = set()
         for index, column in enumerate(info.columns):
             at = where.at(column.name)
             name = table_field_name(self.options, info, column.name, at)
             py = self.types.column_type(column, at, nullable=not column.not_null, param=False)
             reads.append((name, self.read(py, offset + index)))
+            annotations.append(py.expr)
+            imports.update(py.imports)
         self.decoders[function] = DecoderPlan(
-            function, info.model, f"_{upper_snake(info.model)}_FIELDS", tuple(reads)
+            function,
+            info.model,
+            f"_{upper_snake(info.model)}_FIELDS",
+            tuple(reads),
+            tuple(annotations),
         )
+        self.annotation_imports[function] = imports
         self.imports.add(Import(MODELS_IMPORT, info.model))
         self.imports.add(Import("asyncpg"))
         self.imports.add(Import("pydantic"))
@@ -489,8 +533,13 @@ class ModulePlanner:
         self.models.append(ModelPlan(model, tuple(fields), arbitrary_types=arbitrary))
         function = f"_decode_{snake(model)}"
         self.decoders[function] = DecoderPlan(
-            function, model, f"_{upper_snake(model)}_FIELDS", tuple(reads)
+            function,
+            model,
+            f"_{upper_snake(model)}_FIELDS",
+            tuple(reads),
+            tuple(f.annotation for f in fields),
         )
+        self.annotation_imports[function] = set()  # used by the row model already
         self.imports.add(Import("pydantic"))
         self.imports.add(Import("asyncpg"))
         return model, ModelRead(function)

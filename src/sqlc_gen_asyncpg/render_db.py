@@ -6,20 +6,7 @@ from .layout import INDENT, file_text, fit, header, join_blocks, quote, render_i
 from .pgtypes import Import
 from .plan import PackagePlan
 
-_EXECUTOR = '''class Executor(Protocol):
-    """What a Querier runs statements on: an asyncpg Connection, Pool or pooled connection."""
-
-    async def execute(self, query: str, *args: object, timeout: float | None = ...) -> str: ...
-
-    async def executemany(
-        self,
-        command: str,
-        args: Iterable[Sequence[object]],
-        *,
-        timeout: float | None = ...,
-    ) -> None: ...
-
-    async def fetch(
+_FETCHES = """    async def fetch(
         self,
         query: str,
         *args: object,
@@ -40,7 +27,131 @@ _EXECUTOR = '''class Executor(Protocol):
         *,
         timeout: float | None = None,
     ) -> list[asyncpg.Record]: ...
+"""
 
+# With record classes, each read also takes record_class= and returns rows of that class.
+_FETCHES_WITH_RECORDS = """    @overload
+    async def fetch(
+        self,
+        query: str,
+        *args: object,
+        timeout: float | None = ...,
+    ) -> list[asyncpg.Record]: ...
+
+    @overload
+    async def fetch(
+        self,
+        query: str,
+        *args: object,
+        timeout: float | None = ...,
+        record_class: type[R],
+    ) -> list[R]: ...
+
+    @overload
+    async def fetchrow(
+        self,
+        query: str,
+        *args: object,
+        timeout: float | None = ...,
+    ) -> asyncpg.Record | None: ...
+
+    @overload
+    async def fetchrow(
+        self,
+        query: str,
+        *args: object,
+        timeout: float | None = ...,
+        record_class: type[R],
+    ) -> R | None: ...
+
+    @overload
+    async def fetchmany(
+        self,
+        query: str,
+        args: Iterable[Any],
+        *,
+        timeout: float | None = None,
+    ) -> list[asyncpg.Record]: ...
+
+    @overload
+    async def fetchmany(
+        self,
+        query: str,
+        args: Iterable[Any],
+        *,
+        timeout: float | None = None,
+        record_class: type[R],
+    ) -> list[R]: ...
+"""
+
+_CURSOR = """    def cursor(
+        self,
+        query: str,
+        *args: object,
+        prefetch: int | None = ...,
+    ) -> AsyncIterable[asyncpg.Record]: ...
+"""
+
+_CURSOR_WITH_RECORDS = """    @overload
+    def cursor(
+        self,
+        query: str,
+        *args: object,
+        prefetch: int | None = ...,
+    ) -> AsyncIterable[asyncpg.Record]: ...
+
+    @overload
+    def cursor(
+        self,
+        query: str,
+        *args: object,
+        prefetch: int | None = ...,
+        record_class: type[R],
+    ) -> AsyncIterable[R]: ...
+"""
+
+_COLUMN = '''if TYPE_CHECKING:
+
+    class Column(Generic[T]):
+        """A column of a record class, read-only and typed T (item `index`, through `convert`)."""
+
+        def __init__(self, index: int, convert: Callable[[Any], T] | None = None) -> None: ...
+
+        @overload
+        def __get__(self, record: None, owner: object) -> "Column[T]": ...
+
+        @overload
+        def __get__(self, record: asyncpg.Record, owner: object) -> T: ...
+
+        def __get__(self, record: asyncpg.Record | None, owner: object) -> "T | Column[T]": ...
+
+else:
+
+    class Column:
+        """At run time a column is a property over the driver's own item lookup, in C."""
+
+        def __class_getitem__(cls, annotation):
+            return cls
+
+        def __new__(cls, index, convert=None):
+            get = operator.itemgetter(index)
+            return property(get if convert is None else lambda record: convert(get(record)))'''
+
+
+_EXECUTOR = '''class Executor(Protocol):
+    """What a Querier runs statements on: an asyncpg Connection, Pool or pooled connection."""
+
+    async def execute(self, query: str, *args: object, timeout: float | None = ...) -> str: ...
+
+    async def executemany(
+        self,
+        command: str,
+        args: Iterable[Sequence[object]],
+        *,
+        timeout: float | None = ...,
+    ) -> None: ...
+
+{fetches}
     async def copy_records_to_table(
         self,
         table_name: str,
@@ -62,13 +173,7 @@ class CursorExecutor(Protocol):
 
     def is_in_transaction(self) -> bool: ...
 
-    def cursor(
-        self,
-        query: str,
-        *args: object,
-        prefetch: int | None = ...,
-    ) -> AsyncIterable[asyncpg.Record]: ...
-
+{cursor}
 
 class TransactionRequiredError(RuntimeError):
     """A streaming method was called outside a transaction (server-side cursors need one)."""
@@ -100,6 +205,10 @@ def render_db(plan: PackagePlan) -> str:
         imports.add(Import(".models", enum.class_name))
     imports.update({Import("pydantic"), Import("typing", "Generic"), Import("typing", "TypeVar")})
     imports.update({Import("collections.abc", "Callable"), Import("typing", "cast")})
+    if plan.uses_records:
+        imports.update(
+            {Import("operator"), Import("typing", "TYPE_CHECKING"), Import("typing", "overload")}
+        )
     error_class: list[str] = _INVALID_ARGUMENTS.splitlines()
     if plan.invalid_arguments:
         imports.add(plan.invalid_arguments)
@@ -153,7 +262,15 @@ def render_db(plan: PackagePlan) -> str:
         )
     if not plan.json_types and not plan.enums:
         init.append(f"{INDENT}del conn  # no codecs needed for this schema")
-    blocks = [head, _EXECUTOR.splitlines(), error_class, _ARGUMENTS.splitlines()]
+    records = plan.uses_records
+    executor = _EXECUTOR.replace("{fetches}", _FETCHES_WITH_RECORDS if records else _FETCHES)
+    executor = executor.replace("{cursor}", _CURSOR_WITH_RECORDS if records else _CURSOR)
+    blocks = [head]
+    if records:
+        blocks.append(['R = TypeVar("R", bound=asyncpg.Record)'])
+    blocks.extend([executor.splitlines(), error_class, _ARGUMENTS.splitlines()])
+    if records:
+        blocks.append(_COLUMN.splitlines())
     if plan.json_types:
         blocks.append(_JSON_CODECS.splitlines())
     if plan.enums:

@@ -16,7 +16,16 @@ from .layout import (
     render_imports,
 )
 from .pgtypes import Import
-from .plan import AdapterPlan, ColumnRead, DecoderPlan, ModulePlan, PackagePlan, QueryPlan, Read
+from .plan import (
+    AdapterPlan,
+    ColumnRead,
+    DecoderPlan,
+    ModulePlan,
+    PackagePlan,
+    QueryPlan,
+    Read,
+    RecordPlan,
+)
 from .render_models import model_class
 
 
@@ -245,8 +254,11 @@ def _method(plan: QueryPlan) -> list[str]:
     cmd, driver = plan.cmd, plan.driver_method
     out = _signature(plan, plan.method, plan.returns, prefetch=False)
     out.extend(docstring(body_indent, plan.docstring))
-    call = _call_args(plan, plan.constant)
-    if cmd == ":one":
+    call = [*_call_args(plan, plan.constant), *_record_class(plan)]
+    if plan.record_class and cmd in (":one", ":many"):
+        # the driver builds the rows as the record class: they are the result as they are
+        out.extend(_await_call(body_indent, "return ", driver, call))
+    elif cmd == ":one":
         out.extend(_await_call(body_indent, f"{record} = ", driver, call))
         out.append(f"{body_indent}return None if {record} is None else {read}")
     elif cmd == ":many":
@@ -280,10 +292,12 @@ def _method(plan: QueryPlan) -> list[str]:
     else:
         out.extend(_param_sets(plan, body_indent, sets))
         indexed = f"[(*values, index) for index, values in enumerate({sets})]"
-        out.extend(
-            _await_call(body_indent, f"{records} = ", driver, [plan.batch_constant or "", indexed])
-        )
-        if plan.rows_decoder:
+        batch = [plan.batch_constant or "", indexed, *_record_class(plan)]
+        out.extend(_await_call(body_indent, f"{records} = ", driver, batch))
+        if plan.record_class:
+            loop = [f"{body_indent}for {record} in {records}:"]
+            read = record
+        elif plan.rows_decoder:
             row = f"row{sfx}"
             loop = fit(
                 body_indent,
@@ -306,6 +320,47 @@ def _method(plan: QueryPlan) -> list[str]:
     return out
 
 
+def _record_class(plan: QueryPlan) -> list[str | list[str]]:
+    return [f"record_class={plan.record_class}"] if plan.record_class else []
+
+
+def _record(record: RecordPlan) -> list[str]:
+    model = record.model
+    out = [
+        f"class {record.class_name}(asyncpg.Record):",
+        *docstring(
+            INDENT, [f"One row as the driver builds it (in C); to_model() makes a {model}."]
+        ),
+        "",
+    ]
+    for column in record.columns:
+        args = str(column.index)
+        if column.adapter:
+            args += f", {column.adapter}.validate_python"
+        line = f"{INDENT}{column.name} = Column[{column.annotation}]({args})"
+        if len(line) <= WIDTH:
+            out.append(line)
+            continue
+        first, *rest = column.annotation.split(" | ")
+        out.extend(
+            [
+                f"{INDENT}{column.name} = Column[",
+                f"{INDENT * 2}{first}",
+                *(f"{INDENT * 2}| {part}" for part in rest),
+                f"{INDENT}]({args})",
+            ]
+        )
+    out.extend(
+        [
+            "",
+            f"{INDENT}def to_model(self) -> {record.model}:",
+            *docstring(INDENT * 2, [f"The row as the pydantic model {record.model}."]),
+            f"{INDENT * 2}return {record.decoder}(self)",
+        ]
+    )
+    return out
+
+
 def _iter_method(plan: QueryPlan) -> list[str]:
     assert plan.iter_method is not None
     assert plan.iter_returns is not None
@@ -325,7 +380,7 @@ def _iter_method(plan: QueryPlan) -> list[str]:
     )
     error = f"TransactionRequiredError({quote(plan.iter_method)}, self._conn)"
     out.append(f"{body}{INDENT}raise {error}")
-    call = [*_call_args(plan, plan.constant), "prefetch=prefetch"]
+    call = [*_call_args(plan, plan.constant), "prefetch=prefetch", *_record_class(plan)]
     out.extend(fit(body, f"async for {record} in self._conn.cursor(", call, "):"))
     out.append(f"{body}{INDENT}yield {read_expression(plan.read, record) if plan.read else record}")
     return out
@@ -390,6 +445,7 @@ def render_module(plan: PackagePlan, module: ModulePlan) -> str:
             decoders.append(_decoder(decoder))
             if decoder.rows_function:
                 decoders.append(_rows_decoder(decoder))
+    records = [_record(r) for r in module.records]
     querier = [
         "class Querier:",
         f'{INDENT}"""The queries of {module.source}, run on a connection, pool or transaction."""',
@@ -408,5 +464,6 @@ def render_module(plan: PackagePlan, module: ModulePlan) -> str:
         blocks.append(support)
     blocks.extend(model_class(m) for m in module.models)
     blocks.extend(decoders)
+    blocks.extend(records)
     blocks.append(querier)
     return file_text(join_blocks(blocks))

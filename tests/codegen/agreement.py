@@ -220,6 +220,8 @@ def result_slots(method: Any, cmd: str) -> list[Slot] | None:
         (inner,) = typing.get_args(returns)
         assert typing.get_origin(inner) is list, returns
         (row,) = typing.get_args(inner)
+    if inspect.isclass(row) and issubclass(row, asyncpg.Record) and row is not asyncpg.Record:
+        row = typing.get_type_hints(row.to_model)["return"]  # a record's columns: the model's
     if _is_model(row):
         return list(_fields(row, "", nullable=False))
     return [Slot("(the value)", row)]

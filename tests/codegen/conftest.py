@@ -85,3 +85,11 @@ async def joins_connection(empty_database_url: str) -> AsyncIterator[asyncpg.Con
     conn = await connect_case("joins_and_types", empty_database_url)
     yield conn
     await conn.close()
+
+
+@pytest.fixture
+async def records_connection(empty_database_url: str) -> AsyncIterator[asyncpg.Connection]:
+    """The records case's schema (the everything case's) and codecs on a fresh database."""
+    conn = await connect_case("records", empty_database_url)
+    yield conn
+    await conn.close()

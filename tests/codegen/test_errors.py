@@ -165,3 +165,21 @@ def test_malformed_options_are_refused(
     result = run_plugin(request, tmp_path / "dump")
     assert result.returncode == 1
     assert message.encode() in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"row_type": "tuple"}, "options.row_type must be model or record"),
+        ({"row_types": {"GetAuthor": "dict"}}, "row_types must map query names to model or record"),
+        ({"row_types": ["GetAuthor"]}, "options.row_types must map names to names"),
+    ],
+)
+def test_malformed_row_types_are_refused(
+    tmp_path: Path, options: dict[str, Any], message: str
+) -> None:
+    request = dumped_request(tmp_path)
+    request["plugin_options"] = base64.b64encode(json.dumps(options).encode()).decode()
+    result = run_plugin(request, tmp_path / "dump")
+    assert result.returncode == 1
+    assert message.encode() in result.stderr

@@ -329,3 +329,46 @@ def test_sequences_have_no_fast_path(plan: PackagePlan) -> None:
         adapter = adapter_of(plan, name)
         assert adapter.exact_function is None
         assert adapter.exact == ()
+
+
+def test_row_type_record_returns_record_classes_the_driver_builds(
+    everything_request: dict[str, Any],
+) -> None:
+    assert planned(everything_request, row_types={"AuthorNames": "model"}).uses_records is False
+    records = planned(
+        everything_request,
+        row_type="record",
+        row_types={"AuthorsWithBooks": "model", "BooksWithAuthors": "model"},
+    )
+    assert records.uses_records
+    get_author = query(records, "GetAuthor")
+    assert (get_author.record_class, get_author.returns) == ("AuthorRecord", "AuthorRecord | None")
+    assert get_author.read is None  # the driver builds the row: nothing to decode
+    listing = query(records, "ListAuthorsByMood")
+    assert (listing.returns, listing.rows_decoder) == ("list[AuthorRecord]", None)
+    assert listing.iter_returns == "AsyncIterator[AuthorRecord]"
+    assert query(records, "BookById").returns == "list[BookRecord | None]"
+    assert query(records, "AuthorNames").returns == "list[str]"  # a scalar stays a scalar
+    kept = query(records, "AuthorsWithBooks")
+    assert (kept.record_class, kept.rows_decoder) == (None, "_decode_many_authors_with_books_row")
+    (module,) = records.modules
+    book = next(r for r in module.records if r.class_name == "BookRecord")
+    assert (book.model, book.decoder) == ("Book", "_decode_book")
+    assert [(c.name, c.annotation, c.index, c.adapter) for c in book.columns] == [
+        ("id", "int", 0, None),
+        ("author_id", "int | None", 1, None),
+        ("title", "str", 2, None),
+        ("cost", "codegen.money.Money", 3, "_COLUMN_TYPE"),  # converted on read, as in models
+    ]
+
+
+def test_row_type_record_refuses_embeds_and_unknown_query_names(
+    everything_request: dict[str, Any],
+) -> None:
+    with pytest.raises(PlanFailedError) as failed:
+        planned(everything_request, row_type="record", row_types={"NoSuchQuery": "model"})
+    messages = [str(e) for e in failed.value.errors]
+    assert "query.sql: query AuthorsWithBooks: column author: row_type record cannot hold " in (
+        "\n".join(messages)
+    )
+    assert "options.row_types names 'NoSuchQuery', which is no query" in messages

@@ -72,6 +72,7 @@ async def apply_schema(dsn: str, case: str) -> None:
 CASE_FACTS = {
     "everything": ({"lambda": "lambda_"}, 20),
     "joins_and_types": ({}, 10),
+    "records": ({"lambda": "lambda_"}, 12),
 }
 
 

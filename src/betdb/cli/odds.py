@@ -181,9 +181,10 @@ async def line_movement(
                     closing=key in closing_keys,
                 )
             )
-        observations += await repository.odds.find_odds_by_game(
+        found = await repository.odds.find_odds_by_game(
             game_id=game.game_id, market=market, sportsbook_id=book
         )
+        observations += [record.to_model() for record in found]
     label = names.game_label(game)
     movement = LineMovement(
         game_id=game.game_id,

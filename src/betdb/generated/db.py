@@ -3,8 +3,18 @@
 """The executor protocol and the connection setup shared by the generated queriers."""
 
 import json
+import operator
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
-from typing import Any, Generic, Protocol, TypeVar, cast, runtime_checkable
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    Protocol,
+    TypeVar,
+    cast,
+    overload,
+    runtime_checkable,
+)
 
 import asyncpg
 import pydantic
@@ -28,6 +38,8 @@ from .models import (
     SignalType,
 )
 
+R = TypeVar("R", bound=asyncpg.Record)
+
 
 class Executor(Protocol):
     """What a Querier runs statements on: an asyncpg Connection, Pool or pooled connection."""
@@ -42,6 +54,7 @@ class Executor(Protocol):
         timeout: float | None = ...,
     ) -> None: ...
 
+    @overload
     async def fetch(
         self,
         query: str,
@@ -49,6 +62,16 @@ class Executor(Protocol):
         timeout: float | None = ...,
     ) -> list[asyncpg.Record]: ...
 
+    @overload
+    async def fetch(
+        self,
+        query: str,
+        *args: object,
+        timeout: float | None = ...,
+        record_class: type[R],
+    ) -> list[R]: ...
+
+    @overload
     async def fetchrow(
         self,
         query: str,
@@ -56,6 +79,16 @@ class Executor(Protocol):
         timeout: float | None = ...,
     ) -> asyncpg.Record | None: ...
 
+    @overload
+    async def fetchrow(
+        self,
+        query: str,
+        *args: object,
+        timeout: float | None = ...,
+        record_class: type[R],
+    ) -> R | None: ...
+
+    @overload
     async def fetchmany(
         self,
         query: str,
@@ -63,6 +96,16 @@ class Executor(Protocol):
         *,
         timeout: float | None = None,
     ) -> list[asyncpg.Record]: ...
+
+    @overload
+    async def fetchmany(
+        self,
+        query: str,
+        args: Iterable[Any],
+        *,
+        timeout: float | None = None,
+        record_class: type[R],
+    ) -> list[R]: ...
 
     async def copy_records_to_table(
         self,
@@ -85,12 +128,22 @@ class CursorExecutor(Protocol):
 
     def is_in_transaction(self) -> bool: ...
 
+    @overload
     def cursor(
         self,
         query: str,
         *args: object,
         prefetch: int | None = ...,
     ) -> AsyncIterable[asyncpg.Record]: ...
+
+    @overload
+    def cursor(
+        self,
+        query: str,
+        *args: object,
+        prefetch: int | None = ...,
+        record_class: type[R],
+    ) -> AsyncIterable[R]: ...
 
 
 class TransactionRequiredError(RuntimeError):
@@ -209,6 +262,34 @@ def _unstorable_text(value: object) -> str | None:
             if reason:
                 return reason
     return None
+
+
+if TYPE_CHECKING:
+
+    class Column(Generic[T]):
+        """A column of a record class, read-only and typed T (item `index`, through `convert`)."""
+
+        def __init__(self, index: int, convert: Callable[[Any], T] | None = None) -> None: ...
+
+        @overload
+        def __get__(self, record: None, owner: object) -> "Column[T]": ...
+
+        @overload
+        def __get__(self, record: asyncpg.Record, owner: object) -> T: ...
+
+        def __get__(self, record: asyncpg.Record | None, owner: object) -> "T | Column[T]": ...
+
+else:
+
+    class Column:
+        """At run time a column is a property over the driver's own item lookup, in C."""
+
+        def __class_getitem__(cls, annotation):
+            return cls
+
+        def __new__(cls, index, convert=None):
+            get = operator.itemgetter(index)
+            return property(get if convert is None else lambda record: convert(get(record)))
 
 
 def _encode_json(value: object) -> bytes:

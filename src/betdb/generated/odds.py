@@ -13,7 +13,7 @@ import pydantic
 
 import betdb.types
 
-from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
+from .db import Arguments, Column, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import DataSource, Market, Odds, Side
 
 COPY_ODDS = """-- name: CopyOdds :copyfrom
@@ -484,35 +484,6 @@ def _decode_get_line_movement_row(r: asyncpg.Record) -> GetLineMovementRow:
     return row
 
 
-def _decode_many_get_line_movement_row(records: list[asyncpg.Record]) -> list[GetLineMovementRow]:
-    rows: list[GetLineMovementRow] = []
-    append = rows.append
-    new = GetLineMovementRow.__new__
-    fields = _GET_LINE_MOVEMENT_ROW_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
-    try:
-        for r in records:
-            row = new(GetLineMovementRow)
-            values = {
-                "side": r[0],
-                "line": r[1],
-                "price": r[2],
-                "observed_at": r[3],
-                "line_change": r[4],
-                "price_change": r[5],
-            }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
-    finally:
-        if collecting:
-            gc.enable()
-    return rows
-
-
 def _decode_odds(r: asyncpg.Record) -> Odds:
     row = Odds.__new__(Odds)
     values = {
@@ -567,6 +538,41 @@ def _decode_many_odds(records: list[asyncpg.Record]) -> list[Odds]:
         if collecting:
             gc.enable()
     return rows
+
+
+class OddsRecord(asyncpg.Record):
+    """One row as the driver builds it (in C); to_model() makes a Odds."""
+
+    game_id = Column[int](0)
+    sportsbook_id = Column[int](1)
+    market = Column[Market](2)
+    side = Column[Side](3)
+    line = Column[decimal.Decimal | None](4)
+    price = Column[betdb.types.AmericanOdds](5)
+    observed_at = Column[datetime.datetime](6)
+    is_opening = Column[bool](7)
+    is_closing = Column[bool](8)
+    bet_limit = Column[decimal.Decimal | None](9)
+    source = Column[DataSource](10)
+
+    def to_model(self) -> Odds:
+        """The row as the pydantic model Odds."""
+        return _decode_odds(self)
+
+
+class GetLineMovementRecord(asyncpg.Record):
+    """One row as the driver builds it (in C); to_model() makes a GetLineMovementRow."""
+
+    side = Column[Side](0)
+    line = Column[decimal.Decimal | None](1)
+    price = Column[betdb.types.AmericanOdds](2)
+    observed_at = Column[datetime.datetime](3)
+    line_change = Column[decimal.Decimal | None](4)
+    price_change = Column[int | None](5)
+
+    def to_model(self) -> GetLineMovementRow:
+        """The row as the pydantic model GetLineMovementRow."""
+        return _decode_get_line_movement_row(self)
 
 
 class Querier:
@@ -642,13 +648,13 @@ class Querier:
         game_id: int,
         market: Market | None,
         sportsbook_id: int | None,
-    ) -> list[Odds]:
+    ) -> list[OddsRecord]:
         """A game's whole history, optionally of one market and one book, oldest first."""
-        records = await self._conn.fetch(
+        return await self._conn.fetch(
             FIND_ODDS_BY_GAME,
             *_FIND_ODDS_BY_GAME_ARGS.validate_python((game_id, market, sportsbook_id)),
+            record_class=OddsRecord,
         )
-        return _decode_many_odds(records)
 
     async def iter_find_odds_by_game(
         self,
@@ -657,7 +663,7 @@ class Querier:
         market: Market | None,
         sportsbook_id: int | None,
         prefetch: int = 100,
-    ) -> AsyncIterator[Odds]:
+    ) -> AsyncIterator[OddsRecord]:
         """Stream find_odds_by_game through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError("iter_find_odds_by_game", self._conn)
@@ -665,8 +671,9 @@ class Querier:
             FIND_ODDS_BY_GAME,
             *_FIND_ODDS_BY_GAME_ARGS.validate_python((game_id, market, sportsbook_id)),
             prefetch=prefetch,
+            record_class=OddsRecord,
         ):
-            yield _decode_odds(record)
+            yield record
 
     async def get_latest_odds(
         self,
@@ -707,17 +714,17 @@ class Querier:
         market: Market,
         sportsbook_id: int,
         since: datetime.datetime,
-    ) -> list[GetLineMovementRow]:
+    ) -> list[GetLineMovementRecord]:
         """One book's observations of a market since a time, each with its change from the one
         before (null for the first, and for the line of a market without one). price_change is in
         cents, which do not jump across even money: -105 to +105 is 10 (American prices have no
         values between -100 and +100, so each side of the gap is shifted by 100 towards zero).
         """
-        records = await self._conn.fetch(
+        return await self._conn.fetch(
             GET_LINE_MOVEMENT,
             *_GET_LINE_MOVEMENT_ARGS.validate_python((game_id, market, sportsbook_id, since)),
+            record_class=GetLineMovementRecord,
         )
-        return _decode_many_get_line_movement_row(records)
 
     async def iter_get_line_movement(
         self,
@@ -727,7 +734,7 @@ class Querier:
         sportsbook_id: int,
         since: datetime.datetime,
         prefetch: int = 100,
-    ) -> AsyncIterator[GetLineMovementRow]:
+    ) -> AsyncIterator[GetLineMovementRecord]:
         """Stream get_line_movement through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError("iter_get_line_movement", self._conn)
@@ -735,8 +742,9 @@ class Querier:
             GET_LINE_MOVEMENT,
             *_GET_LINE_MOVEMENT_ARGS.validate_python((game_id, market, sportsbook_id, since)),
             prefetch=prefetch,
+            record_class=GetLineMovementRecord,
         ):
-            yield _decode_get_line_movement_row(record)
+            yield record
 
     async def get_opening_lines(self, *, game_id: int, market: Market) -> list[Odds]:
         """Per book and side: the observation flagged opening, else the earliest."""
