@@ -13,6 +13,8 @@ import pydantic
 import pytest
 
 import codegen.golden.records as g
+from betdb import BetdbSettings, Database
+from betdb._executor import PoolExecutor, TransactionExecutor
 from codegen.golden.records import models
 from codegen.golden.records import query as q
 
@@ -167,3 +169,30 @@ async def test_row_types_keeps_models_for_the_queries_it_names(
     await querier.copy_books([(a.id, "cheap", 1), (a.id, "dear", 50)])
     cheap = await querier.cheap_books(cost=10)
     assert [(type(book), book.title) for book in cheap] == [(models.Book, "cheap")]
+
+
+async def test_records_come_through_betdbs_executors_too(
+    records_connection: asyncpg.Connection, empty_database_url: str
+) -> None:
+    seeded = q.Querier(records_connection)
+    a = await seeded.create_author(author("Pooled"))
+    assert a is not None
+    await seeded.copy_books([(a.id, "one", 1)])
+    settings = BetdbSettings(dsn=empty_database_url, pool_min_size=1, pool_max_size=2)  # type: ignore[arg-type]
+    async with Database(settings, connection_init=g.init_connection) as database:
+        pooled = q.Querier(PoolExecutor(database, database.pool))
+        fetched = await pooled.get_author(id=a.id)  # fetchrow
+        listed = await pooled.list_authors_by_mood(mood=models.Mood.SO_SO)  # fetch
+        (book,) = await pooled.book_by_id([(1,)])  # fetchmany
+        async with PoolExecutor(database, database.pool).transaction() as executor:
+            assert isinstance(executor, TransactionExecutor)
+            streamed = [
+                r
+                async for r in q.Querier(executor).iter_list_authors_by_mood(mood=models.Mood.SO_SO)
+            ]  # cursor
+    assert type(fetched) is q.AuthorRecord
+    assert fetched.name == "Pooled"
+    assert [(type(r), r.name) for r in listed] == [(q.AuthorRecord, "Pooled")]
+    assert type(book) is q.BookRecord
+    assert book.title == "one"
+    assert [(type(r), r.mood) for r in streamed] == [(q.AuthorRecord, models.Mood.SO_SO)]
