@@ -329,7 +329,8 @@ def _record(record: RecordPlan) -> list[str]:
     out = [
         f"class {record.class_name}(asyncpg.Record):",
         *docstring(
-            INDENT, [f"One row as the driver builds it (in C); to_model() makes a {model}."]
+            INDENT,
+            [f"One row as the driver builds it (in C); to_model() gives the pydantic {model}."],
         ),
         "",
     ]

@@ -541,7 +541,7 @@ def _decode_many_odds(records: list[asyncpg.Record]) -> list[Odds]:
 
 
 class OddsRecord(asyncpg.Record):
-    """One row as the driver builds it (in C); to_model() makes a Odds."""
+    """One row as the driver builds it (in C); to_model() gives the pydantic Odds."""
 
     game_id = Column[int](0)
     sportsbook_id = Column[int](1)
@@ -561,7 +561,7 @@ class OddsRecord(asyncpg.Record):
 
 
 class GetLineMovementRecord(asyncpg.Record):
-    """One row as the driver builds it (in C); to_model() makes a GetLineMovementRow."""
+    """One row as the driver builds it (in C); to_model() gives the pydantic GetLineMovementRow."""
 
     side = Column[Side](0)
     line = Column[decimal.Decimal | None](1)

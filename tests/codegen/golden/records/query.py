@@ -344,7 +344,7 @@ def _decode_list_authors_by_ids_row(r: asyncpg.Record) -> ListAuthorsByIdsRow:
 
 
 class AuthorRecord(asyncpg.Record):
-    """One row as the driver builds it (in C); to_model() makes a Author."""
+    """One row as the driver builds it (in C); to_model() gives the pydantic Author."""
 
     id = Column[int](0)
     name = Column[str](1)
@@ -387,7 +387,7 @@ class AuthorRecord(asyncpg.Record):
 
 
 class CountAuthorsUnsureRecord(asyncpg.Record):
-    """One row as the driver builds it (in C); to_model() makes a CountAuthorsUnsureRow."""
+    """One row as the driver builds it (in C); to_model() gives the pydantic CountAuthorsUnsureRow."""
 
     total = Column[int | None](0)
 
@@ -397,7 +397,7 @@ class CountAuthorsUnsureRecord(asyncpg.Record):
 
 
 class ListAuthorsByIdsRecord(asyncpg.Record):
-    """One row as the driver builds it (in C); to_model() makes a ListAuthorsByIdsRow."""
+    """One row as the driver builds it (in C); to_model() gives the pydantic ListAuthorsByIdsRow."""
 
     id = Column[int](0)
     name = Column[str](1)
@@ -409,7 +409,7 @@ class ListAuthorsByIdsRecord(asyncpg.Record):
 
 
 class BookRecord(asyncpg.Record):
-    """One row as the driver builds it (in C); to_model() makes a Book."""
+    """One row as the driver builds it (in C); to_model() gives the pydantic Book."""
 
     id = Column[int](0)
     author_id = Column[int | None](1)
