@@ -372,3 +372,15 @@ def test_row_type_record_refuses_embeds_and_unknown_query_names(
         "\n".join(messages)
     )
     assert "options.row_types names 'NoSuchQuery', which is no query" in messages
+
+
+def test_validate_false_reads_the_column_as_is_but_still_checks_arguments(
+    everything_request: dict[str, Any],
+) -> None:
+    unchecked = {"column": "books.cost", "py_type": "codegen.money.Money", "validate": False}
+    plan = planned(everything_request, overrides=[unchecked])
+    (decoder,) = [d for m in plan.modules for d in m.decoders if d.function == "_decode_book"]
+    assert dict(decoder.reads)["cost"] == ColumnRead(3)  # PostgreSQL typed it: no TypeAdapter
+    assert fields(plan, "Book")["cost"] == "codegen.money.Money"
+    copy = adapter_of(plan, "CopyBooks")
+    assert copy.exact[2].override == "codegen.money.Money"  # arguments from users: validated
