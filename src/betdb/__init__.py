@@ -5,10 +5,13 @@ are implementation detail. ``betdb.errors`` (the exception hierarchy), ``betdb.g
 sqlc output), ``betdb.odds`` and ``betdb.types`` (domain helpers) are public modules too.
 """
 
-from betdb._database import Database, HealthReport, PoolHealth, ReplicaHealth
+from betdb._database import Database
+from betdb._health import HealthReport, PoolHealth, ReplicaHealth
 from betdb._observability import MetricsSnapshot, QueryStats, configure_logging, correlation_id
 from betdb._repository import UnifiedRepository
 from betdb._settings import BetdbSettings, Environment, SslMode
+from betdb._sync_database import SyncDatabase
+from betdb._sync_repository import SyncUnifiedRepository
 from betdb.errors import (
     BetdbError,
     CheckViolationError,
@@ -60,6 +63,8 @@ __all__ = [
     "ReplicaHealth",
     "SerializationError",
     "SslMode",
+    "SyncDatabase",
+    "SyncUnifiedRepository",
     "TransactionError",
     "UnifiedRepository",
     "UniqueViolationError",

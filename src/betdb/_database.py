@@ -10,12 +10,21 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import asyncpg
-from pydantic import BaseModel
 
 from betdb._asyncpg_errors import translate
 from betdb._breaker import CircuitBreaker
 from betdb._connections import PooledConnections, refresh_replica
 from betdb._executor import PoolExecutor, RoutedExecutor
+from betdb._health import (
+    APPLIED_SQL,
+    HAS_MIGRATIONS_SQL,
+    LATENCY_SQL,
+    VERSION_SQL,
+    HealthReport,
+    PoolHealth,
+    newest_migration,
+    replica_health,
+)
 from betdb._observability import Metrics, MetricsSnapshot, Tracer, monotonic
 from betdb._policy import rerun_transaction
 from betdb._redact import redact_dsn
@@ -25,41 +34,11 @@ from betdb._runtime import PRIMARY, Runtime
 from betdb._settings import BetdbSettings
 from betdb.errors import BetdbError, DatabaseUnavailableError
 from betdb.generated import init_connection
-from betdb.migrate import migration_versions
 
 logger = logging.getLogger("betdb.database")
 T = TypeVar("T")
 
 ConnectionInit = Callable[[asyncpg.Connection], Awaitable[None]]
-
-
-class PoolHealth(BaseModel):
-    size: int
-    in_use: int
-    idle: int
-    min_size: int
-    max_size: int
-
-
-class ReplicaHealth(BaseModel):
-    dsn: str
-    reachable: bool
-    lag_seconds: float | None
-    serving_reads: bool
-    error: str | None
-
-
-class HealthReport(BaseModel):
-    reachable: bool
-    latency_ms: float | None
-    server_version: str | None
-    pool: PoolHealth
-    migration_applied: str | None
-    migration_newest: str | None
-    migrations_current: bool
-    replicas: list[ReplicaHealth]
-    breaker: str
-    error: str | None = None
 
 
 class Database:
@@ -236,8 +215,7 @@ class Database:
 
     async def health(self) -> HealthReport:
         """Reachability, latency, versions, pool usage, migrations, replicas and breaker state."""
-        versions = migration_versions()
-        newest = versions[-1] if versions else None
+        newest = newest_migration()
         pool = self._pool
         pool_health = PoolHealth(
             size=pool.get_size() if pool else 0,
@@ -250,28 +228,18 @@ class Database:
         try:
             async with self.connection() as connection:
                 started = monotonic()
-                await connection.fetchval("SELECT 1")
+                await connection.fetchval(LATENCY_SQL)
                 latency = round((monotonic() - started) * 1000, 3)
-                version = await connection.fetchval("SHOW server_version")
-                if await connection.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL"):
-                    applied = await connection.fetchval(
-                        "SELECT max(version) FROM schema_migrations"
-                    )
+                version = await connection.fetchval(VERSION_SQL)
+                if await connection.fetchval(HAS_MIGRATIONS_SQL):
+                    applied = await connection.fetchval(APPLIED_SQL)
                 reachable = True
         except Exception as failure:
             error = str(translate(failure, query="health"))
         replicas = []
         for replica in self.replicas.replicas:
             await refresh_replica(replica, timeout=self.settings.acquire_timeout)
-            replicas.append(
-                ReplicaHealth(
-                    dsn=replica.name,
-                    reachable=replica.reachable,
-                    lag_seconds=replica.lag_seconds,
-                    serving_reads=self.replicas.usable(replica),
-                    error=replica.last_error,
-                )
-            )
+            replicas.append(replica_health(self.replicas, replica))
         return HealthReport(
             reachable=reachable,
             latency_ms=latency,

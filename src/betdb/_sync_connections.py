@@ -1,0 +1,165 @@
+"""Where sync executors get connections: a psycopg_pool ConnectionPool, through its server's
+breaker, and the replica a read may go to (the counterpart of ``_connections``)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from betdb._observability import monotonic
+from betdb._psycopg_errors import is_closed, is_connection_loss
+from betdb._replicas import REPLICA_LAG_SQL, Replica, ReplicaSet
+from betdb._runtime import PRIMARY, Runtime
+from betdb.errors import DatabaseUnavailableError
+
+logger = logging.getLogger("betdb.database")
+
+# A wait for a connection looks this often whether the pool's last connect attempt failed.
+_CONNECT_FAILURE_POLL = 0.05
+
+
+class ConnectAttempts:
+    """The pool's failed connect attempts: the pool connects in the background and a waiting
+    caller only hears that it timed out, so the reason (with its SQLSTATE) is kept here for
+    the caller and its breaker."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._failure: tuple[float, BaseException] | None = None
+
+    def failed(self, error: BaseException) -> None:
+        with self._lock:
+            self._failure = (monotonic(), error)
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._failure = None
+
+    def failure_since(self, started: float) -> BaseException | None:
+        """The error of an attempt that failed after ``started`` with none succeeding since."""
+        failure = self._failure
+        return failure[1] if failure is not None and failure[0] >= started else None
+
+    def connection_class(self) -> type[psycopg.Connection[Any]]:
+        """A psycopg Connection class whose connect() reports here."""
+        attempts = self
+
+        class ReportingConnection(psycopg.Connection[Any]):
+            @classmethod
+            def connect(cls, conninfo: str = "", **kwargs: Any) -> Any:
+                try:
+                    connection = super().connect(conninfo, **kwargs)
+                except Exception as error:
+                    attempts.failed(error)
+                    raise
+                attempts.succeeded()
+                return connection
+
+        return ReportingConnection
+
+
+class SyncPooledConnections:
+    """Connections from one psycopg pool, counted by the breaker of the server it reaches."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        pool: ConnectionPool[Any],
+        attempts: ConnectAttempts,
+        *,
+        role: str = PRIMARY,
+    ) -> None:
+        self.runtime = runtime
+        self.pool = pool
+        self.attempts = attempts
+        self.role = role
+
+    def _acquire(self) -> Any:
+        settings = self.runtime.settings
+        started = monotonic()
+        deadline = started + settings.acquire_timeout
+        while True:
+            remaining = deadline - monotonic()
+            try:
+                return self.pool.getconn(timeout=max(min(remaining, _CONNECT_FAILURE_POLL), 0.001))
+            except PoolTimeout as timeout:
+                failure = self.attempts.failure_since(started)
+                if failure is not None:
+                    raise DatabaseUnavailableError(
+                        f"cannot connect: {type(failure).__name__}: {failure}",
+                        sqlstate=getattr(failure, "sqlstate", None),
+                    ) from failure
+                if remaining <= _CONNECT_FAILURE_POLL:
+                    raise TimeoutError(
+                        f"no connection free within {settings.acquire_timeout}s "
+                        f"(pool of {self.pool.max_size})"
+                    ) from timeout
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[Any]:
+        """A pooled connection, through the breaker; a connection that broke is discarded."""
+        breaker = self.runtime.breaker(self.role)
+        breaker.before_call()
+        started = monotonic()
+        try:
+            connection = self._acquire()
+        except TimeoutError as error:
+            breaker.release_probe()
+            raise DatabaseUnavailableError(str(error)) from error
+        except DatabaseUnavailableError:
+            breaker.record_failure()
+            raise
+        except BaseException:
+            breaker.release_probe()  # interrupted while waiting
+            raise
+        self.runtime.record_pool_wait(monotonic() - started)
+        try:
+            yield connection
+        except BaseException as error:
+            broken = isinstance(error, Exception) and is_connection_loss(
+                error, connection_closed=is_closed(connection)
+            )
+            if broken:
+                breaker.record_failure()
+            elif isinstance(error, Exception):
+                breaker.record_success()  # the server answered, even if with an error
+            else:
+                breaker.release_probe()  # KeyboardInterrupt and the like prove nothing
+            raise
+        else:
+            breaker.record_success()
+        finally:
+            # The pool rolls back what is left open and drops a connection that broke.
+            self.pool.putconn(connection)
+
+
+def refresh_replica(replica: Replica[ConnectionPool[Any]], *, timeout: float) -> None:
+    """Measure the replica's reachability and lag now."""
+    if replica.pool is None:
+        replica.record_unreachable("pool not open")
+        return
+    try:
+        with replica.pool.connection(timeout=timeout) as connection:
+            row = connection.execute(REPLICA_LAG_SQL).fetchone()
+    except Exception as error:
+        replica.record_unreachable(error)
+        return
+    replica.record(None if row is None else tuple(row))
+
+
+def choose_replica(
+    replicas: ReplicaSet[ConnectionPool[Any]],
+) -> Replica[ConnectionPool[Any]] | None:
+    """A replica that may serve a read now (measured again when due), or None."""
+    for replica in replicas.in_turn():
+        if replicas.due(replica):
+            refresh_replica(replica, timeout=replicas.check_interval)
+        if replicas.usable(replica):
+            return replica
+    return None
