@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -87,7 +88,7 @@ class SyncPooledConnections:
         while True:
             remaining = deadline - monotonic()
             try:
-                return self.pool.getconn(timeout=max(min(remaining, _CONNECT_FAILURE_POLL), 0.001))
+                return self._getconn(max(min(remaining, _CONNECT_FAILURE_POLL), 0.001))
             except PoolTimeout as timeout:
                 failure = self.attempts.failure_since(started)
                 if failure is not None:
@@ -100,6 +101,25 @@ class SyncPooledConnections:
                         f"no connection free within {settings.acquire_timeout}s "
                         f"(pool of {self.pool.max_size})"
                     ) from timeout
+
+    def _getconn(self, timeout: float) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            return self.pool.getconn(timeout=timeout)
+        # psycopg_pool hands a connection to a waiter that Ctrl-C interrupted, and it is lost:
+        # SIGINT is held back during the (short) wait and raises here, the connection returned.
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        connection = None
+        try:
+            connection = self.pool.getconn(timeout=timeout)
+        finally:
+            try:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+                _let_signals_land()
+            except BaseException:
+                if connection is not None:
+                    self.pool.putconn(connection)
+                raise
+        return connection
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[Any]:
@@ -137,6 +157,10 @@ class SyncPooledConnections:
         finally:
             # The pool rolls back what is left open and drops a connection that broke.
             self.pool.putconn(connection)
+
+
+def _let_signals_land() -> None:
+    """Nothing: calling it is where Python runs the handler of a signal that just arrived."""
 
 
 def refresh_replica(replica: Replica[ConnectionPool[Any]], *, timeout: float) -> None:
