@@ -539,6 +539,23 @@ class SyncRoutedExecutor(_Statements):
             logger.info("read %s falls back to the primary", query_name(sql))
             return self.primary._run(sql, operation, timeout=timeout)
 
+    # Only fetch, fetchrow and fetchval may go to a replica, as on the async side.
+    def execute(self, query: str, *args: object, timeout: float | None = None) -> str:
+        return self.primary.execute(query, *args, timeout=timeout)
+
+    def executemany(
+        self, command: str, args: Iterable[Sequence[object]], *, timeout: float | None = None
+    ) -> None:
+        self.primary.executemany(command, args, timeout=timeout)
+
+    def fetchmany(
+        self, query: str, args: Iterable[Sequence[object]], *, timeout: float | None = None
+    ) -> list[Row]:
+        return self.primary.fetchmany(query, args, timeout=timeout)
+
+    def copy_records_to_table(self, table_name: str, **kw: Any) -> str:
+        return self.primary.copy_records_to_table(table_name, **kw)
+
     def cursor(self, query: str, *args: object, prefetch: int | None = None) -> Iterator[Row]:
         return self.primary.cursor(query, *args, prefetch=prefetch)
 
