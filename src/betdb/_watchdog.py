@@ -88,9 +88,8 @@ class Watchdog:
                 if alarm.done:
                     continue
                 alarm.fired = True
-                if first:
-                    self._cancel(alarm.connection)
-                else:
+                # A cancel request that cannot reach the server is a cut network: shut at once.
+                if not first or not self._cancel(alarm.connection):
                     self._shut(alarm.connection)
 
     def _next_due(self) -> tuple[Alarm, bool] | None:
@@ -116,11 +115,13 @@ class Watchdog:
                 return alarm, first
         return None
 
-    def _cancel(self, connection: Any) -> None:
+    def _cancel(self, connection: Any) -> bool:
         try:
             connection.cancel_safe(timeout=self.grace)
         except Exception as error:
             logger.info("cancel request failed: %s", type(error).__name__)
+            return False
+        return True
 
     def _shut(self, connection: Any) -> None:
         logger.warning("a statement outlived its timeout and its cancel: closing its socket")
