@@ -14,6 +14,7 @@ import contextlib
 import heapq
 import itertools
 import logging
+import math
 import os
 import socket
 import threading
@@ -46,6 +47,7 @@ class Watchdog:
         self._wakeup = threading.Condition()
         self._thread: threading.Thread | None = None
         self._stopped = False
+        self._sleeping_until = math.inf  # when the watchdog thread wakes next on its own
 
     @contextlib.contextmanager
     def deadline(self, connection: Any, seconds: float) -> Iterator[Alarm]:
@@ -63,12 +65,13 @@ class Watchdog:
         heap = self._heap
         while heap and heap[0][2].done:
             heapq.heappop(heap)  # finished statements leave from the top, keeping it small
-        earliest = not heap or when < heap[0][0]
         heapq.heappush(heap, (when, next(self._order), alarm))
         if self._thread is None and not self._stopped:
             self._thread = threading.Thread(target=self._watch, name="betdb-watchdog", daemon=True)
             self._thread.start()
-        elif earliest:
+        elif when < self._sleeping_until:
+            # Only a deadline sooner than the one the thread sleeps towards wakes it: waking it
+            # for every statement would cost each one a thread switch.
             self._wakeup.notify()
 
     def stop(self) -> None:
@@ -101,11 +104,13 @@ class Watchdog:
                 while heap and heap[0][2].done:
                     heapq.heappop(heap)
                 if not heap:
+                    self._sleeping_until = math.inf
                     self._wakeup.wait()
                     continue
                 when, _, alarm = heap[0]
                 wait = when - monotonic()
                 if wait > 0:
+                    self._sleeping_until = when
                     self._wakeup.wait(wait)
                     continue
                 heapq.heappop(heap)
