@@ -23,6 +23,7 @@ logger = logging.getLogger("betdb.database")
 
 # A wait for a connection looks this often whether the pool's last connect attempt failed.
 _CONNECT_FAILURE_POLL = 0.05
+_HOLD_SIGINT = hasattr(signal, "pthread_sigmask")  # POSIX only
 
 
 class ConnectAttempts:
@@ -103,7 +104,7 @@ class SyncPooledConnections:
                     ) from timeout
 
     def _getconn(self, timeout: float) -> Any:
-        if threading.current_thread() is not threading.main_thread():
+        if not _HOLD_SIGINT or threading.current_thread() is not threading.main_thread():
             return self.pool.getconn(timeout=timeout)
         # psycopg_pool hands a connection to a waiter that Ctrl-C interrupted, and it is lost:
         # SIGINT is held back during the (short) wait and raises here, the connection returned.

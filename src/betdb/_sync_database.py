@@ -167,6 +167,8 @@ class SyncDatabase:
     def open(self) -> None:
         if self._pool is not None:
             return
+        if self.watchdog.stopped:
+            self.watchdog = Watchdog()  # closed and opened again
         self._pool = self._create_pool(
             self.settings.primary_dsn(), self._attempts, min_size=self.settings.pool_min_size
         )

@@ -1,10 +1,11 @@
 """Sync executors on psycopg 3, the counterparts of ``_executor``: a pool, one transaction's
 connection, a bare psycopg connection, and the routed executor that sends reads to a replica.
 
-Statements run on psycopg's RawCursor, which takes PostgreSQL's own ``$1`` placeholders, so the
-generated SQL constants run unchanged. Rows are tuples. Errors are translated, reads retried,
-the breaker consulted and every query timed by the same decisions as the async runtime
-(``_translate``, ``_policy``, ``_breaker``, ``_replicas``).
+They meet ``_sync_protocol.SyncExecutor``. Statements run on psycopg's RawCursor, which takes
+PostgreSQL's own ``$1`` placeholders, so the generated SQL constants run unchanged; rows are
+tuples. Errors are translated, reads retried, the breaker consulted and every query timed by
+the same decisions as the async runtime (``_translate``, ``_policy``, ``_breaker``,
+``_replicas``).
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, TypeVar
 
 import psycopg
-from psycopg import sql as psql
 from psycopg_pool import ConnectionPool
 
+import betdb._psycopg_statements as on_connection
 from betdb._observability import monotonic
 from betdb._policy import ReadRetry
 from betdb._psycopg_errors import is_closed, is_connection_loss, translate
@@ -27,6 +28,7 @@ from betdb._replicas import ReplicaSet
 from betdb._runtime import PRIMARY, Runtime, replica_role
 from betdb._statements import copy_label, is_read_only, query_name
 from betdb._sync_connections import ConnectAttempts, SyncPooledConnections, choose_replica
+from betdb._sync_protocol import Row
 from betdb._watchdog import Watchdog
 from betdb.errors import (
     BetdbError,
@@ -37,7 +39,6 @@ from betdb.errors import (
 
 logger = logging.getLogger("betdb.query")
 T = TypeVar("T")
-Row = tuple[Any, ...]
 
 _ISOLATION = {
     "read_committed": "READ COMMITTED",
@@ -45,133 +46,7 @@ _ISOLATION = {
     "repeatable_read": "REPEATABLE READ",
     "serializable": "SERIALIZABLE",
 }
-_COLUMN_TYPES = """
-SELECT a.attname, a.atttypid::int
-FROM pg_attribute AS a
-WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
-ORDER BY a.attnum
-"""
-_TEXT = 25  # the oid of text
 _savepoints = itertools.count(1)
-
-
-class SyncExecutor(Protocol):
-    """What a SyncQuerier runs statements on: the sync mirror of the generated ``Executor``.
-
-    ``$1`` placeholders, rows as tuples; ``timeout`` (seconds) cancels a statement that runs
-    longer. betdb's sync executors and ``SyncConnectionExecutor`` (a bare psycopg connection)
-    qualify.
-    """
-
-    def execute(self, query: str, *args: object, timeout: float | None = ...) -> str: ...
-
-    def executemany(
-        self, command: str, args: Iterable[Sequence[object]], *, timeout: float | None = ...
-    ) -> None: ...
-
-    def fetch(self, query: str, *args: object, timeout: float | None = ...) -> list[Row]: ...
-
-    def fetchrow(self, query: str, *args: object, timeout: float | None = ...) -> Row | None: ...
-
-    def fetchval(
-        self, query: str, *args: object, column: int = ..., timeout: float | None = ...
-    ) -> Any: ...
-
-    def fetchmany(
-        self, query: str, args: Iterable[Sequence[object]], *, timeout: float | None = ...
-    ) -> list[Row]: ...
-
-    def copy_records_to_table(
-        self,
-        table_name: str,
-        *,
-        records: Iterable[Sequence[object]],
-        columns: Sequence[str] | None = ...,
-        schema_name: str | None = ...,
-        timeout: float | None = ...,
-    ) -> str: ...
-
-
-@runtime_checkable
-class SyncCursorExecutor(Protocol):
-    """A sync executor that can stream: one connection that knows whether it is in a
-    transaction (server-side cursors need one)."""
-
-    def is_in_transaction(self) -> bool: ...
-
-    def cursor(self, query: str, *args: object, prefetch: int | None = ...) -> Iterator[Row]: ...
-
-
-# What runs on one psycopg connection; each returns the result and its row count.
-def _fetch(connection: Any, query: str, args: Sequence[object]) -> tuple[list[Row], int]:
-    with connection.cursor() as cursor:
-        cursor.execute(query, args or None)
-        rows = cursor.fetchall() if cursor.description is not None else []
-    return rows, len(rows)
-
-
-def _fetchrow(connection: Any, query: str, args: Sequence[object]) -> tuple[Row | None, int]:
-    with connection.cursor() as cursor:
-        cursor.execute(query, args or None)
-        row = cursor.fetchone() if cursor.description is not None else None
-    return row, int(row is not None)
-
-
-def _execute(connection: Any, query: str, args: Sequence[object]) -> tuple[str, int | None]:
-    with connection.cursor() as cursor:
-        cursor.execute(query, args or None)
-        status = cursor.statusmessage or ""
-        rows = cursor.rowcount if cursor.rowcount >= 0 else None
-    return status, rows
-
-
-def _executemany(
-    connection: Any, query: str, args: Iterable[Sequence[object]]
-) -> tuple[None, int | None]:
-    with connection.cursor() as cursor:
-        cursor.executemany(query, args)  # pipelined: one round trip
-        return None, cursor.rowcount if cursor.rowcount >= 0 else None
-
-
-def _fetchmany(
-    connection: Any, query: str, args: Iterable[Sequence[object]]
-) -> tuple[list[Row], int]:
-    rows: list[Row] = []
-    with connection.cursor() as cursor:
-        cursor.executemany(query, args, returning=True)
-        while True:
-            if cursor.description is not None:
-                rows.extend(cursor.fetchall())
-            if not cursor.nextset():
-                break
-    return rows, len(rows)
-
-
-def _copy(
-    connection: Any,
-    table_name: str,
-    records: Iterable[Sequence[object]],
-    columns: Sequence[str] | None,
-    schema_name: str | None,
-) -> tuple[str, int]:
-    """COPY in binary, with each column's type from the catalog (psycopg's binary COPY needs
-    them); a type psycopg has no adapter for (an enum) travels as text, its binary format."""
-    table = psql.Identifier(schema_name, table_name) if schema_name else psql.Identifier(table_name)
-    with connection.cursor() as cursor:
-        cursor.execute(_COLUMN_TYPES, (table.as_string(connection),))
-        types = dict(cursor.fetchall())
-        names = list(columns) if columns is not None else list(types)
-        known = connection.adapters.types
-        oids = [oid if known.get(oid := types.get(name, _TEXT)) else _TEXT for name in names]
-        statement = psql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
-            table, psql.SQL(", ").join(map(psql.Identifier, names))
-        )
-        with cursor.copy(statement) as copy:
-            copy.set_types(oids)
-            for record in records:
-                copy.write_row(record)
-        count = max(cursor.rowcount, 0)
-    return f"COPY {count}", count
 
 
 class _Instrumented:
@@ -241,10 +116,10 @@ class _Statements:
         raise NotImplementedError
 
     def fetch(self, query: str, *args: object, timeout: float | None = None) -> list[Row]:
-        return self._run(query, lambda c: _fetch(c, query, args), timeout=timeout)
+        return self._run(query, lambda c: on_connection.fetch(c, query, args), timeout=timeout)
 
     def fetchrow(self, query: str, *args: object, timeout: float | None = None) -> Row | None:
-        return self._run(query, lambda c: _fetchrow(c, query, args), timeout=timeout)
+        return self._run(query, lambda c: on_connection.fetchrow(c, query, args), timeout=timeout)
 
     def fetchval(
         self, query: str, *args: object, column: int = 0, timeout: float | None = None
@@ -253,17 +128,17 @@ class _Statements:
         return None if row is None else row[column]
 
     def execute(self, query: str, *args: object, timeout: float | None = None) -> str:
-        return self._run(query, lambda c: _execute(c, query, args), timeout=timeout)
+        return self._run(query, lambda c: on_connection.execute(c, query, args), timeout=timeout)
 
     def executemany(
         self, command: str, args: Iterable[Sequence[object]], *, timeout: float | None = None
     ) -> None:
-        self._run(command, lambda c: _executemany(c, command, args), timeout=timeout)
+        self._run(command, lambda c: on_connection.executemany(c, command, args), timeout=timeout)
 
     def fetchmany(
         self, query: str, args: Iterable[Sequence[object]], *, timeout: float | None = None
     ) -> list[Row]:
-        return self._run(query, lambda c: _fetchmany(c, query, args), timeout=timeout)
+        return self._run(query, lambda c: on_connection.fetchmany(c, query, args), timeout=timeout)
 
     def copy_records_to_table(
         self,
@@ -276,7 +151,7 @@ class _Statements:
     ) -> str:
         return self._run(
             copy_label(table_name),
-            lambda c: _copy(c, table_name, records, columns, schema_name),
+            lambda c: on_connection.copy_records(c, table_name, records, columns, schema_name),
             timeout=timeout,
         )
 
@@ -377,7 +252,9 @@ class _OnOneConnection(_Statements):
         with psycopg.RawServerCursor(self.connection, name) as cursor:
             self._run(query, lambda _: (cursor.execute(query, args or None), None), timeout=None)
             while True:
-                rows = self._run(query, lambda _: _batch(cursor, prefetch), timeout=None)
+                rows = self._run(
+                    query, lambda _: on_connection.fetch_batch(cursor, prefetch), timeout=None
+                )
                 yield from rows
                 if len(rows) < prefetch:
                     return
@@ -424,11 +301,6 @@ class _OnOneConnection(_Statements):
                 outcome_unknown=outcome_unknown,
                 connection_closed=is_closed(self.connection),
             ) from error
-
-
-def _batch(cursor: Any, size: int) -> tuple[list[Row], int]:
-    rows = cursor.fetchmany(size)
-    return rows, len(rows)
 
 
 def _begin(isolation: str | None, readonly: bool, deferrable: bool) -> str:

@@ -14,7 +14,8 @@ from typing import Any, Literal
 
 import psycopg
 
-from betdb._sync_executor import SyncConnectionExecutor, SyncExecutor
+from betdb._sync_executor import SyncConnectionExecutor
+from betdb._sync_protocol import SyncExecutor
 from betdb.generated import (
     analyses,
     games,

@@ -74,6 +74,10 @@ class Watchdog:
             # for every statement would cost each one a thread switch.
             self._wakeup.notify()
 
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
     def stop(self) -> None:
         with self._wakeup:
             self._stopped = True

@@ -285,3 +285,15 @@ def test_a_wrong_password_fails_at_open_without_showing_it(database_url: str) ->
         SyncDatabase(settings_for(wrong)).open()
     assert secret not in str(raised.value)
     assert "cannot connect to postgresql://nobody:***@" in str(raised.value)
+
+
+def test_a_database_closed_and_opened_again_serves_and_keeps_its_timeouts(
+    database_url: str,
+) -> None:
+    database = SyncDatabase(settings_for(database_url))
+    with database:
+        assert database.executor().fetchval("SELECT 1") == 1
+    with database:
+        assert database.executor().fetchval("SELECT 2") == 2
+        with pytest.raises(errors.QueryTimeoutError):
+            database.executor().fetchval("SELECT pg_sleep(5)", timeout=0.2)
