@@ -297,3 +297,17 @@ def test_a_database_closed_and_opened_again_serves_and_keeps_its_timeouts(
         assert database.executor().fetchval("SELECT 2") == 2
         with pytest.raises(errors.QueryTimeoutError):
             database.executor().fetchval("SELECT pg_sleep(5)", timeout=0.2)
+
+
+def test_the_async_surface_does_not_load_psycopg_until_the_sync_client_is_used() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, betdb; before = 'psycopg' in sys.modules; "
+        "from betdb import SyncDatabase; print(before, 'psycopg' in sys.modules)"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert shown.split() == ["False", "True"]
