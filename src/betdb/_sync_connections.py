@@ -26,14 +26,33 @@ _CONNECT_FAILURE_POLL = 0.05
 _HOLD_SIGINT = hasattr(signal, "pthread_sigmask")  # POSIX only
 
 
-class ConnectAttempts:
-    """The pool's failed connect attempts: the pool connects in the background and a waiting
-    caller only hears that it timed out, so the reason (with its SQLSTATE) is kept here for
-    the caller and its breaker."""
+class PoolWatch:
+    """What betdb knows of a pool that psycopg_pool does not say: why its last connect attempt
+    failed (the pool connects in the background and a waiting caller only hears that it timed
+    out, so the reason and its SQLSTATE are kept for the caller and its breaker), and which
+    connections are lent out (so that close() can stop what outlives its timeout)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._failure: tuple[float, BaseException] | None = None
+        self._lent: set[Any] = set()
+        self._all_back = threading.Condition(self._lock)
+
+    def lent(self, connection: Any) -> None:
+        with self._lock:
+            self._lent.add(connection)
+
+    def returned(self, connection: Any) -> None:
+        with self._lock:
+            self._lent.discard(connection)
+            if not self._lent:
+                self._all_back.notify_all()
+
+    def wait_until_returned(self, timeout: float) -> list[Any]:
+        """Wait up to timeout for every lent connection; those still out."""
+        with self._lock:
+            self._all_back.wait_for(lambda: not self._lent, timeout=max(timeout, 0.0))
+            return list(self._lent)
 
     def failed(self, error: BaseException) -> None:
         with self._lock:
@@ -50,7 +69,7 @@ class ConnectAttempts:
 
     def connection_class(self) -> type[psycopg.Connection[Any]]:
         """A psycopg Connection class whose connect() reports here."""
-        attempts = self
+        watch = self
 
         class ReportingConnection(psycopg.Connection[Any]):
             @classmethod
@@ -58,12 +77,20 @@ class ConnectAttempts:
                 try:
                     connection = super().connect(conninfo, **kwargs)
                 except Exception as error:
-                    attempts.failed(error)
+                    watch.failed(error)
                     raise
-                attempts.succeeded()
+                watch.succeeded()
                 return connection
 
         return ReportingConnection
+
+
+class WatchedPool(ConnectionPool[Any]):
+    """A psycopg_pool ConnectionPool with its PoolWatch."""
+
+    def __init__(self, conninfo: str, **options: Any) -> None:
+        self.watch = PoolWatch()
+        super().__init__(conninfo, connection_class=self.watch.connection_class(), **options)
 
 
 class SyncPooledConnections:
@@ -72,14 +99,12 @@ class SyncPooledConnections:
     def __init__(
         self,
         runtime: Runtime,
-        pool: ConnectionPool[Any],
-        attempts: ConnectAttempts,
+        pool: WatchedPool,
         *,
         role: str = PRIMARY,
     ) -> None:
         self.runtime = runtime
         self.pool = pool
-        self.attempts = attempts
         self.role = role
 
     def _acquire(self) -> Any:
@@ -91,7 +116,7 @@ class SyncPooledConnections:
             try:
                 return self._getconn(max(min(remaining, _CONNECT_FAILURE_POLL), 0.001))
             except PoolTimeout as timeout:
-                failure = self.attempts.failure_since(started)
+                failure = self.pool.watch.failure_since(started)
                 if failure is not None:
                     raise DatabaseUnavailableError(
                         f"cannot connect: {type(failure).__name__}: {failure}",
@@ -140,6 +165,7 @@ class SyncPooledConnections:
             breaker.release_probe()  # interrupted while waiting
             raise
         self.runtime.record_pool_wait(monotonic() - started)
+        self.pool.watch.lent(connection)
         try:
             yield connection
         except BaseException as error:
@@ -157,6 +183,7 @@ class SyncPooledConnections:
             breaker.record_success()
         finally:
             # The pool rolls back what is left open and drops a connection that broke.
+            self.pool.watch.returned(connection)
             self.pool.putconn(connection)
 
 
@@ -164,7 +191,7 @@ def _let_signals_land() -> None:
     """Nothing: calling it is where Python runs the handler of a signal that just arrived."""
 
 
-def refresh_replica(replica: Replica[ConnectionPool[Any]], *, timeout: float) -> None:
+def refresh_replica(replica: Replica[WatchedPool], *, timeout: float) -> None:
     """Measure the replica's reachability and lag now."""
     if replica.pool is None:
         replica.record_unreachable("pool not open")
@@ -179,8 +206,8 @@ def refresh_replica(replica: Replica[ConnectionPool[Any]], *, timeout: float) ->
 
 
 def choose_replica(
-    replicas: ReplicaSet[ConnectionPool[Any]],
-) -> Replica[ConnectionPool[Any]] | None:
+    replicas: ReplicaSet[WatchedPool],
+) -> Replica[WatchedPool] | None:
     """A replica that may serve a read now (measured again when due), or None."""
     for replica in replicas.in_turn():
         if replicas.due(replica):

@@ -11,7 +11,6 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import psycopg
-from psycopg_pool import ConnectionPool
 
 import betdb.generated as generated
 from betdb._breaker import CircuitBreaker
@@ -32,10 +31,10 @@ from betdb._redact import redact_dsn
 from betdb._replicas import Replica, ReplicaSet
 from betdb._runtime import PRIMARY, Runtime
 from betdb._settings import BetdbSettings, SslMode
-from betdb._sync_connections import ConnectAttempts, SyncPooledConnections, refresh_replica
+from betdb._sync_connections import SyncPooledConnections, WatchedPool, refresh_replica
 from betdb._sync_executor import SyncPoolExecutor, SyncRoutedExecutor
 from betdb._sync_repository import IsolationLevel, SyncUnifiedRepository
-from betdb._watchdog import Watchdog
+from betdb._watchdog import Watchdog, stop_statement
 from betdb.errors import BetdbError, DatabaseUnavailableError
 
 logger = logging.getLogger("betdb.database")
@@ -68,10 +67,8 @@ class SyncDatabase:
         self._configure = configure or _default_configure()
         self.runtime = Runtime.from_settings(self.settings)
         self.watchdog = Watchdog()
-        self._pool: ConnectionPool[Any] | None = None
-        self._attempts = ConnectAttempts()
-        self._replica_attempts: dict[str, ConnectAttempts] = {}
-        self.replicas: ReplicaSet[ConnectionPool[Any]] = ReplicaSet(
+        self._pool: WatchedPool | None = None
+        self.replicas: ReplicaSet[WatchedPool] = ReplicaSet(
             [Replica(dsn.get_secret_value()) for dsn in self.settings.replica_dsns]
             if self.settings.replicas_enabled
             else [],
@@ -103,7 +100,7 @@ class SyncDatabase:
         return self.runtime.breaker(PRIMARY)
 
     @property
-    def pool(self) -> ConnectionPool[Any]:
+    def pool(self) -> WatchedPool:
         if self._pool is None:
             raise DatabaseUnavailableError("the database is not open: use `with SyncDatabase()`")
         return self._pool
@@ -132,17 +129,14 @@ class SyncDatabase:
             options["sslkey"] = str(s.ssl_key)
         return options
 
-    def _create_pool(
-        self, dsn: str, attempts: ConnectAttempts, *, min_size: int
-    ) -> ConnectionPool[Any]:
+    def _create_pool(self, dsn: str, *, min_size: int) -> WatchedPool:
         s = self.settings
-        pool: ConnectionPool[Any] = ConnectionPool(
+        pool = WatchedPool(
             dsn,
             min_size=min_size,
             max_size=s.pool_max_size,
             kwargs=self.connect_options(),
             configure=self._configure,
-            connection_class=attempts.connection_class(),
             timeout=s.acquire_timeout,
             max_idle=s.idle_lifetime or 10**9,
             # No reconnecting in the background: the next request connects, and a failure
@@ -154,7 +148,7 @@ class SyncDatabase:
         pool.open()
         try:
             # The first connection now, so that a wrong DSN fails here, naming why.
-            with SyncPooledConnections(self.runtime, pool, attempts).connection():
+            with SyncPooledConnections(self.runtime, pool).connection():
                 pass
         except DatabaseUnavailableError as error:
             pool.close()
@@ -170,25 +164,32 @@ class SyncDatabase:
         if self.watchdog.stopped:
             self.watchdog = Watchdog()  # closed and opened again
         self._pool = self._create_pool(
-            self.settings.primary_dsn(), self._attempts, min_size=self.settings.pool_min_size
+            self.settings.primary_dsn(), min_size=self.settings.pool_min_size
         )
         logger.info("connected to %s", self.settings.redacted_dsn())
         for replica in self.replicas.replicas:
-            attempts = self._replica_attempts.setdefault(replica.name, ConnectAttempts())
             try:
-                replica.pool = self._create_pool(replica.dsn, attempts, min_size=0)
+                replica.pool = self._create_pool(replica.dsn, min_size=0)
                 refresh_replica(replica, timeout=self.settings.acquire_timeout)
             except BetdbError as error:
                 logger.warning("replica %s is unavailable: %s", replica.name, error.message)
 
     def close(self, timeout: float | None = None) -> None:
-        """Close the pools: idle connections now, those in use when they are given back."""
+        """Wait for in-flight queries up to the close timeout, then stop what is left (a cancel
+        request, then the socket shut), and close the pools."""
         timeout = self.settings.close_timeout if timeout is None else timeout
+        deadline = monotonic() + timeout
         pools = [r.pool for r in self.replicas.replicas if r.pool is not None]
         if self._pool is not None:
             pools.insert(0, self._pool)
         for pool in pools:
-            pool.close(timeout=timeout)
+            left = pool.watch.wait_until_returned(deadline - monotonic())
+            if left:
+                logger.warning("in-flight queries outlived the close timeout; stopping them")
+            for connection in left:
+                stop_statement(connection, grace=1.0)
+        for pool in pools:
+            pool.close(timeout=max(deadline - monotonic(), 1.0))
         self._pool = None
         for replica in self.replicas.replicas:
             replica.pool = None
@@ -196,14 +197,10 @@ class SyncDatabase:
 
     def connection(self, *, role: str = PRIMARY) -> contextlib.AbstractContextManager[Any]:
         """A pooled psycopg connection, through the breaker (autocommit, RawCursor)."""
-        return SyncPooledConnections(
-            self.runtime, self.pool, self._attempts, role=role
-        ).connection()
+        return SyncPooledConnections(self.runtime, self.pool, role=role).connection()
 
     def executor(self, *, read_only: bool = False) -> SyncPoolExecutor | SyncRoutedExecutor:
-        primary = SyncPoolExecutor(
-            self.runtime, self.pool, attempts=self._attempts, watchdog=self.watchdog
-        )
+        primary = SyncPoolExecutor(self.runtime, self.pool, watchdog=self.watchdog)
         if read_only and self.replicas.replicas:
             return SyncRoutedExecutor(self.runtime, primary, self.replicas, watchdog=self.watchdog)
         return primary
@@ -222,9 +219,7 @@ class SyncDatabase:
         deferrable: bool = False,
     ) -> Iterator[SyncUnifiedRepository]:
         """The repository bound to one transaction: commit on success, rollback on error."""
-        primary = SyncPoolExecutor(
-            self.runtime, self.pool, attempts=self._attempts, watchdog=self.watchdog
-        )
+        primary = SyncPoolExecutor(self.runtime, self.pool, watchdog=self.watchdog)
         with primary.transaction(
             isolation=isolation, readonly=readonly, deferrable=deferrable
         ) as executor:

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import psycopg
-from psycopg_pool import ConnectionPool
 
 import betdb._psycopg_statements as on_connection
 from betdb._observability import monotonic
@@ -27,7 +26,7 @@ from betdb._psycopg_errors import is_closed, is_connection_loss, translate
 from betdb._replicas import ReplicaSet
 from betdb._runtime import PRIMARY, Runtime, replica_role
 from betdb._statements import copy_label, is_read_only, query_name
-from betdb._sync_connections import ConnectAttempts, SyncPooledConnections, choose_replica
+from betdb._sync_connections import SyncPooledConnections, WatchedPool, choose_replica
 from betdb._sync_protocol import Row
 from betdb._watchdog import Watchdog
 from betdb.errors import (
@@ -166,16 +165,13 @@ class SyncPoolExecutor(_Instrumented, _Statements):
     def __init__(
         self,
         runtime: Runtime,
-        pool: ConnectionPool[Any],
+        pool: WatchedPool,
         *,
-        attempts: ConnectAttempts | None = None,
         watchdog: Watchdog | None = None,
         role: str = PRIMARY,
     ) -> None:
         super().__init__(runtime, watchdog)
-        self._connections = SyncPooledConnections(
-            runtime, pool, attempts or ConnectAttempts(), role=role
-        )
+        self._connections = SyncPooledConnections(runtime, pool, role=role)
         self.role = role
 
     def _run(
@@ -377,7 +373,7 @@ class SyncRoutedExecutor(_Statements):
         self,
         runtime: Runtime,
         primary: SyncPoolExecutor,
-        replicas: ReplicaSet[ConnectionPool[Any]],
+        replicas: ReplicaSet[WatchedPool],
         *,
         watchdog: Watchdog | None = None,
     ) -> None:

@@ -95,9 +95,10 @@ class Watchdog:
                 if alarm.done:
                     continue
                 alarm.fired = True
-                # A cancel request that cannot reach the server is a cut network: shut at once.
-                if not first or not self._cancel(alarm.connection):
-                    self._shut(alarm.connection)
+                if first:
+                    stop_statement(alarm.connection, grace=self.grace)
+                else:
+                    _shut(alarm.connection)
 
     def _next_due(self) -> tuple[Alarm, bool] | None:
         """The next alarm past its deadline, and whether this is its first (cancel) stage;
@@ -124,18 +125,21 @@ class Watchdog:
                 return alarm, first
         return None
 
-    def _cancel(self, connection: Any) -> bool:
-        try:
-            connection.cancel_safe(timeout=self.grace)
-        except Exception as error:
-            logger.info("cancel request failed: %s", type(error).__name__)
-            return False
-        return True
 
-    def _shut(self, connection: Any) -> None:
-        logger.warning("a statement outlived its timeout and its cancel: closing its socket")
-        try:
-            with socket.socket(fileno=os.dup(connection.fileno())) as sock:
-                sock.shutdown(socket.SHUT_RDWR)
-        except OSError as error:
-            logger.info("could not shut the socket down: %s", error)
+def stop_statement(connection: Any, *, grace: float) -> None:
+    """Ask the server to cancel what the connection runs; a cancel request that cannot reach
+    the server within the grace is a cut network: shut the socket at once."""
+    try:
+        connection.cancel_safe(timeout=grace)
+    except Exception as error:
+        logger.info("cancel request failed: %s", type(error).__name__)
+        _shut(connection)
+
+
+def _shut(connection: Any) -> None:
+    logger.warning("a statement outlived its timeout and its cancel: closing its socket")
+    try:
+        with socket.socket(fileno=os.dup(connection.fileno())) as sock:
+            sock.shutdown(socket.SHUT_RDWR)
+    except OSError as error:
+        logger.info("could not shut the socket down: %s", error)

@@ -232,3 +232,28 @@ def test_breaker_opens_fails_fast_half_opens_and_closes() -> None:
             assert executor.fetchval("SELECT 1") == 1  # the probe succeeds
             assert db.breaker.state is BreakerState.CLOSED
             assert db.health().breaker == "closed"
+
+
+def test_close_waits_for_an_in_flight_query_within_the_timeout(database_url: str) -> None:
+    db = SyncDatabase.connect(settings_for(database_url))
+    query = in_thread(lambda: db.executor().fetchval("SELECT 5 FROM pg_sleep(0.3)"))
+    time.sleep(0.05)
+    db.close(timeout=5)
+    assert query.result(timeout=10) == 5
+
+
+def test_close_stops_queries_that_outlive_the_timeout(database_url: str, sync_admin: Admin) -> None:
+    db = SyncDatabase.connect(settings_for(database_url))
+    query = in_thread(
+        lambda: db.executor().fetchval("-- name: Outlives :one\nSELECT 5 FROM pg_sleep(10)")
+    )
+    deadline = time.monotonic() + 5
+    while running(sync_admin, "Outlives") == 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    started = time.perf_counter()
+    db.close(timeout=0.2)
+    assert time.perf_counter() - started < 3
+    with pytest.raises(errors.BetdbError):
+        query.result(timeout=10)
+    assert running(sync_admin, "Outlives") == 0
