@@ -5,7 +5,10 @@ are implementation detail. ``betdb.errors`` (the exception hierarchy), ``betdb.g
 sqlc output), ``betdb.odds`` and ``betdb.types`` (domain helpers) are public modules too.
 """
 
-from betdb._database import Database, HealthReport, PoolHealth, ReplicaHealth
+from typing import TYPE_CHECKING, Any
+
+from betdb._database import Database
+from betdb._health import HealthReport, PoolHealth, ReplicaHealth
 from betdb._observability import MetricsSnapshot, QueryStats, configure_logging, correlation_id
 from betdb._repository import UnifiedRepository
 from betdb._settings import BetdbSettings, Environment, SslMode
@@ -32,7 +35,25 @@ from betdb.errors import (
     WriteTimeoutError,
 )
 
+if TYPE_CHECKING:
+    from betdb._sync_database import SyncDatabase
+    from betdb._sync_repository import SyncUnifiedRepository
+
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    # The sync client loads psycopg on first use: async callers and the CLI do not pay for it.
+    if name == "SyncDatabase":
+        from betdb._sync_database import SyncDatabase
+
+        return SyncDatabase
+    if name == "SyncUnifiedRepository":
+        from betdb._sync_repository import SyncUnifiedRepository
+
+        return SyncUnifiedRepository
+    raise AttributeError(f"module 'betdb' has no attribute {name!r}")
+
 
 __all__ = [
     "BetdbError",
@@ -60,6 +81,8 @@ __all__ = [
     "ReplicaHealth",
     "SerializationError",
     "SslMode",
+    "SyncDatabase",
+    "SyncUnifiedRepository",
     "TransactionError",
     "UnifiedRepository",
     "UniqueViolationError",

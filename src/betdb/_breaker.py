@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from enum import StrEnum
@@ -19,7 +20,10 @@ class BreakerState(StrEnum):
 
 
 class CircuitBreaker:
-    """Counts connection failures only; a query the server rejects proves it is reachable."""
+    """Counts connection failures only; a query the server rejects proves it is reachable.
+
+    Driver neutral and thread safe: the async runtime and the sync one (threads) share it.
+    """
 
     def __init__(
         self,
@@ -37,6 +41,7 @@ class CircuitBreaker:
         self._failures = 0
         self._opened_at = 0.0
         self._probe_in_flight = False
+        self._lock = threading.Lock()
 
     @property
     def state(self) -> BreakerState:
@@ -49,6 +54,12 @@ class CircuitBreaker:
     def before_call(self) -> None:
         """Raise DatabaseUnavailableError without touching the network while the breaker is open;
         after the cool-down, let exactly one probe through."""
+        if self._state is BreakerState.CLOSED:
+            return
+        with self._lock:
+            self._admit()
+
+    def _admit(self) -> None:
         if self._state is BreakerState.CLOSED:
             return
         if self._state is BreakerState.OPEN:
@@ -67,19 +78,23 @@ class CircuitBreaker:
         self._probe_in_flight = True
 
     def record_success(self) -> None:
-        self._probe_in_flight = False
-        self._failures = 0
-        if self._state is not BreakerState.CLOSED:
-            self._transition(BreakerState.CLOSED)
+        if self._state is BreakerState.CLOSED and not self._failures:
+            return  # the common case, without the lock
+        with self._lock:
+            self._probe_in_flight = False
+            self._failures = 0
+            if self._state is not BreakerState.CLOSED:
+                self._transition(BreakerState.CLOSED)
 
     def record_failure(self) -> None:
-        self._probe_in_flight = False
-        self._failures += 1
-        if self._state is BreakerState.HALF_OPEN or (
-            self._state is BreakerState.CLOSED and self._failures >= self.failure_threshold
-        ):
-            self._opened_at = self._clock()
-            self._transition(BreakerState.OPEN)
+        with self._lock:
+            self._probe_in_flight = False
+            self._failures += 1
+            if self._state is BreakerState.HALF_OPEN or (
+                self._state is BreakerState.CLOSED and self._failures >= self.failure_threshold
+            ):
+                self._opened_at = self._clock()
+                self._transition(BreakerState.OPEN)
 
     def release_probe(self) -> None:
         """The probe ended without proving anything either way (e.g. it was cancelled)."""

@@ -7,75 +7,38 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 import asyncpg
-from pydantic import BaseModel
 
+from betdb._asyncpg_errors import translate
 from betdb._breaker import CircuitBreaker
-from betdb._executor import PoolExecutor, TransactionExecutor, is_read_only, query_name
+from betdb._connections import PooledConnections, refresh_replica
+from betdb._executor import PoolExecutor, RoutedExecutor
+from betdb._health import (
+    APPLIED_SQL,
+    HAS_MIGRATIONS_SQL,
+    LATENCY_SQL,
+    VERSION_SQL,
+    HealthReport,
+    PoolHealth,
+    newest_migration,
+    replica_health,
+)
 from betdb._observability import Metrics, MetricsSnapshot, Tracer, monotonic
+from betdb._policy import rerun_transaction
 from betdb._redact import redact_dsn
 from betdb._replicas import Replica, ReplicaSet
+from betdb._repository import UnifiedRepository
+from betdb._runtime import PRIMARY, Runtime
 from betdb._settings import BetdbSettings
-from betdb.errors import (
-    BetdbError,
-    ConnectionLostError,
-    DatabaseUnavailableError,
-    OutcomeUnknownError,
-    SerializationError,
-    is_connection_loss,
-    translate,
-)
-from betdb.migrate import migration_versions
-
-if TYPE_CHECKING:
-    from betdb._repository import UnifiedRepository
+from betdb.errors import BetdbError, DatabaseUnavailableError
+from betdb.generated import init_connection
 
 logger = logging.getLogger("betdb.database")
-query_logger = logging.getLogger("betdb.query")
 T = TypeVar("T")
 
 ConnectionInit = Callable[[asyncpg.Connection], Awaitable[None]]
-
-
-class PoolHealth(BaseModel):
-    size: int
-    in_use: int
-    idle: int
-    min_size: int
-    max_size: int
-
-
-class ReplicaHealth(BaseModel):
-    dsn: str
-    reachable: bool
-    lag_seconds: float | None
-    serving_reads: bool
-    error: str | None
-
-
-class HealthReport(BaseModel):
-    reachable: bool
-    latency_ms: float | None
-    server_version: str | None
-    pool: PoolHealth
-    migration_applied: str | None
-    migration_newest: str | None
-    migrations_current: bool
-    replicas: list[ReplicaHealth]
-    breaker: str
-    error: str | None = None
-
-
-def _default_connection_init() -> ConnectionInit | None:
-    """The codec installer the generated package exports, when there is one."""
-    try:
-        from betdb import generated
-    except ImportError:
-        return None
-    init: ConnectionInit | None = getattr(generated, "init_connection", None)
-    return init
 
 
 class Database:
@@ -92,16 +55,10 @@ class Database:
         connection_init: ConnectionInit | None = None,
     ) -> None:
         self.settings = settings or BetdbSettings()
-        self._connection_init = connection_init or _default_connection_init()
-        self.metrics_registry = Metrics()
-        self.tracer = Tracer(self.settings.otel_enabled)
-        self.breaker = CircuitBreaker(
-            failure_threshold=self.settings.breaker_failure_threshold,
-            reset_timeout=self.settings.breaker_reset_timeout,
-        )
-        self._replica_breakers: dict[str, CircuitBreaker] = {}
+        self._connection_init = connection_init or init_connection
+        self.runtime = Runtime.from_settings(self.settings)
         self._pool: asyncpg.Pool | None = None
-        self.replicas = ReplicaSet(
+        self.replicas: ReplicaSet[asyncpg.Pool] = ReplicaSet(
             [Replica(dsn.get_secret_value()) for dsn in self.settings.replica_dsns]
             if self.settings.replicas_enabled
             else [],
@@ -128,6 +85,19 @@ class Database:
         await self.close()
 
     @property
+    def metrics_registry(self) -> Metrics:
+        return self.runtime.metrics
+
+    @property
+    def tracer(self) -> Tracer:
+        return self.runtime.tracer
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        """The primary's circuit breaker."""
+        return self.runtime.breaker(PRIMARY)
+
+    @property
     def pool(self) -> asyncpg.Pool:
         if self._pool is None:
             raise DatabaseUnavailableError("the database is not open: use `async with Database()`")
@@ -146,13 +116,9 @@ class Database:
             "statement_cache_size": s.statement_cache_size,
             "server_settings": server_settings,
             "ssl": s.ssl_context(),
-            "init": self._init_connection,
+            "init": self._connection_init,
             "timeout": s.acquire_timeout,
         }
-
-    async def _init_connection(self, connection: asyncpg.Connection) -> None:
-        if self._connection_init is not None:
-            await self._connection_init(connection)
 
     async def _create_pool(self, dsn: str, **overrides: Any) -> asyncpg.Pool:
         options = {**self._pool_options(), **overrides}
@@ -174,7 +140,7 @@ class Database:
         for replica in self.replicas.replicas:
             try:
                 replica.pool = await self._create_pool(replica.dsn, min_size=0)
-                await replica.refresh(timeout=self.settings.acquire_timeout)
+                await refresh_replica(replica, timeout=self.settings.acquire_timeout)
             except BetdbError as error:
                 logger.warning("replica %s is unavailable: %s", replica.name, error.message)
 
@@ -194,96 +160,20 @@ class Database:
         for replica in self.replicas.replicas:
             replica.pool = None
 
-    def breaker_for(self, role: str) -> CircuitBreaker:
-        if role == "primary":
-            return self.breaker
-        if role not in self._replica_breakers:
-            self._replica_breakers[role] = CircuitBreaker(
-                failure_threshold=self.settings.breaker_failure_threshold,
-                reset_timeout=self.settings.breaker_reset_timeout,
-                name=role,
-            )
-        return self._replica_breakers[role]
-
-    @contextlib.asynccontextmanager
-    async def connection(
-        self, pool: asyncpg.Pool | None = None, *, role: str = "primary"
-    ) -> AsyncIterator[Any]:
+    def connection(
+        self, pool: asyncpg.Pool | None = None, *, role: str = PRIMARY
+    ) -> contextlib.AbstractAsyncContextManager[Any]:
         """A pooled connection, through the breaker; a connection that broke is discarded."""
-        pool = pool or self.pool
-        breaker = self.breaker_for(role)
-        breaker.before_call()
-        started = monotonic()
-        try:
-            connection = await pool.acquire(timeout=self.settings.acquire_timeout)
-        except BaseException as error:
-            if isinstance(error, asyncio.CancelledError):
-                breaker.release_probe()
-                raise
-            if isinstance(error, TimeoutError):
-                breaker.release_probe()
-                raise DatabaseUnavailableError(
-                    f"no connection free within {self.settings.acquire_timeout}s "
-                    f"(pool of {pool.get_max_size()})"
-                ) from error
-            breaker.record_failure()
-            if isinstance(error, Exception):
-                raise DatabaseUnavailableError(
-                    f"cannot connect: {type(error).__name__}: {error}",
-                    sqlstate=getattr(error, "sqlstate", None),
-                ) from error
-            raise
-        self.metrics_registry.record_pool_wait(monotonic() - started)
-        broken = False
-        try:
-            yield connection
-        except BaseException as error:
-            broken = isinstance(error, Exception) and is_connection_loss(error)
-            if broken:
-                breaker.record_failure()
-            elif isinstance(error, asyncio.CancelledError):
-                breaker.release_probe()
-            else:
-                breaker.record_success()  # the server answered, even if with an error
-            raise
-        else:
-            breaker.record_success()
-        finally:
-            # A connection that died is detached from its proxy by asyncpg already.
-            with contextlib.suppress(asyncpg.InterfaceError):
-                if broken or connection.is_closed():
-                    connection.terminate()
-            try:
-                # After a cancellation mid-query, release() resets or discards the connection.
-                await pool.release(connection)
-            except Exception as error:
-                # The reset failed, so asyncpg terminated the connection. The work's outcome
-                # stands: a commit is not undone, and the body's own error is not replaced.
-                logger.info("discarded a connection whose reset failed: %s", type(error).__name__)
-
-    def record_query(self, name: str, seconds: float, *, rows: int | None, failed: bool) -> None:
-        if self.settings.metrics_enabled:
-            self.metrics_registry.record_query(name, seconds, failed=failed)
-        extra = {"query": name, "duration_ms": round(seconds * 1000, 3), "rows": rows}
-        if failed:
-            query_logger.debug("query %s failed after %.1f ms", name, seconds * 1000, extra=extra)
-        elif seconds >= self.settings.slow_query_threshold:
-            query_logger.warning("slow query %s: %.1f ms", name, seconds * 1000, extra=extra)
-        else:
-            query_logger.debug(
-                "query %s: %.1f ms, %s rows", name, seconds * 1000, rows, extra=extra
-            )
+        return PooledConnections(self.runtime, pool or self.pool, role=role).connection()
 
     def executor(self, *, read_only: bool = False) -> PoolExecutor | RoutedExecutor:
-        primary = PoolExecutor(self, self.pool)
+        primary = PoolExecutor(self.runtime, self.pool)
         if read_only and self.replicas.replicas:
-            return RoutedExecutor(self, primary)
+            return RoutedExecutor(self.runtime, primary, self.replicas)
         return primary
 
     def repository(self, *, read_only: bool = False) -> UnifiedRepository:
         """The UnifiedRepository on the pool; read_only routes reads to replicas when healthy."""
-        from betdb._repository import UnifiedRepository
-
         return UnifiedRepository(self.executor(read_only=read_only))
 
     @contextlib.asynccontextmanager
@@ -291,9 +181,7 @@ class Database:
         self, *, isolation: str | None = None, readonly: bool = False, deferrable: bool = False
     ) -> AsyncIterator[UnifiedRepository]:
         """The repository bound to one transaction: commit on success, rollback on error."""
-        from betdb._repository import UnifiedRepository
-
-        async with PoolExecutor(self, self.pool).transaction(
+        async with PoolExecutor(self.runtime, self.pool).transaction(
             isolation=isolation, readonly=readonly, deferrable=deferrable
         ) as executor:
             yield UnifiedRepository(executor)
@@ -315,11 +203,10 @@ class Database:
             try:
                 async with self.transaction(isolation=isolation) as repository:
                     return await work(repository)
-            except OutcomeUnknownError:
-                if not idempotent or attempt > retries:
-                    raise
-            except (SerializationError, ConnectionLostError, DatabaseUnavailableError):
-                if attempt > retries:
+            except BetdbError as error:
+                if not rerun_transaction(
+                    error, attempt=attempt, retries=retries, idempotent=idempotent
+                ):
                     raise
             await asyncio.sleep(self.settings.backoff_delay(attempt))
 
@@ -328,8 +215,7 @@ class Database:
 
     async def health(self) -> HealthReport:
         """Reachability, latency, versions, pool usage, migrations, replicas and breaker state."""
-        versions = migration_versions()
-        newest = versions[-1] if versions else None
+        newest = newest_migration()
         pool = self._pool
         pool_health = PoolHealth(
             size=pool.get_size() if pool else 0,
@@ -342,28 +228,18 @@ class Database:
         try:
             async with self.connection() as connection:
                 started = monotonic()
-                await connection.fetchval("SELECT 1")
+                await connection.fetchval(LATENCY_SQL)
                 latency = round((monotonic() - started) * 1000, 3)
-                version = await connection.fetchval("SHOW server_version")
-                if await connection.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL"):
-                    applied = await connection.fetchval(
-                        "SELECT max(version) FROM schema_migrations"
-                    )
+                version = await connection.fetchval(VERSION_SQL)
+                if await connection.fetchval(HAS_MIGRATIONS_SQL):
+                    applied = await connection.fetchval(APPLIED_SQL)
                 reachable = True
         except Exception as failure:
             error = str(translate(failure, query="health"))
         replicas = []
         for replica in self.replicas.replicas:
-            await replica.refresh(timeout=self.settings.acquire_timeout)
-            replicas.append(
-                ReplicaHealth(
-                    dsn=replica.name,
-                    reachable=replica.reachable,
-                    lag_seconds=replica.lag_seconds,
-                    serving_reads=self.replicas.usable(replica),
-                    error=replica.last_error,
-                )
-            )
+            await refresh_replica(replica, timeout=self.settings.acquire_timeout)
+            replicas.append(replica_health(self.replicas, replica))
         return HealthReport(
             reachable=reachable,
             latency_ms=latency,
@@ -376,69 +252,3 @@ class Database:
             breaker=self.breaker.state.value,
             error=error,
         )
-
-
-class RoutedExecutor:
-    """Sends reads to a healthy replica within the lag bound, and everything else, or any read
-    whose replica fails, to the primary."""
-
-    def __init__(self, database: Database, primary: PoolExecutor) -> None:
-        self._db = database
-        self.primary = primary
-
-    async def _route(self, sql: str, call: Callable[[PoolExecutor], Awaitable[T]]) -> T:
-        if not is_read_only(sql):
-            return await call(self.primary)
-        replica = await self._db.replicas.choose()
-        if replica is None or replica.pool is None:
-            return await call(self.primary)
-        try:
-            return await call(PoolExecutor(self._db, replica.pool, role=f"replica:{replica.name}"))
-        except (ConnectionLostError, DatabaseUnavailableError) as error:
-            self._db.replicas.mark_down(replica, error)
-            query_logger.info("read %s falls back to the primary", query_name(sql))
-            return await call(self.primary)
-
-    # record_class: the typed Record subclass a generated query asks the driver to build.
-    async def fetch(
-        self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
-    ) -> list[Any]:
-        return await self._route(
-            query, lambda e: e.fetch(query, *args, timeout=timeout, record_class=record_class)
-        )
-
-    async def fetchrow(
-        self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
-    ) -> Any:
-        return await self._route(
-            query, lambda e: e.fetchrow(query, *args, timeout=timeout, record_class=record_class)
-        )
-
-    async def fetchval(
-        self, query: str, *args: Any, column: int = 0, timeout: float | None = None
-    ) -> Any:
-        return await self._route(
-            query, lambda e: e.fetchval(query, *args, column=column, timeout=timeout)
-        )
-
-    async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:
-        return await self.primary.execute(query, *args, timeout=timeout)
-
-    async def executemany(self, command: str, args: Any, *, timeout: float | None = None) -> None:
-        await self.primary.executemany(command, args, timeout=timeout)
-
-    async def fetchmany(
-        self, query: str, args: Any, *, timeout: float | None = None, record_class: Any = None
-    ) -> list[Any]:
-        return await self.primary.fetchmany(query, args, timeout=timeout, record_class=record_class)
-
-    async def copy_records_to_table(self, table_name: str, **kw: Any) -> str:
-        return await self.primary.copy_records_to_table(table_name, **kw)
-
-    def cursor(
-        self, query: str, *args: Any, prefetch: int | None = None, record_class: Any = None
-    ) -> Any:
-        return self.primary.cursor(query, *args, prefetch=prefetch, record_class=record_class)
-
-    def transaction(self, **kw: Any) -> contextlib.AbstractAsyncContextManager[TransactionExecutor]:
-        return self.primary.transaction(**kw)

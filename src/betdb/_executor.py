@@ -1,69 +1,38 @@
 """Executors the generated queriers run on: asyncpg's pool or one transaction's connection,
-with errors translated, reads retried, the breaker consulted, and every query timed.
+with errors translated, reads retried, the breaker consulted, and every query timed; and the
+routed executor that sends reads to a replica.
 
 They offer the methods the generated code calls (fetch, fetchrow, fetchval, execute,
-executemany, copy_records_to_table, cursor) plus ``transaction()``.
+executemany, copy_records_to_table, cursor) plus ``transaction()``. They depend on a Runtime
+and a connection source, never on the Database that made them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
-import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import asyncpg
 
-from betdb._breaker import BreakerState
+from betdb._asyncpg_errors import closed_under, is_closed, is_connection_loss, translate
+from betdb._connections import PooledConnections, choose_replica
 from betdb._observability import monotonic
+from betdb._policy import ReadRetry
+from betdb._replicas import ReplicaSet
+from betdb._runtime import PRIMARY, Runtime, replica_role
+from betdb._statements import copy_label, is_read_only, query_name, status_row_count
 from betdb.errors import (
     BetdbError,
     ConnectionLostError,
     DatabaseUnavailableError,
     TransactionError,
-    is_connection_loss,
-    translate,
 )
-
-if TYPE_CHECKING:
-    from betdb._database import Database
 
 logger = logging.getLogger("betdb.query")
 T = TypeVar("T")
-
-_NAME_LINE = re.compile(r"^--\s*name:\s*(\S+)")
-_WRITE_WORDS = re.compile(
-    r"\b(INSERT|UPDATE|DELETE|MERGE|COPY|CREATE|ALTER|DROP|TRUNCATE|CALL)\b", re.I
-)
-_READ_START = re.compile(r"^\s*(SELECT|WITH|VALUES|TABLE|SHOW)\b", re.I)
-_STATUS_COUNT = re.compile(r"(\d+)$")
-
-
-# Both run on every statement; the SQL constants are few, so each text is parsed once.
-@functools.lru_cache(maxsize=1024)
-def query_name(sql: str) -> str:
-    """The name from the SQL's ``-- name:`` line, else the statement's first word."""
-    match = _NAME_LINE.match(sql)
-    if match:
-        return match.group(1)
-    stripped = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
-    words = stripped.split(None, 1)
-    return f"<{words[0].upper()}>" if words else "<empty>"
-
-
-@functools.lru_cache(maxsize=1024)
-def is_read_only(sql: str) -> bool:
-    """Whether the statement only reads, so running it twice is harmless."""
-    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
-    return bool(_READ_START.match(body)) and not _WRITE_WORDS.search(body)
-
-
-def _copy_label(table_name: str) -> str:
-    """What a COPY is named in logs and metrics (it has no SQL of its own)."""
-    return f"-- name: copy:{table_name}\nCOPY {table_name}"
 
 
 def _row_count(result: Any) -> int | None:
@@ -72,39 +41,15 @@ def _row_count(result: Any) -> int | None:
     if isinstance(result, asyncpg.Record):
         return 1
     if isinstance(result, str):
-        match = _STATUS_COUNT.search(result)
-        return int(match.group(1)) if match else None
+        return status_row_count(result)
     return None
-
-
-async def _is_dead(connection: Any) -> bool:
-    """Whether the connection is gone, giving asyncpg a moment to notice the server left."""
-    if connection is None:
-        return False
-    for _ in range(3):
-        try:
-            if connection.is_closed():
-                return True
-        except asyncpg.InterfaceError:
-            return True  # the pool already took the dead connection back
-        await asyncio.sleep(0.01)
-    return False
-
-
-async def _as_seen_on(connection: Any, error: Exception) -> Exception:
-    """A driver-side error on a connection that died under it is a connection loss, whatever
-    the text: asyncpg reports this race in several shapes (after a backend's FATAL, even an
-    InternalClientError "another operation is in progress")."""
-    if not isinstance(error, asyncpg.PostgresError) and await _is_dead(connection):
-        return ConnectionResetError(f"{type(error).__name__}: {error}")
-    return error
 
 
 class _Instrumented:
     """Timing, logging, metrics and error translation shared by both executors."""
 
-    def __init__(self, database: Database) -> None:
-        self._db = database
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
 
     async def _timed(
         self,
@@ -119,23 +64,24 @@ class _Instrumented:
         failed = True
         rows: int | None = None
         try:
-            with self._db.tracer.span(name) as span:
+            with self._runtime.tracer.span(name) as span:
                 try:
                     result = await call()
                 except BaseException as error:
                     if not isinstance(error, Exception):
                         raise
                     raise translate(
-                        await _as_seen_on(connection, error),
+                        error,
                         query=name,
                         outcome_unknown=outcome_unknown_on_loss,
+                        connection_closed=await closed_under(connection, error),
                     ) from error
                 failed = False
                 rows = _row_count(result)
                 span.returned_rows(rows)
                 return result
         finally:
-            self._db.record_query(name, monotonic() - started, rows=rows, failed=failed)
+            self._runtime.record_query(name, monotonic() - started, rows=rows, failed=failed)
 
 
 class PoolExecutor(_Instrumented):
@@ -145,42 +91,39 @@ class PoolExecutor(_Instrumented):
     is never retried, and a write whose connection broke raises OutcomeUnknownError.
     """
 
-    def __init__(self, database: Database, pool: asyncpg.Pool, *, role: str = "primary") -> None:
-        super().__init__(database)
-        self._pool = pool
+    def __init__(self, runtime: Runtime, pool: asyncpg.Pool, *, role: str = PRIMARY) -> None:
+        super().__init__(runtime)
+        self._connections = PooledConnections(runtime, pool, role=role)
         self.role = role
 
     async def _on_connection(
         self, sql: str, operation: Callable[[asyncpg.Connection], Awaitable[T]]
     ) -> T:
-        read_only = is_read_only(sql)
-        settings = self._db.settings
-        attempts = 1 + (settings.retry_attempts if read_only else 0)
+        retry = ReadRetry(self._runtime.settings, read_only=is_read_only(sql))
+        breaker = self._runtime.breaker(self.role)
         cached_plan_retried = False
         attempt = 0
         while True:
             attempt += 1
             try:
-                return await self._once(sql, operation, read_only=read_only)
+                return await self._once(sql, operation, read_only=retry.read_only)
             except BetdbError as error:
                 stale_plan = isinstance(error.__cause__, asyncpg.InvalidCachedStatementError)
                 if stale_plan and not cached_plan_retried:
                     cached_plan_retried = True  # a migration changed a table under a cached plan
                     attempt -= 1
                     continue
-                retryable = isinstance(error, ConnectionLostError | DatabaseUnavailableError)
-                if not read_only or not retryable or attempt >= attempts:
-                    raise
-                if self._db.breaker_for(self.role).state is not BreakerState.CLOSED:
+                delay = retry.delay(error, attempt=attempt, breaker=breaker)
+                if delay is None:
                     raise
                 logger.info(
                     "retrying %s after %s (attempt %d of %d)",
                     query_name(sql),
                     type(error).__name__,
                     attempt + 1,
-                    attempts,
+                    retry.attempts,
                 )
-                await asyncio.sleep(settings.backoff_delay(attempt))
+                await asyncio.sleep(delay)
 
     async def _once(
         self,
@@ -189,7 +132,7 @@ class PoolExecutor(_Instrumented):
         *,
         read_only: bool,
     ) -> T:
-        async with self._db.connection(self._pool, role=self.role) as connection:
+        async with self._connections.connection() as connection:
             return await self._timed(
                 sql,
                 lambda: operation(connection),
@@ -250,7 +193,7 @@ class PoolExecutor(_Instrumented):
         where: str | None = None,
     ) -> str:
         return await self._on_connection(
-            _copy_label(table_name),
+            copy_label(table_name),
             lambda c: c.copy_records_to_table(
                 table_name,
                 records=records,
@@ -273,8 +216,8 @@ class PoolExecutor(_Instrumented):
     async def transaction(
         self, *, isolation: str | None = None, readonly: bool = False, deferrable: bool = False
     ) -> AsyncIterator[TransactionExecutor]:
-        async with self._db.connection(self._pool, role=self.role) as connection:
-            executor = TransactionExecutor(self._db, connection)
+        async with self._connections.connection() as connection:
+            executor = TransactionExecutor(self._runtime, connection)
             async with executor.transaction(
                 isolation=isolation, readonly=readonly, deferrable=deferrable
             ) as inner:
@@ -289,8 +232,8 @@ class TransactionExecutor(_Instrumented):
     (the server rolls back what it had).
     """
 
-    def __init__(self, database: Database, connection: asyncpg.Connection) -> None:
-        super().__init__(database)
+    def __init__(self, runtime: Runtime, connection: asyncpg.Connection) -> None:
+        super().__init__(runtime)
         self.connection = connection
 
     async def _run(self, sql: str, call: Callable[[], Awaitable[T]]) -> T:
@@ -365,7 +308,7 @@ class TransactionExecutor(_Instrumented):
         where: str | None = None,
     ) -> str:
         return await self._run(
-            _copy_label(table_name),
+            copy_label(table_name),
             lambda: self.connection.copy_records_to_table(
                 table_name,
                 records=records,
@@ -398,15 +341,19 @@ class TransactionExecutor(_Instrumented):
         try:
             await transaction.start()
         except Exception as error:
-            raise translate(await _as_seen_on(self.connection, error), query="BEGIN") from error
+            raise translate(
+                error, query="BEGIN", connection_closed=await closed_under(self.connection, error)
+            ) from error
         try:
             yield self
         except BaseException as body_error:
             with contextlib.suppress(Exception):
                 await transaction.rollback()
             foreign = isinstance(body_error, Exception) and not isinstance(body_error, BetdbError)
-            if foreign and is_connection_loss(body_error):
-                raise translate(body_error) from body_error
+            if foreign and is_connection_loss(
+                body_error, connection_closed=is_closed(self.connection)
+            ):
+                raise translate(body_error, connection_closed=True) from body_error
             raise
         try:
             await transaction.commit()
@@ -414,7 +361,79 @@ class TransactionExecutor(_Instrumented):
             # A COMMIT whose connection broke or that timed out on the client may have applied:
             # translate makes that OutcomeUnknownError (or WriteTimeoutError).
             raise translate(
-                await _as_seen_on(self.connection, raised),
+                raised,
                 query="RELEASE SAVEPOINT" if nested else "COMMIT",
                 outcome_unknown=not nested,
+                connection_closed=await closed_under(self.connection, raised),
             ) from raised
+
+
+class RoutedExecutor:
+    """Sends reads to a healthy replica within the lag bound, and everything else, or any read
+    whose replica fails, to the primary."""
+
+    def __init__(
+        self, runtime: Runtime, primary: PoolExecutor, replicas: ReplicaSet[asyncpg.Pool]
+    ) -> None:
+        self._runtime = runtime
+        self._replicas = replicas
+        self.primary = primary
+
+    async def _route(self, sql: str, call: Callable[[PoolExecutor], Awaitable[T]]) -> T:
+        if not is_read_only(sql):
+            return await call(self.primary)
+        replica = await choose_replica(self._replicas)
+        if replica is None or replica.pool is None:
+            return await call(self.primary)
+        try:
+            return await call(
+                PoolExecutor(self._runtime, replica.pool, role=replica_role(replica.name))
+            )
+        except (ConnectionLostError, DatabaseUnavailableError) as error:
+            self._replicas.mark_down(replica, error)
+            logger.info("read %s falls back to the primary", query_name(sql))
+            return await call(self.primary)
+
+    # record_class: the typed Record subclass a generated query asks the driver to build.
+    async def fetch(
+        self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
+    ) -> list[Any]:
+        return await self._route(
+            query, lambda e: e.fetch(query, *args, timeout=timeout, record_class=record_class)
+        )
+
+    async def fetchrow(
+        self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
+    ) -> Any:
+        return await self._route(
+            query, lambda e: e.fetchrow(query, *args, timeout=timeout, record_class=record_class)
+        )
+
+    async def fetchval(
+        self, query: str, *args: Any, column: int = 0, timeout: float | None = None
+    ) -> Any:
+        return await self._route(
+            query, lambda e: e.fetchval(query, *args, column=column, timeout=timeout)
+        )
+
+    async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:
+        return await self.primary.execute(query, *args, timeout=timeout)
+
+    async def executemany(self, command: str, args: Any, *, timeout: float | None = None) -> None:
+        await self.primary.executemany(command, args, timeout=timeout)
+
+    async def fetchmany(
+        self, query: str, args: Any, *, timeout: float | None = None, record_class: Any = None
+    ) -> list[Any]:
+        return await self.primary.fetchmany(query, args, timeout=timeout, record_class=record_class)
+
+    async def copy_records_to_table(self, table_name: str, **kw: Any) -> str:
+        return await self.primary.copy_records_to_table(table_name, **kw)
+
+    def cursor(
+        self, query: str, *args: Any, prefetch: int | None = None, record_class: Any = None
+    ) -> Any:
+        return self.primary.cursor(query, *args, prefetch=prefetch, record_class=record_class)
+
+    def transaction(self, **kw: Any) -> contextlib.AbstractAsyncContextManager[TransactionExecutor]:
+        return self.primary.transaction(**kw)

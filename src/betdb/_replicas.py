@@ -1,16 +1,22 @@
-"""Read replicas: which one may serve a read now, judged by reachability and replay lag."""
+"""Read replicas: which one may serve a read now, judged by reachability and replay lag.
+
+Driver neutral: a driver measures (runs REPLICA_LAG_SQL on the replica's pool and hands the
+row to ``Replica.record``); the choice of replica and the lag bound are decided here.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-
-import asyncpg
+from typing import Any, Generic, TypeVar
 
 from betdb._redact import redact_dsn
 
 logger = logging.getLogger("betdb.replicas")
+
+P = TypeVar("P")
 
 # Zero when the replica has replayed all it received; else the age of the last replayed commit.
 REPLICA_LAG_SQL = """
@@ -23,9 +29,11 @@ SELECT pg_is_in_recovery(),
 
 
 @dataclass
-class Replica:
+class Replica(Generic[P]):
+    """One replica and what was last measured of it; ``pool`` is the driver's pool."""
+
     dsn: str
-    pool: asyncpg.Pool | None = None
+    pool: P | None = None
     reachable: bool = False
     lag_seconds: float | None = None
     checked_at: float = 0.0
@@ -35,20 +43,9 @@ class Replica:
     def name(self) -> str:
         return redact_dsn(self.dsn)
 
-    async def refresh(self, timeout: float) -> None:
-        """Measure reachability and lag now."""
+    def record(self, row: tuple[Any, ...] | None) -> None:
+        """What REPLICA_LAG_SQL returned, measured now."""
         self.checked_at = time.monotonic()
-        if self.pool is None:
-            self.reachable, self.last_error = False, "pool not open"
-            return
-        try:
-            row = await self.pool.fetchrow(REPLICA_LAG_SQL, timeout=timeout)
-        except Exception as error:
-            if self.reachable:
-                logger.warning("replica %s is unreachable: %s", self.name, type(error).__name__)
-            self.reachable, self.lag_seconds = False, None
-            self.last_error = type(error).__name__
-            return
         assert row is not None
         in_recovery, lag = bool(row[0]), row[1]
         self.reachable = True
@@ -62,37 +59,44 @@ class Replica:
         else:
             self.last_error = None
 
+    def record_unreachable(self, error: BaseException | str) -> None:
+        self.checked_at = time.monotonic()
+        if isinstance(error, BaseException) and self.reachable:
+            logger.warning("replica %s is unreachable: %s", self.name, type(error).__name__)
+        self.reachable, self.lag_seconds = False, None
+        self.last_error = error if isinstance(error, str) else type(error).__name__
 
-class ReplicaSet:
+
+class ReplicaSet(Generic[P]):
     """Picks a replica for a read; None means read from the primary."""
 
-    def __init__(self, replicas: list[Replica], *, max_lag: float, check_interval: float) -> None:
+    def __init__(
+        self, replicas: list[Replica[P]], *, max_lag: float, check_interval: float
+    ) -> None:
         self.replicas = replicas
         self.max_lag = max_lag
         self.check_interval = check_interval
         self._next = 0
 
-    async def choose(self) -> Replica | None:
-        if not self.replicas:
-            return None
-        now = time.monotonic()
+    def in_turn(self) -> Iterator[Replica[P]]:
+        """Every replica once, round robin from where the last choice stopped."""
         for _ in range(len(self.replicas)):
             replica = self.replicas[self._next % len(self.replicas)]
             self._next += 1
-            if now - replica.checked_at >= self.check_interval:
-                await replica.refresh(timeout=self.check_interval)
-            if self.usable(replica):
-                return replica
-        return None
+            yield replica
 
-    def usable(self, replica: Replica) -> bool:
+    def due(self, replica: Replica[P]) -> bool:
+        """Whether the replica's lag is to be measured again before it serves a read."""
+        return time.monotonic() - replica.checked_at >= self.check_interval
+
+    def usable(self, replica: Replica[P]) -> bool:
         return (
             replica.reachable
             and replica.lag_seconds is not None
             and replica.lag_seconds <= self.max_lag
         )
 
-    def mark_down(self, replica: Replica, error: BaseException) -> None:
+    def mark_down(self, replica: Replica[P], error: BaseException) -> None:
         replica.reachable = False
         replica.last_error = type(error).__name__
         replica.checked_at = time.monotonic()

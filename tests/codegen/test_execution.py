@@ -331,7 +331,7 @@ async def test_streaming_works_on_a_betdb_transaction_executor(
         await q.Querier(case_connection).create_author(full_author(name=name))
     settings = BetdbSettings(dsn=empty_database_url, pool_min_size=1, pool_max_size=2)  # type: ignore[arg-type]
     async with Database(settings, connection_init=g.init_connection) as database:
-        outside = PoolExecutor(database, database.pool)
+        outside = PoolExecutor(database.runtime, database.pool)
         with pytest.raises(g.TransactionRequiredError, match="got a PoolExecutor"):
             async for _ in q.Querier(outside).iter_author_names():
                 pass

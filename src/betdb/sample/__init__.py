@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+
+from betdb.sample.load import load_sample, sample_dir
+from betdb.sample.synthetic import write_synthetic
 
 SAMPLE_DATE = dt.date(2025, 6, 21)
 """The day the demo shows: a Saturday with a doubleheader, and odds for every game."""
@@ -16,14 +18,6 @@ SAMPLE_GAME_PK = 777706
 RLM_GAME_PK = 777709
 """Houston at Texas on SAMPLE_DATE: the public bets the over, the total drops a half run."""
 
-
-def sample_dir() -> Path:
-    """The directory of schedule.json, odds.csv, splits.jsonl, analyses.jsonl, signals.jsonl."""
-    return Path(__file__).parent / "data"
-
-
-from betdb.sample.load import load_sample  # noqa: E402
-from betdb.sample.synthetic import write_synthetic  # noqa: E402
 
 __all__ = [
     "RLM_GAME_PK",

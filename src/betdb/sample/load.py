@@ -16,6 +16,11 @@ from betdb.importers import (
 )
 
 
+def sample_dir() -> Path:
+    """The directory of schedule.json, odds.csv, splits.jsonl, analyses.jsonl, signals.jsonl."""
+    return Path(__file__).parent / "data"
+
+
 async def load_sample(
     repository: UnifiedRepository, *, rejects_dir: Path | None = None
 ) -> dict[str, ImportReport]:
@@ -26,8 +31,6 @@ async def load_sample(
     records, which the shipped sample has none of, would go to `rejects_dir` (default: a
     directory under the system's temporary directory, as the package's may be read-only).
     """
-    from betdb.sample import sample_dir
-
     data = sample_dir()
     rejects = rejects_dir or Path(tempfile.gettempdir()) / "betdb-sample-rejects"
     return {

@@ -1,0 +1,108 @@
+"""Where async executors get connections: an asyncpg pool, through its server's breaker, and
+the replica a read may go to."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+
+from betdb._asyncpg_errors import is_closed, is_connection_loss
+from betdb._observability import monotonic
+from betdb._replicas import REPLICA_LAG_SQL, Replica, ReplicaSet
+from betdb._runtime import PRIMARY, Runtime
+from betdb.errors import DatabaseUnavailableError
+
+logger = logging.getLogger("betdb.database")
+
+
+class PooledConnections:
+    """Connections from one asyncpg pool, counted by the breaker of the server it reaches."""
+
+    def __init__(self, runtime: Runtime, pool: asyncpg.Pool, *, role: str = PRIMARY) -> None:
+        self.runtime = runtime
+        self.pool = pool
+        self.role = role
+
+    @contextlib.asynccontextmanager
+    async def connection(self) -> AsyncIterator[Any]:
+        """A pooled connection, through the breaker; a connection that broke is discarded."""
+        pool, settings = self.pool, self.runtime.settings
+        breaker = self.runtime.breaker(self.role)
+        breaker.before_call()
+        started = monotonic()
+        try:
+            connection = await pool.acquire(timeout=settings.acquire_timeout)
+        except BaseException as error:
+            if isinstance(error, asyncio.CancelledError):
+                breaker.release_probe()
+                raise
+            if isinstance(error, TimeoutError):
+                breaker.release_probe()
+                raise DatabaseUnavailableError(
+                    f"no connection free within {settings.acquire_timeout}s "
+                    f"(pool of {pool.get_max_size()})"
+                ) from error
+            breaker.record_failure()
+            if isinstance(error, Exception):
+                raise DatabaseUnavailableError(
+                    f"cannot connect: {type(error).__name__}: {error}",
+                    sqlstate=getattr(error, "sqlstate", None),
+                ) from error
+            raise
+        self.runtime.record_pool_wait(monotonic() - started)
+        broken = False
+        try:
+            yield connection
+        except BaseException as error:
+            broken = isinstance(error, Exception) and is_connection_loss(
+                error, connection_closed=is_closed(connection)
+            )
+            if broken:
+                breaker.record_failure()
+            elif isinstance(error, asyncio.CancelledError):
+                breaker.release_probe()
+            else:
+                breaker.record_success()  # the server answered, even if with an error
+            raise
+        else:
+            breaker.record_success()
+        finally:
+            # A connection that died is detached from its proxy by asyncpg already.
+            if broken or is_closed(connection):
+                with contextlib.suppress(asyncpg.InterfaceError):
+                    connection.terminate()
+            try:
+                # After a cancellation mid-query, release() resets or discards the connection.
+                await pool.release(connection)
+            except Exception as error:
+                # The reset failed, so asyncpg terminated the connection. The work's outcome
+                # stands: a commit is not undone, and the body's own error is not replaced.
+                logger.info("discarded a connection whose reset failed: %s", type(error).__name__)
+
+
+async def refresh_replica(replica: Replica[asyncpg.Pool], *, timeout: float) -> None:
+    """Measure the replica's reachability and lag now."""
+    if replica.pool is None:
+        replica.record_unreachable("pool not open")
+        return
+    try:
+        row = await replica.pool.fetchrow(REPLICA_LAG_SQL, timeout=timeout)
+    except Exception as error:
+        replica.record_unreachable(error)
+        return
+    replica.record(None if row is None else tuple(row))
+
+
+async def choose_replica(replicas: ReplicaSet[asyncpg.Pool]) -> Replica[asyncpg.Pool] | None:
+    """A replica that may serve a read now (measured again when due), or None."""
+    for replica in replicas.in_turn():
+        if replicas.due(replica):
+            await refresh_replica(replica, timeout=replicas.check_interval)
+        if replicas.usable(replica):
+            return replica
+    return None

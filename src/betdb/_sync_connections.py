@@ -1,0 +1,217 @@
+"""Where sync executors get connections: a psycopg_pool ConnectionPool, through its server's
+breaker, and the replica a read may go to (the counterpart of ``_connections``)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from betdb._observability import monotonic
+from betdb._psycopg_errors import is_closed, is_connection_loss
+from betdb._replicas import REPLICA_LAG_SQL, Replica, ReplicaSet
+from betdb._runtime import PRIMARY, Runtime
+from betdb.errors import DatabaseUnavailableError
+
+logger = logging.getLogger("betdb.database")
+
+# A wait for a connection looks this often whether the pool's last connect attempt failed.
+_CONNECT_FAILURE_POLL = 0.05
+_HOLD_SIGINT = hasattr(signal, "pthread_sigmask")  # POSIX only
+
+
+class PoolWatch:
+    """What betdb knows of a pool that psycopg_pool does not say: why its last connect attempt
+    failed (the pool connects in the background and a waiting caller only hears that it timed
+    out, so the reason and its SQLSTATE are kept for the caller and its breaker), and which
+    connections are lent out (so that close() can stop what outlives its timeout)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._failure: tuple[float, BaseException] | None = None
+        self._lent: set[Any] = set()
+        self._all_back = threading.Condition(self._lock)
+
+    def lent(self, connection: Any) -> None:
+        with self._lock:
+            self._lent.add(connection)
+
+    def returned(self, connection: Any) -> None:
+        with self._lock:
+            self._lent.discard(connection)
+            if not self._lent:
+                self._all_back.notify_all()
+
+    def wait_until_returned(self, timeout: float) -> list[Any]:
+        """Wait up to timeout for every lent connection; those still out."""
+        with self._lock:
+            self._all_back.wait_for(lambda: not self._lent, timeout=max(timeout, 0.0))
+            return list(self._lent)
+
+    def failed(self, error: BaseException) -> None:
+        with self._lock:
+            self._failure = (monotonic(), error)
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._failure = None
+
+    def failure_since(self, started: float) -> BaseException | None:
+        """The error of an attempt that failed after ``started`` with none succeeding since."""
+        failure = self._failure
+        return failure[1] if failure is not None and failure[0] >= started else None
+
+    def connection_class(self) -> type[psycopg.Connection[Any]]:
+        """A psycopg Connection class whose connect() reports here."""
+        watch = self
+
+        class ReportingConnection(psycopg.Connection[Any]):
+            @classmethod
+            def connect(cls, conninfo: str = "", **kwargs: Any) -> Any:
+                try:
+                    connection = super().connect(conninfo, **kwargs)
+                except Exception as error:
+                    watch.failed(error)
+                    raise
+                watch.succeeded()
+                return connection
+
+        return ReportingConnection
+
+
+class WatchedPool(ConnectionPool[Any]):
+    """A psycopg_pool ConnectionPool with its PoolWatch."""
+
+    def __init__(self, conninfo: str, **options: Any) -> None:
+        self.watch = PoolWatch()
+        super().__init__(conninfo, connection_class=self.watch.connection_class(), **options)
+
+
+class SyncPooledConnections:
+    """Connections from one psycopg pool, counted by the breaker of the server it reaches."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        pool: WatchedPool,
+        *,
+        role: str = PRIMARY,
+    ) -> None:
+        self.runtime = runtime
+        self.pool = pool
+        self.role = role
+
+    def _acquire(self) -> Any:
+        settings = self.runtime.settings
+        started = monotonic()
+        deadline = started + settings.acquire_timeout
+        while True:
+            remaining = deadline - monotonic()
+            try:
+                return self._getconn(max(min(remaining, _CONNECT_FAILURE_POLL), 0.001))
+            except PoolTimeout as timeout:
+                failure = self.pool.watch.failure_since(started)
+                if failure is not None:
+                    raise DatabaseUnavailableError(
+                        f"cannot connect: {type(failure).__name__}: {failure}",
+                        sqlstate=getattr(failure, "sqlstate", None),
+                    ) from failure
+                if remaining <= _CONNECT_FAILURE_POLL:
+                    raise TimeoutError(
+                        f"no connection free within {settings.acquire_timeout}s "
+                        f"(pool of {self.pool.max_size})"
+                    ) from timeout
+
+    def _getconn(self, timeout: float) -> Any:
+        if not _HOLD_SIGINT or threading.current_thread() is not threading.main_thread():
+            return self.pool.getconn(timeout=timeout)
+        # psycopg_pool hands a connection to a waiter that Ctrl-C interrupted, and it is lost:
+        # SIGINT is held back during the (short) wait and raises here, the connection returned.
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        connection = None
+        try:
+            connection = self.pool.getconn(timeout=timeout)
+        finally:
+            try:
+                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+                _let_signals_land()
+            except BaseException:
+                if connection is not None:
+                    self.pool.putconn(connection)
+                raise
+        return connection
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[Any]:
+        """A pooled connection, through the breaker; a connection that broke is discarded."""
+        breaker = self.runtime.breaker(self.role)
+        breaker.before_call()
+        started = monotonic()
+        try:
+            connection = self._acquire()
+        except TimeoutError as error:
+            breaker.release_probe()
+            raise DatabaseUnavailableError(str(error)) from error
+        except DatabaseUnavailableError:
+            breaker.record_failure()
+            raise
+        except BaseException:
+            breaker.release_probe()  # interrupted while waiting
+            raise
+        self.runtime.record_pool_wait(monotonic() - started)
+        self.pool.watch.lent(connection)
+        try:
+            yield connection
+        except BaseException as error:
+            broken = isinstance(error, Exception) and is_connection_loss(
+                error, connection_closed=is_closed(connection)
+            )
+            if broken:
+                breaker.record_failure()
+            elif isinstance(error, Exception):
+                breaker.record_success()  # the server answered, even if with an error
+            else:
+                breaker.release_probe()  # KeyboardInterrupt and the like prove nothing
+            raise
+        else:
+            breaker.record_success()
+        finally:
+            # The pool rolls back what is left open and drops a connection that broke.
+            self.pool.watch.returned(connection)
+            self.pool.putconn(connection)
+
+
+def _let_signals_land() -> None:
+    """Nothing: calling it is where Python runs the handler of a signal that just arrived."""
+
+
+def refresh_replica(replica: Replica[WatchedPool], *, timeout: float) -> None:
+    """Measure the replica's reachability and lag now."""
+    if replica.pool is None:
+        replica.record_unreachable("pool not open")
+        return
+    try:
+        with replica.pool.connection(timeout=timeout) as connection:
+            row = connection.execute(REPLICA_LAG_SQL).fetchone()
+    except Exception as error:
+        replica.record_unreachable(error)
+        return
+    replica.record(None if row is None else tuple(row))
+
+
+def choose_replica(
+    replicas: ReplicaSet[WatchedPool],
+) -> Replica[WatchedPool] | None:
+    """A replica that may serve a read now (measured again when due), or None."""
+    for replica in replicas.in_turn():
+        if replicas.due(replica):
+            refresh_replica(replica, timeout=replicas.check_interval)
+        if replicas.usable(replica):
+            return replica
+    return None
