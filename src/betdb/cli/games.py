@@ -12,7 +12,7 @@ from rich.table import Table
 from betdb import Database, UnifiedRepository
 from betdb.cli.connection import DataDir, with_database
 from betdb.cli.lookup import Names, parse_date, resolve_team
-from betdb.cli.output import UsageError, console, print_json, table, when
+from betdb.cli.output import UsageError, console, print_json, reports_errors, table, when
 from betdb.generated.models import Game
 
 Json = Annotated[bool, typer.Option("--json", help="print JSON for scripts instead of a table")]
@@ -68,6 +68,7 @@ def games_table(title: str, games: Sequence[ListedGame]) -> Table:
     return table(title, columns, rows)
 
 
+@reports_errors
 def games_command(
     on: Annotated[
         str | None, typer.Option("--date", help="official date, YYYY-MM-DD", show_default=False)

@@ -42,6 +42,15 @@ class Names:
         book = self.books.get(sportsbook_id)
         return book.key if book else str(sportsbook_id)
 
+    def sportsbook_id(self, key: str) -> int:
+        """The id of the book a key (draftkings) names."""
+        wanted = key.strip().lower()
+        for sportsbook_id, book in self.books.items():
+            if book.key == wanted:
+                return sportsbook_id
+        known = ", ".join(book.key for book in self.books.values()) or "none are stored"
+        raise UsageError(f"unknown sportsbook {key!r}: the books are {known}")
+
     def matchup(self, game: Game) -> str:
         """AWAY @ HOME, with the game number for the second game of a doubleheader."""
         label = f"{self.team(game.away_team_id)} @ {self.team(game.home_team_id)}"
@@ -91,15 +100,6 @@ async def resolve_team(repository: UnifiedRepository, code: str) -> Team:
             f"unknown team {code!r}: give a club code such as NYY, or an alias such as ARI"
         )
     return team
-
-
-async def resolve_book(repository: UnifiedRepository, key: str) -> Sportsbook:
-    book = await repository.sportsbooks.get_sportsbook_by_key(key=key.strip().lower())
-    if book is None:
-        books = await repository.sportsbooks.list_sportsbooks()
-        known = ", ".join(b.key for b in books) or "none are stored"
-        raise UsageError(f"unknown sportsbook {key!r}: the books are {known}")
-    return book
 
 
 def parse_date(text: str, *, option: str = "--date") -> date:

@@ -51,6 +51,8 @@ FROM odds
 WHERE game_id = $1
   AND market = $2
   AND ($3::integer IS NULL OR sportsbook_id = $3::integer)
+  AND observed_at >= $4
+  AND observed_at < $5
 ORDER BY sportsbook_id, side, observed_at DESC, line
 """
 
@@ -67,8 +69,39 @@ WHERE game_id = $1
   AND market = $2
   AND sportsbook_id = $3
   AND observed_at >= $4
-WINDOW w AS (PARTITION BY side ORDER BY observed_at)
-ORDER BY side, observed_at
+  AND observed_at < $5
+WINDOW w AS (PARTITION BY side ORDER BY observed_at, line)
+ORDER BY side, observed_at, line
+"""
+
+
+GET_MARKET_MOVEMENT = """-- name: GetMarketMovement :many
+SELECT
+    o.sportsbook_id, b.key AS sportsbook, o.side, o.line, o.price, o.observed_at,
+    (o.line - lag(o.line) OVER series)::numeric(5, 2) AS line_change,
+    (o.price - sign(o.price)::integer * 100
+        - lag(o.price - sign(o.price)::integer * 100) OVER series)::integer AS price_change,
+    (row_number() OVER opening_first = 1)::boolean AS opening,
+    ((o.is_closing OR g.first_pitch_at IS NULL OR o.observed_at <= g.first_pitch_at)
+        AND row_number() OVER closing_first = 1)::boolean AS closing
+FROM odds AS o
+JOIN games AS g ON g.game_id = o.game_id
+JOIN sportsbooks AS b ON b.sportsbook_id = o.sportsbook_id
+WHERE o.game_id = $1
+  AND o.market = $2
+  AND ($3::integer IS NULL OR o.sportsbook_id = $3::integer)
+  AND o.observed_at >= $4
+  AND o.observed_at < $5
+WINDOW series AS (PARTITION BY o.sportsbook_id, o.side ORDER BY o.observed_at, o.line),
+    opening_first AS (
+        PARTITION BY o.sportsbook_id, o.side ORDER BY o.is_opening DESC, o.observed_at, o.line
+    ),
+    closing_first AS (
+        PARTITION BY o.sportsbook_id, o.side,
+            (o.is_closing OR g.first_pitch_at IS NULL OR o.observed_at <= g.first_pitch_at)
+        ORDER BY o.is_closing DESC, o.observed_at DESC, o.line
+    )
+ORDER BY b.key, o.side, o.observed_at, o.line
 """
 
 
@@ -191,16 +224,6 @@ _GET_CONSENSUS_ODDS_ARGS = Arguments(
     "GetConsensusOdds",
     ("game_id", "market", "at"),
 )
-_GET_LATEST_ODDS_ARGS = Arguments(
-    tuple[int, Market, int | None],
-    "GetLatestOdds",
-    ("game_id", "market", "sportsbook_id"),
-)
-_GET_LINE_MOVEMENT_ARGS = Arguments(
-    tuple[int, Market, int, datetime.datetime],
-    "GetLineMovement",
-    ("game_id", "market", "sportsbook_id", "since"),
-)
 _GET_OPENING_LINES_ARGS = Arguments(tuple[int, Market], "GetOpeningLines", ("game_id", "market"))
 _INGEST_ODDS_ARGS = Arguments(
     tuple[
@@ -265,6 +288,14 @@ class IngestOddsParams(ParamsModel):
     source: DataSource
 
 
+class GetLatestOddsParams(ParamsModel):
+    game_id: int
+    market: Market
+    sportsbook_id: int | None
+    observed_from: datetime.datetime
+    observed_until: datetime.datetime
+
+
 class GetLineMovementRow(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
 
@@ -274,6 +305,37 @@ class GetLineMovementRow(pydantic.BaseModel):
     observed_at: datetime.datetime
     line_change: decimal.Decimal | None
     price_change: int | None
+
+
+class GetLineMovementParams(ParamsModel):
+    game_id: int
+    market: Market
+    sportsbook_id: int
+    observed_from: datetime.datetime
+    observed_until: datetime.datetime
+
+
+class GetMarketMovementRow(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+
+    sportsbook_id: int
+    sportsbook: str
+    side: Side
+    line: decimal.Decimal | None
+    price: betdb.types.AmericanOdds
+    observed_at: datetime.datetime
+    line_change: decimal.Decimal | None
+    price_change: int | None
+    opening: bool
+    closing: bool
+
+
+class GetMarketMovementParams(ParamsModel):
+    game_id: int
+    market: Market
+    sportsbook_id: int | None
+    observed_from: datetime.datetime
+    observed_until: datetime.datetime
 
 
 class GetConsensusOddsRow(pydantic.BaseModel):
@@ -302,6 +364,18 @@ _GET_LINE_MOVEMENT_ROW_FIELDS = {
     "observed_at",
     "line_change",
     "price_change",
+}
+_GET_MARKET_MOVEMENT_ROW_FIELDS = {
+    "sportsbook_id",
+    "sportsbook",
+    "side",
+    "line",
+    "price",
+    "observed_at",
+    "line_change",
+    "price_change",
+    "opening",
+    "closing",
 }
 _ODDS_FIELDS = {
     "game_id",
@@ -346,6 +420,27 @@ def _decode_get_line_movement_row(r: asyncpg.Record) -> GetLineMovementRow:
     }
     _setattr(row, "__dict__", values)
     _setattr(row, "__pydantic_fields_set__", _GET_LINE_MOVEMENT_ROW_FIELDS)
+    _setattr(row, "__pydantic_extra__", None)
+    _setattr(row, "__pydantic_private__", None)
+    return row
+
+
+def _decode_get_market_movement_row(r: asyncpg.Record) -> GetMarketMovementRow:
+    row = GetMarketMovementRow.__new__(GetMarketMovementRow)
+    values = {
+        "sportsbook_id": r[0],
+        "sportsbook": r[1],
+        "side": r[2],
+        "line": r[3],
+        "price": _COLUMN_TYPE.validate_python(r[4]),
+        "observed_at": r[5],
+        "line_change": r[6],
+        "price_change": r[7],
+        "opening": r[8],
+        "closing": r[9],
+    }
+    _setattr(row, "__dict__", values)
+    _setattr(row, "__pydantic_fields_set__", _GET_MARKET_MOVEMENT_ROW_FIELDS)
     _setattr(row, "__pydantic_extra__", None)
     _setattr(row, "__pydantic_private__", None)
     return row
@@ -477,26 +572,26 @@ class Querier:
         ):
             yield _decode_odds(record)
 
-    async def get_latest_odds(
-        self,
-        *,
-        game_id: int,
-        market: Market,
-        sportsbook_id: int | None,
-    ) -> list[Odds]:
-        """The newest observation per book and side of one market, optionally of one book."""
+    async def get_latest_odds(self, params: GetLatestOddsParams) -> list[Odds]:
+        """The newest observation per book and side of one market in an observed_at window
+        [observed_from, observed_until), optionally of one book. The window is a parameter,
+        not
+        derived from the game here, so that the planner prunes the odds partitions outside it.
+        """
         records = await self._conn.fetch(
             GET_LATEST_ODDS,
-            *_GET_LATEST_ODDS_ARGS.validate_python((game_id, market, sportsbook_id)),
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
         )
         return [_decode_odds(record) for record in records]
 
     async def iter_get_latest_odds(
         self,
+        params: GetLatestOddsParams,
         *,
-        game_id: int,
-        market: Market,
-        sportsbook_id: int | None,
         prefetch: int = 100,
     ) -> AsyncIterator[Odds]:
         """Stream get_latest_odds through a server-side cursor; needs a transaction."""
@@ -509,39 +604,37 @@ class Querier:
             )
         async for record in self._conn.cursor(
             GET_LATEST_ODDS,
-            *_GET_LATEST_ODDS_ARGS.validate_python((game_id, market, sportsbook_id)),
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
             prefetch=prefetch,
         ):
             yield _decode_odds(record)
 
-    async def get_line_movement(
-        self,
-        *,
-        game_id: int,
-        market: Market,
-        sportsbook_id: int,
-        since: datetime.datetime,
-    ) -> list[GetLineMovementRow]:
-        """One book's observations of a market since a time, each with its change from the one
-        before (null for the first, and for the line of a market without one). price_change is
-        in
-        cents, which do not jump across even money: -105 to +105 is 10 (American prices have
-        no
-        values between -100 and +100, so each side of the gap is shifted by 100 towards zero).
+    async def get_line_movement(self, params: GetLineMovementParams) -> list[GetLineMovementRow]:
+        """One book's observations of a market in an observed_at window [observed_from,
+        observed_until), each with its change from the one before (null for the first, and for
+        the line of a market without one). price_change is in cents, which do not jump across
+        even money: -105 to +105 is 10 (American prices have no values between -100 and +100,
+        so
+        each side of the gap is shifted by 100 towards zero).
         """
         records = await self._conn.fetch(
             GET_LINE_MOVEMENT,
-            *_GET_LINE_MOVEMENT_ARGS.validate_python((game_id, market, sportsbook_id, since)),
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
         )
         return [_decode_get_line_movement_row(record) for record in records]
 
     async def iter_get_line_movement(
         self,
+        params: GetLineMovementParams,
         *,
-        game_id: int,
-        market: Market,
-        sportsbook_id: int,
-        since: datetime.datetime,
         prefetch: int = 100,
     ) -> AsyncIterator[GetLineMovementRow]:
         """Stream get_line_movement through a server-side cursor; needs a transaction."""
@@ -554,10 +647,61 @@ class Querier:
             )
         async for record in self._conn.cursor(
             GET_LINE_MOVEMENT,
-            *_GET_LINE_MOVEMENT_ARGS.validate_python((game_id, market, sportsbook_id, since)),
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
             prefetch=prefetch,
         ):
             yield _decode_get_line_movement_row(record)
+
+    async def get_market_movement(
+        self,
+        params: GetMarketMovementParams,
+    ) -> list[GetMarketMovementRow]:
+        """Every book's observations of one market of a game in an observed_at window
+        [observed_from, observed_until), optionally of one book, in one round trip: each row
+        with
+        its book's key, its change from the book's previous observation of that side (as in
+        GetLineMovement), and whether it is the book's opening or closing observation of the
+        side
+        by the rules of GetOpeningLines and GetClosingLines (within the window).
+        """
+        records = await self._conn.fetch(
+            GET_MARKET_MOVEMENT,
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
+        )
+        return [_decode_get_market_movement_row(record) for record in records]
+
+    async def iter_get_market_movement(
+        self,
+        params: GetMarketMovementParams,
+        *,
+        prefetch: int = 100,
+    ) -> AsyncIterator[GetMarketMovementRow]:
+        """Stream get_market_movement through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError(
+                "iter_get_market_movement reads through a server-side cursor, which"
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
+            )
+        async for record in self._conn.cursor(
+            GET_MARKET_MOVEMENT,
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
+            prefetch=prefetch,
+        ):
+            yield _decode_get_market_movement_row(record)
 
     async def get_opening_lines(self, *, game_id: int, market: Market) -> list[Odds]:
         """Per book and side: the observation flagged opening, else the earliest."""
