@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from betdb import UnifiedRepository
-from betdb.cli.output import UsageError
+from betdb.cli.output import UsageError, day
 from betdb.generated.models import DataSource, Game, Sportsbook, Team
 
 GAME_REFERENCE_HELP = (
@@ -57,7 +57,7 @@ class Names:
         return label if game.game_number == 1 else f"{label} (game {game.game_number})"
 
     def game_label(self, game: Game) -> str:
-        return f"{game.official_date.isoformat()} {self.matchup(game)}"
+        return f"{day(game.official_date)} {self.matchup(game)}"
 
 
 async def resolve_game(repository: UnifiedRepository, reference: str) -> Game:

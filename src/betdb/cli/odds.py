@@ -19,6 +19,7 @@ from betdb.cli.output import (
     CommandError,
     american,
     console,
+    day,
     line_text,
     percent,
     print_json,
@@ -132,8 +133,7 @@ async def game_movement(
 
 def movement_chart(movement: ShownMovement, names: Names, game: Game) -> LineMovementChart:
     title = (
-        f"{names.matchup(game)}, {game.official_date.isoformat()}: {movement.market.value} "
-        "line movement"
+        f"{names.matchup(game)}, {day(game.official_date)}: {movement.market.value} line movement"
     )
     return LineMovementChart(title=title, movement=movement)
 
@@ -189,7 +189,8 @@ def print_movement(movement: ShownMovement, *, every: bool, plot: Path | None) -
     if movement.points:
         console.print(movement_table(movement, shown))
         first_pitch = when(movement.first_pitch_at, year=True) or "unknown"
-        console.print(f"first pitch: {first_pitch} UTC")
+        zone = " UTC" if first_pitch[0].isdigit() else ""
+        console.print(f"first pitch: {first_pitch}{zone}")
         hidden = len(movement.points) - len(shown)
         if hidden:
             console.print(
