@@ -38,6 +38,16 @@ WHERE game_id = sqlc.arg(game_id)
   AND observed_at < sqlc.arg(observed_until)
 ORDER BY sportsbook_id, side, observed_at DESC, line;
 
+-- name: GetGameLatestOdds :many
+-- GetLatestOdds of every market of a game in one round trip: the newest observation per
+-- market, book and side in the observed_at window [observed_from, observed_until).
+SELECT DISTINCT ON (market, sportsbook_id, side) *
+FROM odds
+WHERE game_id = sqlc.arg(game_id)
+  AND observed_at >= sqlc.arg(observed_from)
+  AND observed_at < sqlc.arg(observed_until)
+ORDER BY market, sportsbook_id, side, observed_at DESC, line;
+
 -- name: GetLineMovement :many
 -- One book's observations of a market in an observed_at window [observed_from,
 -- observed_until), each with its change from the one before (null for the first, and for

@@ -171,3 +171,16 @@ async def latest_odds(
             observed_until=bounds.observed_until,
         )
     )
+
+
+async def latest_odds_of_game(
+    repository: UnifiedRepository, game: Game, *, window: OddsWindow | None = None
+) -> list[Odds]:
+    """latest_odds of every market at once (GetGameLatestOdds: one query), ordered by
+    market, book and side."""
+    bounds = window or odds_window(game)
+    return await repository.odds.get_game_latest_odds(
+        game_id=game.game_id,
+        observed_from=bounds.observed_from,
+        observed_until=bounds.observed_until,
+    )

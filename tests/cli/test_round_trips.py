@@ -1,6 +1,6 @@
-"""`betdb odds movement` reads its data in one round trip: every statement the command runs
-is a record of betdb's query log (logger `betdb.query`, one per statement, named after the
-query), counted here by name."""
+"""`betdb odds movement` and `odds latest` read their data in one round trip: every
+statement a command runs is a record of betdb's query log (logger `betdb.query`, one per
+statement, named after the query), counted here by name."""
 
 from __future__ import annotations
 
@@ -61,3 +61,11 @@ def test_the_movement_chart_is_drawn_from_the_same_single_query(
     ran = statements_run(runner, caplog, "odds", "movement", "mlb:776001", "--plot", str(chart))
     assert [name for name in ran if name in ODDS_QUERIES] == ["GetMarketMovement"]
     assert chart.stat().st_size > 20_000
+
+
+def test_odds_latest_reads_every_market_in_one_round_trip(
+    runner: CliRunner, seeded: Seeded, caplog: pytest.LogCaptureFixture
+) -> None:
+    ran = statements_run(runner, caplog, "odds", "latest", "mlb:776001", "--json")
+    assert [name for name in ran if name in ODDS_QUERIES] == ["GetGameLatestOdds"]
+    assert len(ran) == 4

@@ -4,6 +4,7 @@ the same opening and closing as GetOpeningLines and GetClosingLines, inside a wi
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from betdb import UnifiedRepository
 from betdb.generated.models import Game, Market, Side
@@ -14,6 +15,7 @@ from betdb.movement import (
     OddsWindow,
     is_move,
     latest_odds,
+    latest_odds_of_game,
     line_movement,
     odds_window,
 )
@@ -130,6 +132,7 @@ async def test_line_movement_reads_the_games_window_and_leaves_older_prices_out(
     assert [(p.price, p.opening) for p in wider.points][:2] == [(-140, True), (-110, False)]
     latest = await latest_odds(repo, found, Market.MONEYLINE)
     assert [(o.price, o.observed_at) for o in latest] == [(-120, at(15))]
+    assert await latest_odds_of_game(repo, found) == latest
     # JSON round trip: the movement is a plain pydantic model.
     assert LineMovement.model_validate_json(movement.model_dump_json()) == movement
 
@@ -155,3 +158,26 @@ def test_the_default_window_follows_first_pitch_else_the_official_date() -> None
     assert odds_window(infinite) == odds_window(without)
     nowhere = Game.model_construct(official_date=dt.date.max, first_pitch_at=dt.datetime.min)
     assert odds_window(nowhere) == ALL_TIME
+
+
+async def test_latest_odds_of_a_game_is_latest_odds_of_each_market_in_one_query(
+    repo: UnifiedRepository,
+) -> None:
+    found = await _game(repo, first_pitch_at=FIRST_PITCH)
+    await _moneyline_series(repo, found.game_id)
+    dk = await book_id(repo, "draftkings")
+    await repo.odds.ingest_odds(
+        [
+            quote(found.game_id, dk, market="total", side="over", line="8.5", observed_at=at(12)),
+            quote(found.game_id, dk, market="total", side="over", line="9", observed_at=at(14)),
+            quote(found.game_id, dk, market="total", side="under", line="9", observed_at=at(14)),
+        ]
+    )
+    every_market = await latest_odds_of_game(repo, found)
+    one_by_one = [odds for market in Market for odds in await latest_odds(repo, found, market)]
+    assert every_market == one_by_one
+    assert [(o.market, o.side, o.line) for o in every_market if o.market == Market.TOTAL] == [
+        (Market.TOTAL, Side.OVER, Decimal("9.00")),
+        (Market.TOTAL, Side.UNDER, Decimal("9.00")),
+    ]
+    assert len(every_market) == 5  # 3 moneyline series (dk home, dk away, fd home) + 2 totals

@@ -83,6 +83,7 @@ CUSTOM_ARGS: dict[str, list[str]] = {
     "GetTodaysGames": ["'America/Los_Angeles'"],
     "FindOddsByGame": [GAME, "'total'", "NULL"],
     "GetLatestOdds": [GAME, "'moneyline'", "NULL", "'2027-04-04'", "'2027-04-20'"],
+    "GetGameLatestOdds": [GAME, "'2027-04-04'", "'2027-04-20'"],
     "GetLineMovement": [GAME, "'run_line'", "3", "'2027-04-04'", "'2027-04-20'"],
     "GetMarketMovement": [GAME, "'total'", "NULL", "'2027-04-04'", "'2027-04-20'"],
     "GetOpeningLines": [GAME, "'moneyline'"],
@@ -189,8 +190,9 @@ def odds_partitions(plan_root: dict[str, Any]) -> list[str]:
     return sorted({r for r in relations(plan_root) if r.startswith("odds_partitions.")})
 
 
-WINDOWED_QUERIES = {
+WINDOWED_QUERIES: dict[str, tuple[str, str | None, str | None]] = {
     "GetLatestOdds": (odds.GET_LATEST_ODDS, "'moneyline'", "NULL"),
+    "GetGameLatestOdds": (odds.GET_GAME_LATEST_ODDS, None, None),
     "GetLineMovement": (odds.GET_LINE_MOVEMENT, "'moneyline'", "{book}"),
     "GetMarketMovement": (odds.GET_MARKET_MOVEMENT, "'moneyline'", "NULL"),
 }
@@ -235,7 +237,8 @@ async def test_the_games_window_prunes_odds_to_its_months_in_generic_and_custom_
         window = odds_window(found)
         bounds = [f"'{window.observed_from.isoformat()}'", f"'{window.observed_until.isoformat()}'"]
         for name, (sql, market, sportsbook) in WINDOWED_QUERIES.items():
-            args = [str(found.game_id), market, sportsbook.format(book=book), *bounds]
+            narrowed = [] if market is None else [market, str(sportsbook).format(book=book)]
+            args = [str(found.game_id), *narrowed, *bounds]
             for mode in ("custom", "generic"):
                 read = odds_partitions(await plan(db_connection, name, sql, args, mode))
                 print(f"{name} ({mode}) of game {game_pk}: {read}")

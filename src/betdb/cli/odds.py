@@ -30,7 +30,7 @@ from betdb.cli.output import (
 )
 from betdb.generated.models import Game, Market, Side
 from betdb.markets import MONEYLINE_MARKETS
-from betdb.movement import LineMovement, MovementPoint, latest_odds, line_movement
+from betdb.movement import LineMovement, MovementPoint, latest_odds_of_game, line_movement
 from betdb.odds import implied_probability
 from betdb.plot import (
     HEIGHT_PX,
@@ -74,22 +74,18 @@ class ShownMovement(LineMovement):
 
 
 async def game_latest_odds(repository: UnifiedRepository, game: Game, names: Names) -> LatestOdds:
-    prices = []
-    for market in Market:
-        for odds in await latest_odds(repository, game, market):
-            prices.append(
-                LatestPrice(
-                    market=market,
-                    sportsbook=names.book(odds.sportsbook_id),
-                    side=odds.side,
-                    line=odds.line,
-                    price=odds.price,
-                    implied_probability=implied_probability(odds.price).quantize(
-                        _PROBABILITY_PLACES
-                    ),
-                    observed_at=odds.observed_at,
-                )
-            )
+    prices = [
+        LatestPrice(
+            market=odds.market,
+            sportsbook=names.book(odds.sportsbook_id),
+            side=odds.side,
+            line=odds.line,
+            price=odds.price,
+            implied_probability=implied_probability(odds.price).quantize(_PROBABILITY_PLACES),
+            observed_at=odds.observed_at,
+        )
+        for odds in await latest_odds_of_game(repository, game)
+    ]
     prices.sort(key=lambda p: (list(Market).index(p.market), p.sportsbook, p.side.value))
     return LatestOdds(game_id=game.game_id, game=names.game_label(game), prices=prices)
 

@@ -57,6 +57,17 @@ ORDER BY sportsbook_id, side, observed_at DESC, line
 """
 
 
+GET_GAME_LATEST_ODDS = """-- name: GetGameLatestOdds :many
+SELECT DISTINCT ON (market, sportsbook_id, side) game_id, sportsbook_id, market, side, line,
+    price, observed_at, is_opening, is_closing, bet_limit, source
+FROM odds
+WHERE game_id = $1
+  AND observed_at >= $2
+  AND observed_at < $3
+ORDER BY market, sportsbook_id, side, observed_at DESC, line
+"""
+
+
 GET_LINE_MOVEMENT = """-- name: GetLineMovement :many
 SELECT
     side, line, price, observed_at,
@@ -223,6 +234,11 @@ _GET_CONSENSUS_ODDS_ARGS = Arguments(
     tuple[int, Market, datetime.datetime],
     "GetConsensusOdds",
     ("game_id", "market", "at"),
+)
+_GET_GAME_LATEST_ODDS_ARGS = Arguments(
+    tuple[int, datetime.datetime, datetime.datetime],
+    "GetGameLatestOdds",
+    ("game_id", "observed_from", "observed_until"),
 )
 _GET_OPENING_LINES_ARGS = Arguments(tuple[int, Market], "GetOpeningLines", ("game_id", "market"))
 _INGEST_ODDS_ARGS = Arguments(
@@ -609,6 +625,45 @@ class Querier:
             params.sportsbook_id,
             params.observed_from,
             params.observed_until,
+            prefetch=prefetch,
+        ):
+            yield _decode_odds(record)
+
+    async def get_game_latest_odds(
+        self,
+        *,
+        game_id: int,
+        observed_from: datetime.datetime,
+        observed_until: datetime.datetime,
+    ) -> list[Odds]:
+        """GetLatestOdds of every market of a game in one round trip: the newest observation per
+        market, book and side in the observed_at window [observed_from, observed_until).
+        """
+        records = await self._conn.fetch(
+            GET_GAME_LATEST_ODDS,
+            *_GET_GAME_LATEST_ODDS_ARGS.validate_python((game_id, observed_from, observed_until)),
+        )
+        return [_decode_odds(record) for record in records]
+
+    async def iter_get_game_latest_odds(
+        self,
+        *,
+        game_id: int,
+        observed_from: datetime.datetime,
+        observed_until: datetime.datetime,
+        prefetch: int = 100,
+    ) -> AsyncIterator[Odds]:
+        """Stream get_game_latest_odds through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError(
+                "iter_get_game_latest_odds reads through a server-side cursor, which"
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
+            )
+        async for record in self._conn.cursor(
+            GET_GAME_LATEST_ODDS,
+            *_GET_GAME_LATEST_ODDS_ARGS.validate_python((game_id, observed_from, observed_until)),
             prefetch=prefetch,
         ):
             yield _decode_odds(record)
