@@ -5,6 +5,7 @@ shown as such by the query commands, in tables and in JSON, never a traceback.""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import asyncpg
 from typer.testing import CliRunner
@@ -100,10 +101,14 @@ def test_signals_with_infinite_and_year_one_times_print(
 
 
 def test_odds_of_a_game_whose_first_pitch_is_infinite_print(
-    runner: CliRunner, seeded: Seeded, database_url: str
+    runner: CliRunner, seeded: Seeded, database_url: str, tmp_path: Path
 ) -> None:
     run_sync(_store_extremes(database_url, seeded))
-    output = run(runner, "odds", "movement", "mlb:776001", "--market", "total")
+    chart = tmp_path / "total.png"
+    output = run(
+        runner, "odds", "movement", "mlb:776001", "--market", "total", "--plot", str(chart)
+    )
+    assert chart.stat().st_size > 20_000  # drawn, without a first-pitch line
     # The window falls back to the official date, so the day's prices are all there.
     assert "12 observations; 2 that changed nothing are not shown" in output
     assert "first pitch: -infinity" in output
