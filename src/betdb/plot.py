@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from betdb.generated.models import Market, Odds, Side
+from betdb.generated.models import Side
 from betdb.markets import MONEYLINE_MARKETS
+from betdb.movement import LineMovement, MovementPoint
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -37,15 +38,16 @@ class PlotUnavailableError(RuntimeError):
 
 @dataclass(frozen=True)
 class LineMovementChart:
-    """What the chart shows: one game's observations of one market, and how to name things."""
+    """What the chart shows: one game's line movement (betdb.movement), under a title."""
 
     title: str
-    market: Market
-    observations: Sequence[Odds]
-    book_names: Mapping[int, str]
-    openings: Sequence[Odds] = ()
-    closings: Sequence[Odds] = ()
-    first_pitch: datetime | None = None
+    movement: LineMovement
+
+    @property
+    def first_pitch(self) -> datetime | None:
+        # A stored infinity decodes as a naive datetime.max: no moment to draw.
+        moment = self.movement.first_pitch_at
+        return moment if moment is not None and moment.tzinfo is not None else None
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class _Panel:
     side: Side
     shows_line: bool
 
-    def value(self, observation: Odds) -> float:
+    def value(self, observation: MovementPoint) -> float:
         if self.shows_line:
             return float("nan") if observation.line is None else float(observation.line)
         return float(observation.price)
@@ -64,16 +66,16 @@ class _Panel:
         return f"line ({self.side.value})" if self.shows_line else f"{self.side.value} price"
 
 
-def sides_in_order(observations: Sequence[Odds]) -> list[Side]:
+def sides_in_order(observations: Sequence[MovementPoint]) -> list[Side]:
     """The sides present, the one whose line is charted (over, home) first."""
     present = {observation.side for observation in observations}
     return [side for side in _SIDE_ORDER if side in present]
 
 
 def _panels(chart: LineMovementChart) -> list[_Panel]:
-    sides = sides_in_order(chart.observations)
+    sides = sides_in_order(chart.movement.points)
     prices = [_Panel(side, shows_line=False) for side in sides]
-    if chart.market in MONEYLINE_MARKETS:
+    if chart.movement.market in MONEYLINE_MARKETS:
         return prices
     return [_Panel(sides[0], shows_line=True), *prices]
 
@@ -86,15 +88,18 @@ def _days(moment: datetime) -> float:
     return to_days(moment.astimezone(UTC))
 
 
-def _series(observations: Sequence[Odds], book: int, side: Side) -> list[Odds]:
+def _series(observations: Sequence[MovementPoint], book: int, side: Side) -> list[MovementPoint]:
     chosen = [o for o in observations if o.sportsbook_id == book and o.side == side]
     return sorted(chosen, key=lambda o: o.observed_at)
 
 
 def write_line_movement_png(chart: LineMovementChart, out: Path) -> Path:
     """Draw the chart into out (a PNG of WIDTH_PX x HEIGHT_PX), written whole or not at all."""
-    if not chart.observations:
-        raise ValueError(f"nothing to plot: no {chart.market.value} observations for this game")
+    observations = chart.movement.points
+    if not observations:
+        raise ValueError(
+            f"nothing to plot: no {chart.movement.market.value} observations for this game"
+        )
     try:
         import matplotlib
 
@@ -108,20 +113,19 @@ def write_line_movement_png(chart: LineMovementChart, out: Path) -> Path:
             "the line-movement plot needs matplotlib: pip install 'betdb[plot]'"
         ) from error
 
-    books = sorted(
-        {o.sportsbook_id for o in chart.observations},
-        key=lambda book: chart.book_names.get(book, str(book)),
-    )
+    book_names = chart.movement.sportsbooks()
+    books = list(book_names)
     colours = matplotlib.colormaps["tab10"]
     panels = _panels(chart)
-    end = _days(max(o.observed_at for o in chart.observations))
+    first_pitch = chart.first_pitch
+    end = _days(max(o.observed_at for o in observations))
 
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     axes_list: list[Axes] = list(figure.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0])
     for axes, panel in zip(axes_list, panels, strict=True):
         for index, book in enumerate(books):
-            series = _series(chart.observations, book, panel.side)
+            series = _series(observations, book, panel.side)
             if not series:
                 continue
             times = [_days(o.observed_at) for o in series] + [end]
@@ -129,10 +133,12 @@ def write_line_movement_png(chart: LineMovementChart, out: Path) -> Path:
             axes.plot(
                 times, [*values, values[-1]], color=colours(index % 10), drawstyle="steps-post"
             )
-        _mark(axes, panel, chart.openings, books, colours, marker="o", filled=False)
-        _mark(axes, panel, chart.closings, books, colours, marker="s", filled=True)
-        if chart.first_pitch is not None:
-            axes.axvline(_days(chart.first_pitch), color="black", linewidth=1.2, alpha=0.7)
+        openings = [o for o in observations if o.opening]
+        closings = [o for o in observations if o.closing]
+        _mark(axes, panel, openings, books, colours, marker="o", filled=False)
+        _mark(axes, panel, closings, books, colours, marker="s", filled=True)
+        if first_pitch is not None:
+            axes.axvline(_days(first_pitch), color="black", linewidth=1.2, alpha=0.7)
         axes.set_ylabel(panel.label())
         axes.grid(True, alpha=0.3)
 
@@ -145,15 +151,14 @@ def write_line_movement_png(chart: LineMovementChart, out: Path) -> Path:
     )
 
     handles = [
-        Line2D([], [], color=colours(i % 10), label=chart.book_names.get(b, str(b)))
-        for i, b in enumerate(books)
+        Line2D([], [], color=colours(i % 10), label=book_names[b]) for i, b in enumerate(books)
     ]
     handles += [
         Line2D([], [], color="grey", marker="o", markerfacecolor="white", linestyle="",
                label="opening"),
         Line2D([], [], color="grey", marker="s", linestyle="", label="closing"),
     ]  # fmt: skip
-    if chart.first_pitch is not None:
+    if first_pitch is not None:
         handles.append(Line2D([], [], color="black", label="first pitch"))
     figure.legend(handles=handles, loc="outside right center", fontsize="small")
     figure.suptitle(chart.title)
@@ -174,7 +179,7 @@ def write_line_movement_png(chart: LineMovementChart, out: Path) -> Path:
 def _mark(
     axes: Axes,
     panel: _Panel,
-    observations: Sequence[Odds],
+    observations: Sequence[MovementPoint],
     books: Sequence[int],
     colours: Colormap,
     *,

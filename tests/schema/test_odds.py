@@ -12,7 +12,7 @@ from pydantic import ValidationError
 import betdb.errors
 from betdb import UnifiedRepository
 from betdb.generated.models import Market, Side
-from betdb.generated.odds import CopyOddsParams
+from betdb.generated.odds import CopyOddsParams, GetLatestOddsParams, GetLineMovementParams
 
 from .conftest import book_id, count, game, quote
 
@@ -21,6 +21,22 @@ FIRST_PITCH = dt.datetime(2026, 6, 12, 23, 5, tzinfo=dt.UTC)
 
 def at(hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 6, 12, hour, minute, tzinfo=dt.UTC)
+
+
+def latest_params(
+    game_id: int,
+    market: Market,
+    *,
+    sportsbook_id: int | None = None,
+    until: dt.datetime = FIRST_PITCH + dt.timedelta(days=2),
+) -> GetLatestOddsParams:
+    return GetLatestOddsParams(
+        game_id=game_id,
+        market=market,
+        sportsbook_id=sportsbook_id,
+        observed_from=FIRST_PITCH - dt.timedelta(days=14),
+        observed_until=until,
+    )
 
 
 @pytest.fixture
@@ -166,19 +182,24 @@ async def _moneyline_series(repo: UnifiedRepository, game_id: int) -> tuple[int,
     return dk, fd
 
 
-async def test_line_movement_reports_each_change_since_a_time(
+async def test_line_movement_reports_each_change_in_a_half_open_window(
     repo: UnifiedRepository, game_id: int
 ) -> None:
     dk, _ = await _moneyline_series(repo, game_id)
     movement = await repo.odds.get_line_movement(
-        game_id=game_id, market=Market.MONEYLINE, sportsbook_id=dk, since=at(14)
+        GetLineMovementParams(
+            game_id=game_id,
+            market=Market.MONEYLINE,
+            sportsbook_id=dk,
+            observed_from=at(14),
+            observed_until=at(23, 30),  # the in-play price at 23:30 is left out
+        )
     )
     assert [(m.side, m.observed_at.hour, m.price, m.price_change) for m in movement] == [
         (Side.HOME, 14, -115, None),
         (Side.HOME, 16, -115, 0),
         (Side.HOME, 18, -125, -10),
         (Side.HOME, 23, -130, -5),
-        (Side.HOME, 23, -200, -70),
         (Side.AWAY, 23, 110, None),
     ]
     assert all(m.line is None and m.line_change is None for m in movement)
@@ -195,7 +216,13 @@ async def test_run_line_movement_reports_line_changes(
         ]
     )
     movement = await repo.odds.get_line_movement(
-        game_id=game_id, market=Market.RUN_LINE, sportsbook_id=dk, since=at(0)
+        GetLineMovementParams(
+            game_id=game_id,
+            market=Market.RUN_LINE,
+            sportsbook_id=dk,
+            observed_from=at(0),
+            observed_until=at(23),
+        )
     )
     assert [(m.line, m.line_change, m.price_change) for m in movement] == [
         (Decimal("-1.50"), None, None),
@@ -215,7 +242,13 @@ async def test_line_movement_counts_cents_across_even_money(
         ]
     )
     movement = await repo.odds.get_line_movement(
-        game_id=game_id, market=Market.MONEYLINE, sportsbook_id=dk, since=at(0)
+        GetLineMovementParams(
+            game_id=game_id,
+            market=Market.MONEYLINE,
+            sportsbook_id=dk,
+            observed_from=at(0),
+            observed_until=at(23),
+        )
     )
     assert [m.price_change for m in movement] == [None, 10, -25]
 
@@ -224,21 +257,23 @@ async def test_latest_odds_is_the_newest_observation_per_book_and_side(
     repo: UnifiedRepository, game_id: int
 ) -> None:
     dk, fd = await _moneyline_series(repo, game_id)
-    latest = await repo.odds.get_latest_odds(
-        game_id=game_id, market=Market.MONEYLINE, sportsbook_id=None
-    )
+    latest = await repo.odds.get_latest_odds(latest_params(game_id, Market.MONEYLINE))
     assert [(o.sportsbook_id, o.side, o.price) for o in latest] == sorted(
         [(dk, Side.HOME, -200), (dk, Side.AWAY, 110), (fd, Side.HOME, -125)],
         key=lambda row: (row[0], list(Side).index(row[1])),
     )
     only_fanduel = await repo.odds.get_latest_odds(
-        game_id=game_id, market=Market.MONEYLINE, sportsbook_id=fd
+        latest_params(game_id, Market.MONEYLINE, sportsbook_id=fd)
     )
     assert [(o.side, o.price) for o in only_fanduel] == [(Side.HOME, -125)]
-    assert (
-        await repo.odds.get_latest_odds(game_id=game_id, market=Market.TOTAL, sportsbook_id=None)
-        == []
+    assert await repo.odds.get_latest_odds(latest_params(game_id, Market.TOTAL)) == []
+    before_the_in_play_price = await repo.odds.get_latest_odds(
+        latest_params(game_id, Market.MONEYLINE, sportsbook_id=dk, until=at(23, 30))
     )
+    assert [(o.side, o.price) for o in before_the_in_play_price] == [
+        (Side.HOME, -130),
+        (Side.AWAY, 110),
+    ]
 
 
 async def test_opening_line_is_the_flagged_one_else_the_earliest(

@@ -16,7 +16,19 @@ from typing import Any
 
 import asyncpg
 
-from betdb.generated import analyses, games, odds, signals, splits, sportsbooks, teams
+from betdb import UnifiedRepository
+from betdb.generated import (
+    analyses,
+    games,
+    init_connection,
+    odds,
+    signals,
+    splits,
+    sportsbooks,
+    teams,
+)
+from betdb.generated.models import DataSource, Market
+from betdb.movement import latest_odds, odds_window
 
 QUERY_MODULES: list[ModuleType] = [analyses, games, odds, signals, splits, sportsbooks, teams]
 
@@ -70,8 +82,10 @@ CUSTOM_ARGS: dict[str, list[str]] = {
     "FindGameByExternalId": ["'mlb'", "'702345'"],
     "GetTodaysGames": ["'America/Los_Angeles'"],
     "FindOddsByGame": [GAME, "'total'", "NULL"],
-    "GetLatestOdds": [GAME, "'moneyline'", "NULL"],
-    "GetLineMovement": [GAME, "'run_line'", "3", "'2027-01-01'"],
+    "GetLatestOdds": [GAME, "'moneyline'", "NULL", "'2027-04-04'", "'2027-04-20'"],
+    "GetGameLatestOdds": [GAME, "'2027-04-04'", "'2027-04-20'"],
+    "GetLineMovement": [GAME, "'run_line'", "3", "'2027-04-04'", "'2027-04-20'"],
+    "GetMarketMovement": [GAME, "'total'", "NULL", "'2027-04-04'", "'2027-04-20'"],
     "GetOpeningLines": [GAME, "'moneyline'"],
     "GetClosingLines": [GAME, "'moneyline'"],
     "GetConsensusOdds": [GAME, "'total'", "'2028-01-01'"],
@@ -98,9 +112,11 @@ def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from nodes(child)
 
 
-async def sequential_scans(
+async def plan(
     connection: asyncpg.Connection, name: str, sql: str, args: list[str], mode: str
-) -> list[str]:
+) -> dict[str, Any]:
+    """The plan of a prepared statement, generic or custom; a generic plan shows what is left
+    after the initial (executor startup) pruning of partitions."""
     statement = f"plan_{name.lower()}_{mode}"
     await connection.execute(f"SET plan_cache_mode = force_{mode}_plan")
     await connection.execute(f"PREPARE {statement} AS {sql}")
@@ -109,11 +125,23 @@ async def sequential_scans(
         explain += f"({', '.join(args)})"
     (document,) = json.loads(await connection.fetchval(explain))
     await connection.execute(f"DEALLOCATE {statement}")
+    await connection.execute("RESET plan_cache_mode")
+    plan_root: dict[str, Any] = document["Plan"]
+    return plan_root
+
+
+def relations(plan_root: dict[str, Any], node_type: str | None = None) -> list[str]:
     return [
         f"{node.get('Schema', '')}.{node['Relation Name']}"
-        for node in nodes(document["Plan"])
-        if node["Node Type"] == "Seq Scan"
+        for node in nodes(plan_root)
+        if "Relation Name" in node and node_type in (None, node["Node Type"])
     ]
+
+
+async def sequential_scans(
+    connection: asyncpg.Connection, name: str, sql: str, args: list[str], mode: str
+) -> list[str]:
+    return relations(await plan(connection, name, sql, args, mode), "Seq Scan")
 
 
 async def test_no_repository_query_scans_odds_or_games_sequentially(
@@ -155,3 +183,77 @@ async def test_no_repository_query_scans_odds_or_games_sequentially(
     assert offenders == {}
     assert planned >= 50
     assert set(CUSTOM_ARGS) <= {name for name, _ in repository_queries()}
+
+
+def odds_partitions(plan_root: dict[str, Any]) -> list[str]:
+    """The odds partitions a plan reads, each once."""
+    return sorted({r for r in relations(plan_root) if r.startswith("odds_partitions.")})
+
+
+WINDOWED_QUERIES: dict[str, tuple[str, str | None, str | None]] = {
+    "GetLatestOdds": (odds.GET_LATEST_ODDS, "'moneyline'", "NULL"),
+    "GetGameLatestOdds": (odds.GET_GAME_LATEST_ODDS, None, None),
+    "GetLineMovement": (odds.GET_LINE_MOVEMENT, "'moneyline'", "{book}"),
+    "GetMarketMovement": (odds.GET_MARKET_MOVEMENT, "'moneyline'", "NULL"),
+}
+
+
+async def test_the_games_window_prunes_odds_to_its_months_in_generic_and_custom_plans(
+    db_connection: asyncpg.Connection,
+) -> None:
+    # Two games a day through June and July 2026, each with one book's moneyline in the hours
+    # before first pitch; every 2026 partition exists, most of them empty.
+    await db_connection.execute("""
+        INSERT INTO games (mlb_game_pk, official_date, home_team_id, away_team_id, game_number,
+                           first_pitch_at, season, source, status)
+        SELECT 710000 + n, date '2026-06-01' + n / 2, clubs.ids[1 + n % 2], clubs.ids[3 + n % 2],
+               1, date '2026-06-01' + n / 2 + time '23:05' + make_interval(hours => n % 2),
+               2026, 'mlb', 'final'
+        FROM generate_series(0, 121) AS n
+        CROSS JOIN (SELECT array_agg(team_id ORDER BY team_id) AS ids FROM teams) AS clubs;
+        INSERT INTO odds (game_id, sportsbook_id, market, side, line, price, observed_at, source)
+        SELECT g.game_id, (SELECT min(sportsbook_id) FROM sportsbooks), 'moneyline', side.s,
+               NULL, CASE side.s WHEN 'home' THEN -110 - k ELSE 100 + k END,
+               g.first_pitch_at - make_interval(hours => k), 'sbr'
+        FROM games AS g
+        CROSS JOIN (VALUES ('home'::side), ('away'::side)) AS side (s)
+        CROSS JOIN generate_series(1, 6) AS k;
+        ANALYZE;
+    """)
+    book = await db_connection.fetchval("SELECT min(sportsbook_id) FROM sportsbooks")
+    repository = UnifiedRepository(db_connection)
+    await init_connection(db_connection)
+    expected = {
+        # first pitch 2026-06-16: the window 06-02 .. 06-18 lies inside June
+        710030: ["odds_partitions.odds_y2026m06"],
+        # first pitch 2026-07-03: the window 06-19 .. 07-05 crosses into July
+        710064: ["odds_partitions.odds_y2026m06", "odds_partitions.odds_y2026m07"],
+    }
+    for game_pk, months in expected.items():
+        found = await repository.games.find_game_by_external_id(
+            source=DataSource.MLB, external_id=str(game_pk)
+        )
+        assert found is not None
+        window = odds_window(found)
+        bounds = [f"'{window.observed_from.isoformat()}'", f"'{window.observed_until.isoformat()}'"]
+        for name, (sql, market, sportsbook) in WINDOWED_QUERIES.items():
+            narrowed = [] if market is None else [market, str(sportsbook).format(book=book)]
+            args = [str(found.game_id), *narrowed, *bounds]
+            for mode in ("custom", "generic"):
+                read = odds_partitions(await plan(db_connection, name, sql, args, mode))
+                print(f"{name} ({mode}) of game {game_pk}: {read}")
+                assert read == months, f"{name} ({mode}) of game {game_pk}"
+        latest = await latest_odds(repository, found, Market.MONEYLINE)
+        assert len(latest) == 2  # the window holds the game's prices
+
+    # Without the window (the whole table), the same query reads every month there is.
+    everything = odds_partitions(
+        await plan(
+            db_connection,
+            "everything",
+            odds.GET_LATEST_ODDS,
+            ["1", "'moneyline'", "NULL", "'-infinity'", "'infinity'"],
+            "custom",
+        )
+    )
+    assert len(everything) >= 24

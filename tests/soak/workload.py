@@ -49,7 +49,7 @@ from betdb.generated.models import (
     SeasonType,
     Side,
 )
-from betdb.generated.odds import IngestOddsParams
+from betdb.generated.odds import GetLatestOddsParams, GetLineMovementParams, IngestOddsParams
 
 TYPED_ERRORS = (ConnectionLostError, DatabaseUnavailableError, QueryTimeoutError)
 ODDS_PER_GAME = 4
@@ -59,6 +59,7 @@ UNIT_PK_BASE = 900_000_000
 FEED_PK_BASE = 800_000_000
 OPERATION_BOUND = 60.0  # seconds: an operation that takes longer is a hang
 BATCH_EPOCH = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+BATCH_WINDOW_END = BATCH_EPOCH + dt.timedelta(days=30)  # after every batch's observed_at
 UNIT_EPOCH = dt.date(2000, 1, 1)
 BOOKS = ("pinnacle", "circa", "draftkings", "fanduel", "betmgm")
 
@@ -136,7 +137,13 @@ class LoadRun:
         committed = bool(self.unit_game_ids)
         game_id = random.choice(self.unit_game_ids or self.feed_game_ids)
         rows = await self.db.repository().odds.get_latest_odds(
-            game_id=game_id, market=Market.MONEYLINE, sportsbook_id=None
+            GetLatestOddsParams(
+                game_id=game_id,
+                market=Market.MONEYLINE,
+                sportsbook_id=None,
+                observed_from=BATCH_EPOCH,
+                observed_until=BATCH_WINDOW_END,
+            )
         )
         if committed and len(rows) != ODDS_PER_GAME:
             self.unexpected.append(
@@ -145,10 +152,14 @@ class LoadRun:
 
     async def line_movement(self) -> None:
         await self.db.repository().odds.get_line_movement(
-            game_id=random.choice(self.feed_game_ids),
-            market=Market.MONEYLINE,
-            sportsbook_id=random.choice(self.book_ids),
-            since=BATCH_EPOCH + dt.timedelta(seconds=max(0, len(self.batches.acknowledged) - 200)),
+            GetLineMovementParams(
+                game_id=random.choice(self.feed_game_ids),
+                market=Market.MONEYLINE,
+                sportsbook_id=random.choice(self.book_ids),
+                observed_from=BATCH_EPOCH
+                + dt.timedelta(seconds=max(0, len(self.batches.acknowledged) - 200)),
+                observed_until=BATCH_WINDOW_END,
+            )
         )
 
     async def games(self) -> None:

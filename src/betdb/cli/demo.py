@@ -23,9 +23,10 @@ from betdb.cli.games import find_games, games_table
 from betdb.cli.health import health_table
 from betdb.cli.lookup import Names, resolve_game
 from betdb.cli.odds import (
-    latest_odds,
+    game_latest_odds,
+    game_movement,
     latest_odds_table,
-    line_movement,
+    movement_chart,
     print_movement,
     write_chart,
 )
@@ -57,7 +58,7 @@ async def show(database: Database, chart_path: Path) -> None:
 
     game = await resolve_game(repository, f"mlb:{SAMPLE_GAME_PK}")
     heading(f"$ betdb odds latest mlb:{SAMPLE_GAME_PK}")
-    console.print(latest_odds_table(await latest_odds(repository, game, names)))
+    console.print(latest_odds_table(await game_latest_odds(repository, game, names)))
 
     # Follow the market of the game's strongest signal: that is where the sample's steam is.
     signals = await repository.signals.list_signals_by_game(game_id=game.game_id)
@@ -66,9 +67,9 @@ async def show(database: Database, chart_path: Path) -> None:
     heading(
         f"$ betdb odds movement mlb:{SAMPLE_GAME_PK} --market {market.value} --plot {chart_path}"
     )
-    data = await line_movement(repository, game, names, market=market, book_key=None)
-    write_chart(data.chart, chart_path)
-    print_movement(data, every=False, plot=chart_path)
+    movement = await game_movement(repository, game, names, market=market, book_key=None)
+    write_chart(movement_chart(movement, names, game), chart_path)
+    print_movement(movement, every=False, plot=chart_path)
 
     heading(f"$ betdb signals --min-strength {THRESHOLD}")
     console.print(signals_table(await strong_signals(repository, THRESHOLD, names), THRESHOLD))

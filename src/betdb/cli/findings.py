@@ -12,7 +12,7 @@ from rich.table import Table
 from betdb import Database, UnifiedRepository
 from betdb.cli.connection import DataDir, with_database
 from betdb.cli.lookup import Names
-from betdb.cli.output import UsageError, console, print_json, table, when
+from betdb.cli.output import UsageError, console, print_json, reports_errors, table, when
 from betdb.generated.models import BettingAnalysis, Game, SharpSignal
 
 Json = Annotated[bool, typer.Option("--json", help="print JSON for scripts instead of a table")]
@@ -118,6 +118,7 @@ def analyses_table(analyses: Sequence[ListedAnalysis], min_confidence: Decimal) 
     return table(f"{len(rows)} analysis(es) of confidence ≥ {min_confidence}", columns, rows)
 
 
+@reports_errors
 def signals_command(
     min_strength: Annotated[
         str, typer.Option("--min-strength", help="lowest signal strength shown, 0 to 1")
@@ -139,6 +140,7 @@ def signals_command(
     with_database(data_dir, work)
 
 
+@reports_errors
 def analyses_command(
     min_confidence: Annotated[
         str, typer.Option("--min-confidence", help="lowest confidence shown, 0 to 1")

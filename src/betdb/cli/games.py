@@ -12,7 +12,7 @@ from rich.table import Table
 from betdb import Database, UnifiedRepository
 from betdb.cli.connection import DataDir, with_database
 from betdb.cli.lookup import Names, parse_date, resolve_team
-from betdb.cli.output import UsageError, console, print_json, table, when
+from betdb.cli.output import UsageError, console, day, print_json, reports_errors, table, when
 from betdb.generated.models import Game
 
 Json = Annotated[bool, typer.Option("--json", help="print JSON for scripts instead of a table")]
@@ -55,7 +55,7 @@ def games_table(title: str, games: Sequence[ListedGame]) -> Table:
         (
             str(game.game_id),
             str(game.mlb_game_pk or ""),
-            game.official_date.isoformat(),
+            day(game.official_date),
             when(game.first_pitch_at),
             f"{game.away_team} @ {game.home_team}",
             str(game.game_number),
@@ -68,6 +68,7 @@ def games_table(title: str, games: Sequence[ListedGame]) -> Table:
     return table(title, columns, rows)
 
 
+@reports_errors
 def games_command(
     on: Annotated[
         str | None, typer.Option("--date", help="official date, YYYY-MM-DD", show_default=False)
@@ -82,15 +83,15 @@ def games_command(
     """List the games of a day (--date) or of a club (--team; both: that club on that day)."""
     if on is None and team is None:
         raise UsageError("give --date YYYY-MM-DD or --team CODE (or both)")
-    day = parse_date(on) if on is not None else None
+    wanted = parse_date(on) if on is not None else None
 
     async def work(database: Database) -> None:
-        games, _ = await find_games(database.repository(), on=day, team_code=team)
+        games, _ = await find_games(database.repository(), on=wanted, team_code=team)
         if json_output:
             print_json(games)
             return
         subject = " ".join(
-            part for part in (team and team.upper(), day and day.isoformat()) if part
+            part for part in (team and team.upper(), wanted and wanted.isoformat()) if part
         )
         console.print(games_table(f"{len(games)} game(s): {subject}", games))
 

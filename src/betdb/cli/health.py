@@ -10,7 +10,7 @@ from rich.table import Table
 from betdb import Database, HealthReport
 from betdb._redact import redact_dsn
 from betdb.cli.connection import DataDir, with_database
-from betdb.cli.output import console, print_json, table
+from betdb.cli.output import console, print_json, reports_errors, table
 
 Json = Annotated[bool, typer.Option("--json", help="print JSON for scripts instead of a table")]
 
@@ -43,6 +43,7 @@ def health_table(report: HealthReport, dsn: str) -> Table:
     return table("Health: " + ("ok" if healthy(report) else "NOT ok"), ("check", "state"), rows)
 
 
+@reports_errors
 def health_command(json_output: Json = False, data_dir: DataDir = None) -> None:
     """Is the database reachable, current on migrations and its breaker closed? (exit 1 if
     not) With latency, server version, pool and replicas."""

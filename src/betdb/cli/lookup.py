@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from betdb import UnifiedRepository
-from betdb.cli.output import UsageError
+from betdb.cli.output import UsageError, day
 from betdb.generated.models import DataSource, Game, Sportsbook, Team
 
 GAME_REFERENCE_HELP = (
@@ -42,13 +42,22 @@ class Names:
         book = self.books.get(sportsbook_id)
         return book.key if book else str(sportsbook_id)
 
+    def sportsbook_id(self, key: str) -> int:
+        """The id of the book a key (draftkings) names."""
+        wanted = key.strip().lower()
+        for sportsbook_id, book in self.books.items():
+            if book.key == wanted:
+                return sportsbook_id
+        known = ", ".join(book.key for book in self.books.values()) or "none are stored"
+        raise UsageError(f"unknown sportsbook {key!r}: the books are {known}")
+
     def matchup(self, game: Game) -> str:
         """AWAY @ HOME, with the game number for the second game of a doubleheader."""
         label = f"{self.team(game.away_team_id)} @ {self.team(game.home_team_id)}"
         return label if game.game_number == 1 else f"{label} (game {game.game_number})"
 
     def game_label(self, game: Game) -> str:
-        return f"{game.official_date.isoformat()} {self.matchup(game)}"
+        return f"{day(game.official_date)} {self.matchup(game)}"
 
 
 async def resolve_game(repository: UnifiedRepository, reference: str) -> Game:
@@ -91,15 +100,6 @@ async def resolve_team(repository: UnifiedRepository, code: str) -> Team:
             f"unknown team {code!r}: give a club code such as NYY, or an alias such as ARI"
         )
     return team
-
-
-async def resolve_book(repository: UnifiedRepository, key: str) -> Sportsbook:
-    book = await repository.sportsbooks.get_sportsbook_by_key(key=key.strip().lower())
-    if book is None:
-        books = await repository.sportsbooks.list_sportsbooks()
-        known = ", ".join(b.key for b in books) or "none are stored"
-        raise UsageError(f"unknown sportsbook {key!r}: the books are {known}")
-    return book
 
 
 def parse_date(text: str, *, option: str = "--date") -> date:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -15,11 +14,12 @@ from rich.table import Table
 
 from betdb import Database, UnifiedRepository
 from betdb.cli.connection import DataDir, with_database
-from betdb.cli.lookup import GAME_REFERENCE_HELP, Names, resolve_book, resolve_game
+from betdb.cli.lookup import GAME_REFERENCE_HELP, Names, resolve_game
 from betdb.cli.output import (
     CommandError,
     american,
     console,
+    day,
     line_text,
     percent,
     print_json,
@@ -28,8 +28,9 @@ from betdb.cli.output import (
     table,
     when,
 )
-from betdb.generated.models import Game, Market, Odds, Side
+from betdb.generated.models import Game, Market, Side
 from betdb.markets import MONEYLINE_MARKETS
+from betdb.movement import LineMovement, MovementPoint, latest_odds_of_game, line_movement
 from betdb.odds import implied_probability
 from betdb.plot import (
     HEIGHT_PX,
@@ -43,7 +44,6 @@ odds_app = typer.Typer(help="A game's odds: the latest per book, and their movem
 
 GameArgument = Annotated[str, typer.Argument(metavar="GAME", help=GAME_REFERENCE_HELP)]
 Json = Annotated[bool, typer.Option("--json", help="print JSON for scripts instead of a table")]
-_BEGINNING = datetime(1970, 1, 1, tzinfo=UTC)
 _PROBABILITY_PLACES = Decimal("0.0001")
 
 
@@ -65,49 +65,27 @@ class LatestOdds(BaseModel):
     prices: list[LatestPrice]
 
 
-class MovementPoint(BaseModel):
-    """One observation of a book's market, with its change from the one before; the price
-    change is in cents, so -105 to +105 is +10, not +210."""
+class ShownMovement(LineMovement):
+    """A game's line movement as `betdb odds movement --json` prints it: the game named, and
+    the chart's path when one was drawn."""
 
-    sportsbook: str
-    side: Side
-    observed_at: datetime
-    line: Decimal | None
-    price: int
-    line_change: Decimal | None
-    price_change: int | None
-    opening: bool
-    closing: bool
-
-
-class LineMovement(BaseModel):
-    game_id: int
     game: str
-    market: Market
-    first_pitch_at: datetime | None
-    points: list[MovementPoint]
     chart: str | None = None
 
 
-async def latest_odds(repository: UnifiedRepository, game: Game, names: Names) -> LatestOdds:
-    prices = []
-    for market in Market:
-        for odds in await repository.odds.get_latest_odds(
-            game_id=game.game_id, market=market, sportsbook_id=None
-        ):
-            prices.append(
-                LatestPrice(
-                    market=market,
-                    sportsbook=names.book(odds.sportsbook_id),
-                    side=odds.side,
-                    line=odds.line,
-                    price=odds.price,
-                    implied_probability=implied_probability(odds.price).quantize(
-                        _PROBABILITY_PLACES
-                    ),
-                    observed_at=odds.observed_at,
-                )
-            )
+async def game_latest_odds(repository: UnifiedRepository, game: Game, names: Names) -> LatestOdds:
+    prices = [
+        LatestPrice(
+            market=odds.market,
+            sportsbook=names.book(odds.sportsbook_id),
+            side=odds.side,
+            line=odds.line,
+            price=odds.price,
+            implied_probability=implied_probability(odds.price).quantize(_PROBABILITY_PLACES),
+            observed_at=odds.observed_at,
+        )
+        for odds in await latest_odds_of_game(repository, game)
+    ]
     prices.sort(key=lambda p: (list(Market).index(p.market), p.sportsbook, p.side.value))
     return LatestOdds(game_id=game.game_id, game=names.game_label(game), prices=prices)
 
@@ -135,89 +113,28 @@ def latest_odds_table(latest: LatestOdds) -> Table:
     return result
 
 
-@dataclass(frozen=True)
-class MovementData:
-    movement: LineMovement
-    chart: LineMovementChart
-
-
-async def line_movement(
+async def game_movement(
     repository: UnifiedRepository,
     game: Game,
     names: Names,
     *,
     market: Market,
     book_key: str | None,
-) -> MovementData:
-    if book_key is not None:
-        books = [(await resolve_book(repository, book_key)).sportsbook_id]
-    else:
-        latest = await repository.odds.get_latest_odds(
-            game_id=game.game_id, market=market, sportsbook_id=None
-        )
-        books = sorted({odds.sportsbook_id for odds in latest}, key=names.book)
-    openings = await repository.odds.get_opening_lines(game_id=game.game_id, market=market)
-    closings = await repository.odds.get_closing_lines(game_id=game.game_id, market=market)
-    opening_keys = {(o.sportsbook_id, o.side, o.observed_at) for o in openings}
-    closing_keys = {(o.sportsbook_id, o.side, o.observed_at) for o in closings}
-    points: list[MovementPoint] = []
-    observations: list[Odds] = []
-    for book in books:
-        rows = await repository.odds.get_line_movement(
-            game_id=game.game_id, market=market, sportsbook_id=book, since=_BEGINNING
-        )
-        for row in rows:
-            key = (book, row.side, row.observed_at)
-            points.append(
-                MovementPoint(
-                    sportsbook=names.book(book),
-                    side=row.side,
-                    observed_at=row.observed_at,
-                    line=row.line,
-                    price=row.price,
-                    line_change=row.line_change,
-                    price_change=row.price_change,
-                    opening=key in opening_keys,
-                    closing=key in closing_keys,
-                )
-            )
-        found = await repository.odds.find_odds_by_game(
-            game_id=game.game_id, market=market, sportsbook_id=book
-        )
-        observations += [record.to_model() for record in found]
-    label = names.game_label(game)
-    movement = LineMovement(
-        game_id=game.game_id,
-        game=label,
-        market=market,
-        first_pitch_at=game.first_pitch_at,
-        points=points,
+) -> ShownMovement:
+    """The game's movement from betdb.movement (one query), with the game named."""
+    sportsbook_id = None if book_key is None else names.sportsbook_id(book_key)
+    movement = await line_movement(repository, game, market, sportsbook_id=sportsbook_id)
+    return ShownMovement(**dict(movement), game=names.game_label(game))
+
+
+def movement_chart(movement: ShownMovement, names: Names, game: Game) -> LineMovementChart:
+    title = (
+        f"{names.matchup(game)}, {day(game.official_date)}: {movement.market.value} line movement"
     )
-    chart = LineMovementChart(
-        title=f"{names.matchup(game)}, {game.official_date.isoformat()}: {market.value} "
-        "line movement",
-        market=market,
-        observations=observations,
-        book_names={book: names.book(book) for book in books},
-        openings=[o for o in openings if o.sportsbook_id in books],
-        closings=[o for o in closings if o.sportsbook_id in books],
-        first_pitch=game.first_pitch_at,
-    )
-    return MovementData(movement=movement, chart=chart)
+    return LineMovementChart(title=title, movement=movement)
 
 
-def is_move(point: MovementPoint) -> bool:
-    """The first observation of a series, a change of line or price, an opening or a close."""
-    return (
-        point.price_change is None
-        or point.price_change != 0
-        or (point.line_change is not None and point.line_change != 0)
-        or point.opening
-        or point.closing
-    )
-
-
-def movement_table(movement: LineMovement, points: Sequence[MovementPoint]) -> Table:
+def movement_table(movement: ShownMovement, points: Sequence[MovementPoint]) -> Table:
     lined = movement.market not in MONEYLINE_MARKETS
     columns = ["book", "side", "observed (UTC)", "line", "price", "Δ line", "Δ price", "note"]
     if not lined:
@@ -261,15 +178,15 @@ def write_chart(chart: LineMovementChart, out: Path) -> Path:
         raise CommandError(f"cannot write the chart to {out}: {error.strerror or error}") from error
 
 
-def print_movement(data: MovementData, *, every: bool, plot: Path | None) -> None:
-    movement = data.movement
+def print_movement(movement: ShownMovement, *, every: bool, plot: Path | None) -> None:
     if not movement.points:
         console.print(f"no {movement.market.value} odds stored for {movement.game}")
-    shown = movement.points if every else [p for p in movement.points if is_move(p)]
+    shown = movement.points if every else movement.moves()
     if movement.points:
         console.print(movement_table(movement, shown))
         first_pitch = when(movement.first_pitch_at, year=True) or "unknown"
-        console.print(f"first pitch: {first_pitch} UTC")
+        zone = " UTC" if first_pitch[0].isdigit() else ""
+        console.print(f"first pitch: {first_pitch}{zone}")
         hidden = len(movement.points) - len(shown)
         if hidden:
             console.print(
@@ -290,7 +207,7 @@ def latest_command(game: GameArgument, json_output: Json = False, data_dir: Data
         repository = database.repository()
         names = await Names.load(repository)
         found = await resolve_game(repository, game)
-        latest = await latest_odds(repository, found, names)
+        latest = await game_latest_odds(repository, found, names)
         if json_output:
             print_json(latest)
         elif latest.prices:
@@ -329,16 +246,14 @@ def movement_command(
         repository = database.repository()
         names = await Names.load(repository)
         found = await resolve_game(repository, game)
-        data = await line_movement(repository, found, names, market=market, book_key=book)
+        movement = await game_movement(repository, found, names, market=market, book_key=book)
         if plot is not None:
-            write_chart(data.chart, plot)
-            data.movement.chart = str(plot)
+            write_chart(movement_chart(movement, names, found), plot)
+            movement.chart = str(plot)
         if json_output:
-            shown = (
-                data.movement.points if every else [p for p in data.movement.points if is_move(p)]
-            )
-            print_json(data.movement.model_copy(update={"points": shown}))
+            shown = movement.points if every else movement.moves()
+            print_json(movement.model_copy(update={"points": shown}))
         else:
-            print_movement(data, every=every, plot=plot)
+            print_movement(movement, every=every, plot=plot)
 
     with_database(data_dir, work)

@@ -6,7 +6,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, NoReturn, ParamSpec
 
@@ -26,8 +26,6 @@ console = Console(highlight=False, markup=False)
 errors = Console(stderr=True, highlight=False, markup=False)
 
 P = ParamSpec("P")
-
-TIME_FORMAT = "%m-%d %H:%M"
 
 
 class CommandError(Exception):
@@ -70,17 +68,36 @@ def reports_errors(command: Callable[P, None]) -> Callable[P, None]:
 
 
 def print_json(value: BaseModel | Sequence[BaseModel] | dict[str, Any]) -> None:
-    """Pretty JSON on stdout, nothing else: pydantic's JSON mode (decimals as strings)."""
+    """Pretty JSON on stdout, nothing else: pydantic's JSON mode (decimals as strings), with a
+    stored infinity written "infinity" rather than as the year-9999 datetime asyncpg decodes
+    it to."""
     if isinstance(value, BaseModel):
-        data: Any = value.model_dump(mode="json")
+        data: Any = _dump(value)
     elif isinstance(value, dict):
         data = {
-            key: item.model_dump(mode="json") if isinstance(item, BaseModel) else item
-            for key, item in value.items()
+            key: _dump(item) if isinstance(item, BaseModel) else item for key, item in value.items()
         }
     else:
-        data = [item.model_dump(mode="json") for item in value]
+        data = [_dump(item) for item in value]
     sys.stdout.write(json.dumps(data, indent=2) + "\n")
+
+
+def _dump(model: BaseModel) -> Any:
+    return _with_infinities(model.model_dump(), model.model_dump(mode="json"))
+
+
+def _with_infinities(python: Any, dumped: Any) -> Any:
+    """The JSON dump, where the Python dump (same shape) holds an infinity, says so."""
+    if isinstance(python, datetime | date):
+        return infinity(python) or dumped
+    if isinstance(python, dict) and isinstance(dumped, dict):
+        return {
+            key: _with_infinities(item, dumped_item)
+            for (_, item), (key, dumped_item) in zip(python.items(), dumped.items(), strict=True)
+        }
+    if isinstance(python, list | tuple) and isinstance(dumped, list):
+        return [_with_infinities(p, d) for p, d in zip(python, dumped, strict=True)]
+    return dumped
 
 
 def print_json_data(data: Any) -> None:
@@ -109,12 +126,42 @@ RIGHT_ALIGNED = frozenset({
 })  # fmt: skip
 
 
+def infinity(value: datetime | date) -> str | None:
+    """ "infinity" or "-infinity" for a value that stands for one, else None.
+
+    asyncpg decodes a stored infinity/-infinity as a naive datetime.max/min (every betdb
+    timestamp is a timestamptz, which otherwise decodes aware: a stored year-1 time is a
+    time) or as date.max/min.
+    """
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            return None
+        if value == datetime.max:
+            return "infinity"
+        return "-infinity" if value == datetime.min else None
+    if value == date.max:
+        return "infinity"
+    return "-infinity" if value == date.min else None
+
+
 def when(value: datetime | None, *, year: bool = False) -> str:
     """A timestamp in UTC, the zone every table and chart states; tables put the year in the
-    title."""
+    title. Any value the database can hand back prints, infinities as words."""
     if value is None:
         return ""
-    return value.astimezone(UTC).strftime(("%Y-" if year else "") + TIME_FORMAT)
+    special = infinity(value)
+    if special is not None:
+        return special
+    moment = value.astimezone(UTC) if value.tzinfo is not None else value
+    # Spelled out, not strftime: %Y gives "1" (not "0001") for year 1 on glibc.
+    text = f"{moment.month:02d}-{moment.day:02d} {moment.hour:02d}:{moment.minute:02d}"
+    return f"{moment.year:04d}-{text}" if year else text
+
+
+def day(value: date) -> str:
+    """A date as YYYY-MM-DD, infinities as words."""
+    special = infinity(value)
+    return special if special is not None else f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
 def american(price: int) -> str:

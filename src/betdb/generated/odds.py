@@ -52,7 +52,19 @@ FROM odds
 WHERE game_id = $1
   AND market = $2
   AND ($3::integer IS NULL OR sportsbook_id = $3::integer)
+  AND observed_at >= $4
+  AND observed_at < $5
 ORDER BY sportsbook_id, side, observed_at DESC, line
+"""
+
+
+GET_GAME_LATEST_ODDS = """-- name: GetGameLatestOdds :many
+SELECT DISTINCT ON (market, sportsbook_id, side) game_id, sportsbook_id, market, side, line, price, observed_at, is_opening, is_closing, bet_limit, source
+FROM odds
+WHERE game_id = $1
+  AND observed_at >= $2
+  AND observed_at < $3
+ORDER BY market, sportsbook_id, side, observed_at DESC, line
 """
 
 
@@ -67,8 +79,39 @@ WHERE game_id = $1
   AND market = $2
   AND sportsbook_id = $3
   AND observed_at >= $4
-WINDOW w AS (PARTITION BY side ORDER BY observed_at)
-ORDER BY side, observed_at
+  AND observed_at < $5
+WINDOW w AS (PARTITION BY side ORDER BY observed_at, line)
+ORDER BY side, observed_at, line
+"""
+
+
+GET_MARKET_MOVEMENT = """-- name: GetMarketMovement :many
+SELECT
+    o.sportsbook_id, b.key AS sportsbook, o.side, o.line, o.price, o.observed_at,
+    (o.line - lag(o.line) OVER series)::numeric(5, 2) AS line_change,
+    (o.price - sign(o.price)::integer * 100
+        - lag(o.price - sign(o.price)::integer * 100) OVER series)::integer AS price_change,
+    (row_number() OVER opening_first = 1)::boolean AS opening,
+    ((o.is_closing OR g.first_pitch_at IS NULL OR o.observed_at <= g.first_pitch_at)
+        AND row_number() OVER closing_first = 1)::boolean AS closing
+FROM odds AS o
+JOIN games AS g ON g.game_id = o.game_id
+JOIN sportsbooks AS b ON b.sportsbook_id = o.sportsbook_id
+WHERE o.game_id = $1
+  AND o.market = $2
+  AND ($3::integer IS NULL OR o.sportsbook_id = $3::integer)
+  AND o.observed_at >= $4
+  AND o.observed_at < $5
+WINDOW series AS (PARTITION BY o.sportsbook_id, o.side ORDER BY o.observed_at, o.line),
+    opening_first AS (
+        PARTITION BY o.sportsbook_id, o.side ORDER BY o.is_opening DESC, o.observed_at, o.line
+    ),
+    closing_first AS (
+        PARTITION BY o.sportsbook_id, o.side,
+            (o.is_closing OR g.first_pitch_at IS NULL OR o.observed_at <= g.first_pitch_at)
+        ORDER BY o.is_closing DESC, o.observed_at DESC, o.line
+    )
+ORDER BY b.key, o.side, o.observed_at, o.line
 """
 
 
@@ -165,24 +208,13 @@ def _get_consensus_odds_is_exact(v: tuple[Any, ...]) -> bool:
     )
 
 
-def _get_latest_odds_is_exact(v: tuple[Any, ...]) -> bool:
-    """Whether each argument of GetLatestOdds has its exact type."""
+def _get_game_latest_odds_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of GetGameLatestOdds has its exact type."""
     return (
         len(v) == 3
         and type(v[0]) is int
-        and type(v[1]) is Market
-        and (v[2] is None or type(v[2]) is int)
-    )
-
-
-def _get_line_movement_is_exact(v: tuple[Any, ...]) -> bool:
-    """Whether each argument of GetLineMovement has its exact type."""
-    return (
-        len(v) == 4
-        and type(v[0]) is int
-        and type(v[1]) is Market
-        and type(v[2]) is int
-        and type(v[3]) is datetime.datetime
+        and type(v[1]) is datetime.datetime
+        and type(v[2]) is datetime.datetime
     )
 
 
@@ -284,17 +316,11 @@ _GET_CONSENSUS_ODDS_ARGS = Arguments(
     ("game_id", "market", "at"),
     exact=_get_consensus_odds_is_exact,
 )
-_GET_LATEST_ODDS_ARGS = Arguments(
-    tuple[int, Market, int | None],
-    "GetLatestOdds",
-    ("game_id", "market", "sportsbook_id"),
-    exact=_get_latest_odds_is_exact,
-)
-_GET_LINE_MOVEMENT_ARGS = Arguments(
-    tuple[int, Market, int, datetime.datetime],
-    "GetLineMovement",
-    ("game_id", "market", "sportsbook_id", "since"),
-    exact=_get_line_movement_is_exact,
+_GET_GAME_LATEST_ODDS_ARGS = Arguments(
+    tuple[int, datetime.datetime, datetime.datetime],
+    "GetGameLatestOdds",
+    ("game_id", "observed_from", "observed_until"),
+    exact=_get_game_latest_odds_is_exact,
 )
 _GET_OPENING_LINES_ARGS = Arguments(
     tuple[int, Market],
@@ -367,6 +393,14 @@ class IngestOddsParams(ParamsModel):
     source: DataSource
 
 
+class GetLatestOddsParams(ParamsModel):
+    game_id: int
+    market: Market
+    sportsbook_id: int | None
+    observed_from: datetime.datetime
+    observed_until: datetime.datetime
+
+
 class GetLineMovementRow(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
 
@@ -376,6 +410,37 @@ class GetLineMovementRow(pydantic.BaseModel):
     observed_at: datetime.datetime
     line_change: decimal.Decimal | None
     price_change: int | None
+
+
+class GetLineMovementParams(ParamsModel):
+    game_id: int
+    market: Market
+    sportsbook_id: int
+    observed_from: datetime.datetime
+    observed_until: datetime.datetime
+
+
+class GetMarketMovementRow(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+
+    sportsbook_id: int
+    sportsbook: str
+    side: Side
+    line: decimal.Decimal | None
+    price: betdb.types.AmericanOdds
+    observed_at: datetime.datetime
+    line_change: decimal.Decimal | None
+    price_change: int | None
+    opening: bool
+    closing: bool
+
+
+class GetMarketMovementParams(ParamsModel):
+    game_id: int
+    market: Market
+    sportsbook_id: int | None
+    observed_from: datetime.datetime
+    observed_until: datetime.datetime
 
 
 class GetConsensusOddsRow(pydantic.BaseModel):
@@ -407,6 +472,18 @@ _GET_LINE_MOVEMENT_ROW_FIELDS = {
     "observed_at",
     "line_change",
     "price_change",
+}
+_GET_MARKET_MOVEMENT_ROW_FIELDS = {
+    "sportsbook_id",
+    "sportsbook",
+    "side",
+    "line",
+    "price",
+    "observed_at",
+    "line_change",
+    "price_change",
+    "opening",
+    "closing",
 }
 _ODDS_FIELDS = {
     "game_id",
@@ -482,6 +559,62 @@ def _decode_get_line_movement_row(r: asyncpg.Record) -> GetLineMovementRow:
     _set_extra(row, None)
     _set_private(row, None)
     return row
+
+
+def _decode_get_market_movement_row(r: asyncpg.Record) -> GetMarketMovementRow:
+    row = GetMarketMovementRow.__new__(GetMarketMovementRow)
+    values = {
+        "sportsbook_id": r[0],
+        "sportsbook": r[1],
+        "side": r[2],
+        "line": r[3],
+        "price": r[4],
+        "observed_at": r[5],
+        "line_change": r[6],
+        "price_change": r[7],
+        "opening": r[8],
+        "closing": r[9],
+    }
+    _setattr(row, "__dict__", values)
+    _set_fields_set(row, _GET_MARKET_MOVEMENT_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
+    return row
+
+
+def _decode_many_get_market_movement_row(
+    records: list[asyncpg.Record],
+) -> list[GetMarketMovementRow]:
+    rows: list[GetMarketMovementRow] = []
+    append = rows.append
+    new = GetMarketMovementRow.__new__
+    fields = _GET_MARKET_MOVEMENT_ROW_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(GetMarketMovementRow)
+            values = {
+                "sportsbook_id": r[0],
+                "sportsbook": r[1],
+                "side": r[2],
+                "line": r[3],
+                "price": r[4],
+                "observed_at": r[5],
+                "line_change": r[6],
+                "price_change": r[7],
+                "opening": r[8],
+                "closing": r[9],
+            }
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
 
 
 def _decode_odds(r: asyncpg.Record) -> Odds:
@@ -675,26 +808,25 @@ class Querier:
         ):
             yield record
 
-    async def get_latest_odds(
-        self,
-        *,
-        game_id: int,
-        market: Market,
-        sportsbook_id: int | None,
-    ) -> list[Odds]:
-        """The newest observation per book and side of one market, optionally of one book."""
+    async def get_latest_odds(self, params: GetLatestOddsParams) -> list[Odds]:
+        """The newest observation per book and side of one market in an observed_at window
+        [observed_from, observed_until), optionally of one book. The window is a parameter, not
+        derived from the game here, so that the planner prunes the odds partitions outside it.
+        """
         records = await self._conn.fetch(
             GET_LATEST_ODDS,
-            *_GET_LATEST_ODDS_ARGS.validate_python((game_id, market, sportsbook_id)),
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
         )
         return _decode_many_odds(records)
 
     async def iter_get_latest_odds(
         self,
+        params: GetLatestOddsParams,
         *,
-        game_id: int,
-        market: Market,
-        sportsbook_id: int | None,
         prefetch: int = 100,
     ) -> AsyncIterator[Odds]:
         """Stream get_latest_odds through a server-side cursor; needs a transaction."""
@@ -702,37 +834,70 @@ class Querier:
             raise TransactionRequiredError("iter_get_latest_odds", self._conn)
         async for record in self._conn.cursor(
             GET_LATEST_ODDS,
-            *_GET_LATEST_ODDS_ARGS.validate_python((game_id, market, sportsbook_id)),
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
             prefetch=prefetch,
         ):
             yield _decode_odds(record)
 
-    async def get_line_movement(
+    async def get_game_latest_odds(
         self,
         *,
         game_id: int,
-        market: Market,
-        sportsbook_id: int,
-        since: datetime.datetime,
-    ) -> list[GetLineMovementRecord]:
-        """One book's observations of a market since a time, each with its change from the one
-        before (null for the first, and for the line of a market without one). price_change is in
-        cents, which do not jump across even money: -105 to +105 is 10 (American prices have no
-        values between -100 and +100, so each side of the gap is shifted by 100 towards zero).
+        observed_from: datetime.datetime,
+        observed_until: datetime.datetime,
+    ) -> list[Odds]:
+        """GetLatestOdds of every market of a game in one round trip: the newest observation per
+        market, book and side in the observed_at window [observed_from, observed_until).
+        """
+        records = await self._conn.fetch(
+            GET_GAME_LATEST_ODDS,
+            *_GET_GAME_LATEST_ODDS_ARGS.validate_python((game_id, observed_from, observed_until)),
+        )
+        return _decode_many_odds(records)
+
+    async def iter_get_game_latest_odds(
+        self,
+        *,
+        game_id: int,
+        observed_from: datetime.datetime,
+        observed_until: datetime.datetime,
+        prefetch: int = 100,
+    ) -> AsyncIterator[Odds]:
+        """Stream get_game_latest_odds through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_game_latest_odds", self._conn)
+        async for record in self._conn.cursor(
+            GET_GAME_LATEST_ODDS,
+            *_GET_GAME_LATEST_ODDS_ARGS.validate_python((game_id, observed_from, observed_until)),
+            prefetch=prefetch,
+        ):
+            yield _decode_odds(record)
+
+    async def get_line_movement(self, params: GetLineMovementParams) -> list[GetLineMovementRecord]:
+        """One book's observations of a market in an observed_at window [observed_from,
+        observed_until), each with its change from the one before (null for the first, and for
+        the line of a market without one). price_change is in cents, which do not jump across
+        even money: -105 to +105 is 10 (American prices have no values between -100 and +100, so
+        each side of the gap is shifted by 100 towards zero).
         """
         return await self._conn.fetch(
             GET_LINE_MOVEMENT,
-            *_GET_LINE_MOVEMENT_ARGS.validate_python((game_id, market, sportsbook_id, since)),
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
             record_class=GetLineMovementRecord,
         )
 
     async def iter_get_line_movement(
         self,
+        params: GetLineMovementParams,
         *,
-        game_id: int,
-        market: Market,
-        sportsbook_id: int,
-        since: datetime.datetime,
         prefetch: int = 100,
     ) -> AsyncIterator[GetLineMovementRecord]:
         """Stream get_line_movement through a server-side cursor; needs a transaction."""
@@ -740,11 +905,55 @@ class Querier:
             raise TransactionRequiredError("iter_get_line_movement", self._conn)
         async for record in self._conn.cursor(
             GET_LINE_MOVEMENT,
-            *_GET_LINE_MOVEMENT_ARGS.validate_python((game_id, market, sportsbook_id, since)),
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
             prefetch=prefetch,
             record_class=GetLineMovementRecord,
         ):
             yield record
+
+    async def get_market_movement(
+        self,
+        params: GetMarketMovementParams,
+    ) -> list[GetMarketMovementRow]:
+        """Every book's observations of one market of a game in an observed_at window
+        [observed_from, observed_until), optionally of one book, in one round trip: each row with
+        its book's key, its change from the book's previous observation of that side (as in
+        GetLineMovement), and whether it is the book's opening or closing observation of the side
+        by the rules of GetOpeningLines and GetClosingLines (within the window).
+        """
+        records = await self._conn.fetch(
+            GET_MARKET_MOVEMENT,
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
+        )
+        return _decode_many_get_market_movement_row(records)
+
+    async def iter_get_market_movement(
+        self,
+        params: GetMarketMovementParams,
+        *,
+        prefetch: int = 100,
+    ) -> AsyncIterator[GetMarketMovementRow]:
+        """Stream get_market_movement through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_market_movement", self._conn)
+        async for record in self._conn.cursor(
+            GET_MARKET_MOVEMENT,
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
+            prefetch=prefetch,
+        ):
+            yield _decode_get_market_movement_row(record)
 
     async def get_opening_lines(self, *, game_id: int, market: Market) -> list[Odds]:
         """Per book and side: the observation flagged opening, else the earliest."""
