@@ -180,11 +180,11 @@ async def test_records_come_through_betdbs_executors_too(
     await seeded.copy_books([(a.id, "one", 1)])
     settings = BetdbSettings(dsn=empty_database_url, pool_min_size=1, pool_max_size=2)  # type: ignore[arg-type]
     async with Database(settings, connection_init=g.init_connection) as database:
-        pooled = q.Querier(PoolExecutor(database, database.pool))
+        pooled = q.Querier(PoolExecutor(database.runtime, database.pool))
         fetched = await pooled.get_author(id=a.id)  # fetchrow
         listed = await pooled.list_authors_by_mood(mood=models.Mood.SO_SO)  # fetch
         (book,) = await pooled.book_by_id([(1,)])  # fetchmany
-        async with PoolExecutor(database, database.pool).transaction() as executor:
+        async with PoolExecutor(database.runtime, database.pool).transaction() as executor:
             assert isinstance(executor, TransactionExecutor)
             streamed = [
                 r
