@@ -57,7 +57,7 @@ def local_server_dsn(data_dir: Path | None = None) -> str:
         raise CommandError(
             f"cannot start the local server in {server.data_dir}: {first_line}"
         ) from error
-    return server.dsn_for("betdb") + "?sslmode=disable"
+    return server.dsn_for("betdb") + "?sslmode=disable"  # carries the password: never printed
 
 
 def database_settings(data_dir: Path | None = None) -> tuple[BetdbSettings, bool]:
