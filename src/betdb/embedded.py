@@ -434,13 +434,25 @@ class EmbeddedPostgres:
             time.sleep(0.1)
 
 
+_ROUTINE_LOG = ("starting PostgreSQL", "listening on", "database system", "redirecting log")
+
+
 def _start_failure_reason(log: str) -> str:
-    """The line of the server's log that says why it did not start."""
+    """The line of the server's log that says why it did not start (with the LOG line that
+    explains it, as "configuration file contains errors" needs)."""
     lines = [line.strip() for line in log.splitlines() if line.strip()]
     for severity in ("FATAL:", "PANIC:", "ERROR:"):
-        for line in lines:
-            if severity in line:
-                return severity + " " + line.split(severity, 1)[1].strip()
+        for index, line in enumerate(lines):
+            if severity not in line:
+                continue
+            reason = severity + " " + line.split(severity, 1)[1].strip()
+            earlier = [
+                entry.split("LOG:", 1)[1].strip()
+                for entry in lines[:index]
+                if "LOG:" in entry
+                and not entry.split("LOG:", 1)[1].strip().startswith(_ROUTINE_LOG)
+            ]
+            return f"{reason} ({earlier[-1]})" if earlier else reason
     for line in lines:
         if line.startswith(("postgres:", "pg_ctl:")) and "Examine the log" not in line:
             return line
