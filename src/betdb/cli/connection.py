@@ -44,7 +44,10 @@ def configured_settings() -> BetdbSettings | None:
             for problem in error.errors()
         )
         raise CommandError(f"invalid BETDB_* settings: {problems}") from error
-    return settings if settings.model_fields_set & _CONNECTION_FIELDS else None
+    given = settings.model_fields_set & _CONNECTION_FIELDS
+    if settings.dsn is None:
+        given -= {"dsn"}  # DATABASE_URL="" is unset, as CI systems export it
+    return settings if given else None
 
 
 def local_server_dsn(data_dir: Path | None = None) -> str:
@@ -70,9 +73,10 @@ def database_settings(data_dir: Path | None = None) -> tuple[BetdbSettings, bool
 
 def local_dsn(data_dir: Path | None = None) -> str:
     """The DSN dbmate gets: the configured database's, else the local server's."""
-    if os.environ.get("DATABASE_URL"):
+    settings, _ = database_settings(data_dir)  # validates DATABASE_URL too
+    if os.environ.get("DATABASE_URL", "").strip():
         return os.environ["DATABASE_URL"]
-    return database_settings(data_dir)[0].primary_dsn()
+    return settings.primary_dsn()
 
 
 def with_database(data_dir: Path | None, work: Callable[[Database], Awaitable[T]]) -> T:
