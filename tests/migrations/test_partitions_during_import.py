@@ -23,7 +23,8 @@ def _month(index: int) -> dt.date:
 async def _game(connection: asyncpg.Connection) -> int:
     return int(
         await connection.fetchval(
-            "INSERT INTO games (mlb_game_pk, official_date, home_team_id, away_team_id, season, source)"
+            "INSERT INTO games"
+            " (mlb_game_pk, official_date, home_team_id, away_team_id, season, source)"
             " VALUES (9031001, '2031-04-01', 147, 111, 2031, 'mlb') RETURNING game_id"
         )
     )
