@@ -37,7 +37,7 @@ generate: $(STAMP)
 
 migrate: $(STAMP)
 	url="$${DATABASE_URL:-$$($(BIN)/python -m betdb.embedded start)}"; \
-	  dbmate --url "$$url" --migration-lock --no-dump-schema up --strict
+	  DATABASE_URL="$$url" dbmate --migration-lock --no-dump-schema up --strict
 
 schema: $(STAMP)
 	PATH="$(PGBIN):$$PATH" $(BIN)/python tools/devtools.py schema db/schema/schema.sql

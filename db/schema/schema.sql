@@ -216,10 +216,24 @@ DECLARE
     range_end timestamptz;
     partition_name text;
     created integer := 0;
+    missing boolean := false;
 BEGIN
     IF months IS NULL OR months < 1 OR months > 120 THEN
         RAISE EXCEPTION 'ensure_odds_partitions: months must be 1..120, got %', months;
     END IF;
+    FOR i IN 0 .. months - 1 LOOP
+        month_start := (date_trunc('month', first_month) + make_interval(months => i))::date;
+        partition_name := format('odds_y%sm%s', to_char(month_start, 'YYYY'), to_char(month_start, 'MM'));
+        missing := missing OR to_regclass(format('odds_partitions.%I', partition_name)) IS NULL;
+    END LOOP;
+    IF NOT missing THEN
+        RETURN 0;
+    END IF;
+    -- Writers lock odds, then the partition a row goes to; taking odds (and with it every
+    -- partition) first and at once, in the strongest mode this function needs, leaves no lock
+    -- to upgrade and no order to invert, and no row can reach the default partition between
+    -- the check below and the partition's creation. Writers wait for the commit, briefly.
+    LOCK TABLE public.odds IN ACCESS EXCLUSIVE MODE;
     FOR i IN 0 .. months - 1 LOOP
         month_start := (date_trunc('month', first_month) + make_interval(months => i))::date;
         range_start := month_start::timestamp AT TIME ZONE 'UTC';
@@ -2395,4 +2409,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20260104000000'),
     ('20260105000000'),
     ('20260106000000'),
-    ('20260107000000');
+    ('20260107000000'),
+    ('20261201120000');

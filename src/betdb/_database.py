@@ -107,7 +107,7 @@ class Database:
         s = self.settings
         server_settings = {"application_name": "betdb"}
         if s.statement_timeout is not None:
-            server_settings["statement_timeout"] = str(int(s.statement_timeout * 1000))
+            server_settings["statement_timeout"] = str(s.statement_timeout_ms)
         return {
             "min_size": s.pool_min_size,
             "max_size": s.pool_max_size,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import random
+import re
 import ssl
 from enum import StrEnum
 from pathlib import Path
@@ -12,6 +14,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from betdb._dsn import check_dsn, dsn_password, dsn_query
 from betdb._redact import redact_dsn
 
 
@@ -33,6 +36,24 @@ class SslMode(StrEnum):
 
 _TLS_MODES = {SslMode.REQUIRE, SslMode.VERIFY_CA, SslMode.VERIFY_FULL}
 _DEFAULT_PASSWORDS = {"", "postgres", "password", "betdb", "secret", "changeme"}
+_SSLMODES = frozenset(mode.value for mode in SslMode)
+
+# PostgreSQL's own bound for a timeout (INT_MAX milliseconds, about 24.8 days); beyond it
+# asyncio and the server overflow. Every duration is finite: inf and nan are refused.
+MAX_SECONDS = 2_147_483.0
+# Each pooled connection is a server process (PostgreSQL allows 100 by default).
+MAX_POOL_SIZE = 1000
+
+
+def _seconds(default: float | None, *, positive: bool = True, description: str = "") -> Any:
+    return Field(
+        default=default,
+        gt=0 if positive else None,
+        ge=None if positive else 0,
+        le=MAX_SECONDS,
+        allow_inf_nan=False,
+        description=description or None,
+    )
 
 
 class BetdbSettings(BaseSettings):
@@ -67,36 +88,84 @@ class BetdbSettings(BaseSettings):
 
     pool_min_size: int = Field(default=1, ge=0)
     pool_max_size: int = Field(default=10, ge=1)
-    acquire_timeout: float = Field(default=10.0, gt=0)
-    command_timeout: float | None = Field(default=30.0, gt=0)
-    statement_timeout: float | None = Field(default=None, gt=0, description="seconds, server side")
-    idle_lifetime: float = Field(default=300.0, ge=0, description="close connections idle longer")
-    close_timeout: float = Field(default=10.0, ge=0)
+    acquire_timeout: float = _seconds(10.0)
+    command_timeout: float | None = _seconds(30.0)
+    # Rounded up to whole milliseconds, PostgreSQL's unit, so that a small value never becomes
+    # 0, which the server reads as "no timeout".
+    statement_timeout: float | None = _seconds(None, description="seconds, server side")
+    idle_lifetime: float = _seconds(300.0, positive=False, description="close idle connections")
+    close_timeout: float = _seconds(10.0, positive=False)
     # 0 turns prepared statement caching off, as PgBouncer in transaction mode needs.
-    statement_cache_size: int = Field(default=100, ge=0)
+    statement_cache_size: int = Field(default=100, ge=0, le=100_000)
 
     # A comma-separated list in the environment, not JSON.
     replica_dsns: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
-    replica_max_lag: float = Field(default=5.0, ge=0, description="seconds")
-    replica_check_interval: float = Field(default=2.0, gt=0)
+    replica_max_lag: float = _seconds(5.0, positive=False, description="seconds")
+    replica_check_interval: float = _seconds(2.0)
 
-    retry_attempts: int = Field(default=3, ge=0)
-    retry_base_delay: float = Field(default=0.05, ge=0)
-    retry_max_delay: float = Field(default=2.0, ge=0)
-    breaker_failure_threshold: int = Field(default=5, ge=1)
-    breaker_reset_timeout: float = Field(default=10.0, gt=0)
+    retry_attempts: int = Field(default=3, ge=0, le=100)
+    retry_base_delay: float = _seconds(0.05, positive=False)
+    retry_max_delay: float = _seconds(2.0, positive=False)
+    breaker_failure_threshold: int = Field(default=5, ge=1, le=1_000_000)
+    breaker_reset_timeout: float = _seconds(10.0)
 
-    slow_query_threshold: float = Field(default=0.5, ge=0)
+    slow_query_threshold: float = _seconds(0.5, positive=False)
     log_json: bool | None = None
     metrics_enabled: bool = True
     otel_enabled: bool = False
     replicas_enabled: bool = True
 
+    @field_validator("dsn", mode="before")
+    @classmethod
+    def _empty_dsn_is_unset(cls, value: Any) -> Any:
+        # CI systems often export DATABASE_URL="": that means "not set", not a DSN.
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("dsn")
+    @classmethod
+    def _check_dsn(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                check_dsn(value.get_secret_value(), _SSLMODES)
+            except ValueError as error:
+                raise ValueError(f"DATABASE_URL/BETDB_DSN {error}") from None
+        return value
+
     @field_validator("replica_dsns", mode="before")
     @classmethod
     def _split_replicas(cls, value: Any) -> Any:
         if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
+            # Commas also separate the hosts of one multi-host DSN: a new DSN starts a scheme.
+            parts = re.split(r",\s*(?=[a-z][a-z0-9+.-]*://)", value.strip(), flags=re.IGNORECASE)
+            return [part.strip() for part in parts if part.strip()]
+        return value
+
+    @field_validator("replica_dsns")
+    @classmethod
+    def _check_replicas(cls, value: list[SecretStr]) -> list[SecretStr]:
+        for number, dsn in enumerate(value, start=1):
+            try:
+                check_dsn(dsn.get_secret_value(), _SSLMODES)
+            except ValueError as error:
+                raise ValueError(f"replica DSN number {number} {error}") from None
+        return value
+
+    @field_validator("statement_timeout")
+    @classmethod
+    def _whole_milliseconds(cls, value: float | None) -> float | None:
+        return None if value is None else math.ceil(value * 1000) / 1000
+
+    @field_validator("pool_max_size", "pool_min_size")
+    @classmethod
+    def _bounded_pool(cls, value: int) -> int:
+        if value > MAX_POOL_SIZE:
+            raise ValueError(
+                f"must be at most {MAX_POOL_SIZE}: every pooled connection is a server process "
+                "(PostgreSQL allows 100 by default), so a larger pool only exhausts the server "
+                "and this process's memory; put PgBouncer in front for more clients"
+            )
         return value
 
     @model_validator(mode="after")
@@ -113,6 +182,11 @@ class BetdbSettings(BaseSettings):
                 )
             if self.effective_password() in _DEFAULT_PASSWORDS:
                 raise ValueError("production refuses an empty or default database password")
+            for number, replica in enumerate(self.replica_dsns, start=1):
+                if dsn_password(replica.get_secret_value()) in _DEFAULT_PASSWORDS:
+                    raise ValueError(
+                        f"production refuses an empty or default password (replica {number})"
+                    )
         return self
 
     def backoff_delay(self, attempt: int) -> float:
@@ -127,14 +201,22 @@ class BetdbSettings(BaseSettings):
             return self.log_json
         return self.environment in {Environment.STAGING, Environment.PRODUCTION}
 
+    @property
+    def statement_timeout_ms(self) -> int | None:
+        """statement_timeout in PostgreSQL's unit; at least 1 when set (0 would mean off)."""
+        if self.statement_timeout is None:
+            return None
+        return max(1, math.ceil(round(self.statement_timeout * 1000, 6)))
+
     def effective_password(self) -> str:
+        """The password the primary is reached with, percent-decoded as the driver sees it."""
         if self.dsn is not None:
-            return urlsplit(self.dsn.get_secret_value()).password or ""
+            return dsn_password(self.dsn.get_secret_value())
         return self.password.get_secret_value() if self.password else ""
 
     def effective_sslmode(self) -> SslMode:
         if self.dsn is not None:
-            query = dict(parse_qsl(urlsplit(self.dsn.get_secret_value()).query))
+            query = dsn_query(self.dsn.get_secret_value())
             if "sslmode" in query:
                 return SslMode(query["sslmode"])
         return self.sslmode or SslMode.PREFER

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from betdb._redact import redact_secrets
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _CHECKOUT_MIGRATIONS = _PACKAGE_DIR.parent.parent / "db" / "migrations"
 _MIGRATION_FILE = re.compile(r"^(\d+)_.*\.sql$")
@@ -50,12 +52,18 @@ def dbmate_executable() -> str:
     return found
 
 
+# Seconds dbmate waits for a server to answer; without it a host that never answers hangs it.
+DBMATE_CONNECT_TIMEOUT = 10
+
+
 def dbmate_url(dsn: str) -> str:
-    """The DSN as dbmate wants it: dbmate insists on TLS unless sslmode says otherwise."""
+    """The DSN as dbmate wants it: dbmate insists on TLS unless sslmode says otherwise, and has
+    no connect timeout unless the DSN gives one."""
     parts = urlsplit(dsn)
     query = dict(parse_qsl(parts.query))
     if "sslmode" not in query and parts.hostname in {"127.0.0.1", "localhost", "::1"}:
         query["sslmode"] = "disable"
+    query.setdefault("connect_timeout", str(DBMATE_CONNECT_TIMEOUT))
     scheme = "postgres" if parts.scheme in {"postgres", "postgresql"} else parts.scheme
     return urlunsplit((scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
@@ -67,20 +75,23 @@ def run_dbmate(
     extra_env: Mapping[str, str] | None = None,
     dbmate_options: Sequence[str] = (),
 ) -> str:
-    """Run one dbmate command with the migration lock held; raise MigrationError on failure."""
+    """Run one dbmate command with the migration lock held; raise MigrationError on failure.
+
+    The DSN reaches dbmate in its environment (DATABASE_URL), never in argv, where every local
+    user could read the password with ps.
+    """
     command = [
         dbmate_executable(),
-        "--url", dbmate_url(dsn),
         "--migrations-dir", str(migrations or migrations_dir()),
         "--migration-lock",
         *dbmate_options,
         *args,
     ]  # fmt: skip
-    env = {**os.environ, **(extra_env or {})}
+    env = {**os.environ, **(extra_env or {}), "DATABASE_URL": dbmate_url(dsn)}
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
     if result.returncode != 0:
         detail = "\n".join(part.strip() for part in (result.stdout, result.stderr) if part.strip())
-        raise MigrationError(f"dbmate {' '.join(args)} failed: {detail}")
+        raise MigrationError(redact_secrets(f"dbmate {' '.join(args)} failed: {detail}"))
     return result.stdout
 
 

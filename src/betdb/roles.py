@@ -6,13 +6,14 @@ python -m betdb.roles ADMIN_DSN DATABASE   (passwords from BETDB_OWNER_PASSWORD 
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import sys
 
 import asyncpg
 
-from betdb.testing import with_database
+from betdb._dsn import with_database
 
 OWNER_ROLE = "betdb_owner"
 APP_ROLE = "betdb_app"
@@ -81,14 +82,19 @@ async def _quoted_db(connection: asyncpg.Connection) -> str:
     return str(await connection.fetchval("SELECT quote_ident(current_database())"))
 
 
-def main() -> int:
-    if len(sys.argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m betdb.roles",
+        description="Create the owner role (migrations) and the application role (DML only); "
+        "passwords come from BETDB_OWNER_PASSWORD and BETDB_APP_PASSWORD.",
+    )
+    parser.add_argument("admin_dsn", metavar="ADMIN_DSN", help="a superuser's DSN")
+    parser.add_argument("database", metavar="DATABASE", help="the database to hand to the owner")
+    args = parser.parse_args(argv)
     asyncio.run(
         provision_roles(
-            sys.argv[1],
-            sys.argv[2],
+            args.admin_dsn,
+            args.database,
             owner_password=os.environ.get("BETDB_OWNER_PASSWORD"),
             app_password=os.environ.get("BETDB_APP_PASSWORD"),
         )

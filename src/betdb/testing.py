@@ -25,13 +25,22 @@ from collections.abc import AsyncIterator, Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import asyncpg
-import pytest
 
+try:
+    import pytest
+except ImportError as missing:  # the plugin is loaded by pytest; a user without it gets a reason
+    raise ImportError(
+        "betdb.testing is a pytest plugin and needs pytest: pip install 'betdb[dev]'"
+    ) from missing
+
+from betdb._dsn import with_database
 from betdb.embedded import EmbeddedPostgres
 from betdb.migrate import migrate_up, migrations_dir
+
+__all__ = ["PostgresServer", "run_sync", "with_database"]
 
 T = TypeVar("T")
 
@@ -40,11 +49,6 @@ def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine to completion from sync code, even while an event loop is running."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
-
-
-def with_database(dsn: str, database: str) -> str:
-    parts = urlsplit(dsn)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
 
 
 def _quote_ident(name: str) -> str:
@@ -131,7 +135,7 @@ def postgres_server_for_session() -> Iterator[PostgresServer]:
         )
     finally:
         try:
-            embedded.stop("immediate")
+            embedded.destroy()
         finally:
             shutil.rmtree(root, ignore_errors=True)
 

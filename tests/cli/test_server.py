@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from betdb.cli import app
+from betdb.embedded import EmbeddedPostgres
 
 
 @pytest.fixture
@@ -20,8 +21,9 @@ def data_dir() -> Iterator[str]:
     # Not tmp_path: other pytest sessions on the machine may prune old pytest-of-<user> trees.
     root = Path(tempfile.mkdtemp(prefix="betdb-cli-server-"))
     try:
-        yield str(root / "pgdata")  # as root, the server's own user is let into it
+        yield str(root / "pgdata")  # as root, kept where the server's user can reach it
     finally:
+        EmbeddedPostgres(root / "pgdata").destroy()
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -35,7 +37,8 @@ def test_a_server_starts_reports_its_dsn_and_stops(data_dir: str) -> None:
         assert started.exit_code == 0, started.output
         assert "server started" in started.stdout
         dsn = next(line for line in started.stdout.splitlines() if line.startswith("postgresql://"))
-        assert dsn.endswith("/betdb?sslmode=disable")
+        passfile = Path(data_dir) / "betdb.pgpass"
+        assert dsn.endswith(f"/betdb?sslmode=disable&passfile={passfile}")
 
         async def answer() -> int:
             connection = await asyncpg.connect(dsn.replace("/betdb?", "/postgres?"))

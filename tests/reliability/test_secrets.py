@@ -18,20 +18,33 @@ from tests.reliability.conftest import settings_for
 from betdb import BetdbSettings, Database, errors
 from betdb._observability import CorrelationFilter, JsonFormatter, TextFormatter, configure_logging
 from betdb.embedded import free_port
+from betdb.testing import PostgresServer
 
 # Random first, so that even a truncated quotation of it is found; URL metacharacters after,
 # so that its percent-encoded forms differ from it and are looked for too.
 TOKEN = uuid.uuid4().hex[:16]
 SECRET = f"{TOKEN}-s3cr3t-p@ss:w/rd%"
 FORMS = {TOKEN[:8], SECRET, quote(SECRET, safe=""), quote(SECRET), quote_plus(SECRET)}
+# The server checks passwords: a role of this module's own holds SECRET, with the privileges of
+# the role that made the test databases (it is a member of it).
+SECRET_ROLE = "betdb_secret_holder"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def secret_role(postgres_server: PostgresServer) -> Iterator[str]:
+    postgres_server.execute(
+        f"DROP ROLE IF EXISTS {SECRET_ROLE}",
+        f"CREATE ROLE {SECRET_ROLE} LOGIN PASSWORD '{SECRET}'",
+        f"DO $$ BEGIN EXECUTE format('GRANT %I TO {SECRET_ROLE}', current_user); END $$",
+    )
+    yield SECRET_ROLE
+    postgres_server.execute(f"DROP OWNED BY {SECRET_ROLE}", f"DROP ROLE {SECRET_ROLE}")
 
 
 def with_password(dsn: str, password: str = SECRET, *, port: int | None = None) -> str:
     parts = urlsplit(dsn)
     host = parts.hostname or "127.0.0.1"
-    netloc = (
-        f"{parts.username or 'postgres'}:{quote(password, safe='')}@{host}:{port or parts.port}"
-    )
+    netloc = f"{SECRET_ROLE}:{quote(password, safe='')}@{host}:{port or parts.port}"
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
 
 
@@ -103,7 +116,7 @@ async def secret_db(
         settings = BetdbSettings(
             host=parts.hostname or "127.0.0.1",
             port=parts.port or 5432,
-            user=parts.username or "postgres",
+            user=SECRET_ROLE,
             database=parts.path.lstrip("/"),
             password=SECRET,  # type: ignore[arg-type]
             replica_dsns=[replica],  # type: ignore[list-item]
@@ -111,7 +124,7 @@ async def secret_db(
     else:
         monkeypatch.setenv("BETDB_HOST", parts.hostname or "127.0.0.1")
         monkeypatch.setenv("BETDB_PORT", str(parts.port or 5432))
-        monkeypatch.setenv("BETDB_USER", parts.username or "postgres")
+        monkeypatch.setenv("BETDB_USER", SECRET_ROLE)
         monkeypatch.setenv("BETDB_DATABASE", parts.path.lstrip("/"))
         monkeypatch.setenv("BETDB_PASSWORD", SECRET)
         monkeypatch.setenv("BETDB_REPLICA_DSNS", replica)
@@ -227,7 +240,7 @@ def test_the_cli_shows_no_password_working_or_failing(
     parts_env = {
         "BETDB_HOST": parts.hostname or "127.0.0.1",
         "BETDB_PORT": str(parts.port or 5432),
-        "BETDB_USER": parts.username or "postgres",
+        "BETDB_USER": SECRET_ROLE,
         "BETDB_DATABASE": parts.path.lstrip("/"),
         "BETDB_PASSWORD": SECRET,
     }

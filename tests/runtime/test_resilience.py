@@ -123,7 +123,9 @@ async def test_conflicting_serializable_transactions_both_finish_through_retries
     assert attempts["a"] + attempts["b"] == 3
 
 
-async def test_breaker_opens_fails_fast_half_opens_and_closes() -> None:
+async def test_breaker_opens_fails_fast_half_opens_and_closes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from betdb.embedded import scratch_server
 
     port = free_port()
@@ -157,6 +159,7 @@ async def test_breaker_opens_fails_fast_half_opens_and_closes() -> None:
         server.stop()
         server.port = port
         server.start()
+        monkeypatch.setenv("PGPASSWORD", server.password or "")  # the DSN was made before it
         await asyncio.sleep(0.6)
         assert await executor.fetchval("SELECT 1") == 1  # the probe succeeds
         assert db.breaker.state is BreakerState.CLOSED

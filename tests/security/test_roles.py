@@ -14,10 +14,10 @@ from betdb.roles import provision_roles
 from betdb.testing import PostgresServer
 
 
-def _as_role(dsn: str, role: str) -> str:
+def _as_role(dsn: str, role: str, password: str) -> str:
     parts = urlsplit(dsn)
     host = parts.netloc.split("@", 1)[-1]
-    return urlunsplit((parts.scheme, f"{role}@{host}", parts.path, parts.query, ""))
+    return urlunsplit((parts.scheme, f"{role}:{password}@{host}", parts.path, parts.query, ""))
 
 
 @pytest.fixture
@@ -27,9 +27,18 @@ async def app_database(
     suffix = uuid.uuid4().hex[:8]
     owner, app = f"owner_{suffix}", f"app_{suffix}"
     database = urlsplit(empty_database_url).path.lstrip("/")
-    await provision_roles(postgres_server.dsn, database, owner=owner, app=app)
-    migrate_up(_as_role(empty_database_url, owner))
-    async with Database(BetdbSettings(dsn=_as_role(empty_database_url, app))) as db:
+    owner_password, app_password = uuid.uuid4().hex, uuid.uuid4().hex
+    await provision_roles(
+        postgres_server.dsn,
+        database,
+        owner=owner,
+        owner_password=owner_password,
+        app=app,
+        app_password=app_password,
+    )
+    migrate_up(_as_role(empty_database_url, owner, owner_password))
+    app_dsn = _as_role(empty_database_url, app, app_password)
+    async with Database(BetdbSettings(dsn=app_dsn)) as db:
         yield db
     await db.close()
     postgres_server.drop_database(database)

@@ -22,6 +22,7 @@ import sys
 
 import typer
 
+from betdb.cli.connection import route_library_logs
 from betdb.cli.demo import demo_command
 from betdb.cli.findings import analyses_command, signals_command
 from betdb.cli.games import games_command
@@ -56,4 +57,5 @@ def main() -> None:
     # columns and crop the wider tables.
     if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
         os.environ["COLUMNS"] = "120"
+    route_library_logs()
     app()

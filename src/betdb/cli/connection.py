@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -13,6 +15,7 @@ from pydantic import SecretStr
 from pydantic import ValidationError as SettingsError
 
 from betdb import BetdbSettings, Database
+from betdb._redact import redact_secrets
 from betdb.cli.output import CommandError
 from betdb.embedded import EmbeddedPostgres, EmbeddedPostgresError, default_data_dir
 from betdb.errors import DatabaseUnavailableError
@@ -34,6 +37,42 @@ DataDir = Annotated[
 _CONNECTION_FIELDS = frozenset({"dsn", "host", "port", "user", "password", "database"})
 
 
+class _OneLineFormatter(logging.Formatter):
+    """A record as one line: no traceback, secrets masked."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = f"{record.levelname.lower()}: {record.name}: {record.getMessage()}"
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            line += f" ({type(error).__name__}: {error})"
+        return redact_secrets(" ".join(line.split()))
+
+
+def route_library_logs() -> None:
+    """Keep library log records off the terminal unless BETDB_LOG_LEVEL asks for them.
+
+    Without a handler, logging's last resort prints asyncpg's warnings (such as its attempts to
+    restore the pool's floor while the server is down) with their tracebacks before the
+    command's own red line says what failed. With BETDB_LOG_LEVEL=INFO (or DEBUG, WARNING...),
+    records at that level and above are shown, one line each.
+    """
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        if getattr(existing, "_betdb_cli", False):
+            root.removeHandler(existing)
+    wanted = os.environ.get("BETDB_LOG_LEVEL", "").strip().upper()
+    handler: logging.Handler
+    if wanted:
+        level = logging.getLevelName(wanted)
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_OneLineFormatter())
+        root.setLevel(level if isinstance(level, int) else logging.WARNING)
+    else:
+        handler = logging.NullHandler()
+    setattr(handler, "_betdb_cli", True)  # noqa: B010 (marks the handler this function owns)
+    root.addHandler(handler)
+
+
 def configured_settings() -> BetdbSettings | None:
     """BetdbSettings when DATABASE_URL or a BETDB_* connection setting is given, else None."""
     try:
@@ -44,7 +83,10 @@ def configured_settings() -> BetdbSettings | None:
             for problem in error.errors()
         )
         raise CommandError(f"invalid BETDB_* settings: {problems}") from error
-    return settings if settings.model_fields_set & _CONNECTION_FIELDS else None
+    given = settings.model_fields_set & _CONNECTION_FIELDS
+    if settings.dsn is None:
+        given -= {"dsn"}  # DATABASE_URL="" is unset, as CI systems export it
+    return settings if given else None
 
 
 def local_server_dsn(data_dir: Path | None = None) -> str:
@@ -57,7 +99,7 @@ def local_server_dsn(data_dir: Path | None = None) -> str:
         raise CommandError(
             f"cannot start the local server in {server.data_dir}: {first_line}"
         ) from error
-    return server.dsn_for("betdb") + "?sslmode=disable"
+    return server.dsn_for("betdb") + "?sslmode=disable"  # carries the password: never printed
 
 
 def database_settings(data_dir: Path | None = None) -> tuple[BetdbSettings, bool]:
@@ -70,9 +112,10 @@ def database_settings(data_dir: Path | None = None) -> tuple[BetdbSettings, bool
 
 def local_dsn(data_dir: Path | None = None) -> str:
     """The DSN dbmate gets: the configured database's, else the local server's."""
-    if os.environ.get("DATABASE_URL"):
+    settings, _ = database_settings(data_dir)  # validates DATABASE_URL too
+    if os.environ.get("DATABASE_URL", "").strip():
         return os.environ["DATABASE_URL"]
-    return database_settings(data_dir)[0].primary_dsn()
+    return settings.primary_dsn()
 
 
 def with_database(data_dir: Path | None, work: Callable[[Database], Awaitable[T]]) -> T:

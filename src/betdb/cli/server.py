@@ -36,8 +36,11 @@ def start_command(data_dir: DataDir = None) -> None:
         raise CommandError(f"cannot start the server in {server.data_dir}: {first_line}") from error
     state = "already running" if was_running else "started"
     console.print(f"server {state}: data in {server.data_dir}, port {server.port}")
-    console.print("DSN (export it as DATABASE_URL to use it from other tools):")
-    console.print(server.dsn_for("betdb") + "?sslmode=disable", soft_wrap=True)
+    console.print(
+        "DSN (export it as DATABASE_URL to use it from other tools; the password is in "
+        f"{server.passfile}, readable by you alone):"
+    )
+    console.print(server.public_dsn_for("betdb"), soft_wrap=True, markup=False, highlight=False)
 
 
 @server_app.command("stop")
@@ -56,12 +59,11 @@ def stop_command(data_dir: DataDir = None) -> None:
 @reports_errors
 def status_command(data_dir: DataDir = None) -> None:
     """Say whether the server runs, and where; exits 3 when it does not (as pg_ctl does)."""
-    status = _server(data_dir).status()
+    server = _server(data_dir)
+    status = server.status()
     if not status.running:
         console.print(f"stopped: no server running in {status.data_dir}")
         raise typer.Exit(3)
     console.print(f"running: pid {status.pid}, port {status.port}, data in {status.data_dir}")
-    console.print(
-        f"{status.dsn.rsplit('/', 1)[0]}/betdb?sslmode=disable" if status.dsn else "",
-        soft_wrap=True,
-    )
+    server.port = status.port
+    console.print(server.public_dsn_for("betdb"), soft_wrap=True, markup=False, highlight=False)
