@@ -14,12 +14,11 @@ from typing import TypeVar
 
 from betdb import markets
 from betdb.generated.models import Market, Side
+from betdb.types import EARLIEST_TIME, LATEST_TIME
 
-# No MLB record predates the first professional league (1871), and none is dated past 2100:
-# a time outside is a sentinel (datetime.min/max, which asyncpg turns into -infinity/infinity)
-# or a typo, never a real observation.
-EARLIEST = dt.datetime(1871, 1, 1, tzinfo=dt.UTC)
-LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+# The generated queriers' bounds (betdb.types.Timestamp), checked here per record.
+EARLIEST = EARLIEST_TIME
+LATEST = LATEST_TIME
 # Odds and splits belong to one game: openers come out days to weeks before it, and a game
 # postponed to a make-up date keeps the prices taken for the first date (months apart); live
 # and closing prices and a suspended game's resumption come after it.
