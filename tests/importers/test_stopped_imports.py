@@ -121,6 +121,31 @@ async def test_a_one_transaction_import_stopped_by_the_database_says_where_and_a
     await connection.close()
 
 
+async def test_a_record_the_database_refuses_stops_the_import_saying_so(
+    database_url: str, admin: asyncpg.Connection, tmp_path: Path
+) -> None:
+    connection, repo = await fresh_repository(database_url)
+    await import_schedule(repo, write_json(tmp_path / "s.json", schedule(stats_api_game(777706))))
+    await admin.execute("""
+        CREATE FUNCTION refuse_seven() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.bet_count = 7 THEN RAISE EXCEPTION 'no sevens'; END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER refuse_seven BEFORE INSERT ON betting_splits
+            FOR EACH ROW EXECUTE FUNCTION refuse_seven();
+    """)
+    path = jsonl(tmp_path / "f.jsonl", split(), split(side="under", bet_count=7), split(line=9))
+    with pytest.raises(ImportStoppedError) as stopped:
+        await import_splits(repo, path)
+    assert stopped.value.refused
+    assert str(stopped.value) == (
+        f"{path}: stopped at line 2 with 0 row(s) committed (fix the record refused at or before"
+        " line 2): the database refused a record (RaiseError: no sevens)"
+    )
+    await connection.close()
+
+
 def test_sigint_during_an_import_says_how_many_rows_were_committed(
     database_url: str, tmp_path: Path
 ) -> None:

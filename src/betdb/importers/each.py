@@ -57,13 +57,13 @@ def reject(report: ImportReport, rejects: RejectsFile, record: Record, error: Ex
     rejects.write(record, reason)
 
 
-def stop_cause(error: BaseException) -> str:
+def stopped(report: ImportReport, error: BaseException) -> ImportStoppedError:
     """Why the database stopped the import, with what to do about it."""
     message = shortened(str(error).strip().splitlines()[0] if str(error).strip() else "", 300)
     what = f"{type(error).__name__}: {message}" if message else type(error).__name__
     if isinstance(error, LOST) or is_connection_loss(error):
-        return f"the database went away ({what}); run the import again when it is back"
-    return f"the database refused a record ({what})"
+        return ImportStoppedError(report, f"the database went away ({what})")
+    return ImportStoppedError(report, f"the database refused a record ({what})", refused=True)
 
 
 @contextlib.contextmanager
@@ -78,7 +78,7 @@ def stops_reported(report: ImportReport, rejects: RejectsFile) -> Iterator[None]
     except DATABASE_ERRORS as error:
         with contextlib.suppress(OSError):
             report.rejects_path = rejects.finish()
-        raise ImportStoppedError(report, stop_cause(error)) from error
+        raise stopped(report, error) from error
     except BaseException:  # cancelled or interrupted: what is committed stays, say so
         with contextlib.suppress(OSError):
             report.rejects_path = rejects.finish()

@@ -135,10 +135,14 @@ class ImportStoppedError(Exception):
     committed rows as duplicates or unchanged.
     """
 
-    def __init__(self, report: ImportReport, cause: str) -> None:
+    def __init__(self, report: ImportReport, cause: str, *, refused: bool = False) -> None:
         self.report = report
         self.cause = cause
-        super().__init__(f"{stopped_at(report)}: {cause}")
+        self.refused = refused
+        """The database refused a record (a re-run stops there again) rather than went away."""
+        # Odds are written in batches: the refused record is in the batch ending at this line.
+        hint = f"fix the record refused at or before line {report.line:,}" if refused else None
+        super().__init__(f"{stopped_at(report, hint)}: {cause}")
 
     @property
     def line(self) -> int:
@@ -149,9 +153,9 @@ class ImportStoppedError(Exception):
         return self.report.committed
 
 
-def stopped_at(report: ImportReport) -> str:
+def stopped_at(report: ImportReport, hint: str | None = None) -> str:
     """Where an import that did not finish stopped, and what of it is stored."""
     return (
         f"{report.path}: stopped at line {report.line:,} with {report.committed:,} row(s)"
-        " committed (a re-run imports the rest)"
+        f" committed ({hint or 'a re-run imports the rest'})"
     )
