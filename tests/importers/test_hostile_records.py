@@ -425,3 +425,16 @@ async def test_the_odds_context_cache_compares_values_with_their_types(
     report = await import_odds(repo, path)
     assert [(r.line, r.reason) for r in report.rejected] == [(2, reason)]
     assert report.imported == 1
+
+
+async def test_a_header_naming_a_huge_unknown_column_is_refused_in_a_short_message(
+    repo: UnifiedRepository, tmp_path: Path
+) -> None:
+    odds = tmp_path / "odds.csv"
+    odds.write_text(f"{HEADER},{'z' * 100_000}\n")
+    with pytest.raises(ImportFileError, match="unknown column") as refused:
+        await import_odds(repo, odds)
+    assert len(str(refused.value)) < 600
+    odds.write_text(f"{HEADER},{'z' * 2_000_000}\n")
+    with pytest.raises(ImportFileError, match="the header is 2,000,0"):
+        await import_odds(repo, odds)

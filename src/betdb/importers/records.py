@@ -151,7 +151,10 @@ class RecordReader:
                 if line.oversized:
                     if self.format is RecordFormat.CSV and self.header is None:
                         raise ImportFileError(
-                            self.path, f"the header is {line.length:,} bytes long", line=1
+                            self.path,
+                            f"the header is {line.length:,} bytes long, over the limit of"
+                            f" {self.max_record_bytes:,} bytes",
+                            line=1,
                         )
                     yield Record(
                         line.number,
@@ -187,11 +190,11 @@ class RecordReader:
         if missing or unknown or twice:
             problems = []
             if twice:
-                problems.append(f"column(s) {', '.join(twice)} given twice")
+                problems.append(f"column(s) {shortened(', '.join(twice))} given twice")
             if missing:
                 problems.append(f"missing column(s) {', '.join(missing)}")
             if unknown:
-                problems.append(f"unknown column(s) {', '.join(unknown)}")
+                problems.append(f"unknown column(s) {shortened(', '.join(unknown))}")
             raise ImportFileError(
                 self.path,
                 f"header: {'; '.join(problems)} (columns: {', '.join(self.required)};"
