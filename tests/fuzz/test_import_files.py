@@ -12,6 +12,7 @@ have changed only the rows it says it committed.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import io
@@ -208,7 +209,8 @@ def mutated_records(draw: st.DrawFn, records: list[Record]) -> tuple[list[Record
             raws.append(draw(st.sampled_from(RAW_JSON)))
             replace_at(record, draw(st.sampled_from(paths)), f"@@raw{len(raws) - 1}@@")
         elif paths:
-            replace_at(record, draw(st.sampled_from(paths)), draw(st.sampled_from(EDGE_VALUES)))
+            edge = copy.deepcopy(draw(st.sampled_from(EDGE_VALUES)))  # never shared: no cycles
+            replace_at(record, draw(st.sampled_from(paths)), edge)
     return records, raws
 
 
