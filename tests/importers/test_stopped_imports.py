@@ -203,3 +203,16 @@ def count_odds(database_url: str) -> int:
     from betdb.testing import run_sync
 
     return run_sync(query())
+
+
+async def test_a_rejects_file_that_cannot_be_written_stops_the_import_naming_it(
+    repo: UnifiedRepository, tmp_path: Path
+) -> None:
+    await import_schedule(repo, write_json(tmp_path / "s.json", schedule(stats_api_game(777706))))
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    path = jsonl(tmp_path / "f.jsonl", split(), split(bet_pct=74))
+    with pytest.raises(ImportStoppedError) as stopped:
+        await import_splits(repo, path, rejects=blocker / "rejects.jsonl")
+    assert (stopped.value.line, stopped.value.committed) == (2, 0)
+    assert str(stopped.value).endswith(f"cannot use {blocker}: File exists")

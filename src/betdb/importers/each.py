@@ -61,6 +61,8 @@ def stopped(report: ImportReport, error: BaseException) -> ImportStoppedError:
     """Why the database stopped the import, with what to do about it."""
     message = shortened(str(error).strip().splitlines()[0] if str(error).strip() else "", 300)
     what = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    if isinstance(error, OSError) and error.filename is not None:  # a file, not the database
+        return ImportStoppedError(report, f"cannot use {error.filename}: {error.strerror}")
     if isinstance(error, LOST) or is_connection_loss(error):
         return ImportStoppedError(report, f"the database went away ({what})")
     return ImportStoppedError(report, f"the database refused a record ({what})", refused=True)
