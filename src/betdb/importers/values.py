@@ -23,7 +23,11 @@ UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 def check_record(record: Mapping[str, object]) -> None:
     """FieldError naming the first value of `record` that cannot be stored, and where it is."""
     for name, value in record.items():
-        check_value(name, value)
+        if isinstance(value, str):  # the common case first, without the walk
+            if UNSTORABLE.search(value):
+                check_text(name, value)
+        elif value is not None and not isinstance(value, int):  # bool is an int
+            check_value(name, value)
 
 
 def check_value(where: str, value: object) -> None:
