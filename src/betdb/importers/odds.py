@@ -12,7 +12,8 @@ or keys (JSONL):
 - ``side``: home or away; over or under for totals
 - ``line``: the run line or total (-1.5, 8.5); empty for moneylines
 - ``price``: American odds, -100 or below or +100 or above (-110, +135)
-- ``observed_at``: ISO 8601 with a UTC offset (2025-06-21T19:05:00Z)
+- ``observed_at``: ISO 8601 with a UTC offset (2025-06-21T19:05:00Z), from 366 days before
+  the game's first pitch to 183 days after it
 - optional ``game_source`` (default: ``source``), ``is_opening``, ``is_closing`` (true/false),
   ``bet_limit``
 

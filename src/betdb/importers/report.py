@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,6 +57,10 @@ class Rejections:
         self.count += 1
         if len(self.kept) < self.keep:
             self.kept.append(rejection)
+
+    def extend(self, rejections: Iterable[Rejection]) -> None:
+        for rejection in rejections:
+            self.append(rejection)
 
     @property
     def truncated(self) -> bool:

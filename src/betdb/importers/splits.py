@@ -2,7 +2,8 @@
 
 Keys (JSONL) or columns (CSV): ``source`` (who published the split: action_network, vsin,
 ...), ``external_game_id`` and optional ``game_source`` (the id's system, default ``source``),
-``market``, ``side``, ``captured_at`` (ISO 8601 with offset), optional ``line``, and at least
+``market``, ``side``, ``captured_at`` (ISO 8601 with offset, from 366 days before the game's
+first pitch to 183 days after it), optional ``line``, and at least
 one of ``bet_pct`` and ``money_pct`` (fractions 0..1: 55% is 0.55), optional ``bet_count``.
 A capture already stored (game, market, source, side, time) counts as a duplicate.
 """
