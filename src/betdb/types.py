@@ -8,6 +8,7 @@ constraints; these only make the error early and clear.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -56,6 +57,34 @@ def canonical_team_code(value: Any) -> str:
     raise ValueError(f"unknown team code {value!r}: expected one of the 30 MLB clubs (e.g. NYY)")
 
 
+# No MLB record predates the first professional league (1871) or is dated past 2100: outside,
+# a time is a placeholder (datetime.min/max, which asyncpg stores as -infinity/infinity, so
+# an "infinity" price stays the latest forever) or a typo, never a real observation.
+EARLIEST_TIME = dt.datetime(1871, 1, 1, tzinfo=dt.UTC)
+LATEST_TIME = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
+
+def check_timestamp(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"a time must carry its UTC offset, got {value.isoformat()}")
+    # Compared as instants: one that leaves years 1..9999 once converted to UTC is refused too.
+    if not EARLIEST_TIME <= value < LATEST_TIME:
+        raise ValueError(
+            f"{value.isoformat()} is out of range: times from {EARLIEST_TIME.year} to"
+            f" {LATEST_TIME.year - 1} only (a placeholder date?)"
+        )
+    return value
+
+
+def check_game_day(value: dt.date) -> dt.date:
+    if not EARLIEST_TIME.date() <= value < LATEST_TIME.date():
+        raise ValueError(
+            f"{value.isoformat()} is out of range: dates from {EARLIEST_TIME.year} to"
+            f" {LATEST_TIME.year - 1} only"
+        )
+    return value
+
+
 def check_american_odds(value: int) -> int:
     if -100 < value < 100:
         raise ValueError(
@@ -77,6 +106,12 @@ AmericanOdds = Annotated[int, AfterValidator(check_american_odds)]
 
 Probability = Annotated[Decimal, AfterValidator(check_probability)]
 """A fraction from 0 to 1: shares of bets or money, confidence, signal strength."""
+
+Timestamp = Annotated[dt.datetime, AfterValidator(check_timestamp)]
+"""An instant with its UTC offset, from 1871 to 2099: never a sentinel like datetime.min/max."""
+
+GameDay = Annotated[dt.date, AfterValidator(check_game_day)]
+"""A calendar date of baseball, from 1871 to 2099 (a game's official date)."""
 
 TeamCode = Annotated[str, BeforeValidator(canonical_team_code)]
 """A club's code, normalised to the Stats API's abbreviation (ARI, AZ and az are all AZ)."""

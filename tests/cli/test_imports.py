@@ -147,3 +147,34 @@ def test_a_rejection_reason_is_printed_as_it_is_even_when_it_looks_like_markup(
     assert result.exit_code == 0, result.output
     rejected = next(line for line in result.stdout.splitlines() if "line 2:" in line)
     assert "'[/bold]'" in rejected
+
+
+def test_rejects_path_equal_to_input_is_refused_by_the_command(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    odds = tmp_path / "odds.csv"
+    content = HEADER + "sbr,mlb,777706,draftkings,moneyline,away,,+50,2025-06-21T19:00:00Z\n"
+    odds.write_text(content)
+    alias = tmp_path / "alias.csv"
+    alias.symlink_to(odds)
+    result = runner.invoke(app, ["import", "odds", str(odds), "--rejects", str(alias)])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "is the file being imported" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert odds.read_text() == content
+
+
+def test_json_report_counts_every_rejection_and_lists_only_the_first_hundred(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    runner.invoke(app, ["import", "schedule", str(write_schedule(
+        tmp_path / "schedule.json", stats_api_game(777706, 111, 147)))])  # fmt: skip
+    odds = tmp_path / "odds.csv"
+    odds.write_text(HEADER + "sbr,mlb,777706,nobook,moneyline,home,,-110,2025-06-21T19:00:00Z\n"
+                    * 250)  # fmt: skip
+    result = runner.invoke(app, ["import", "odds", str(odds), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["read"], report["rejected_count"], len(report["rejected"])) == (250, 250, 100)
+    assert report["rejected"][0]["line"] == 2

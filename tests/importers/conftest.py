@@ -88,3 +88,40 @@ def adds_up(report: Any) -> bool:
         + report.duplicates
         + len(report.rejected)
     )
+
+
+def jsonl(path: Path, *records: dict[str, Any]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def split(**changes: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "source": "action_network", "game_source": "mlb", "external_game_id": "777706",
+        "market": "total", "side": "over", "line": 8.5, "bet_pct": 0.74, "money_pct": 0.43,
+        "bet_count": 5120, "captured_at": "2025-06-21T21:15:00Z",
+    }  # fmt: skip
+    record.update(changes)
+    return record
+
+
+def analysis(**changes: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "external_game_id": "777706", "analysis_type": "steam_move",
+        "strategy_name": "follow_the_steam", "strategy_version": "2.1", "market": "moneyline",
+        "side": "away", "signals_detected": ["steam_move"], "confidence_score": 0.91,
+        "recommendation": "bet", "risk_level": "medium", "features": {"books_moved": 6},
+    }  # fmt: skip
+    record.update(changes)
+    return record
+
+
+def signal(**changes: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "external_game_id": "777706", "signal_type": "steam_move",
+        "detector_name": "steam_detector", "detector_version": "1.2.0", "market": "moneyline",
+        "side": "away", "sportsbook": "pinnacle", "signal_strength": 0.84,
+        "confidence_score": 0.81, "features": {}, "detected_at": "2025-06-21T19:52:00Z",
+    }  # fmt: skip
+    record.update(changes)
+    return record

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 import pytest
@@ -12,28 +11,23 @@ import pytest
 from betdb import UnifiedRepository
 from betdb.importers import import_analyses, import_schedule, import_signals, import_splits
 
-from .conftest import adds_up, count, schedule, stats_api_game, write_json
+from .conftest import (
+    adds_up,
+    analysis,
+    count,
+    jsonl,
+    schedule,
+    signal,
+    split,
+    stats_api_game,
+    write_json,
+)
 
 
 @pytest.fixture
 async def game(repo: UnifiedRepository, tmp_path: Path) -> int:
     await import_schedule(repo, write_json(tmp_path / "s.json", schedule(stats_api_game(777706))))
     return 777706
-
-
-def jsonl(path: Path, *records: dict[str, Any]) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return path
-
-
-def split(**changes: Any) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "source": "action_network", "game_source": "mlb", "external_game_id": "777706",
-        "market": "total", "side": "over", "line": 8.5, "bet_pct": 0.74, "money_pct": 0.43,
-        "bet_count": 5120, "captured_at": "2025-06-21T21:15:00Z",
-    }  # fmt: skip
-    record.update(changes)
-    return record
 
 
 async def test_splits_are_stored_once_and_bad_ones_rejected_with_reasons(
@@ -67,28 +61,6 @@ async def test_splits_are_stored_once_and_bad_ones_rejected_with_reasons(
     again = await import_splits(repo, path)
     assert (again.imported, again.duplicates, len(again.rejected)) == (0, 3, 4)
     assert await count(connection, "betting_splits") == 2
-
-
-def analysis(**changes: Any) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "external_game_id": "777706", "analysis_type": "steam_move",
-        "strategy_name": "follow_the_steam", "strategy_version": "2.1", "market": "moneyline",
-        "side": "away", "signals_detected": ["steam_move"], "confidence_score": 0.91,
-        "recommendation": "bet", "risk_level": "medium", "features": {"books_moved": 6},
-    }  # fmt: skip
-    record.update(changes)
-    return record
-
-
-def signal(**changes: Any) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "external_game_id": "777706", "signal_type": "steam_move",
-        "detector_name": "steam_detector", "detector_version": "1.2.0", "market": "moneyline",
-        "side": "away", "sportsbook": "pinnacle", "signal_strength": 0.84,
-        "confidence_score": 0.81, "features": {}, "detected_at": "2025-06-21T19:52:00Z",
-    }  # fmt: skip
-    record.update(changes)
-    return record
 
 
 async def test_analyses_are_added_once_and_bad_ones_rejected(

@@ -2,11 +2,15 @@
 
 A file that cannot be read at all is a fatal error (exit 1, nothing written). Rejected records
 are not: the rest of the file is imported, the command says how many were rejected and why,
-where they were written, and exits 0 because the whole file was read.
+where they were written, and exits 0 because the whole file was read. An import the database
+stops (exit 1) or Ctrl-C interrupts (exit 130) says the line it reached and how many rows were
+committed; running it again completes the file.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,16 +29,19 @@ from rich.text import Text
 
 from betdb import Database, UnifiedRepository
 from betdb.cli.connection import DataDir, with_database
-from betdb.cli.output import CommandError, console, print_json_data, reports_errors
+from betdb.cli.output import CommandError, console, fail, print_json_data, reports_errors
 from betdb.importers import (
+    MAX_RECORD_BYTES,
     ImportFileError,
     ImportReport,
+    ImportStoppedError,
     import_analyses,
     import_odds,
     import_schedule,
     import_signals,
     import_splits,
 )
+from betdb.importers.report import stopped_at
 
 import_app = typer.Typer(
     help="Import MLB Stats API schedules, odds observations, betting splits, analyses and "
@@ -54,6 +61,25 @@ Rejects = Annotated[
     ),
 ]
 InputFile = Annotated[Path, typer.Argument(metavar="FILE", show_default=False)]
+MaxRecordBytes = Annotated[
+    int,
+    typer.Option(
+        "--max-record-bytes",
+        min=1,
+        help="the longest record (line) read; a longer one is rejected without being held",
+    ),
+]
+Importer = Callable[
+    [UnifiedRepository, Callable[[int], None] | None, ImportReport], Awaitable[ImportReport]
+]
+INTERRUPTED = 130  # the shell's code for a command ended by SIGINT
+logger = logging.getLogger(__name__)
+
+
+def log_loop_error(_loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """asyncpg reports through the loop the rollback it does on a connection an interrupt left
+    in a transaction; the command's own line already says what happened."""
+    logger.debug("event loop: %s", context.get("message"), exc_info=context.get("exception"))
 
 
 class RowsPerSecond(ProgressColumn):
@@ -92,6 +118,7 @@ def report_data(report: ImportReport) -> dict[str, Any]:
         "rejected": [
             {"line": r.line, "where": r.where, "reason": r.reason} for r in report.rejected
         ],
+        "rejected_count": len(report.rejected),
         "seconds": round(report.seconds, 3),
         "rows_per_second": round(report.rows_per_second),
         "rejects_path": None if report.rejects_path is None else str(report.rejects_path),
@@ -111,7 +138,7 @@ def print_report(report: ImportReport) -> None:
     console.print(report_line(report), soft_wrap=True)
     if not report.rejected:
         return
-    shown = report.rejected[:SHOWN_REJECTIONS]
+    shown = report.rejected.kept[:SHOWN_REJECTIONS]
     more = f", the first {len(shown)} shown" if len(report.rejected) > len(shown) else ""
     console.print(f"{len(report.rejected):,} record(s) rejected{more}:", style="yellow")
     for rejection in shown:
@@ -128,7 +155,7 @@ def run_import(
     path: Path,
     data_dir: Path | None,
     json_output: bool,
-    importer: Callable[[UnifiedRepository, Callable[[int], None] | None], Awaitable[ImportReport]],
+    importer: Importer,
     *,
     reports_progress: bool = False,
 ) -> None:
@@ -136,11 +163,14 @@ def run_import(
         raise CommandError(f"cannot read {path}: no such file")
     # Only the odds importer reports progress; the others are small and show a pulsing bar.
     total = count_records(path) if reports_progress else None
+    # Counted into as the import goes, so an interrupted one can say where it stopped.
+    progress_report = ImportReport(path=path)
 
     async def work(database: Database) -> ImportReport:
+        asyncio.get_running_loop().set_exception_handler(log_loop_error)
         repository = database.repository()
         if json_output:
-            return await importer(repository, None)
+            return await importer(repository, None, progress_report)
         with Progress(
             TextColumn(f"importing {path.name}"),
             BarColumn(),
@@ -152,13 +182,19 @@ def run_import(
             disable=not console.is_terminal,
         ) as progress:
             task = progress.add_task("import", total=total)
-            report = await importer(repository, lambda rows: progress.advance(task, rows))
+            report = await importer(
+                repository, lambda rows: progress.advance(task, rows), progress_report
+            )
         return report
 
     try:
         report = with_database(data_dir, work)
+    except KeyboardInterrupt:
+        fail(f"interrupted: {stopped_at(progress_report)}", exit_code=INTERRUPTED)
     except ImportFileError as error:
         raise CommandError(f"cannot import {error}; nothing was written") from error
+    except ImportStoppedError as error:
+        raise CommandError(str(error)) from error
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"cannot read {path}: {error}") from error
     if json_output:
@@ -173,7 +209,10 @@ def schedule_command(file: InputFile, json_output: Json = False, data_dir: DataD
     """Upsert games from MLB Stats API schedule JSON (dates[].games[]), keyed by gamePk: a
     re-import changes nothing, a later file updates status and scores."""
     run_import(
-        file, data_dir, json_output, lambda repository, _progress: import_schedule(repository, file)
+        file,
+        data_dir,
+        json_output,
+        lambda repository, _progress, _report: import_schedule(repository, file),
     )
 
 
@@ -185,6 +224,7 @@ def odds_command(
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="rows per COPY batch")
     ] = 5000,
+    max_record_bytes: MaxRecordBytes = MAX_RECORD_BYTES,
     json_output: Json = False,
     data_dir: DataDir = None,
 ) -> None:
@@ -195,8 +235,14 @@ def odds_command(
         file,
         data_dir,
         json_output,
-        lambda repository, progress: import_odds(
-            repository, file, rejects=rejects, batch_size=batch_size, on_progress=progress
+        lambda repository, progress, report: import_odds(
+            repository,
+            file,
+            rejects=rejects,
+            batch_size=batch_size,
+            on_progress=progress,
+            max_record_bytes=max_record_bytes,
+            report=report,
         ),
         reports_progress=True,
     )
@@ -205,7 +251,11 @@ def odds_command(
 @import_app.command("splits")
 @reports_errors
 def splits_command(
-    file: InputFile, rejects: Rejects = None, json_output: Json = False, data_dir: DataDir = None
+    file: InputFile,
+    rejects: Rejects = None,
+    max_record_bytes: MaxRecordBytes = MAX_RECORD_BYTES,
+    json_output: Json = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Add betting splits from JSONL or CSV (source, external_game_id, market, side,
     captured_at, bet_pct and/or money_pct as fractions 0 to 1[, line, bet_count])."""
@@ -213,14 +263,20 @@ def splits_command(
         file,
         data_dir,
         json_output,
-        lambda repository, _progress: import_splits(repository, file, rejects=rejects),
+        lambda repository, _progress, report: import_splits(
+            repository, file, rejects=rejects, max_record_bytes=max_record_bytes, report=report
+        ),
     )
 
 
 @import_app.command("analyses")
 @reports_errors
 def analyses_command(
-    file: InputFile, rejects: Rejects = None, json_output: Json = False, data_dir: DataDir = None
+    file: InputFile,
+    rejects: Rejects = None,
+    max_record_bytes: MaxRecordBytes = MAX_RECORD_BYTES,
+    json_output: Json = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Add betting analyses from JSONL; one already stored (same game, strategy, version,
     market and side) is a duplicate."""
@@ -228,14 +284,20 @@ def analyses_command(
         file,
         data_dir,
         json_output,
-        lambda repository, _progress: import_analyses(repository, file, rejects=rejects),
+        lambda repository, _progress, report: import_analyses(
+            repository, file, rejects=rejects, max_record_bytes=max_record_bytes, report=report
+        ),
     )
 
 
 @import_app.command("signals")
 @reports_errors
 def signals_command(
-    file: InputFile, rejects: Rejects = None, json_output: Json = False, data_dir: DataDir = None
+    file: InputFile,
+    rejects: Rejects = None,
+    max_record_bytes: MaxRecordBytes = MAX_RECORD_BYTES,
+    json_output: Json = False,
+    data_dir: DataDir = None,
 ) -> None:
     """Add sharp-money signals from JSONL; one already stored (same game, detector, version,
     market, side, book and detection time) is a duplicate."""
@@ -243,5 +305,7 @@ def signals_command(
         file,
         data_dir,
         json_output,
-        lambda repository, _progress: import_signals(repository, file, rejects=rejects),
+        lambda repository, _progress, report: import_signals(
+            repository, file, rejects=rejects, max_record_bytes=max_record_bytes, report=report
+        ),
     )

@@ -14,7 +14,16 @@ from typing import TypeVar
 
 from betdb import markets
 from betdb.generated.models import Market, Side
+from betdb.types import EARLIEST_TIME, LATEST_TIME
 
+# The generated queriers' bounds (betdb.types.Timestamp), checked here per record.
+EARLIEST = EARLIEST_TIME
+LATEST = LATEST_TIME
+# Odds and splits belong to one game: openers come out days to weeks before it, and a game
+# postponed to a make-up date keeps the prices taken for the first date (months apart); live
+# and closing prices and a suspended game's resumption come after it.
+BEFORE_FIRST_PITCH = dt.timedelta(days=366)
+AFTER_FIRST_PITCH = dt.timedelta(days=183)
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", ""})
 INT32_MAX = 2**31 - 1
@@ -125,7 +134,37 @@ def timestamp(record: Mapping[str, object], name: str) -> dt.datetime:
         raise FieldError(
             f"{name} {value!r} has no UTC offset (write e.g. {value}Z or {value}-04:00)"
         )
+    check_moment(name, value, moment)
     return moment
+
+
+def check_moment(name: str, value: object, moment: dt.datetime) -> None:
+    """Refuse an aware time outside EARLIEST..LATEST (compared in UTC, so one that leaves
+    years 1..9999 once converted is refused too)."""
+    if not EARLIEST <= moment < LATEST:
+        raise FieldError(
+            f"{name} {value!r} is out of range: times from {EARLIEST.year} to"
+            f" {LATEST.year - 1} only (a placeholder date?)"
+        )
+
+
+def near_first_pitch(
+    record: Mapping[str, object], name: str, moment: dt.datetime, first_pitch: dt.datetime
+) -> None:
+    """Refuse a time of a game's odds or splits too far before or after its first pitch."""
+    before, after = first_pitch - moment, moment - first_pitch
+    if before <= BEFORE_FIRST_PITCH and after <= AFTER_FIRST_PITCH:
+        return
+    days, limit, which = (
+        (before.days, BEFORE_FIRST_PITCH.days, "before")
+        if before > BEFORE_FIRST_PITCH
+        else (after.days, AFTER_FIRST_PITCH.days, "after")
+    )
+    raise FieldError(
+        f"{name} {record.get(name)!r} is {days} days {which} the game's first pitch"
+        f" {first_pitch.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC (at most {limit}): another"
+        " game's, or a wrong year?"
+    )
 
 
 def optional_timestamp(record: Mapping[str, object], name: str) -> dt.datetime | None:

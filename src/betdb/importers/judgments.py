@@ -40,8 +40,10 @@ from betdb.generated.signals import CreateSharpSignalParams
 from betdb.importers import fields
 from betdb.importers.each import import_each
 from betdb.importers.fields import FieldError
+from betdb.importers.records import MAX_RECORD_BYTES
 from betdb.importers.report import ImportReport
 from betdb.importers.resolve import BookResolver, GameResolver
+from betdb.importers.values import MAX_DEPTH, check_value
 
 GAME_COLUMNS = ("external_game_id",)
 ANALYSIS_COLUMNS = (
@@ -65,11 +67,14 @@ def _share(values: Mapping[str, object], name: str) -> Decimal:
 
 def _features(values: Mapping[str, object]) -> dict[str, JsonValue]:
     features = values.get("features") or {}
-    if isinstance(features, str):
+    if isinstance(features, str):  # a CSV field: the reader has not seen inside it
         try:
             features = json.loads(features)
-        except json.JSONDecodeError:
+        except RecursionError:
+            raise FieldError(f"features is nested deeper than {MAX_DEPTH} levels") from None
+        except ValueError:
             raise FieldError("features is not a JSON object") from None
+        check_value("features", features)
     if not isinstance(features, dict):
         raise FieldError("features must be a JSON object")
     return features
@@ -149,7 +154,12 @@ class JudgmentImport:
 
 
 async def import_analyses(
-    repository: UnifiedRepository, path: Path, *, rejects: Path | None = None
+    repository: UnifiedRepository,
+    path: Path,
+    *,
+    rejects: Path | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
+    report: ImportReport | None = None,
 ) -> ImportReport:
     """Add the betting analyses of a JSONL file that are not stored yet, in one transaction."""
     return await import_each(
@@ -159,11 +169,18 @@ async def import_analyses(
         required=ANALYSIS_COLUMNS,
         optional=ANALYSIS_OPTIONAL,
         adder_for=lambda tx: JudgmentImport(tx).analysis,
+        max_record_bytes=max_record_bytes,
+        report=report,
     )
 
 
 async def import_signals(
-    repository: UnifiedRepository, path: Path, *, rejects: Path | None = None
+    repository: UnifiedRepository,
+    path: Path,
+    *,
+    rejects: Path | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
+    report: ImportReport | None = None,
 ) -> ImportReport:
     """Add the sharp signals of a JSONL file that are not stored yet, in one transaction."""
     return await import_each(
@@ -173,4 +190,6 @@ async def import_signals(
         required=SIGNAL_COLUMNS,
         optional=SIGNAL_OPTIONAL,
         adder_for=lambda tx: JudgmentImport(tx).signal,
+        max_record_bytes=max_record_bytes,
+        report=report,
     )

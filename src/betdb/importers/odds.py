@@ -12,7 +12,8 @@ or keys (JSONL):
 - ``side``: home or away; over or under for totals
 - ``line``: the run line or total (-1.5, 8.5); empty for moneylines
 - ``price``: American odds, -100 or below or +100 or above (-110, +135)
-- ``observed_at``: ISO 8601 with a UTC offset (2025-06-21T19:05:00Z)
+- ``observed_at``: ISO 8601 with a UTC offset (2025-06-21T19:05:00Z), from 366 days before
+  the game's first pitch to 183 days after it
 - optional ``game_source`` (default: ``source``), ``is_opening``, ``is_closing`` (true/false),
   ``bet_limit``
 
@@ -41,9 +42,16 @@ from betdb.generated.imports import FindStoredOddsParams
 from betdb.generated.models import DataSource, Market, Side
 from betdb.generated.odds import CopyOddsValues
 from betdb.importers import fields
+from betdb.importers.each import RECORD_ERRORS, reject, stops_reported
 from betdb.importers.fields import FieldError
-from betdb.importers.records import Record, RecordReader, RejectsFile, default_rejects_path
-from betdb.importers.report import ImportReport, Rejection
+from betdb.importers.records import (
+    MAX_RECORD_BYTES,
+    Record,
+    RecordReader,
+    RejectsFile,
+    default_rejects_path,
+)
+from betdb.importers.report import ImportReport
 from betdb.importers.resolve import BookResolver, GameResolver
 from betdb.markets import LINE_LIMIT
 
@@ -91,6 +99,7 @@ class Context:
     once per distinct combination."""
 
     game_id: int
+    first_pitch: dt.datetime
     sportsbook_id: int
     market: Market
     side: Side
@@ -135,6 +144,8 @@ class OddsImport:
         assert record.fields is not None
         values = record.fields
         context = await self.context(values)
+        moment = self.moment(values)
+        fields.near_first_pitch(values, "observed_at", moment, context.first_pitch)
         return (
             context.game_id,
             context.sportsbook_id,
@@ -142,7 +153,7 @@ class OddsImport:
             context.side,
             context.line,
             american_price(values),
-            self.moment(values),
+            moment,
             context.is_opening,
             context.is_closing,
             context.bet_limit,
@@ -150,7 +161,8 @@ class OddsImport:
         )
 
     async def context(self, values: Mapping[str, object]) -> Context:
-        key = tuple(values.get(name) for name in CONTEXT_FIELDS)
+        # Typed: True == 1 == 1.0, but only one of them is a valid value of a given field.
+        key = tuple((type(value), value) for value in map(values.get, CONTEXT_FIELDS))
         try:
             known = self.contexts.get(key)
         except TypeError:  # a JSON list or object where a value belongs: not cacheable
@@ -193,10 +205,19 @@ class OddsImport:
         bet_limit = fields.decimal(values, "bet_limit", places=2, below=BET_LIMIT_LIMIT)
         if bet_limit is not None and bet_limit <= 0:
             raise FieldError(f"bet_limit {bet_limit} must be above 0")
-        game_id = await self.games.game_id(game_source, fields.text(values, "external_game_id"))
+        game = await self.games.game(game_source, fields.text(values, "external_game_id"))
         sportsbook_id = await self.books.sportsbook_id(source, fields.text(values, "sportsbook"))
         return Context(
-            game_id, sportsbook_id, market, side, line, is_opening, is_closing, bet_limit, source
+            game.game_id,
+            game.first_pitch,
+            sportsbook_id,
+            market,
+            side,
+            line,
+            is_opening,
+            is_closing,
+            bet_limit,
+            source,
         )
 
     def add(self, values: CopyOddsValues) -> None:
@@ -226,12 +247,15 @@ class OddsImport:
                         await tx.odds.copy_odds(fresh)
             except RACES:
                 continue
-            self.report.imported += len(fresh)
-            self.report.duplicates += len(batch) - len(fresh)
+            self.counted(batch, fresh)
             return
         fresh = await self._not_stored(self.repository, batch)
         await self.repository.odds.ingest_odds(fresh)
+        self.counted(batch, fresh)
+
+    def counted(self, batch: list[CopyOddsValues], fresh: list[CopyOddsValues]) -> None:
         self.report.imported += len(fresh)
+        self.report.committed += len(fresh)
         self.report.duplicates += len(batch) - len(fresh)
 
     @staticmethod
@@ -259,40 +283,44 @@ async def import_odds(
     rejects: Path | None = None,
     batch_size: int = 5000,
     on_progress: Callable[[int], None] | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
+    report: ImportReport | None = None,
 ) -> ImportReport:
     """Import an odds file (CSV or JSONL by extension); see the module docstring.
 
     Rejected records go to `rejects` (default: ``<name>.rejects.<ext>`` beside the file),
     written only if there are any. `on_progress` is called after each batch with the number of
-    records read since the last call.
+    records read since the last call. A line over `max_record_bytes` is rejected unread.
+    `report`, when given, is counted into as the import goes (a caller that interrupts the
+    import reads where it stopped and what it committed from it). ImportStoppedError if the
+    database stops it: the batches committed stay, and a re-run imports the rest.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     started = time.perf_counter()
     path = Path(path)
-    report = ImportReport(path=path)
-    reader = RecordReader(path, required=COLUMNS, optional=OPTIONAL_COLUMNS)
+    report = report if report is not None else ImportReport(path=path)
+    reader = RecordReader(
+        path, required=COLUMNS, optional=OPTIONAL_COLUMNS, max_record_bytes=max_record_bytes
+    )
     rejects_file = RejectsFile(Path(rejects) if rejects else default_rejects_path(path), reader)
     run = OddsImport(repository, report)
     reported = 0
-    try:
+    with stops_reported(report, rejects_file):
         for record in reader:
             report.read += 1
+            report.line = record.line
             try:
                 run.add(await run.resolve(record))
-            except FieldError as error:
-                report.rejected.append(Rejection(record.line, str(error), record.raw))
-                rejects_file.write(record, str(error))
+            except RECORD_ERRORS as error:
+                reject(report, rejects_file, record, error)
             if len(run.batch) >= batch_size:
                 await run.flush()
                 if on_progress is not None:
                     on_progress(report.read - reported)
                     reported = report.read
         await run.flush()
-    finally:
-        rejects_file.close()
     if on_progress is not None and report.read > reported:
         on_progress(report.read - reported)
-    report.rejects_path = rejects_file.path if rejects_file.written else None
     report.seconds = time.perf_counter() - started
     return report

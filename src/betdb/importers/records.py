@@ -4,6 +4,9 @@ A file is read as bytes and decoded line by line, so a line that is not UTF-8 is
 its own instead of failing the whole file; a file that is UTF-16 or UTF-32 (by its byte order
 mark) or whose CSV header cannot be read is refused as a whole before anything is written.
 CSV fields may be quoted but not span lines. Blank lines are skipped and not counted.
+
+Memory stays bounded whatever the file: a line is read at most `max_record_bytes` at a time,
+and a longer one is rejected and skipped in small chunks, never held whole.
 """
 
 from __future__ import annotations
@@ -12,13 +15,21 @@ import codecs
 import csv
 import io
 import json
+import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import IO
 
-from betdb.importers.report import ImportFileError
+from betdb.importers.fields import FieldError
+from betdb.importers.report import QUOTE_LIMIT, ImportFileError, shortened
+from betdb.importers.values import MAX_DEPTH, check_record
+
+MAX_RECORD_BYTES = 1 << 20
+"""The longest line (record) read, by default: 1 MiB."""
+SKIP_CHUNK = 1 << 16
 
 # UTF-32's little-endian mark begins with UTF-16's: test the longer one first.
 WIDE_ENCODING_MARKS = (
@@ -71,13 +82,34 @@ def decode_line(data: bytes) -> str:
     return text
 
 
-def numbered_lines(stream: IO[bytes], path: Path) -> Iterator[tuple[int, bytes]]:
-    """(line number, bytes without the line ending) for each line; a UTF-8 BOM is dropped."""
-    for number, data in enumerate(stream, start=1):
+@dataclass(frozen=True)
+class Line:
+    number: int
+    data: bytes
+    """The line without its ending; only its first bytes when it is `oversized`."""
+    length: int
+    """Its length in bytes, without the line ending."""
+    oversized: bool = False
+
+
+def numbered_lines(stream: IO[bytes], path: Path, limit: int) -> Iterator[Line]:
+    """Each line of the stream; a UTF-8 BOM is dropped, a line over `limit` bytes comes as its
+    start only (the rest is read in small chunks and dropped)."""
+    number = 0
+    while data := stream.readline(limit + 1):
+        number += 1
         if number == 1:
             refuse_wide_encodings(path, data)
             data = data.removeprefix(codecs.BOM_UTF8)
-        yield number, data.rstrip(b"\r\n")
+        if len(data) <= limit or data.endswith(b"\n"):
+            data = data.rstrip(b"\r\n")
+            yield Line(number, data, len(data))
+            continue
+        length, tail = len(data), data
+        while not tail.endswith(b"\n") and (tail := stream.readline(SKIP_CHUNK)):
+            length += len(tail)
+        ending = len(tail) - len(tail.rstrip(b"\r\n")) if tail.endswith(b"\n") else 0
+        yield Line(number, data[: QUOTE_LIMIT * 4], length - ending, oversized=True)
 
 
 @dataclass(frozen=True)
@@ -88,26 +120,60 @@ class Record:
     fields: dict[str, object] | None
     """Field name to value; None when the line is not a record (see `problem`)."""
     problem: str | None = None
+    oversized: bool = False
+    """`raw` is only the start of a line longer than the limit."""
 
 
 class RecordReader:
     """The records of one CSV or JSONL file whose fields are `required` and `optional`."""
 
-    def __init__(self, path: Path, *, required: tuple[str, ...], optional: tuple[str, ...]):
+    def __init__(
+        self,
+        path: Path,
+        *,
+        required: tuple[str, ...],
+        optional: tuple[str, ...],
+        max_record_bytes: int = MAX_RECORD_BYTES,
+    ):
+        if max_record_bytes < 1:
+            raise ValueError(f"max_record_bytes must be at least 1, got {max_record_bytes}")
         self.path = path
         self.format = record_format(path)
         self.required = required
         self.known = frozenset((*required, *optional, REASON))
+        self.max_record_bytes = max_record_bytes
         self.header: list[str] | None = None
         self.header_text = ""
 
     def __iter__(self) -> Iterator[Record]:
         with self.path.open("rb") as stream:
-            lines = numbered_lines(stream, self.path)
-            if self.format is RecordFormat.CSV:
-                yield from self._csv(lines)
-            else:
-                yield from self._jsonl(lines)
+            for line in numbered_lines(stream, self.path, self.max_record_bytes):
+                if line.oversized:
+                    if self.format is RecordFormat.CSV and self.header is None:
+                        raise ImportFileError(
+                            self.path,
+                            f"the header is {line.length:,} bytes long, over the limit of"
+                            f" {self.max_record_bytes:,} bytes",
+                            line=1,
+                        )
+                    yield Record(
+                        line.number,
+                        shortened(line.data.decode("utf-8", errors="backslashreplace")),
+                        None,
+                        f"the record is {line.length:,} bytes long, over the limit of"
+                        f" {self.max_record_bytes:,} bytes",
+                        oversized=True,
+                    )
+                elif line.data.strip():
+                    record = (
+                        self._csv(line.number, line.data)
+                        if self.format is RecordFormat.CSV
+                        else self._jsonl(line.number, line.data)
+                    )
+                    if record is not None:
+                        yield record
+        if self.format is RecordFormat.CSV and self.header is None:
+            raise ImportFileError(self.path, "the file is empty: no header line")
 
     def _read_header(self, number: int, data: bytes) -> None:
         try:
@@ -120,12 +186,15 @@ class RecordReader:
         self.header = [name.strip() for name in names]
         missing = [name for name in self.required if name not in self.header]
         unknown = [name for name in self.header if name not in self.known]
-        if missing or unknown:
+        twice = sorted({name for name in self.header if self.header.count(name) > 1})
+        if missing or unknown or twice:
             problems = []
+            if twice:
+                problems.append(f"column(s) {shortened(', '.join(twice))} given twice")
             if missing:
                 problems.append(f"missing column(s) {', '.join(missing)}")
             if unknown:
-                problems.append(f"unknown column(s) {', '.join(unknown)}")
+                problems.append(f"unknown column(s) {shortened(', '.join(unknown))}")
             raise ImportFileError(
                 self.path,
                 f"header: {'; '.join(problems)} (columns: {', '.join(self.required)};"
@@ -133,58 +202,61 @@ class RecordReader:
                 line=number,
             )
 
-    def _csv(self, lines: Iterator[tuple[int, bytes]]) -> Iterator[Record]:
-        for number, data in lines:
-            if not data.strip():
-                continue
-            if self.header is None:
-                self._read_header(number, data)
-                continue
-            raw = data.decode("utf-8", errors="backslashreplace")
-            try:
-                values = next(csv.reader([decode_line(data)], strict=True))
-            except UnreadableLineError as error:
-                yield Record(number, raw, None, str(error))
-                continue
-            except csv.Error as error:
-                yield Record(number, raw, None, f"not a CSV row: {error}")
-                continue
-            if len(values) != len(self.header):
-                yield Record(
-                    number,
-                    raw,
-                    None,
-                    f"has {len(values)} fields where the header has {len(self.header)}"
-                    " (a truncated or misquoted row?)",
-                )
-                continue
-            yield Record(number, raw, dict(zip(self.header, values, strict=True)))
+    def _csv(self, number: int, data: bytes) -> Record | None:
+        """The line's record; None for the header. Decoded strict UTF-8 without NUL, a CSV
+        field can hold nothing the database refuses, so check_record is not needed here."""
         if self.header is None:
-            raise ImportFileError(self.path, "the file is empty: no header line")
+            self._read_header(number, data)
+            return None
+        raw = data.decode("utf-8", errors="backslashreplace")
+        try:
+            values = next(csv.reader([decode_line(data)], strict=True))
+        except UnreadableLineError as error:
+            return Record(number, raw, None, str(error))
+        except csv.Error as error:
+            return Record(number, raw, None, f"not a CSV row: {error}")
+        if len(values) != len(self.header):
+            return Record(
+                number,
+                raw,
+                None,
+                f"has {len(values)} fields where the header has {len(self.header)}"
+                " (a truncated or misquoted row?)",
+            )
+        return Record(number, raw, dict(zip(self.header, values, strict=True)))
 
-    def _jsonl(self, lines: Iterator[tuple[int, bytes]]) -> Iterator[Record]:
-        for number, data in lines:
-            if not data.strip():
-                continue
-            raw = data.decode("utf-8", errors="backslashreplace")
-            try:
-                value = json.loads(decode_line(data))
-            except UnreadableLineError as error:
-                yield Record(number, raw, None, str(error))
-                continue
-            except json.JSONDecodeError as error:
-                yield Record(number, raw, None, f"not JSON: {error.msg} at column {error.colno}")
-                continue
-            if not isinstance(value, dict):
-                yield Record(number, raw, None, f"not a JSON object but {type(value).__name__}")
-                continue
-            unknown = [key for key in value if key not in self.known]
-            if unknown:
-                yield Record(
-                    number, raw, value, f"unknown field(s) {', '.join(map(repr, unknown))}"
-                )
-                continue
-            yield Record(number, raw, value)
+    def _jsonl(self, number: int, data: bytes) -> Record:
+        raw = data.decode("utf-8", errors="backslashreplace")
+        try:
+            value = json.loads(decode_line(data))
+        except UnreadableLineError as error:
+            return Record(number, raw, None, str(error))
+        except json.JSONDecodeError as error:
+            return Record(number, raw, None, f"not JSON: {error.msg} at column {error.colno}")
+        except RecursionError:
+            return Record(
+                number,
+                raw,
+                None,
+                f"not JSON this importer reads: nested deeper than {MAX_DEPTH} levels",
+            )
+        except ValueError as error:  # an integer of more digits than Python converts
+            return Record(number, raw, None, f"not JSON this importer reads: {error}")
+        if not isinstance(value, dict):
+            return Record(number, raw, None, f"not a JSON object but {type(value).__name__}")
+        try:
+            check_record(value)
+        except FieldError as error:
+            return Record(number, raw, value, str(error))
+        unknown = [key for key in value if key not in self.known]
+        if unknown:
+            return Record(
+                number,
+                raw,
+                value,
+                f"unknown field(s) {', '.join(repr(shortened(key)) for key in unknown)}",
+            )
+        return Record(number, raw, value)
 
 
 def default_rejects_path(path: Path) -> Path:
@@ -192,29 +264,77 @@ def default_rejects_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.rejects{path.suffix}")
 
 
+def current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def refuse_rejects_path(path: Path, rejects: Path) -> None:
+    """The rejects file must not be the input under any name (symlink, hard link)."""
+    if rejects.is_dir():
+        raise ImportFileError(path, f"the rejects path {rejects} is a directory")
+    if rejects.exists() and os.path.samefile(rejects, path):
+        raise ImportFileError(
+            path,
+            f"the rejects path {rejects} is the file being imported: writing rejects there"
+            " would destroy it; give --rejects another file",
+        )
+
+
 class RejectsFile:
-    """Rejected records in the input's format, each with a `reason`; created on first use."""
+    """Rejected records in the input's format, each with a `reason`.
+
+    Written aside to a temporary file in the same directory and renamed onto `path` by
+    `finish`, so the rejects file is whole and of this run: `finish` also removes one an
+    earlier run left when this one rejected nothing.
+    """
 
     def __init__(self, path: Path, reader: RecordReader) -> None:
+        refuse_rejects_path(reader.path, path)
         self.path = path
         self.reader = reader
         self._stream: io.TextIOWrapper | None = None
+        self._temporary: Path | None = None
 
     def write(self, record: Record, reason: str) -> None:
         stream = self._open()
         if self.reader.format is RecordFormat.CSV:
             quoted = io.StringIO()
             csv.writer(quoted, lineterminator="").writerow([f"line {record.line}: {reason}"])
-            stream.write(f"{record.raw},{quoted.getvalue()}\n")
+            raw = record.raw
+            if record.oversized:  # only a start of the line: kept as one field, padded
+                start = io.StringIO()
+                width = len(self.reader.header or ()) or 1
+                csv.writer(start, lineterminator="").writerow([raw] + [""] * (width - 1))
+                raw = start.getvalue()
+            stream.write(f"{raw},{quoted.getvalue()}\n")
         else:
-            rejected = dict(record.fields) if record.fields is not None else {"raw": record.raw}
-            rejected[REASON] = f"line {record.line}: {reason}"
-            stream.write(json.dumps(rejected, default=str, ensure_ascii=False) + "\n")
+            stream.write(self._json_line(record, f"line {record.line}: {reason}") + "\n")
+
+    @staticmethod
+    def _json_line(record: Record, reason: str) -> str:
+        if record.fields is not None and not record.oversized:
+            try:
+                return json.dumps(
+                    {**record.fields, REASON: reason}, default=str, ensure_ascii=False
+                )
+            except (RecursionError, ValueError, TypeError):
+                pass  # what json cannot write again is written as the line it came from
+        return json.dumps({"raw": record.raw, REASON: reason}, ensure_ascii=False)
 
     def _open(self) -> io.TextIOWrapper:
         if self._stream is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._stream = self.path.open("w", encoding="utf-8", newline="")
+            handle, name = tempfile.mkstemp(
+                prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+            )
+            self._temporary = Path(name)
+            os.fchmod(handle, 0o666 & ~current_umask())  # as open() would create it, not 0600
+            # A lone surrogate becomes a \udXXX escape: valid JSON, readable CSV.
+            self._stream = open(  # noqa: SIM115 - closed by finish or discard
+                handle, "w", encoding="utf-8", errors="backslashreplace", newline=""
+            )
             if self.reader.format is RecordFormat.CSV:
                 self._stream.write(f"{self.reader.header_text},{REASON}\n")
         return self._stream
@@ -223,6 +343,20 @@ class RejectsFile:
     def written(self) -> bool:
         return self._stream is not None
 
-    def close(self) -> None:
+    def finish(self) -> Path | None:
+        """Put this run's rejects in place (or remove an earlier run's); where they are."""
+        if self._stream is None:
+            if self.path.is_file() or self.path.is_symlink():
+                self.path.unlink()
+            return None
+        self._stream.close()
+        assert self._temporary is not None
+        os.replace(self._temporary, self.path)
+        return self.path
+
+    def discard(self) -> None:
+        """Drop this run's rejects (the file was refused): an earlier run's stay as they are."""
         if self._stream is not None:
             self._stream.close()
+            assert self._temporary is not None
+            self._temporary.unlink(missing_ok=True)

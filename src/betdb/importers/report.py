@@ -1,9 +1,25 @@
-"""What an import did: counts that add up, and every rejected record with its reason."""
+"""What an import did: counts that add up, and the first rejected records with their reasons."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+KEPT_REJECTIONS = 100
+"""Rejections a report keeps with their reasons; all of them are counted and in the rejects file."""
+QUOTE_LIMIT = 200
+"""Characters of a value a reason quotes; the rest is elided."""
+RAW_LIMIT = 1000
+"""Characters of a rejected record a report keeps."""
+REASON_LIMIT = 500
+
+
+def shortened(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """`text` itself when short, else its start and how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
 
 
 @dataclass(frozen=True)
@@ -15,12 +31,61 @@ class Rejection:
     reason: str
     """A sentence naming the field and what was wrong with it."""
     raw: str
-    """The record as it stood in the file."""
+    """The record as it stood in the file (its start, when longer than RAW_LIMIT)."""
     where: str = ""
     """A locator for formats without lines, e.g. ``dates[2].games[5]``."""
 
+    def __post_init__(self) -> None:
+        # A report holds many of these: never a whole megabyte line or a reason quoting one.
+        object.__setattr__(self, "reason", shortened(self.reason, REASON_LIMIT))
+        object.__setattr__(self, "raw", shortened(self.raw, RAW_LIMIT))
+
     def __str__(self) -> str:
         return f"{self.where or f'line {self.line}'}: {self.reason}"
+
+
+class Rejections:
+    """Every rejection counted, the first KEPT_REJECTIONS kept: ``len()`` is the count, iterating
+    and indexing see the kept ones."""
+
+    def __init__(self, keep: int = KEPT_REJECTIONS) -> None:
+        self.keep = keep
+        self.kept: list[Rejection] = []
+        self.count = 0
+
+    def append(self, rejection: Rejection) -> None:
+        self.count += 1
+        if len(self.kept) < self.keep:
+            self.kept.append(rejection)
+
+    def extend(self, rejections: Iterable[Rejection]) -> None:
+        for rejection in rejections:
+            self.append(rejection)
+
+    @property
+    def truncated(self) -> bool:
+        return self.count > len(self.kept)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Rejection]:
+        return iter(self.kept)
+
+    def __getitem__(self, index: int) -> Rejection:
+        return self.kept[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, list):
+            return not self.truncated and self.kept == other
+        if isinstance(other, Rejections):
+            return (self.count, self.kept) == (other.count, other.kept)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Rejections(count={self.count}, kept={self.kept!r})"
 
 
 @dataclass
@@ -37,14 +102,14 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
+    rejected: Rejections = field(default_factory=Rejections)
     seconds: float = 0.0
     rejects_path: Path | None = None
     """Where the rejected records were written, if any were."""
-
-    @property
-    def accounted(self) -> int:
-        return self.imported + self.updated + self.unchanged + self.duplicates + len(self.rejected)
+    line: int = 0
+    """The line of the last record read (where an interrupted import stopped)."""
+    committed: int = 0
+    """Rows written whose transaction committed: all of imported and updated once done."""
 
     @property
     def rows_per_second(self) -> float:
@@ -65,3 +130,36 @@ class ImportFileError(ValueError):
         if line is not None:
             position = f" at line {line}" + (f", column {column}" if column is not None else "")
         super().__init__(f"{path}{position}: {problem}")
+
+
+class ImportStoppedError(Exception):
+    """The import stopped part way (the database went away): what it reached and committed.
+
+    What was committed stays; a re-run of the same file imports the rest and counts the
+    committed rows as duplicates or unchanged.
+    """
+
+    def __init__(self, report: ImportReport, cause: str, *, refused: bool = False) -> None:
+        self.report = report
+        self.cause = cause
+        self.refused = refused
+        """The database refused a record (a re-run stops there again) rather than went away."""
+        # Odds are written in batches: the refused record is in the batch ending at this line.
+        hint = f"fix the record refused at or before line {report.line:,}" if refused else None
+        super().__init__(f"{stopped_at(report, hint)}: {cause}")
+
+    @property
+    def line(self) -> int:
+        return self.report.line
+
+    @property
+    def committed(self) -> int:
+        return self.report.committed
+
+
+def stopped_at(report: ImportReport, hint: str | None = None) -> str:
+    """Where an import that did not finish stopped, and what of it is stored."""
+    return (
+        f"{report.path}: stopped at line {report.line:,} with {report.committed:,} row(s)"
+        f" committed ({hint or 'a re-run imports the rest'})"
+    )

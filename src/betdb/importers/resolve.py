@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import NamedTuple
+
 from betdb import UnifiedRepository
 from betdb.generated.models import DataSource
 from betdb.importers.fields import INT32_MAX, FieldError
@@ -22,25 +25,42 @@ def check_external_game_id(source: DataSource, external_id: str) -> None:
         raise FieldError(f"external_game_id {external_id!r} is not a {source.value} game id")
 
 
+class GameRef(NamedTuple):
+    game_id: int
+    first_pitch: dt.datetime
+    """Its first pitch, or noon UTC of its official date where the time is not known."""
+
+
 class GameResolver:
     def __init__(self, repository: UnifiedRepository) -> None:
         self._repository = repository
-        self._known: dict[tuple[DataSource, str], int | None] = {}
+        self._known: dict[tuple[DataSource, str], GameRef | None] = {}
 
     async def game_id(self, source: DataSource, external_id: str) -> int:
+        return (await self.game(source, external_id)).game_id
+
+    async def game(self, source: DataSource, external_id: str) -> GameRef:
         key = (source, external_id)
         if key not in self._known:
             check_external_game_id(source, external_id)
             game = await self._repository.games.find_game_by_external_id(
                 source=source, external_id=external_id
             )
-            self._known[key] = None if game is None else game.game_id
-        game_id = self._known[key]
-        if game_id is None:
+            self._known[key] = (
+                None
+                if game is None
+                else GameRef(
+                    game.game_id,
+                    game.first_pitch_at
+                    or dt.datetime.combine(game.official_date, dt.time(12), dt.UTC),
+                )
+            )
+        found = self._known[key]
+        if found is None:
             raise FieldError(
                 f"no game with {source.value} id {external_id} (import its schedule first)"
             )
-        return game_id
+        return found
 
 
 class BookResolver:

@@ -28,9 +28,10 @@ from betdb import UnifiedRepository
 from betdb.errors import BetdbError
 from betdb.generated.imports import UpsertScheduledGameParams
 from betdb.generated.models import GameStatus, GameType, SeasonType
-from betdb.importers.fields import FieldError
+from betdb.importers.fields import FieldError, check_moment
 from betdb.importers.records import refuse_wide_encodings
 from betdb.importers.report import ImportFileError, ImportReport, Rejection
+from betdb.importers.values import MAX_DEPTH, check_value
 
 STATS_API = "https://statsapi.mlb.com"
 
@@ -140,6 +141,7 @@ def read_game(game: object, team_ids: frozenset[int]) -> UpsertScheduledGamePara
         raise FieldError(f"gameDate {first_pitch!r} is not an ISO 8601 time") from None
     if first_pitch_at.utcoffset() is None:
         raise FieldError(f"gameDate {first_pitch!r} has no UTC offset")
+    check_moment("gameDate", first_pitch, first_pitch_at)
     clubs: dict[str, int] = {}
     scores: dict[str, int | None] = {}
     for side in ("home", "away"):
@@ -217,6 +219,10 @@ def load_schedule(path: Path) -> list[tuple[str, object]]:
         raise ImportFileError(
             path, f"not valid JSON: {error.msg} (truncated?)", line=error.lineno, column=error.colno
         ) from None
+    except RecursionError:
+        raise ImportFileError(path, f"JSON nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError as error:  # an integer of more digits than Python converts
+        raise ImportFileError(path, f"not JSON betdb reads: {error}") from None
     dates = document.get("dates") if isinstance(document, dict) else None
     if not isinstance(dates, list):
         raise ImportFileError(path, 'not a Stats API schedule: no top-level "dates" list')
@@ -242,6 +248,7 @@ async def import_schedule(repository: UnifiedRepository, path: Path) -> ImportRe
     for where, entry in entries:
         raw = json.dumps(entry, separators=(",", ":"), ensure_ascii=False)
         try:
+            check_value(where, entry)
             params = read_game(entry, team_ids)
         except FieldError as error:
             report.rejected.append(Rejection(0, str(error), raw, where))

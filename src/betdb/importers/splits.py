@@ -2,7 +2,8 @@
 
 Keys (JSONL) or columns (CSV): ``source`` (who published the split: action_network, vsin,
 ...), ``external_game_id`` and optional ``game_source`` (the id's system, default ``source``),
-``market``, ``side``, ``captured_at`` (ISO 8601 with offset), optional ``line``, and at least
+``market``, ``side``, ``captured_at`` (ISO 8601 with offset, from 366 days before the game's
+first pitch to 183 days after it), optional ``line``, and at least
 one of ``bet_pct`` and ``money_pct`` (fractions 0..1: 55% is 0.55), optional ``bet_count``.
 A capture already stored (game, market, source, side, time) counts as a duplicate.
 """
@@ -19,6 +20,7 @@ from betdb.generated.models import DataSource, Market, Side
 from betdb.importers import fields
 from betdb.importers.each import Adder, import_each
 from betdb.importers.fields import FieldError
+from betdb.importers.records import MAX_RECORD_BYTES
 from betdb.importers.report import ImportReport
 from betdb.importers.resolve import GameResolver
 from betdb.markets import LINE_LIMIT
@@ -42,9 +44,10 @@ async def read_split(values: Mapping[str, object], games: GameResolver) -> Inser
         raise FieldError(f"bet_count {bet_count} is negative")
     captured_at = fields.timestamp(values, "captured_at")
     line: Decimal | None = fields.decimal(values, "line", places=2, below=LINE_LIMIT)
-    game_id = await games.game_id(game_source, fields.text(values, "external_game_id"))
+    game = await games.game(game_source, fields.text(values, "external_game_id"))
+    fields.near_first_pitch(values, "captured_at", captured_at, game.first_pitch)
     return InsertBettingSplitParams(
-        game_id=game_id,
+        game_id=game.game_id,
         market=market,
         side=side,
         source=source,
@@ -57,9 +60,15 @@ async def read_split(values: Mapping[str, object], games: GameResolver) -> Inser
 
 
 async def import_splits(
-    repository: UnifiedRepository, path: Path, *, rejects: Path | None = None
+    repository: UnifiedRepository,
+    path: Path,
+    *,
+    rejects: Path | None = None,
+    max_record_bytes: int = MAX_RECORD_BYTES,
+    report: ImportReport | None = None,
 ) -> ImportReport:
-    """Import a betting splits file in one transaction; see the module docstring."""
+    """Import a betting splits file in one transaction; see the module docstring and
+    import_each for `max_record_bytes` and `report`."""
 
     def adder_for(tx: UnifiedRepository) -> Adder:
         games = GameResolver(tx)
@@ -76,4 +85,6 @@ async def import_splits(
         required=COLUMNS,
         optional=OPTIONAL_COLUMNS,
         adder_for=adder_for,
+        max_record_bytes=max_record_bytes,
+        report=report,
     )
