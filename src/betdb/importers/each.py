@@ -15,13 +15,13 @@ import asyncpg
 import pydantic
 
 from betdb import UnifiedRepository
+from betdb._asyncpg_errors import is_connection_loss
 from betdb.errors import (
     BetdbError,
     ConnectionLostError,
     DatabaseUnavailableError,
     QueryTimeoutError,
     ValidationError,
-    is_connection_loss,
 )
 from betdb.importers.fields import FieldError
 from betdb.importers.records import (
