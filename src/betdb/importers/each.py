@@ -63,7 +63,10 @@ def stopped(report: ImportReport, error: BaseException) -> ImportStoppedError:
     what = f"{type(error).__name__}: {message}" if message else type(error).__name__
     if isinstance(error, OSError) and error.filename is not None:  # a file, not the database
         return ImportStoppedError(report, f"cannot use {error.filename}: {error.strerror}")
-    if isinstance(error, LOST) or is_connection_loss(error):
+    # betdb's executors translate driver errors; an InterfaceError reaching here came from a raw
+    # asyncpg connection's transaction, which asyncpg raises only once that connection is gone.
+    interface = isinstance(error, asyncpg.InterfaceError)
+    if isinstance(error, LOST) or is_connection_loss(error, connection_closed=interface):
         return ImportStoppedError(report, f"the database went away ({what})")
     return ImportStoppedError(report, f"the database refused a record ({what})", refused=True)
 
