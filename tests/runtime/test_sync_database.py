@@ -7,13 +7,21 @@ import datetime as dt
 import json
 import logging
 from decimal import Decimal
+from pathlib import Path
 
 import psycopg
 import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 
-from betdb import SyncDatabase, SyncUnifiedRepository, configure_logging, correlation_id, errors
+from betdb import (
+    BetdbSettings,
+    SyncDatabase,
+    SyncUnifiedRepository,
+    configure_logging,
+    correlation_id,
+    errors,
+)
 from betdb._observability import logger
 from betdb._sync_executor import SyncConnectionExecutor
 
@@ -311,3 +319,30 @@ def test_the_async_surface_does_not_load_psycopg_until_the_sync_client_is_used()
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert shown.split() == ["False", "True"]
+
+
+def test_connections_are_opened_as_the_settings_say(tmp_path: Path) -> None:
+    ca = tmp_path / "ca.pem"
+    settings = BetdbSettings(
+        dsn="postgresql://app:pw@db.internal/betdb?sslmode=disable",  # type: ignore[arg-type]
+        sslmode="verify-full",  # type: ignore[arg-type]
+        ssl_root_cert=ca,
+        statement_timeout=2.5,
+        statement_cache_size=0,
+    )
+    options = SyncDatabase(settings).connect_options()
+    assert options["sslmode"] == "disable"  # the DSN's own sslmode wins, as on the async side
+    assert options["options"] == "-c statement_timeout=2500"
+    assert options["prepare_threshold"] is None  # PgBouncer in transaction mode
+    assert options["application_name"] == "betdb"
+    assert options["autocommit"] is True
+    assert options["cursor_factory"] is psycopg.RawCursor
+
+    verified = SyncDatabase(
+        BetdbSettings(
+            dsn="postgresql://app:pw@db.internal/betdb", sslmode="verify-full", ssl_root_cert=ca
+        )  # type: ignore[arg-type]
+    ).connect_options()
+    assert verified["sslmode"] == "verify-full"
+    assert verified["sslrootcert"] == str(ca)
+    assert "prepare_threshold" not in verified
