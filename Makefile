@@ -43,8 +43,8 @@ schema: $(STAMP)
 	PATH="$(PGBIN):$$PATH" $(BIN)/python tools/devtools.py schema db/schema/schema.sql
 
 lint: $(STAMP)
-	ruff check src tests
-	ruff format --check src tests
+	ruff check src tests bench tools
+	ruff format --check src tests bench tools
 
 # squawk knows nothing of dbmate's markers: it gets each file's up-section only. A rule knowingly
 # ignored is ignored in that file, with a `-- squawk-ignore-file RULE` line saying why.
@@ -55,8 +55,9 @@ lint-migrations: $(STAMP)
 	        --stdin-filepath "$$file" || status=1; \
 	done; exit $$status
 
-typecheck: $(STAMP)
-	mypy --strict src
+# bench/ imports the bench extra's libraries (SQLAlchemy, aiosql), so they are installed first.
+typecheck: $(STAMP) $(BENCH_STAMP)
+	mypy --strict src bench
 
 drift: $(STAMP)
 	PATH="$(PGBIN):$$PATH" $(BIN)/python tools/devtools.py drift

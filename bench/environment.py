@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import psutil  # type: ignore[import-untyped]
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("betdb", "asyncpg", "pydantic", "pydantic-core", "sqlalchemy", "aiosql", "greenlet")
