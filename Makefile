@@ -13,7 +13,7 @@ export PATH := $(BIN):$(PATH)
 # dbmate dump must use the pg_dump of the embedded server's own major version.
 PGBIN = $$($(BIN)/python -m betdb.embedded bindir)
 
-.PHONY: help install generate migrate schema check lint lint-migrations typecheck drift test soak bench bench-quick demo clean
+.PHONY: help install generate migrate schema check lint lint-migrations typecheck drift verify test soak bench bench-quick demo clean
 
 help:
 	@echo "make test      lint, type-check, drift check, then the test suite (a real PostgreSQL)"
@@ -24,10 +24,15 @@ help:
 	@echo "make migrate   dbmate up against DATABASE_URL, else the local embedded server"
 	@echo "make bench     betdb vs raw asyncpg, pydantic, SQLAlchemy, aiosql (ARGS=--quick: < 3 min)"
 
-$(STAMP): pyproject.toml
+# The plugin is a distribution of its own (plugin/), which betdb's dev extra names: it goes in first.
+$(STAMP): pyproject.toml plugin/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) \
 	  || { $(PYTHON) -m pip install --quiet --user virtualenv && $(PYTHON) -m virtualenv $(VENV); }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ./plugin
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@# A venv whose betdb once carried the plugin's script loses it when that betdb is replaced.
+	test -x $(BIN)/sqlc-gen-asyncpg || $(BIN)/python -m pip install --quiet \
+	  --disable-pip-version-check --no-deps --force-reinstall -e ./plugin
 	touch $@
 
 install: $(STAMP)
@@ -62,7 +67,12 @@ typecheck: $(STAMP) $(BENCH_STAMP)
 drift: $(STAMP)
 	PATH="$(PGBIN):$$PATH" $(BIN)/python tools/devtools.py drift
 
-check: lint lint-migrations typecheck drift
+# The plugin's verify: every generated query prepared on a server migrated from zero, its types
+# compared with the server's (what users of the plugin run in their CI after dbmate up).
+verify: $(STAMP)
+	$(BIN)/python tools/devtools.py verify
+
+check: lint lint-migrations typecheck drift verify
 
 # The bench extra too, so the benchmarks' smoke test runs and they cannot rot unnoticed.
 test: check $(BENCH_STAMP)
