@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.metadata
 import os
 import platform
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,11 @@ def describe(server_version: str, server_kind: str) -> dict[str, Any]:
     versions["postgresql"] = server_version
     return {
         "versions": versions,
+        "python": {
+            "implementation": f"{platform.python_implementation()} {sys.version.split()[0]}",
+            "executable": sys.executable,
+            "gc_thresholds": list(gc.get_threshold()),
+        },
         "betdb_commit": _git_commit(),
         "server": server_kind,
         "machine": {
