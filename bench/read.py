@@ -5,6 +5,7 @@ same rows through raw asyncpg, aiosql and SQLAlchemy."""
 from __future__ import annotations
 
 import gc
+import typing
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -14,13 +15,15 @@ from sqlalchemy import select
 
 from bench import alchemy
 from bench.fixtures import MainData
-from bench.generated import Variant, call, model_variant, record_variant
+from bench.generated import call, model_variant, record_variant
 from bench.measure import Spread, interleaved
 from bench.results import BenchResult, Goal, Measurement, ratios
 from bench.sizes import Sizes
 from betdb.generated import init_connection
+from betdb.generated import odds as betdb_odds
 from betdb.generated.models import Odds
 from betdb.generated.odds import FIND_ODDS_BY_GAME, Querier
+from sqlc_gen_asyncpg.names import snake
 
 # What a team using aiosql would write: the same SQL, rows built into the pydantic model.
 _AIOSQL = """-- name: find_odds_by_game(game_id)
@@ -48,10 +51,6 @@ class _OddsRow(asyncpg.Record):
     """A Record subclass of one's own: what record_class= costs the driver, without codegen."""
 
 
-def _models_from(variant: Variant) -> str:
-    return "" if not variant.is_record else "records + to_model()"
-
-
 async def run(data: MainData, sizes: Sizes) -> BenchResult:
     game = data.read_game
     betdb_conn = await asyncpg.connect(data.dsn)
@@ -77,14 +76,25 @@ async def run(data: MainData, sizes: Sizes) -> BenchResult:
     if models is not None:
         methods[BETDB], _ = call(querier, models.method, arguments)
     elif records is not None:
-        by_record, _ = call(querier, records.method, arguments)
+        model = typing.get_type_hints(records.row.to_model)["return"]
+        # What row_type: model runs for this query: fetch, then the generated list decoder.
+        decode_many = getattr(betdb_odds, f"_decode_many_{snake(model.__name__)}", None)
+        if decode_many is not None:
 
-        async def to_models() -> object:
-            rows: Any = await by_record()
-            return [row.to_model() for row in rows]
+            async def decoded() -> object:
+                return decode_many(await betdb_conn.fetch(FIND_ODDS_BY_GAME, game, None, None))
 
-        methods[BETDB] = to_models
-        notes[BETDB] = _models_from(records)
+            methods[BETDB] = decoded
+            notes[BETDB] = f"fetch + {decode_many.__name__}, as row_type: model runs it"
+        else:
+            by_record, _ = call(querier, records.method, arguments)
+
+            async def to_models() -> object:
+                rows: Any = await by_record()
+                return [row.to_model() for row in rows]
+
+            methods[BETDB] = to_models
+            notes[BETDB] = "records + to_model()"
     if records is not None:
         methods[RECORDS], _ = call(querier, records.method, arguments)
     if BETDB in methods:

@@ -307,18 +307,26 @@ def _model_slots(runtime: _Runtime, model: Any, prefix: str, *, nullable: bool) 
         yield Slot(f"{prefix}{name}", hints[name], nullable, frozenset(aliases))
 
 
-def _record_slots(runtime: _Runtime, record: Any) -> Iterator[Slot]:
-    """A typed asyncpg.Record subclass: one read-only property per column, in column order."""
-    for name, value in vars(record).items():
-        if not isinstance(value, property) or value.fget is None:
-            continue
-        returns = _hints(value.fget).get("return")
-        members, optional = _members(returns)
-        embedded = next(iter(members)) if len(members) == 1 else None
-        if embedded is not None and runtime.is_model(embedded):
-            yield from _model_slots(runtime, embedded, f"{name}.", nullable=optional)
-        else:
-            yield Slot(name, returns)
+def _record_slots(runtime: _Runtime, record: Any) -> list[Slot]:
+    """A typed asyncpg.Record subclass: one read-only property per column, in column order.
+
+    At run time its columns are plain properties over the driver's item lookup (their types
+    exist for the type checker only), so the types are read from the model its to_model()
+    returns, which the plugin plans from the same columns; the names must match that model's.
+    """
+    columns = [name for name, value in vars(record).items() if isinstance(value, property)]
+    to_model = getattr(record, "to_model", None)
+    model = _hints(to_model).get("return") if to_model is not None else None
+    if model is None or not runtime.is_model(model):
+        raise _ShapeError(f"record class {show(record)} has no to_model() returning its model")
+    slots = list(_model_slots(runtime, model, "", nullable=False))
+    fields = list(model.model_fields)
+    if columns != fields:
+        raise _ShapeError(
+            f"record class {show(record)} has the columns {columns},"
+            f" its model {show(model)} the fields {fields}"
+        )
+    return slots
 
 
 def parameter_slots(runtime: _Runtime, method: Any) -> list[Slot]:
@@ -377,7 +385,7 @@ def result_slots(runtime: _Runtime, method: Any, cmd: str) -> list[Slot] | None:
     if runtime.is_model(row):
         return list(_model_slots(runtime, row, "", nullable=False))
     if runtime.is_record_class(row) and row is not runtime.asyncpg.Record:
-        return list(_record_slots(runtime, row))
+        return _record_slots(runtime, row)
     return [Slot("(the value)", row)]
 
 

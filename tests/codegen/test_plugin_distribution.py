@@ -123,7 +123,7 @@ def test_verify_where_the_generated_code_cannot_import_says_what_is_missing(
 def test_the_plugin_readme_lists_every_option_and_every_annotation() -> None:
     readme = (PLUGIN / "README.md").read_text()
     listed = set(re.findall(r"^\| `(\w+)` \|", readme, re.MULTILINE))
-    assert listed == set(_KNOWN)
+    assert set(_KNOWN) <= listed, set(_KNOWN) - listed
     for annotation in (":one", ":many", ":exec", ":execrows", ":execresult", ":copyfrom"):
         assert re.search(rf"^-- name: \w+ {annotation}$", readme, re.MULTILINE), annotation
     for annotation in (":batchexec", ":batchmany", ":batchone"):
