@@ -23,5 +23,7 @@ class PluginPackageHook(BuildHookInterface):  # type: ignore[type-arg]
             raise FileNotFoundError(f"no {PACKAGE} package in {' or '.join(map(str, candidates))}")
         if self.target_name == "wheel" and version == "editable":
             return  # dev-mode-dirs puts ../src on the path instead
+        if self.target_name == "wheel" and source == candidates[1]:
+            return  # built from the sdist: hatchling finds src/sqlc_gen_asyncpg by itself
         target = PACKAGE if self.target_name == "wheel" else f"src/{PACKAGE}"
         build_data["force_include"][str(source)] = target
