@@ -8,7 +8,12 @@ import enum
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import BigInteger, Date, DateTime, Enum, Integer, Numeric, SmallInteger, Text
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from betdb.generated.models import DataSource, GameStatus, Market, Side
@@ -67,5 +72,5 @@ def engine(dsn: str, *, pool_size: int = 1) -> AsyncEngine:
     return create_async_engine(url, pool_size=pool_size, max_overflow=0)
 
 
-def sessions(bound: AsyncEngine) -> async_sessionmaker:  # type: ignore[type-arg]
+def sessions(bound: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(bound, expire_on_commit=False)

@@ -104,6 +104,19 @@ async def add_odds(conn: asyncpg.Connection, games: range, observations: int) ->
     return int(status.rpartition(" ")[2])
 
 
+def first_pitch(first: datetime.date, game: int) -> datetime.datetime:
+    """When a game of a schedule made by add_schedule(first, ...) starts (23:05 UTC)."""
+    day = first + datetime.timedelta(days=(game - 1) // GAMES_PER_DAY)
+    return datetime.datetime.combine(day, datetime.time(23, 5), datetime.UTC)
+
+
+def odds_window(first: datetime.date, game: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """From three days before a game's first pitch to one day after: every row add_odds gives a
+    game of up to 8,640 observations (30 s apart, before first pitch)."""
+    pitch = first_pitch(first, game)
+    return pitch - datetime.timedelta(days=3), pitch + datetime.timedelta(days=1)
+
+
 def observations_for(rows: int) -> int:
     """Observations per game that give at least `rows` rows."""
     return max(1, -(-rows // ROWS_PER_OBSERVATION))

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.metadata
 import os
 import platform
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
-import psutil  # type: ignore[import-untyped]
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("betdb", "asyncpg", "pydantic", "pydantic-core", "sqlalchemy", "aiosql", "greenlet")
@@ -50,6 +52,11 @@ def describe(server_version: str, server_kind: str) -> dict[str, Any]:
     versions["postgresql"] = server_version
     return {
         "versions": versions,
+        "python": {
+            "implementation": f"{platform.python_implementation()} {sys.version.split()[0]}",
+            "executable": sys.executable,
+            "gc_thresholds": list(gc.get_threshold()),
+        },
         "betdb_commit": _git_commit(),
         "server": server_kind,
         "machine": {

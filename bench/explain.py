@@ -16,7 +16,11 @@ def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from _nodes(child)
 
 
-async def explain(conn: asyncpg.Connection, sql: str, *args: object) -> dict[str, Any]:
+async def explain(
+    conn: asyncpg.Connection, sql: str, *args: object, partitioned: str = "odds"
+) -> dict[str, Any]:
+    """The plan's reading; partitions_scanned counts the partitions of `partitioned` that were
+    scanned at least once (pruned ones, at plan time or at run time, are not)."""
     raw = await conn.fetchval(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", *args)
     document = json.loads(raw) if isinstance(raw, str) else raw
     top = document[0]
@@ -24,18 +28,23 @@ async def explain(conn: asyncpg.Connection, sql: str, *args: object) -> dict[str
     scans: dict[str, int] = {}
     touched = 0
     removed_partitions = 0
+    scanned: set[str] = set()
     for node in _nodes(plan):
         removed_partitions += int(node.get("Subplans Removed", 0))
         kind = node["Node Type"]
         if "Scan" not in kind or kind == "Subquery Scan":
             continue
         scans[kind] = scans.get(kind, 0) + 1
+        relation = str(node.get("Relation Name", ""))
+        if relation.startswith(f"{partitioned}_") and int(node.get("Actual Loops", 0)) > 0:
+            scanned.add(relation)
         loops = int(node.get("Actual Loops", 1))
         read = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0)
         touched += int(read * loops)
     return {
         "scans": scans,
         "partitions_pruned": removed_partitions,
+        "partitions_scanned": len(scanned),
         "rows_returned": int(plan.get("Actual Rows", 0)),
         "rows_touched": touched,
         "buffers": int(plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)),
@@ -52,7 +61,8 @@ def describe(summary: dict[str, Any]) -> str:
         else ""
     )
     return (
-        f"{scans}{pruned}; rows touched {summary['rows_touched']:,} for"
+        f"{summary['partitions_scanned']} partitions scanned; {scans}{pruned};"
+        f" rows touched {summary['rows_touched']:,} for"
         f" {summary['rows_returned']:,} returned; {summary['buffers']:,} buffers;"
         f" planning {summary['planning_ms']:.2f} ms, execution {summary['execution_ms']:.2f} ms"
     )

@@ -30,6 +30,10 @@ class MainData:
     def plain_games(self) -> range:
         return range(STREAM_GAME + 1, self.games.stop)
 
+    def odds_window(self, game: int) -> tuple[datetime.datetime, datetime.datetime]:
+        """An observed_at window around a game's first pitch that holds all its odds."""
+        return dataset.odds_window(SEASON_START, game)
+
 
 async def main_data(server: BenchServer, *, read_rows: int, stream_rows: int) -> MainData:
     dsn = await server.database("main")

@@ -22,11 +22,27 @@ def _number(value: float) -> str:
     return f"{value:.2f}" if value >= 1 else f"{value:.3f}"
 
 
-def _goal_text(goal: Goal) -> tuple[str, str]:
-    value = f"{goal.ratio:.2f}x" if goal.unit == "x" else f"{goal.ratio:.1f} {goal.unit}"
+def _value(value: float, unit: str) -> str:
+    return f"{value:.2f}x" if unit == "x" else f"{value:.1f} {unit}"
+
+
+def _goal_text(goal: Goal) -> tuple[str, str, str]:
+    """The measured value, its spread over repeats, and the verdict."""
+    if not goal.available:
+        return "-", "-", f"[yellow]not available[/yellow] ({goal.note})"
+    value = _value(goal.ratio, goal.unit)
+    spread = (
+        "-"
+        if math.isnan(goal.low)
+        else f"{_value(goal.low, goal.unit)} .. {_value(goal.high, goal.unit)}"
+    )
     if goal.met is None:
-        return value, "[dim]reported[/dim]"
-    return value, "[green]met[/green]" if goal.met else "[bold red]NOT met[/bold red]"
+        status = "[dim]reported[/dim]"
+    else:
+        status = "[green]met[/green]" if goal.met else "[bold red]NOT met[/bold red]"
+    if goal.note:
+        status += f" [dim]({goal.note})[/dim]"
+    return value, spread, status
 
 
 def print_report(results: list[BenchResult], meta: dict[str, Any], console: Console) -> None:
@@ -52,25 +68,38 @@ def print_report(results: list[BenchResult], meta: dict[str, Any], console: Cons
             )
         console.print(table)
     summary = Table(title="ratios and goals", title_justify="left")
-    for column in ("benchmark", "comparison", "measured", "goal", "status"):
+    for column in ("benchmark", "measure", "measured", "spread (min .. max)", "goal", "status"):
         summary.add_column(column, justify="right" if column == "measured" else "left")
     for result in results:
         for goal in result.goals:
-            value, status = _goal_text(goal)
-            summary.add_row(result.name, goal.claim, value, goal.target or "-", status)
+            value, spread, status = _goal_text(goal)
+            summary.add_row(result.name, goal.claim, value, spread, goal.target or "-", status)
     console.print(summary)
     versions = ", ".join(f"{name} {version}" for name, version in meta["versions"].items())
     machine = meta["machine"]
     console.print(
-        f"betdb {meta['betdb_commit']} on {machine['cpu']}, {machine['logical_cores']} cores,"
+        f"{meta['python']['implementation']} ({meta['python']['executable']},"
+        f" gc thresholds {meta['python']['gc_thresholds']});"
+        f" betdb {meta['betdb_commit']} on {machine['cpu']}, {machine['logical_cores']} cores,"
         f" {machine['ram_gb']} GB RAM; {meta['server']}; sizes {meta['sizes']['name']};"
         f" {meta['seconds']:.0f} s\n{versions}"
     )
 
 
+def _finite(value: Any) -> Any:
+    """NaN (a goal not available, a spread of one repeat) as JSON null."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
+
+
 def write_json(results: list[BenchResult], meta: dict[str, Any], path: Path) -> None:
     document = {"meta": meta, "benchmarks": [dataclasses.asdict(r) for r in results]}
-    path.write_text(json.dumps(document, indent=2, default=str) + "\n")
+    path.write_text(json.dumps(_finite(document), indent=2, default=str, allow_nan=False) + "\n")
 
 
 def write_chart(results: list[BenchResult], meta: dict[str, Any], path: Path) -> None:

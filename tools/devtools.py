@@ -3,6 +3,8 @@
 python tools/devtools.py schema [OUT]      migrate a scratch server from zero, dump to OUT
 python tools/devtools.py drift [--root D]  fail, naming the stale files, if the committed
                                            schema dump or generated code is out of date
+python tools/devtools.py verify            migrate a scratch server from zero and run the
+                                           plugin's verify over src/betdb/generated on it
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from betdb.embedded import EmbeddedPostgresError, bin_dir, scratch_server
 from betdb.migrate import MigrationError, migrate_up, migration_versions, run_dbmate
+from sqlc_gen_asyncpg import verify
 
 SCHEMA_FILE = Path("db/schema/schema.sql")
 GENERATED_DIR = Path("src/betdb/generated")
@@ -119,6 +122,14 @@ def drift(root: Path) -> list[str]:
     return stale
 
 
+def verify_generated(migrations: Path, package: str) -> int:
+    """verify's exit status for the generated package against a freshly migrated database."""
+    with scratch_server() as server:
+        dsn = server.dsn_for("betdb")
+        migrate_up(dsn, migrations=migrations)
+        return verify.main(["--dsn", dsn, "--package", package])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tools/devtools.py", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -127,6 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     schema.add_argument("--migrations", type=Path, default=Path("db/migrations"))
     check = commands.add_parser("drift", help="fail if committed artefacts are stale")
     check.add_argument("--root", type=Path, default=Path.cwd())
+    agree = commands.add_parser("verify", help="compare the generated code with a migrated server")
+    agree.add_argument("--migrations", type=Path, default=Path("db/migrations"))
+    agree.add_argument("--package", default="betdb.generated")
     args = parser.parse_args(argv)
 
     try:
@@ -134,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             dump_schema(args.migrations, args.out)
             print(f"wrote {args.out}")
             return 0
+        if args.command == "verify":
+            return verify_generated(args.migrations, args.package)
         stale = drift(args.root.resolve())
     except (DevtoolsError, MigrationError, EmbeddedPostgresError) as error:
         print(f"error: {error}", file=sys.stderr)

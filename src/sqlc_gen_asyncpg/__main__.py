@@ -1,8 +1,12 @@
-"""The sqlc process plugin: GenerateRequest JSON on stdin, GenerateResponse JSON on stdout."""
+"""The sqlc process plugin: GenerateRequest JSON on stdin, GenerateResponse JSON on stdout.
+
+`sqlc-gen-asyncpg verify --help`: compare a generated package with a live server (verify.py).
+"""
 
 import sys
 from pathlib import Path
 
+from . import __version__
 from .errors import PlanError, PlanFailedError
 from .options import OptionsError, parse_options
 from .planner import plan_request
@@ -11,6 +15,14 @@ from .request import encode_response, parse_request
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["verify"]:
+        from .verify import main as verify
+
+        return verify(sys.argv[2:])
+    if sys.argv[1:2] in (["--version"], ["--help"], ["-h"]):
+        help_text = f": {__doc__}" if sys.argv[1] != "--version" else "\n"
+        sys.stdout.write(f"sqlc-gen-asyncpg {__version__}{help_text}")
+        return 0
     try:
         request = parse_request(sys.stdin.buffer.read())
         options = parse_options(request.plugin_options)

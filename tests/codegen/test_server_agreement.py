@@ -1,24 +1,28 @@
 """Every generated query agrees with PostgreSQL on the types of its parameters and columns.
 
-See codegen.agreement for what is compared and the differences that are deliberate.
+The comparison is the plugin's own `verify` (sqlc_gen_asyncpg.verify), the command users run
+in CI; see its docstring for what is compared and the differences that are deliberate. Here it
+runs over the codegen cases and the project's queries, and is shown to fail, naming the query
+and column, on packages whose annotations were altered.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import os
 import shutil
-import types
+import subprocess
+import sys
 from pathlib import Path
 
 import asyncpg
 import pytest
 
-from .agreement import Catalog, disagreements
-from .conftest import CASES, load, run_sqlc
-from .wire import WireConnection
+from sqlc_gen_asyncpg.verify import Report, verify
+
+from .conftest import CASES, GOLDEN, run_sqlc
 
 ROOT = Path(__file__).parents[2]
+TESTS = Path(__file__).parents[1]
 
 
 def statements_in(queries: Path) -> int:
@@ -32,34 +36,6 @@ def statements_in(queries: Path) -> int:
     return len(names) + sum(1 for words in names if words[3] in (":batchone", ":batchmany"))
 
 
-def querier_modules(package: types.ModuleType) -> list[types.ModuleType]:
-    return [
-        importlib.import_module(f"{package.__name__}.{info.name}")
-        for info in pkgutil.iter_modules(package.__path__)
-        if info.name not in ("db", "models")
-    ]
-
-
-async def check_package(
-    dsn: str, package: types.ModuleType, renames: dict[str, str]
-) -> tuple[list[str], int]:
-    """The disagreements over all querier modules of a package, and how many statements ran."""
-    conn = await asyncpg.connect(dsn)
-    wire = await WireConnection.connect(dsn)
-    try:
-        catalog = await Catalog.load(conn)
-        problems: list[str] = []
-        checked = 0
-        for module in querier_modules(package):
-            found, count = await disagreements(conn, wire, catalog, module, renames=renames)
-            problems.extend(found)
-            checked += count
-    finally:
-        await wire.close()
-        await conn.close()
-    return problems, checked
-
-
 async def apply_schema(dsn: str, case: str) -> None:
     conn = await asyncpg.connect(dsn)
     try:
@@ -68,37 +44,79 @@ async def apply_schema(dsn: str, case: str) -> None:
         await conn.close()
 
 
+def run_verify(dsn: str, package: str, cwd: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """The command as a user's CI runs it; cwd holds the package, tests/ the codegen helpers."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(cwd), str(TESTS)])}
+    command = [sys.executable, "-m", "sqlc_gen_asyncpg", "verify", "--dsn", dsn]
+    return subprocess.run(
+        [*command, "--package", package, *extra],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def altered_golden(tmp_path: Path, name: str, file: str, old: str, new: str) -> str:
+    """A copy of the everything case's golden package, named `name`, with one line changed."""
+    shutil.copytree(GOLDEN / "everything", tmp_path / name)
+    path = tmp_path / name / file
+    text = path.read_text()
+    assert text.count(old) == 1, f"{old!r} is not once in {file}"
+    path.write_text(text.replace(old, new))
+    return name
+
+
 # case -> (its rename option, statements: queries plus the batch forms of :batchone/:batchmany)
 CASE_FACTS = {
-    "everything": ({"lambda": "lambda_"}, 20),
-    "joins_and_types": ({}, 10),
-    "records": ({"lambda": "lambda_"}, 12),
+    "everything": ((("authors.lambda", "lambda_"),), 20),
+    "joins_and_types": ((), 10),
+    "records": ((("authors.lambda", "lambda_"),), 12),
 }
+
+
+def assert_agrees(report: Report) -> None:
+    assert not report.mismatches, "\n".join(report.mismatches)
+    assert not report.unchecked, "\n".join(report.unchecked)
 
 
 @pytest.mark.parametrize("case", sorted(CASE_FACTS))
 async def test_codegen_case_agrees_with_the_server(case: str, empty_database_url: str) -> None:
     renames, statements = CASE_FACTS[case]
     await apply_schema(empty_database_url, case)
-    problems, checked = await check_package(empty_database_url, load(case), renames)
-    assert not problems, "\n".join(problems)
-    assert checked == statements == statements_in(CASES / case)
+    report = verify(empty_database_url, f"codegen.golden.{case}", renames=renames)
+    assert_agrees(report)
+    assert report.statements == statements == statements_in(CASES / case)
 
 
 def test_every_codegen_case_is_compared_with_the_server() -> None:
     assert sorted(CASE_FACTS) == sorted(p.name for p in CASES.iterdir() if p.is_dir())
 
 
-async def test_project_queries_agree_with_the_server(database_url: str) -> None:
-    import betdb.generated
+def test_project_queries_and_enums_agree_with_the_server(database_url: str) -> None:
+    report = verify(database_url, "betdb.generated")
+    assert_agrees(report)
+    assert report.statements == statements_in(ROOT / "db" / "queries")
+    assert report.enums == 14
 
-    problems, checked = await check_package(database_url, betdb.generated, {})
-    assert not problems, "\n".join(problems)
-    assert checked == statements_in(ROOT / "db" / "queries")
+
+async def test_verify_exits_zero_and_counts_what_it_compared(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    await apply_schema(empty_database_url, "everything")
+    result = run_verify(
+        empty_database_url, "codegen.golden.everything", tmp_path, "--rename", "lambda=lambda_"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    last = result.stdout.splitlines()[-1]
+    assert last == (
+        "codegen.golden.everything: 20 statements and 1 enums compared with the server: agree"
+    )
 
 
-async def test_a_wrong_type_mapping_makes_the_comparison_fail(
-    empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+async def test_a_wrong_type_mapping_makes_verify_fail_naming_query_and_column(
+    empty_database_url: str, tmp_path: Path
 ) -> None:
     work = tmp_path / "case"
     shutil.copytree(CASES / "everything", work)
@@ -112,14 +130,79 @@ async def test_a_wrong_type_mapping_makes_the_comparison_fail(
     result = run_sqlc(work)
     assert result.returncode == 0, result.stderr
     shutil.copytree(work / "gen", tmp_path / "mistyped")
-    monkeypatch.syspath_prepend(str(tmp_path))
     await apply_schema(empty_database_url, "everything")
-    problems, _ = await check_package(
-        empty_database_url, importlib.import_module("mistyped"), {"lambda": "lambda_"}
+    result = run_verify(empty_database_url, "mistyped", tmp_path, "--rename", "lambda=lambda_")
+    assert result.returncode == 1, result.stdout + result.stderr
+    mismatches = [line for line in result.stdout.splitlines() if line.startswith("mismatch: ")]
+    born = (
+        "column born: the server's pg_catalog.timestamptz needs datetime.datetime,"
+        " generated datetime.date | None"
     )
-    born = "column born: pg_catalog.timestamptz needs datetime, not datetime.date | None"
-    assert f"mistyped.query.GET_AUTHOR: {born}" in problems
-    assert "mistyped.query.CREATE_AUTHOR: parameter born: pg_catalog.timestamptz needs" in (
-        "\n".join(problems)
+    assert f"mismatch: GetAuthor (mistyped.query.GET_AUTHOR): {born}" in mismatches
+    assert (
+        "mismatch: CreateAuthor (mistyped.query.CREATE_AUTHOR): parameter born: the server's"
+        " pg_catalog.timestamptz needs datetime.datetime, generated datetime.date | None"
+    ) in mismatches
+    assert all("born: the server's" in line for line in mismatches), mismatches
+    assert result.stdout.splitlines()[-1].endswith(f": {len(mismatches)} mismatches")
+
+
+async def test_an_altered_annotation_in_a_golden_package_makes_verify_fail(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    package = altered_golden(
+        tmp_path, "altered", "models.py", "    born: datetime.datetime | None\n",
+        "    born: datetime.date | None\n",
+    )  # fmt: skip
+    await apply_schema(empty_database_url, "everything")
+    result = run_verify(empty_database_url, package, tmp_path, "--rename", "lambda=lambda_")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "mismatch: ListAuthorsByMood (altered.query.LIST_AUTHORS_BY_MOOD): column born:"
+        " the server's pg_catalog.timestamptz needs datetime.datetime,"
+        " generated datetime.date | None"
+    ) in result.stdout.splitlines()
+
+
+async def test_a_nullable_column_typed_not_null_is_named_with_its_table_column(
+    empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(tmp_path))
+    package = altered_golden(
+        tmp_path, "unsafe", "models.py", "    bio: str | None\n", "    bio: str\n"
     )
-    assert all("born" in problem for problem in problems), problems
+    await apply_schema(empty_database_url, "everything")
+    report = verify(empty_database_url, package, renames=[("lambda", "lambda_")])
+    assert "GetAuthor (unsafe.query.GET_AUTHOR): column bio: public.authors.bio is nullable," \
+        " generated str" in report.mismatches  # fmt: skip
+
+
+async def test_an_enum_whose_labels_differ_from_pg_enum_is_named(
+    empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(tmp_path))
+    package = altered_golden(
+        tmp_path, "moody", "models.py", '    SO_SO = "so-so"\n', '    SO_SO = "so_so"\n'
+    )
+    await apply_schema(empty_database_url, "everything")
+    report = verify(empty_database_url, package, renames=[("lambda", "lambda_")])
+    labels = "('happy', 'sad', 'so-so', '1st')"
+    assert (
+        "enum moody.models.Mood: generated ('happy', 'sad', 'so_so', '1st'),"
+        f" the server's public.mood has {labels}"
+    ) in report.mismatches
+    assert (
+        "GetAuthor (moody.query.GET_AUTHOR): column mood: Mood has ('happy', 'sad', 'so_so',"
+        f" '1st'), the server's public.mood has {labels}"
+    ) in report.mismatches
+
+
+def test_verify_without_a_server_or_package_says_why_and_exits_2(tmp_path: Path) -> None:
+    unreachable = run_verify("postgresql://u@127.0.0.1:1/db", "codegen.golden.everything", tmp_path)
+    assert unreachable.returncode == 2
+    assert "verify: cannot connect to 127.0.0.1:1:" in unreachable.stderr
+    missing = run_verify("postgresql://u@127.0.0.1:1/db", "no_such_package", tmp_path)
+    assert missing.returncode == 2
+    assert "verify: cannot import no_such_package: No module named 'no_such_package'" in (
+        missing.stderr
+    )

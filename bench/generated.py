@@ -1,0 +1,104 @@
+"""The generated code as the benchmarks find it: which row types a query offers, and calls built
+from a method's own signature, so a benchmark keeps working when a query gains parameters (an
+`observed_at` window, say) or a record-typed variant."""
+
+from __future__ import annotations
+
+import datetime
+import inspect
+import typing
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import pydantic
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A Querier method returning a list of rows, and the class of those rows."""
+
+    method: str
+    row: type[Any]
+
+    @property
+    def is_record(self) -> bool:
+        return issubclass(self.row, asyncpg.Record)
+
+
+def row_variants(querier: type[Any], query: str) -> list[Variant]:
+    """The non-streaming methods named like `query` (the query itself, `<query>_records`, ...)
+    that return list[row], with a pydantic model or asyncpg.Record subclass as row."""
+    variants = []
+    for name, function in inspect.getmembers(querier, inspect.isfunction):
+        if not name.startswith(query):
+            continue
+        returns = typing.get_type_hints(function).get("return")
+        if typing.get_origin(returns) is not list:
+            continue
+        (row,) = typing.get_args(returns)
+        if inspect.isclass(row) and issubclass(row, (pydantic.BaseModel, asyncpg.Record)):
+            variants.append(Variant(name, row))
+    return sorted(variants, key=lambda v: (v.method != query, v.method))
+
+
+def model_variant(querier: type[Any], query: str) -> Variant | None:
+    return next((v for v in row_variants(querier, query) if not v.is_record), None)
+
+
+def record_variant(querier: type[Any], query: str) -> Variant | None:
+    return next((v for v in row_variants(querier, query) if v.is_record), None)
+
+
+Values = Mapping[str, object]
+_LOWER = ("from", "after", "since", "start", "begin", "low", "min", "lower")
+_UPPER = ("to", "before", "until", "end", "high", "max", "upper")
+
+
+def _value(name: str, annotation: Any, values: Values, window: tuple[Any, Any] | None) -> object:
+    if name in values:
+        return values[name]
+    if window is not None:
+        words = set(name.split("_"))
+        if words & set(_LOWER):
+            return window[0]
+        if words & set(_UPPER):
+            return window[1]
+    raise KeyError(f"no value for parameter {name}: {annotation}")
+
+
+def call(
+    querier: object,
+    method: str,
+    values: Values,
+    window: tuple[datetime.datetime, datetime.datetime] | None = None,
+) -> tuple[Callable[[], Awaitable[object]], tuple[object, ...]]:
+    """A no-argument call of querier.method with every parameter filled from `values` by name
+    (a time-window parameter from `window` by its name: ..._from/_after get the start, ..._to/
+    _before the end), and the positional SQL arguments in the method's parameter order."""
+    bound = getattr(querier, method)
+    hints = typing.get_type_hints(bound)
+    signature = inspect.signature(bound)
+    if "params" in signature.parameters:
+        model = hints["params"]
+        fields = {
+            name: _value(name, info.annotation, values, window)
+            for name, info in model.model_fields.items()
+        }
+        params = model(**fields)
+
+        async def with_params() -> object:
+            return await bound(params)
+
+        return with_params, tuple(fields.values())
+    keywords = {
+        name: _value(name, hints.get(name), values, window)
+        for name, parameter in signature.parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+
+    async def with_keywords() -> object:
+        return await bound(**keywords)
+
+    return with_keywords, tuple(keywords.values())
