@@ -19,6 +19,7 @@ from betdb.generated import (
     analyses,
     games,
     imports,
+    lines,
     odds,
     signals,
     splits,
@@ -53,6 +54,7 @@ class UnifiedRepository:
         self.analyses = analyses.Querier(executor)
         self.signals = signals.Querier(executor)
         self.imports = imports.Querier(executor)
+        self.lines = lines.Querier(executor)
 
     @contextlib.asynccontextmanager
     async def transaction(

@@ -89,6 +89,8 @@ def report_data(report: ImportReport) -> dict[str, Any]:
         "updated": report.updated,
         "unchanged": report.unchanged,
         "duplicates": report.duplicates,
+        "skipped": report.skipped,
+        "skip_reasons": report.skip_reasons,
         "rejected": [
             {"line": r.line, "where": r.where, "reason": r.reason} for r in report.rejected
         ],
@@ -102,7 +104,9 @@ def report_line(report: ImportReport) -> str:
     return (
         f"{report.path.name}: read {report.read:,} · imported {report.imported:,} · "
         f"updated {report.updated:,} · unchanged {report.unchanged:,} · "
-        f"duplicates {report.duplicates:,} · rejected {len(report.rejected):,} "
+        f"duplicates {report.duplicates:,} · "
+        + (f"skipped {report.skipped:,} · " if report.skipped else "")
+        + f"rejected {len(report.rejected):,} "
         f"in {report.seconds:.2f} s ({report.rows_per_second:,.0f} rows/s)"
     )
 

@@ -17,9 +17,11 @@ from .models import (
     DataQuality,
     DataSource,
     Division,
+    Doubleheader,
     GameStatus,
     GameType,
     League,
+    LineMoment,
     Market,
     Recommendation,
     RiskLevel,
@@ -254,6 +256,13 @@ async def init_connection(conn: asyncpg.Connection) -> None:
         format="binary",
     )
     await conn.set_type_codec(
+        "doubleheader",
+        schema="public",
+        encoder=_encode_label,
+        decoder=_label_decoder(Doubleheader._value2member_map_),
+        format="binary",
+    )
+    await conn.set_type_codec(
         "game_status",
         schema="public",
         encoder=_encode_label,
@@ -272,6 +281,13 @@ async def init_connection(conn: asyncpg.Connection) -> None:
         schema="public",
         encoder=_encode_label,
         decoder=_label_decoder(League._value2member_map_),
+        format="binary",
+    )
+    await conn.set_type_codec(
+        "line_moment",
+        schema="public",
+        encoder=_encode_label,
+        decoder=_label_decoder(LineMoment._value2member_map_),
         format="binary",
     )
     await conn.set_type_codec(

@@ -2,7 +2,7 @@
 """Queries from games.sql."""
 
 import datetime
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 import asyncpg
 import pydantic
@@ -10,7 +10,7 @@ import pydantic
 import betdb.types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
-from .models import DataQuality, DataSource, Game, GameStatus, GameType, SeasonType
+from .models import DataQuality, DataSource, Game, GameStatus, GameType, SeasonType, TeamName
 
 UPSERT_GAME = """-- name: UpsertGame :one
 WITH home AS (
@@ -76,7 +76,8 @@ ON CONFLICT (game_id) DO UPDATE SET
 RETURNING game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date,
     home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type,
     status, home_score, away_score, venue, weather, probable_pitchers, source, source_url,
-    source_updated_at, data_quality, created_at, updated_at
+    source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader,
+    mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on
 """
 
 
@@ -84,7 +85,9 @@ GET_GAME = """-- name: GetGame :one
 SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id,
     away_team_id, game_number, first_pitch_at, season, season_type, game_type, status,
     home_score, away_score, venue, weather, probable_pitchers, source, source_url,
-    source_updated_at, data_quality, created_at, updated_at FROM games WHERE game_id = $1
+    source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader,
+    mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games WHERE
+    game_id = $1
 """
 
 
@@ -103,7 +106,8 @@ WHERE game_id = $9
 RETURNING game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date,
     home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type,
     status, home_score, away_score, venue, weather, probable_pitchers, source, source_url,
-    source_updated_at, data_quality, created_at, updated_at
+    source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader,
+    mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on
 """
 
 
@@ -116,7 +120,8 @@ LIST_GAMES = """-- name: ListGames :many
 SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id,
     away_team_id, game_number, first_pitch_at, season, season_type, game_type, status,
     home_score, away_score, venue, weather, probable_pitchers, source, source_url,
-    source_updated_at, data_quality, created_at, updated_at FROM games
+    source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader,
+    mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games
 ORDER BY official_date, home_team_id, away_team_id, game_number
 LIMIT $2 OFFSET $1
 """
@@ -126,7 +131,8 @@ LIST_GAMES_NEWEST_FIRST = """-- name: ListGamesNewestFirst :many
 SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id,
     away_team_id, game_number, first_pitch_at, season, season_type, game_type, status,
     home_score, away_score, venue, weather, probable_pitchers, source, source_url,
-    source_updated_at, data_quality, created_at, updated_at FROM games
+    source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader,
+    mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games
 ORDER BY official_date DESC, home_team_id DESC, away_team_id DESC, game_number DESC
 LIMIT $2 OFFSET $1
 """
@@ -136,7 +142,8 @@ FIND_GAMES_BY_DATE_RANGE = """-- name: FindGamesByDateRange :many
 SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id,
     away_team_id, game_number, first_pitch_at, season, season_type, game_type, status,
     home_score, away_score, venue, weather, probable_pitchers, source, source_url,
-    source_updated_at, data_quality, created_at, updated_at FROM games
+    source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader,
+    mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games
 WHERE official_date BETWEEN $1 AND $2
   AND ($3::game_status IS NULL OR status = $3::game_status)
 ORDER BY official_date, first_pitch_at, game_number, game_id
@@ -147,8 +154,9 @@ FIND_GAMES_BY_TEAM = """-- name: FindGamesByTeam :many
 SELECT g.game_id, g.mlb_game_pk, g.sbr_game_id, g.action_network_game_id, g.official_date,
     g.home_team_id, g.away_team_id, g.game_number, g.first_pitch_at, g.season, g.season_type,
     g.game_type, g.status, g.home_score, g.away_score, g.venue, g.weather, g.probable_pitchers,
-    g.source, g.source_url, g.source_updated_at, g.data_quality, g.created_at, g.updated_at FROM
-    games AS g
+    g.source, g.source_url, g.source_updated_at, g.data_quality, g.created_at, g.updated_at,
+    g.odds_api_event_id, g.doubleheader, g.mlb_game_type, g.detailed_state, g.status_reason,
+    g.scheduled_date, g.resumed_on FROM games AS g
 WHERE (g.home_team_id = (SELECT t.team_id FROM teams AS t WHERE t.abbreviation = $1)
     OR g.away_team_id = (SELECT t.team_id FROM teams AS t WHERE t.abbreviation = $1))
   AND g.official_date >= COALESCE($2::date, '-infinity'::date)
@@ -160,7 +168,8 @@ FIND_GAME_BY_EXTERNAL_ID = """-- name: FindGameByExternalId :one
 SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id,
     away_team_id, game_number, first_pitch_at, season, season_type, game_type, status,
     home_score, away_score, venue, weather, probable_pitchers, source, source_url,
-    source_updated_at, data_quality, created_at, updated_at FROM games
+    source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader,
+    mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games
 WHERE mlb_game_pk = CASE WHEN $1::data_source = 'mlb'
                           AND $2::text ~ '^[1-9][0-9]{0,17}$'
                          THEN $2::text::bigint END
@@ -178,7 +187,8 @@ GET_TODAYS_GAMES = """-- name: GetTodaysGames :many
 SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id,
     away_team_id, game_number, first_pitch_at, season, season_type, game_type, status,
     home_score, away_score, venue, weather, probable_pitchers, source, source_url,
-    source_updated_at, data_quality, created_at, updated_at FROM games
+    source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader,
+    mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games
 WHERE official_date = (now() AT TIME ZONE COALESCE($1::text, 'America/New_York'))::date
 ORDER BY first_pitch_at, game_number, game_id
 """
@@ -188,12 +198,112 @@ GET_LIVE_GAMES = """-- name: GetLiveGames :many
 SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id,
     away_team_id, game_number, first_pitch_at, season, season_type, game_type, status,
     home_score, away_score, venue, weather, probable_pitchers, source, source_url,
-    source_updated_at, data_quality, created_at, updated_at FROM games WHERE status = 'live'
-    ORDER BY first_pitch_at
+    source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader,
+    mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games WHERE
+    status = 'live' ORDER BY first_pitch_at
 """
 
 
+LIST_TEAM_CODES = """-- name: ListTeamCodes :many
+SELECT t.abbreviation AS code, t.team_id FROM teams AS t
+UNION ALL
+SELECT a.alias AS code, a.team_id FROM team_aliases AS a
+ORDER BY code
+"""
+
+
+LIST_TEAM_NAMES = """-- name: ListTeamNames :many
+SELECT n.name, n.team_id FROM team_names AS n ORDER BY n.name
+"""
+
+
+INSERT_UNIDENTIFIED_GAMES = """-- name: InsertUnidentifiedGames :many
+INSERT INTO games AS g (
+    official_date, home_team_id, away_team_id, game_number, season, status, home_score,
+    away_score, source, data_quality
+)
+SELECT ($1::date[])[p.i], ($2::integer[])[p.i],
+       ($3::integer[])[p.i], ($4::smallint[])[p.i],
+       ($5::smallint[])[p.i],
+       CASE WHEN ($6::smallint[])[p.i] IS NULL THEN 'scheduled'
+            ELSE 'final' END::game_status,
+       ($6::smallint[])[p.i], ($7::smallint[])[p.i],
+       $8::data_source, 'medium'::data_quality
+FROM generate_subscripts($1::date[], 1) AS p (i)
+ON CONFLICT (official_date, home_team_id, away_team_id, game_number) DO NOTHING
+RETURNING g.game_id, g.official_date, g.home_team_id, g.away_team_id, g.game_number
+"""
+
+
+FILL_GAME_SCORES = """-- name: FillGameScores :execrows
+UPDATE games AS g SET
+    home_score = ($1::smallint[])[d.i],
+    away_score = ($2::smallint[])[d.i],
+    status = 'final',
+    updated_at = now()
+FROM unnest($3::bigint[]) WITH ORDINALITY AS d (game_id, i)
+WHERE g.game_id = d.game_id AND g.home_score IS NULL
+"""
+
+
+FIND_GAMES_OF_CLUBS = """-- name: FindGamesOfClubs :many
+SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id,
+    away_team_id, game_number, first_pitch_at, season, season_type, game_type, status,
+    home_score, away_score, venue, weather, probable_pitchers, source, source_url,
+    source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader,
+    mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games
+WHERE home_team_id = $1
+  AND away_team_id = $2
+  AND official_date BETWEEN $3 AND $4
+ORDER BY official_date, game_number
+"""
+
+
+FIND_GAME_BY_ODDS_API_EVENT = """-- name: FindGameByOddsApiEvent :one
+SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id,
+    away_team_id, game_number, first_pitch_at, season, season_type, game_type, status,
+    home_score, away_score, venue, weather, probable_pitchers, source, source_url,
+    source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader,
+    mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games WHERE
+    odds_api_event_id = $1
+"""
+
+
+ATTACH_ODDS_API_EVENT = """-- name: AttachOddsApiEvent :execrows
+UPDATE games SET odds_api_event_id = $1, updated_at = now()
+WHERE game_id = $2 AND odds_api_event_id IS NULL
+"""
+
+
+CREATE_ODDS_API_GAME = """-- name: CreateOddsApiGame :one
+INSERT INTO games (
+    odds_api_event_id, official_date, home_team_id, away_team_id, game_number,
+    first_pitch_at, season, source, data_quality
+) VALUES (
+    $1, $2, $3,
+    $4, $5, $6, $7,
+    'odds_api', 'medium'
+)
+RETURNING game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date,
+    home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type,
+    status, home_score, away_score, venue, weather, probable_pitchers, source, source_url,
+    source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader,
+    mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on
+"""
+
+
+_ATTACH_ODDS_API_EVENT_ARGS = Arguments(
+    tuple[str | None, int],
+    "AttachOddsApiEvent",
+    ("event_id", "game_id"),
+)
+_COLUMN_TYPE = pydantic.TypeAdapter(betdb.types.TeamCode)
 _DELETE_GAME_ARGS = Arguments(tuple[int], "DeleteGame", ("game_id",))
+_FILL_GAME_SCORES_ARGS = Arguments(
+    tuple[Sequence[int | None], Sequence[int | None], Sequence[int | None]],
+    "FillGameScores",
+    ("home_scores", "away_scores", "game_ids"),
+)
 _FIND_GAMES_BY_DATE_RANGE_ARGS = Arguments(
     tuple[datetime.date, datetime.date, GameStatus | None],
     "FindGamesByDateRange",
@@ -204,10 +314,20 @@ _FIND_GAMES_BY_TEAM_ARGS = Arguments(
     "FindGamesByTeam",
     ("team", "since"),
 )
+_FIND_GAMES_OF_CLUBS_ARGS = Arguments(
+    tuple[int, int, datetime.date, datetime.date],
+    "FindGamesOfClubs",
+    ("home_id", "away_id", "first_day", "last_day"),
+)
 _FIND_GAME_BY_EXTERNAL_ID_ARGS = Arguments(
     tuple[DataSource, str],
     "FindGameByExternalId",
     ("source", "external_id"),
+)
+_FIND_GAME_BY_ODDS_API_EVENT_ARGS = Arguments(
+    tuple[str | None],
+    "FindGameByOddsApiEvent",
+    ("event_id",),
 )
 _GET_GAME_ARGS = Arguments(tuple[int], "GetGame", ("game_id",))
 _GET_TODAYS_GAMES_ARGS = Arguments(tuple[str | None], "GetTodaysGames", ("time_zone",))
@@ -257,6 +377,42 @@ class UpdateGameParams(ParamsModel):
     game_id: int
 
 
+class ListTeamCodesRow(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+
+    code: betdb.types.TeamCode
+    team_id: int
+
+
+class InsertUnidentifiedGamesRow(pydantic.BaseModel):
+    game_id: int
+    official_date: datetime.date
+    home_team_id: int
+    away_team_id: int
+    game_number: int
+
+
+class InsertUnidentifiedGamesParams(ParamsModel):
+    official_dates: Sequence[datetime.date | None]
+    home_team_ids: Sequence[int | None]
+    away_team_ids: Sequence[int | None]
+    game_numbers: Sequence[int | None]
+    seasons: Sequence[int | None]
+    home_scores: Sequence[int | None]
+    away_scores: Sequence[int | None]
+    source: DataSource
+
+
+class CreateOddsApiGameParams(ParamsModel):
+    event_id: str | None
+    official_date: datetime.date
+    home_team_id: int
+    away_team_id: int
+    game_number: int
+    first_pitch_at: datetime.datetime | None
+    season: int
+
+
 # Rows arrive typed by PostgreSQL, so decoders fill the models without validation.
 # The *_FIELDS sets are shared: pydantic only adds to them, and they already hold
 # every field.
@@ -286,7 +442,23 @@ _GAME_FIELDS = {
     "data_quality",
     "created_at",
     "updated_at",
+    "odds_api_event_id",
+    "doubleheader",
+    "mlb_game_type",
+    "detailed_state",
+    "status_reason",
+    "scheduled_date",
+    "resumed_on",
 }
+_INSERT_UNIDENTIFIED_GAMES_ROW_FIELDS = {
+    "game_id",
+    "official_date",
+    "home_team_id",
+    "away_team_id",
+    "game_number",
+}
+_LIST_TEAM_CODES_ROW_FIELDS = {"code", "team_id"}
+_TEAM_NAME_FIELDS = {"name", "team_id"}
 
 
 def _decode_game(r: asyncpg.Record) -> Game:
@@ -316,9 +488,52 @@ def _decode_game(r: asyncpg.Record) -> Game:
         "data_quality": r[21],
         "created_at": r[22],
         "updated_at": r[23],
+        "odds_api_event_id": r[24],
+        "doubleheader": r[25],
+        "mlb_game_type": r[26],
+        "detailed_state": r[27],
+        "status_reason": r[28],
+        "scheduled_date": r[29],
+        "resumed_on": r[30],
     }
     _setattr(row, "__dict__", values)
     _setattr(row, "__pydantic_fields_set__", _GAME_FIELDS)
+    _setattr(row, "__pydantic_extra__", None)
+    _setattr(row, "__pydantic_private__", None)
+    return row
+
+
+def _decode_insert_unidentified_games_row(r: asyncpg.Record) -> InsertUnidentifiedGamesRow:
+    row = InsertUnidentifiedGamesRow.__new__(InsertUnidentifiedGamesRow)
+    values = {
+        "game_id": r[0],
+        "official_date": r[1],
+        "home_team_id": r[2],
+        "away_team_id": r[3],
+        "game_number": r[4],
+    }
+    _setattr(row, "__dict__", values)
+    _setattr(row, "__pydantic_fields_set__", _INSERT_UNIDENTIFIED_GAMES_ROW_FIELDS)
+    _setattr(row, "__pydantic_extra__", None)
+    _setattr(row, "__pydantic_private__", None)
+    return row
+
+
+def _decode_list_team_codes_row(r: asyncpg.Record) -> ListTeamCodesRow:
+    row = ListTeamCodesRow.__new__(ListTeamCodesRow)
+    values = {"code": _COLUMN_TYPE.validate_python(r[0]), "team_id": r[1]}
+    _setattr(row, "__dict__", values)
+    _setattr(row, "__pydantic_fields_set__", _LIST_TEAM_CODES_ROW_FIELDS)
+    _setattr(row, "__pydantic_extra__", None)
+    _setattr(row, "__pydantic_private__", None)
+    return row
+
+
+def _decode_team_name(r: asyncpg.Record) -> TeamName:
+    row = TeamName.__new__(TeamName)
+    values = {"name": r[0], "team_id": r[1]}
+    _setattr(row, "__dict__", values)
+    _setattr(row, "__pydantic_fields_set__", _TEAM_NAME_FIELDS)
     _setattr(row, "__pydantic_extra__", None)
     _setattr(row, "__pydantic_private__", None)
     return row
@@ -585,3 +800,171 @@ class Querier:
             )
         async for record in self._conn.cursor(GET_LIVE_GAMES, prefetch=prefetch):
             yield _decode_game(record)
+
+    async def list_team_codes(self) -> list[ListTeamCodesRow]:
+        """Every code that names a club: its abbreviation and its aliases (SBR's CUB, KAN, ...)."""
+        records = await self._conn.fetch(LIST_TEAM_CODES)
+        return [_decode_list_team_codes_row(record) for record in records]
+
+    async def iter_list_team_codes(self, *, prefetch: int = 100) -> AsyncIterator[ListTeamCodesRow]:
+        """Stream list_team_codes through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError(
+                "iter_list_team_codes reads through a server-side cursor, which"
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
+            )
+        async for record in self._conn.cursor(LIST_TEAM_CODES, prefetch=prefetch):
+            yield _decode_list_team_codes_row(record)
+
+    async def list_team_names(self) -> list[TeamName]:
+        """Every full name that names a club, current and former (Cleveland Indians, ...)."""
+        records = await self._conn.fetch(LIST_TEAM_NAMES)
+        return [_decode_team_name(record) for record in records]
+
+    async def iter_list_team_names(self, *, prefetch: int = 100) -> AsyncIterator[TeamName]:
+        """Stream list_team_names through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError(
+                "iter_list_team_names reads through a server-side cursor, which"
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
+            )
+        async for record in self._conn.cursor(LIST_TEAM_NAMES, prefetch=prefetch):
+            yield _decode_team_name(record)
+
+    async def insert_unidentified_games(
+        self,
+        params: InsertUnidentifiedGamesParams,
+    ) -> list[InsertUnidentifiedGamesRow]:
+        """Games a source names without an id of its own (SBR's archive), by natural key; one per
+        position of the arrays. Games already stored with that key are left alone and not
+        returned.
+        """
+        records = await self._conn.fetch(
+            INSERT_UNIDENTIFIED_GAMES,
+            params.official_dates,
+            params.home_team_ids,
+            params.away_team_ids,
+            params.game_numbers,
+            params.seasons,
+            params.home_scores,
+            params.away_scores,
+            params.source,
+        )
+        return [_decode_insert_unidentified_games_row(record) for record in records]
+
+    async def iter_insert_unidentified_games(
+        self,
+        params: InsertUnidentifiedGamesParams,
+        *,
+        prefetch: int = 100,
+    ) -> AsyncIterator[InsertUnidentifiedGamesRow]:
+        """Stream insert_unidentified_games through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError(
+                "iter_insert_unidentified_games reads through a server-side cursor, which"
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
+            )
+        async for record in self._conn.cursor(
+            INSERT_UNIDENTIFIED_GAMES,
+            params.official_dates,
+            params.home_team_ids,
+            params.away_team_ids,
+            params.game_numbers,
+            params.seasons,
+            params.home_scores,
+            params.away_scores,
+            params.source,
+            prefetch=prefetch,
+        ):
+            yield _decode_insert_unidentified_games_row(record)
+
+    async def fill_game_scores(
+        self,
+        *,
+        home_scores: Sequence[int | None],
+        away_scores: Sequence[int | None],
+        game_ids: Sequence[int | None],
+    ) -> int:
+        """Final scores for games that have none; a game with a score keeps it."""
+        status = await self._conn.execute(
+            FILL_GAME_SCORES,
+            *_FILL_GAME_SCORES_ARGS.validate_python((home_scores, away_scores, game_ids)),
+        )
+        return int(status.rpartition(" ")[2])
+
+    async def find_games_of_clubs(
+        self,
+        *,
+        home_id: int,
+        away_id: int,
+        first_day: datetime.date,
+        last_day: datetime.date,
+    ) -> list[Game]:
+        """A pairing's games (home and away as given) on official dates from first_day to
+        last_day,
+        in the order they were played.
+        """
+        records = await self._conn.fetch(
+            FIND_GAMES_OF_CLUBS,
+            *_FIND_GAMES_OF_CLUBS_ARGS.validate_python((home_id, away_id, first_day, last_day)),
+        )
+        return [_decode_game(record) for record in records]
+
+    async def iter_find_games_of_clubs(
+        self,
+        *,
+        home_id: int,
+        away_id: int,
+        first_day: datetime.date,
+        last_day: datetime.date,
+        prefetch: int = 100,
+    ) -> AsyncIterator[Game]:
+        """Stream find_games_of_clubs through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError(
+                "iter_find_games_of_clubs reads through a server-side cursor, which"
+                " needs one connection inside a transaction; got a"
+                f" {type(self._conn).__name__} outside one. Use:"
+                " async with pool.acquire() as conn, conn.transaction(): ..."
+            )
+        async for record in self._conn.cursor(
+            FIND_GAMES_OF_CLUBS,
+            *_FIND_GAMES_OF_CLUBS_ARGS.validate_python((home_id, away_id, first_day, last_day)),
+            prefetch=prefetch,
+        ):
+            yield _decode_game(record)
+
+    async def find_game_by_odds_api_event(self, *, event_id: str | None) -> Game | None:
+        record = await self._conn.fetchrow(
+            FIND_GAME_BY_ODDS_API_EVENT,
+            *_FIND_GAME_BY_ODDS_API_EVENT_ARGS.validate_python((event_id,)),
+        )
+        return None if record is None else _decode_game(record)
+
+    async def attach_odds_api_event(self, *, event_id: str | None, game_id: int) -> int:
+        """Names a game by The Odds API's event id, unless it already carries one."""
+        status = await self._conn.execute(
+            ATTACH_ODDS_API_EVENT,
+            *_ATTACH_ODDS_API_EVENT_ARGS.validate_python((event_id, game_id)),
+        )
+        return int(status.rpartition(" ")[2])
+
+    async def create_odds_api_game(self, params: CreateOddsApiGameParams) -> Game | None:
+        """A game first named by The Odds API: its event id, clubs, local date and listed start."""
+        record = await self._conn.fetchrow(
+            CREATE_ODDS_API_GAME,
+            params.event_id,
+            params.official_date,
+            params.home_team_id,
+            params.away_team_id,
+            params.game_number,
+            params.first_pitch_at,
+            params.season,
+        )
+        return None if record is None else _decode_game(record)

@@ -28,7 +28,7 @@ class ImportReport:
     """The outcome of importing one file.
 
     Every record read is counted once: ``read == imported + updated + unchanged + duplicates
-    + len(rejected)``.
+    + skipped + len(rejected)``.
     """
 
     path: Path
@@ -37,14 +37,29 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    skipped: int = 0
+    """Records read and deliberately not imported (a market betdb does not keep, a game whose
+    clubs are not known yet); `skip_reasons` says why, with a count per reason."""
+    skip_reasons: dict[str, int] = field(default_factory=dict)
     rejected: list[Rejection] = field(default_factory=list)
     seconds: float = 0.0
     rejects_path: Path | None = None
     """Where the rejected records were written, if any were."""
 
+    def skip(self, reason: str, count: int = 1) -> None:
+        self.skipped += count
+        self.skip_reasons[reason] = self.skip_reasons.get(reason, 0) + count
+
     @property
     def accounted(self) -> int:
-        return self.imported + self.updated + self.unchanged + self.duplicates + len(self.rejected)
+        return (
+            self.imported
+            + self.updated
+            + self.unchanged
+            + self.duplicates
+            + self.skipped
+            + len(self.rejected)
+        )
 
     @property
     def rows_per_second(self) -> float:
