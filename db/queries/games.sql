@@ -140,7 +140,7 @@ SELECT * FROM games WHERE status = 'live' ORDER BY first_pitch_at;
 
 -- name: ListTeamCodes :many
 -- Every code that names a club: its abbreviation and its aliases (SBR's CUB, KAN, ...).
-SELECT t.abbreviation AS code, t.team_id FROM teams AS t
+SELECT t.abbreviation::text AS code, t.team_id FROM teams AS t
 UNION ALL
 SELECT a.alias AS code, a.team_id FROM team_aliases AS a
 ORDER BY code;

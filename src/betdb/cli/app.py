@@ -11,6 +11,7 @@ from betdb.cli.demo import demo_command
 from betdb.cli.findings import analyses_command, signals_command
 from betdb.cli.games import games_command
 from betdb.cli.health import health_command
+from betdb.cli.import_sources import register as register_source_imports
 from betdb.cli.imports import import_app
 from betdb.cli.migrations import migrate_app, partitions_app
 from betdb.cli.odds import odds_app
@@ -27,6 +28,7 @@ app = typer.Typer(
 app.command("demo")(demo_command)
 app.add_typer(server_app, name="server")
 app.add_typer(migrate_app, name="migrate")
+register_source_imports(import_app)
 app.add_typer(import_app, name="import")
 app.add_typer(sample_app, name="sample")
 app.command("games")(reports_errors(games_command))

@@ -94,6 +94,9 @@ def report_data(report: ImportReport) -> dict[str, Any]:
         "rejected": [
             {"line": r.line, "where": r.where, "reason": r.reason} for r in report.rejected
         ],
+        "warnings": [
+            {"line": r.line, "where": r.where, "reason": r.reason} for r in report.warnings
+        ],
         "seconds": round(report.seconds, 3),
         "rows_per_second": round(report.rows_per_second),
         "rejects_path": None if report.rejects_path is None else str(report.rejects_path),
@@ -113,6 +116,14 @@ def report_line(report: ImportReport) -> str:
 
 def print_report(report: ImportReport) -> None:
     console.print(report_line(report), soft_wrap=True)
+    for reason, skipped in report.skip_reasons.items():
+        console.print(f"  skipped {skipped:,}: {reason}", soft_wrap=True)
+    if report.warnings:
+        shown_warnings = report.warnings[:SHOWN_REJECTIONS]
+        more = f", the first {len(shown_warnings)} shown" if len(report.warnings) > 5 else ""
+        console.print(f"{len(report.warnings):,} record(s) imported with a warning{more}:")
+        for warning in shown_warnings:
+            console.print(f"  {warning}", soft_wrap=True, style="yellow")
     if not report.rejected:
         return
     shown = report.rejected[:SHOWN_REJECTIONS]

@@ -205,7 +205,7 @@ SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date,
 
 
 LIST_TEAM_CODES = """-- name: ListTeamCodes :many
-SELECT t.abbreviation AS code, t.team_id FROM teams AS t
+SELECT t.abbreviation::text AS code, t.team_id FROM teams AS t
 UNION ALL
 SELECT a.alias AS code, a.team_id FROM team_aliases AS a
 ORDER BY code
@@ -297,7 +297,6 @@ _ATTACH_ODDS_API_EVENT_ARGS = Arguments(
     "AttachOddsApiEvent",
     ("event_id", "game_id"),
 )
-_COLUMN_TYPE = pydantic.TypeAdapter(betdb.types.TeamCode)
 _DELETE_GAME_ARGS = Arguments(tuple[int], "DeleteGame", ("game_id",))
 _FILL_GAME_SCORES_ARGS = Arguments(
     tuple[Sequence[int | None], Sequence[int | None], Sequence[int | None]],
@@ -378,9 +377,7 @@ class UpdateGameParams(ParamsModel):
 
 
 class ListTeamCodesRow(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
-
-    code: betdb.types.TeamCode
+    code: str | None
     team_id: int
 
 
@@ -521,7 +518,7 @@ def _decode_insert_unidentified_games_row(r: asyncpg.Record) -> InsertUnidentifi
 
 def _decode_list_team_codes_row(r: asyncpg.Record) -> ListTeamCodesRow:
     row = ListTeamCodesRow.__new__(ListTeamCodesRow)
-    values = {"code": _COLUMN_TYPE.validate_python(r[0]), "team_id": r[1]}
+    values = {"code": r[0], "team_id": r[1]}
     _setattr(row, "__dict__", values)
     _setattr(row, "__pydantic_fields_set__", _LIST_TEAM_CODES_ROW_FIELDS)
     _setattr(row, "__pydantic_extra__", None)

@@ -84,7 +84,8 @@ class Clubs:
 
     @classmethod
     async def load(cls, repository: UnifiedRepository) -> Clubs:
-        codes = {row.code: row.team_id for row in await repository.games.list_team_codes()}
+        coded = await repository.games.list_team_codes()
+        codes = {row.code: row.team_id for row in coded if row.code is not None}
         named = await repository.games.list_team_names()
         names = {row.name.casefold(): row.team_id for row in named}
         return cls(codes, names)

@@ -42,6 +42,8 @@ class ImportReport:
     clubs are not known yet); `skip_reasons` says why, with a count per reason."""
     skip_reasons: dict[str, int] = field(default_factory=dict)
     rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[Rejection] = field(default_factory=list)
+    """Records imported with something to report (a stored score that disagrees, kept)."""
     seconds: float = 0.0
     rejects_path: Path | None = None
     """Where the rejected records were written, if any were."""
