@@ -38,3 +38,31 @@ def test_an_sbr_sheet_whose_name_has_no_year_needs_the_season(
     given = runner.invoke(app, ["import", "sbr-archive", str(sheet), "--season", "2019", "--json"])
     assert given.exit_code == 0, given.output
     assert json.loads(given.stdout)["imported"] == 2464
+
+
+def test_a_directory_of_odds_api_snapshots_imports_as_a_history(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    snapshots = tmp_path / "snapshots"
+    snapshots.mkdir()
+    for path in (REAL / "the-odds-api").glob("*.json"):
+        shutil.copy(path, snapshots / path.name)
+    result = runner.invoke(app, ["import", "odds-api", str(snapshots)])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if " · " in line]
+    assert lines[0].startswith(
+        "2022-09-17-baseball_mlb-american.json: read 1,017 · imported 507 · updated 0 ·"
+        " unchanged 0 · duplicates 0 · skipped 255 · rejected 255"
+    )
+    assert lines[1].startswith(
+        "2023-08-23-baseball_mlb-decimal.json: read 193 · imported 193 · updated 0 ·"
+        " unchanged 0 · duplicates 0 · rejected 0"
+    )
+    assert "skipped 244: quoted at or after commence_time (live)" in result.stdout
+    forced = runner.invoke(
+        app, ["import", "odds-api", str(snapshots / DECIMAL_NAME), "--odds-format", "decimal"]
+    )
+    assert "duplicates 193" in forced.stdout
+
+
+DECIMAL_NAME = "2023-08-23-baseball_mlb-decimal.json"

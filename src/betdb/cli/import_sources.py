@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from betdb import UnifiedRepository
 from betdb.cli.connection import DataDir
 from betdb.cli.imports import InputFile, Json, Rejects, run_import
 from betdb.cli.output import CommandError, UsageError, reports_errors
+from betdb.importers import ImportReport
+from betdb.importers.odds_api import OddsFormat, import_odds_api
 from betdb.importers.sbr_archive import (
     EXTRA_HINT,
     SeasonUnknownError,
     import_sbr_archive,
     season_of,
 )
+
+Importer = Callable[[UnifiedRepository, Callable[[int], None] | None], Awaitable[ImportReport]]
 
 
 def _calamine_installed() -> bool:
@@ -61,6 +68,59 @@ def sbr_archive_command(
     )
 
 
+def snapshot_files(paths: list[Path]) -> list[Path]:
+    """The files named, a directory standing for its .json files, oldest name first."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob("*.json"))
+            if not found:
+                raise UsageError(f"{path} holds no .json snapshots")
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"cannot read {path}: no such file or directory")
+    return files
+
+
+@reports_errors
+def odds_api_command(
+    paths: Annotated[list[Path], typer.Argument(metavar="FILE.json|DIR...", show_default=False)],
+    odds_format: Annotated[
+        OddsFormat | None,
+        typer.Option("--odds-format", help="the prices' format (default: detected per file)"),
+    ] = None,
+    add_books: Annotated[
+        bool,
+        typer.Option("--add-books", help="add bookmakers betdb does not know as sportsbooks"),
+    ] = False,
+    include_live: Annotated[
+        bool,
+        typer.Option("--include-live", help="keep prices quoted after commence_time"),
+    ] = False,
+    json_output: Json = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Import saved responses of The Odds API v4 (/sports/baseball_mlb/odds): h2h, spreads
+    and totals as moneyline, run line and total observations; a directory of snapshots
+    imports as a history, oldest file name first."""
+
+    def importer(file: Path) -> Importer:
+        return lambda repository, progress: import_odds_api(
+            repository,
+            file,
+            odds_format=odds_format,
+            add_books=add_books,
+            include_live=include_live,
+            on_progress=progress,
+        )
+
+    for file in snapshot_files(paths):
+        run_import(file, data_dir, json_output, importer(file))
+
+
 def register(import_app: typer.Typer) -> None:
     """Add these commands to `betdb import`."""
     import_app.command("sbr-archive")(sbr_archive_command)
+    import_app.command("odds-api")(odds_api_command)
