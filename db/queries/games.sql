@@ -194,14 +194,15 @@ SELECT * FROM games WHERE odds_api_event_id = sqlc.arg(event_id);
 UPDATE games SET odds_api_event_id = sqlc.arg(event_id), updated_at = now()
 WHERE game_id = sqlc.arg(game_id) AND odds_api_event_id IS NULL;
 
--- name: CreateOddsApiGame :one
--- A game first named by The Odds API: its event id, clubs, local date and listed start.
+-- name: CreateFeedGame :one
+-- A game first named by an odds feed: its clubs, local date and listed start, and The Odds
+-- API's event id when it is that feed.
 INSERT INTO games (
     odds_api_event_id, official_date, home_team_id, away_team_id, game_number,
     first_pitch_at, season, source, data_quality
 ) VALUES (
-    sqlc.arg(event_id), sqlc.arg(official_date), sqlc.arg(home_team_id),
+    sqlc.narg(odds_api_event_id), sqlc.arg(official_date), sqlc.arg(home_team_id),
     sqlc.arg(away_team_id), sqlc.arg(game_number), sqlc.arg(first_pitch_at), sqlc.arg(season),
-    'odds_api', 'medium'
+    sqlc.arg(source), 'medium'
 )
 RETURNING *;

@@ -66,3 +66,14 @@ def test_a_directory_of_odds_api_snapshots_imports_as_a_history(
 
 
 DECIMAL_NAME = "2023-08-23-baseball_mlb-decimal.json"
+
+
+def test_an_sbd_snapshot_imports_its_odds_and_splits(runner: CliRunner) -> None:
+    path = REAL / "sportsbettingdime" / "2025-06-13-mlb-odds-and-splits.json"
+    result = runner.invoke(app, ["import", "sbd", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["read"], report["imported"], report["skipped"]) == (135, 101, 34)
+    refused = runner.invoke(app, ["import", "sbd", str(path), "--observed-at", "noon"])
+    assert refused.exit_code == 2
+    assert "--observed-at 'noon' is not an ISO 8601 time" in refused.output

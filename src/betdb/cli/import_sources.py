@@ -13,7 +13,9 @@ from betdb.cli.connection import DataDir
 from betdb.cli.imports import InputFile, Json, Rejects, run_import
 from betdb.cli.output import CommandError, UsageError, reports_errors
 from betdb.importers import ImportReport
-from betdb.importers.odds_api import OddsFormat, import_odds_api
+from betdb.importers.fields import FieldError
+from betdb.importers.odds_api import OddsFormat, import_odds_api, instant
+from betdb.importers.sbd import import_sbd
 from betdb.importers.sbr_archive import (
     EXTRA_HINT,
     SeasonUnknownError,
@@ -120,7 +122,51 @@ def odds_api_command(
         run_import(file, data_dir, json_output, importer(file))
 
 
+@reports_errors
+def sbd_command(
+    file: InputFile,
+    observed_at: Annotated[
+        str | None,
+        typer.Option(
+            "--observed-at",
+            help="when the odds were current, ISO 8601 with offset (default: the latest"
+            " `updated` time in the file)",
+            show_default=False,
+        ),
+    ] = None,
+    include_live: Annotated[
+        bool, typer.Option("--include-live", help="keep odds of games already started")
+    ] = False,
+    rejects: Rejects = None,
+    json_output: Json = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Import SportsBettingDime's MLB odds and betting splits JSON: each book's moneyline, run
+    line and total, and the splits (betsPercentage/stakePercentage) as fractions; books with
+    only empty entries are skipped."""
+    seen_at = None
+    if observed_at is not None:
+        try:
+            seen_at = instant(observed_at, "--observed-at")
+        except FieldError as error:
+            raise UsageError(str(error)) from None
+    run_import(
+        file,
+        data_dir,
+        json_output,
+        lambda repository, progress: import_sbd(
+            repository,
+            file,
+            observed_at=seen_at,
+            include_live=include_live,
+            rejects=rejects,
+            on_progress=progress,
+        ),
+    )
+
+
 def register(import_app: typer.Typer) -> None:
     """Add these commands to `betdb import`."""
     import_app.command("sbr-archive")(sbr_archive_command)
     import_app.command("odds-api")(odds_api_command)
+    import_app.command("sbd")(sbd_command)

@@ -275,14 +275,14 @@ WHERE game_id = $2 AND odds_api_event_id IS NULL
 """
 
 
-CREATE_ODDS_API_GAME = """-- name: CreateOddsApiGame :one
+CREATE_FEED_GAME = """-- name: CreateFeedGame :one
 INSERT INTO games (
     odds_api_event_id, official_date, home_team_id, away_team_id, game_number,
     first_pitch_at, season, source, data_quality
 ) VALUES (
     $1, $2, $3,
     $4, $5, $6, $7,
-    'odds_api', 'medium'
+    $8, 'medium'
 )
 RETURNING game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date,
     home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type,
@@ -400,14 +400,15 @@ class InsertUnidentifiedGamesParams(ParamsModel):
     source: DataSource
 
 
-class CreateOddsApiGameParams(ParamsModel):
-    event_id: str | None
+class CreateFeedGameParams(ParamsModel):
+    odds_api_event_id: str | None
     official_date: datetime.date
     home_team_id: int
     away_team_id: int
     game_number: int
     first_pitch_at: datetime.datetime | None
     season: int
+    source: DataSource
 
 
 # Rows arrive typed by PostgreSQL, so decoders fill the models without validation.
@@ -952,16 +953,20 @@ class Querier:
         )
         return int(status.rpartition(" ")[2])
 
-    async def create_odds_api_game(self, params: CreateOddsApiGameParams) -> Game | None:
-        """A game first named by The Odds API: its event id, clubs, local date and listed start."""
+    async def create_feed_game(self, params: CreateFeedGameParams) -> Game | None:
+        """A game first named by an odds feed: its clubs, local date and listed start, and The
+        Odds
+        API's event id when it is that feed.
+        """
         record = await self._conn.fetchrow(
-            CREATE_ODDS_API_GAME,
-            params.event_id,
+            CREATE_FEED_GAME,
+            params.odds_api_event_id,
             params.official_date,
             params.home_team_id,
             params.away_team_id,
             params.game_number,
             params.first_pitch_at,
             params.season,
+            params.source,
         )
         return None if record is None else _decode_game(record)

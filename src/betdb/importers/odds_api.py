@@ -37,7 +37,7 @@ from zoneinfo import ZoneInfo
 
 from betdb import UnifiedRepository
 from betdb.errors import BetdbError
-from betdb.generated.games import CreateOddsApiGameParams
+from betdb.generated.games import CreateFeedGameParams
 from betdb.generated.imports import FindStoredOddsParams
 from betdb.generated.models import DataSource, Game, Market, Side
 from betdb.generated.odds import CopyOddsValues
@@ -241,15 +241,16 @@ class EventGames:
             raise FieldError(
                 f"a third game of {event.away_name} at {event.home_name} on {event.local_date}"
             )
-        game = await self.repository.games.create_odds_api_game(
-            CreateOddsApiGameParams(
-                event_id=event.event_id,
+        game = await self.repository.games.create_feed_game(
+            CreateFeedGameParams(
+                odds_api_event_id=event.event_id,
                 official_date=event.local_date,
                 home_team_id=event.home_team_id,
                 away_team_id=event.away_team_id,
                 game_number=number,
                 first_pitch_at=event.commence_at,
                 season=event.local_date.year,
+                source=DataSource.ODDS_API,
             )
         )
         assert game is not None  # an INSERT ... RETURNING returns its row
