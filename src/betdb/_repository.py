@@ -21,6 +21,7 @@ from betdb.generated import (
     imports,
     lines,
     odds,
+    reports,
     signals,
     splits,
     sportsbooks,
@@ -55,6 +56,7 @@ class UnifiedRepository:
         self.signals = signals.Querier(executor)
         self.imports = imports.Querier(executor)
         self.lines = lines.Querier(executor)
+        self.reports = reports.Querier(executor)
 
     @contextlib.asynccontextmanager
     async def transaction(

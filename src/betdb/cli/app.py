@@ -16,6 +16,7 @@ from betdb.cli.imports import import_app
 from betdb.cli.migrations import migrate_app, partitions_app
 from betdb.cli.odds import odds_app
 from betdb.cli.output import reports_errors
+from betdb.cli.report import report_app
 from betdb.cli.sample import sample_app
 from betdb.cli.server import server_app
 
@@ -37,6 +38,7 @@ app.command("analyses")(reports_errors(analyses_command))
 app.add_typer(odds_app, name="odds")
 app.command("health")(reports_errors(health_command))
 app.add_typer(partitions_app, name="partitions")
+app.add_typer(report_app, name="report")
 
 
 def main() -> None:
