@@ -201,3 +201,19 @@ async def test_a_file_that_is_not_an_odds_response_is_refused(
 ) -> None:
     with pytest.raises(ImportFileError, match="expected a list of games"):
         await import_odds_api(repo, write_json(tmp_path / "a.json", {"message": "quota"}))
+
+
+async def test_a_database_failure_midway_leaves_no_game_and_no_odds_of_the_file(
+    repo: UnifiedRepository, connection: asyncpg.Connection, tmp_path: Path
+) -> None:
+    await connection.execute(
+        """
+        CREATE FUNCTION refuse_odds() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'connection lost'; END $$;
+        CREATE TRIGGER refuse BEFORE INSERT ON odds
+            FOR EACH STATEMENT EXECUTE FUNCTION refuse_odds();
+        """
+    )
+    with pytest.raises(Exception, match="connection lost"):
+        await import_odds_api(repo, DECIMAL, rejects=tmp_path / "r.jsonl")
+    assert (await count(connection, "games"), await count(connection, "odds")) == (0, 0)

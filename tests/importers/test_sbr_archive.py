@@ -8,6 +8,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from python_calamine import CalamineWorkbook
 
 from betdb import UnifiedRepository
 from betdb.generated.models import Market
@@ -196,3 +197,48 @@ async def test_cells_that_say_no_line_halves_and_mistypes_are_read_or_named(
         read_pair(*pair({}, {3: "XYZ"}), columns, HEADER_2021, 2021, clubs)
     with pytest.raises(FieldError, match="row 2 Date: 1301 is not a date as MMDD in 2021"):
         read_pair(*pair({0: 1301}, {0: 1301}), columns, HEADER_2021, 2021, clubs)
+
+
+async def test_a_database_failure_midway_leaves_nothing_written_and_a_rerun_imports_whole(
+    repo: UnifiedRepository, connection: asyncpg.Connection
+) -> None:
+    # The server refuses the second batch of lines, as a full disk or a lost primary would.
+    await connection.execute(
+        """
+        CREATE FUNCTION refuse_after_1000() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF (SELECT count(*) FROM untimed_lines) >= 1000 THEN
+                RAISE EXCEPTION 'disk full';
+            END IF;
+            RETURN NEW;
+        END $$;
+        CREATE TRIGGER refuse BEFORE INSERT ON untimed_lines
+            FOR EACH ROW EXECUTE FUNCTION refuse_after_1000();
+        """
+    )
+    with pytest.raises(Exception, match="disk full"):
+        await import_sbr_archive(repo, SEASON_2021)
+    assert (await count(connection, "games"), await count(connection, "untimed_lines")) == (0, 0)
+    await connection.execute("DROP TRIGGER refuse ON untimed_lines")
+    rerun = await import_sbr_archive(repo, SEASON_2021)
+    assert (rerun.read, rerun.imported) == (2462, 2462)
+
+
+async def test_a_doubleheader_listed_out_of_order_is_matched_by_the_stored_scores(
+    repo: UnifiedRepository, connection: asyncpg.Connection
+) -> None:
+    # SBR lists Seattle at Baltimore's game 2 of 13 April 2021 (6-7) before game 1 (4-3).
+    await import_schedule(repo, REAL / "mlb-stats-api" / "2021-04-13-doubleheaders.json")
+    report = await import_sbr_archive(repo, SEASON_2021)
+    assert [w for w in report.warnings if "disagrees" in w.reason] == []
+    assert await count(connection, "games") == 2462
+    rows = await connection.fetch(
+        "SELECT g.mlb_game_pk, u.price FROM games g JOIN untimed_lines u USING (game_id)"
+        " WHERE g.mlb_game_pk IN (632213, 632224) AND u.market = 'moneyline'"
+        " AND u.side = 'away' AND u.moment = 'closing' ORDER BY g.mlb_game_pk"
+    )
+    sheet = CalamineWorkbook.from_path(str(SEASON_2021)).get_sheet_by_index(0).to_python()
+    # Sheet rows 304 (game 2, Seattle scored 6) and 320 (game 1, Seattle scored 4).
+    game_two, game_one = sheet[303], sheet[319]
+    assert (game_two[14], game_one[14]) == (6.0, 4.0)
+    assert [tuple(r) for r in rows] == [(632213, int(game_one[16])), (632224, int(game_two[16]))]

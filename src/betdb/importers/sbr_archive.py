@@ -445,6 +445,27 @@ async def import_sbr_archive(
     return report
 
 
+def match_doubleheaders_by_score(
+    games: list[ArchiveGame], by_key: dict[tuple[dt.date, int, int, int], Game]
+) -> None:
+    """The archive does not always list a doubleheader's games in their order (2021-04-13:
+    Seattle at Baltimore's game 2 comes first): where the stored games' final scores say the
+    two are the other way round, their game numbers are swapped."""
+    pairs: dict[tuple[dt.date, int, int], list[ArchiveGame]] = {}
+    for game in games:
+        pairs.setdefault((game.official_date, game.home_team_id, game.away_team_id), []).append(
+            game
+        )
+    for (day, home, away), pair in pairs.items():
+        stored = [by_key.get((day, home, away, number)) for number in (1, 2)]
+        if len(pair) != 2 or stored[0] is None or stored[1] is None:
+            continue
+        scores = [(g.away_score, g.home_score) for g in pair]
+        kept = [(g.away_score, g.home_score) for g in stored]  # type: ignore[union-attr]
+        if scores != kept and scores == kept[::-1] and scores[0] != scores[1]:
+            pair[0].game_number, pair[1].game_number = 2, 1
+
+
 async def store(
     tx: UnifiedRepository, games: list[ArchiveGame], season: int, report: ImportReport
 ) -> None:
@@ -457,6 +478,7 @@ async def store(
     by_key: dict[tuple[dt.date, int, int, int], Game] = {
         (g.official_date, g.home_team_id, g.away_team_id, g.game_number): g for g in stored
     }
+    match_doubleheaders_by_score(games, by_key)
     missing = [g for g in games if g.natural_key not in by_key]
     created: dict[tuple[dt.date, int, int, int], int] = {}
     if missing:
