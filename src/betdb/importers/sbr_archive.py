@@ -402,6 +402,8 @@ async def import_sbr_archive(
     try:
         for away, home in pair_rows(rows, columns):
             report.read += 1
+            if on_progress is not None:
+                on_progress(1)
             if home is None:
                 mark = away.cells[columns.index["vh"]]
                 reject(
@@ -436,8 +438,6 @@ async def import_sbr_archive(
             games.append(game)
         async with repository.transaction() as tx:
             await store(tx, games, year, report)
-        if on_progress is not None:
-            on_progress(report.read)
     finally:
         rejects_file.close()
     report.rejects_path = rejects_file.path if rejects_file.written else None
