@@ -23,6 +23,7 @@ from betdb.importers.sbr_archive import (
     read_pair,
     season_of,
 )
+from betdb.odds import closing_line_value
 
 from .conftest import count
 
@@ -151,9 +152,23 @@ async def test_closing_and_opening_lines_of_any_time_include_the_untimed_ones(
     assert [(o.side, o.line, o.price) for o in opening] == [
         ("over", Decimal("8.50"), -110), ("under", Decimal("8.50"), -110),
     ]  # fmt: skip
+    # CLV against the untimed close: +130 on Seattle beat a +120 / -130 close.
+    away, home = (c for c in sorted(closing, key=lambda c: c.side != "away"))
+    value = closing_line_value(130, away.price, home.price)
+    assert value > 0
+    assert abs(value - (Decimal(230) / 100 * implied_share(120, -130) - 1)) < Decimal("1e-20")
     # Nothing that orders odds by time sees them: they are not odds observations.
     assert await count(connection, "odds") == 0
     assert await repo.odds.get_closing_lines(game_id=game_id, market=Market.MONEYLINE) == []
+
+
+def implied_share(price: int, other: int) -> Decimal:
+    """The no-vig probability of `price` against `other`, by the textbook formula."""
+
+    def implied(p: int) -> Decimal:
+        return Decimal(100) / (p + 100) if p > 0 else Decimal(-p) / (-p + 100)
+
+    return implied(price) / (implied(price) + implied(other))
 
 
 def test_the_season_comes_from_the_option_else_the_file_name_else_the_import_is_refused() -> None:
