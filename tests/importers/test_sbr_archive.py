@@ -20,6 +20,7 @@ from betdb.importers.sbr_archive import (
     Columns,
     SeasonUnknownError,
     import_sbr_archive,
+    pair_rows,
     read_pair,
     season_of,
 )
@@ -257,3 +258,11 @@ async def test_a_doubleheader_listed_out_of_order_is_matched_by_the_stored_score
     game_two, game_one = sheet[303], sheet[319]
     assert (game_two[14], game_one[14]) == (6.0, 4.0)
     assert [tuple(r) for r in rows] == [(632213, int(game_one[16])), (632224, int(game_two[16]))]
+
+
+def test_rows_pair_visitor_then_home_and_a_row_without_its_partner_stands_alone() -> None:
+    columns = Columns.of(Path("x.xlsx"), HEADER_2021)
+    marks = ["V", "H", "H", "N", "N", "V"]
+    rows = iter([ArchiveRow(n + 2, [401, 0, mark]) for n, mark in enumerate(marks)])
+    pairs = [(a.line, b.line if b else None) for a, b in pair_rows(rows, columns)]
+    assert pairs == [(2, 3), (4, None), (5, 6), (7, None)]

@@ -16,8 +16,10 @@ warning, never overwritten). Its moneyline and total (opening and closing) and i
 (closing) are stored as untimed lines of the ``sbr_archive`` book: the archive says which line
 opened and which closed but not when, so they are not odds observations with a made-up time.
 
-A pair with a cell that cannot be read is rejected with the row and the cell named, and written
-to ``FILE.rejects.csv``; the other pairs are imported. The whole file is one transaction: if the
+The sheet is read row by row. A line cell that cannot be read leaves that line out: the game
+is imported and the report warns with the row and the cell named. A pair whose date, clubs or
+score cannot be read, or a row without its partner, is rejected with the reason and written to
+``FILE.rejects.csv``; the other pairs are imported. The whole file is one transaction: if the
 database fails midway nothing is written, and a re-run imports it whole. A second import of
 the same file changes nothing (every game counts as unchanged).
 """
@@ -94,18 +96,18 @@ def season_of(path: Path, season: int | None) -> int:
     return int(found[0])
 
 
-def read_rows(path: Path) -> list[list[object]]:
-    """The first sheet's rows as Python values (python-calamine, the sbr extra)."""
+def read_rows(path: Path) -> Iterator[list[object]]:
+    """The first sheet's rows, one at a time, as Python values (python-calamine, the sbr
+    extra)."""
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:
         raise MissingExtraError(EXTRA_HINT) from None
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_index(0).to_python()
+        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
     except Exception as error:  # calamine raises its own types for every kind of bad file
         raise ImportFileError(path, f"not an .xlsx spreadsheet: {error}") from None
-    return [list(row) for row in sheet]
+    return (list(row) for row in sheet.iter_rows())
 
 
 @dataclass(frozen=True)
@@ -344,26 +346,23 @@ def default_rejects_path(path: Path) -> Path:
 
 
 def pair_rows(
-    rows: list[ArchiveRow], columns: Columns
+    rows: Iterator[ArchiveRow], columns: Columns
 ) -> Iterator[tuple[ArchiveRow, ArchiveRow | None]]:
     """(away, home) pairs, or (row, None) for a row without its partner."""
     vh = columns.index["vh"]
-    i = 0
-    while i < len(rows):
-        first = rows[i]
-        second = rows[i + 1] if i + 1 < len(rows) else None
-        mark = str(first.cells[vh] if vh < len(first.cells) else "").strip().upper()
-        other = (
-            str(second.cells[vh] if vh < len(second.cells) else "").strip().upper()
-            if second is not None
-            else ""
-        )
-        if second is not None and (mark, other) in (("V", "H"), ("N", "N")):
+
+    def mark(row: ArchiveRow) -> str:
+        return str(row.cells[vh] if vh < len(row.cells) else "").strip().upper()
+
+    first = next(rows, None)
+    while first is not None:
+        second = next(rows, None)
+        if second is not None and (mark(first), mark(second)) in (("V", "H"), ("N", "N")):
             yield first, second
-            i += 2
+            first = next(rows, None)
         else:
             yield first, None
-            i += 1
+            first = second
 
 
 async def import_sbr_archive(
@@ -379,17 +378,17 @@ async def import_sbr_archive(
     path = Path(path)
     year = season_of(path, season)
     table = read_rows(path)
-    if not table:
+    header = next(table, None)
+    if header is None:
         raise ImportFileError(path, "the sheet is empty: no header row")
-    header = table[0]
     columns = Columns.of(path, header)
     report = ImportReport(path=path)
     rejects_file = ArchiveRejects(Path(rejects) if rejects else default_rejects_path(path), header)
-    rows = [
-        ArchiveRow(number, list(cells))
-        for number, cells in enumerate(table[1:], start=2)
+    rows = (
+        ArchiveRow(number, cells)
+        for number, cells in enumerate(table, start=2)
         if any(not _blank(c) for c in cells)
-    ]
+    )
     clubs = await Clubs.load(repository)
 
     def reject(pair: Sequence[ArchiveRow], reason: str) -> None:
