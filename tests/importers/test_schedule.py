@@ -257,3 +257,24 @@ async def test_a_split_doubleheader_and_a_suspended_game_keep_what_follows_them(
         (2, 2, "split", "scheduled", "Scheduled", None),
         (3, 1, None, "suspended", "Suspended: Rain", "2025-06-22"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("code", "detailed", "expected"),
+    [
+        ("Q", "Forfeit: Willful rule violation", GameStatus.FINAL),
+        ("R", "Forfeit", GameStatus.FINAL),
+        ("I", "Instant Replay", GameStatus.LIVE),
+        ("N", "Umpire review: Home run", GameStatus.LIVE),
+        ("P", "Delayed Start: COVID-19", GameStatus.DELAYED),
+        ("U", "Suspended: About to Resume", GameStatus.SUSPENDED),
+        ("O", "Game Over: Tie, decision by tiebreaker", GameStatus.FINAL),
+        ("F", "Final: Tied", GameStatus.FINAL),
+        ("D", "Postponed: Inclement Weather", GameStatus.POSTPONED),
+        ("C", "Cancelled: Air Quality", GameStatus.CANCELLED),
+    ],
+)
+def test_the_states_the_api_lists_each_map_to_a_status(
+    code: str, detailed: str, expected: GameStatus
+) -> None:
+    assert game_status({"codedGameState": code, "detailedState": detailed}) == expected
