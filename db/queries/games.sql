@@ -137,3 +137,72 @@ ORDER BY first_pitch_at, game_number, game_id;
 
 -- name: GetLiveGames :many
 SELECT * FROM games WHERE status = 'live' ORDER BY first_pitch_at;
+
+-- name: ListTeamCodes :many
+-- Every code that names a club: its abbreviation and its aliases (SBR's CUB, KAN, ...).
+SELECT t.abbreviation::text AS code, t.team_id FROM teams AS t
+UNION ALL
+SELECT a.alias AS code, a.team_id FROM team_aliases AS a
+ORDER BY code;
+
+-- name: ListTeamNames :many
+-- Every full name that names a club, current and former (Cleveland Indians, ...).
+SELECT n.name, n.team_id FROM team_names AS n ORDER BY n.name;
+
+-- name: InsertUnidentifiedGames :many
+-- Games a source names without an id of its own (SBR's archive), by natural key; one per
+-- position of the arrays. Games already stored with that key are left alone and not returned.
+INSERT INTO games AS g (
+    official_date, home_team_id, away_team_id, game_number, season, status, home_score,
+    away_score, source, data_quality
+)
+SELECT (sqlc.arg(official_dates)::date[])[p.i], (sqlc.arg(home_team_ids)::integer[])[p.i],
+       (sqlc.arg(away_team_ids)::integer[])[p.i], (sqlc.arg(game_numbers)::smallint[])[p.i],
+       (sqlc.arg(seasons)::smallint[])[p.i],
+       CASE WHEN (sqlc.arg(home_scores)::smallint[])[p.i] IS NULL THEN 'scheduled'
+            ELSE 'final' END::game_status,
+       (sqlc.arg(home_scores)::smallint[])[p.i], (sqlc.arg(away_scores)::smallint[])[p.i],
+       sqlc.arg(source)::data_source, 'medium'::data_quality
+FROM generate_subscripts(sqlc.arg(official_dates)::date[], 1) AS p (i)
+ON CONFLICT (official_date, home_team_id, away_team_id, game_number) DO NOTHING
+RETURNING g.game_id, g.official_date, g.home_team_id, g.away_team_id, g.game_number;
+
+-- name: FillGameScores :execrows
+-- Final scores for games that have none; a game with a score keeps it.
+UPDATE games AS g SET
+    home_score = (sqlc.arg(home_scores)::smallint[])[d.i],
+    away_score = (sqlc.arg(away_scores)::smallint[])[d.i],
+    status = 'final',
+    updated_at = now()
+FROM unnest(sqlc.arg(game_ids)::bigint[]) WITH ORDINALITY AS d (game_id, i)
+WHERE g.game_id = d.game_id AND g.home_score IS NULL;
+
+-- name: FindGamesOfClubs :many
+-- A pairing's games (home and away as given) on official dates from first_day to last_day,
+-- in the order they were played.
+SELECT * FROM games
+WHERE home_team_id = sqlc.arg(home_id)
+  AND away_team_id = sqlc.arg(away_id)
+  AND official_date BETWEEN sqlc.arg(first_day) AND sqlc.arg(last_day)
+ORDER BY official_date, game_number;
+
+-- name: FindGameByOddsApiEvent :one
+SELECT * FROM games WHERE odds_api_event_id = sqlc.arg(event_id);
+
+-- name: AttachOddsApiEvent :execrows
+-- Names a game by The Odds API's event id, unless it already carries one.
+UPDATE games SET odds_api_event_id = sqlc.arg(event_id), updated_at = now()
+WHERE game_id = sqlc.arg(game_id) AND odds_api_event_id IS NULL;
+
+-- name: CreateFeedGame :one
+-- A game first named by an odds feed: its clubs, local date and listed start, and The Odds
+-- API's event id when it is that feed.
+INSERT INTO games (
+    odds_api_event_id, official_date, home_team_id, away_team_id, game_number,
+    first_pitch_at, season, source, data_quality
+) VALUES (
+    sqlc.narg(odds_api_event_id), sqlc.arg(official_date), sqlc.arg(home_team_id),
+    sqlc.arg(away_team_id), sqlc.arg(game_number), sqlc.arg(first_pitch_at), sqlc.arg(season),
+    sqlc.arg(source), 'medium'
+)
+RETURNING *;

@@ -1,6 +1,7 @@
 -- name: UpsertScheduledGame :one
 -- A game from the MLB Stats API schedule, found by its gamePk, else by the natural
 -- key among games without one (so a game another source created gains its gamePk).
+-- The schedule is the authority on time: a first pitch it calls TBD clears a stored one.
 -- A game whose values would not change is left alone, updated_at included, and no
 -- row comes back; `created` tells an insert from an update.
 WITH known AS (
@@ -21,13 +22,16 @@ WITH known AS (
 INSERT INTO games AS g (
     game_id, mlb_game_pk, official_date, home_team_id, away_team_id, game_number,
     first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue,
-    source, source_url, data_quality
+    source, source_url, data_quality, doubleheader, mlb_game_type, detailed_state,
+    status_reason, scheduled_date, resumed_on
 ) VALUES (
     COALESCE((SELECT game_id FROM known), nextval(pg_get_serial_sequence('games', 'game_id'))),
     sqlc.arg(mlb_game_pk), sqlc.arg(official_date), sqlc.arg(home_team_id),
     sqlc.arg(away_team_id), sqlc.arg(game_number), sqlc.narg(first_pitch_at), sqlc.arg(season),
     sqlc.arg(season_type), sqlc.arg(game_type), sqlc.arg(status), sqlc.narg(home_score),
-    sqlc.narg(away_score), sqlc.narg(venue), 'mlb', sqlc.narg(source_url), 'high'
+    sqlc.narg(away_score), sqlc.narg(venue), 'mlb', sqlc.narg(source_url), 'high',
+    sqlc.narg(doubleheader), sqlc.narg(mlb_game_type), sqlc.narg(detailed_state),
+    sqlc.narg(status_reason), sqlc.narg(scheduled_date), sqlc.narg(resumed_on)
 )
 ON CONFLICT (game_id) DO UPDATE SET
     mlb_game_pk = EXCLUDED.mlb_game_pk,
@@ -35,7 +39,7 @@ ON CONFLICT (game_id) DO UPDATE SET
     home_team_id = EXCLUDED.home_team_id,
     away_team_id = EXCLUDED.away_team_id,
     game_number = EXCLUDED.game_number,
-    first_pitch_at = COALESCE(EXCLUDED.first_pitch_at, g.first_pitch_at),
+    first_pitch_at = EXCLUDED.first_pitch_at,
     season = EXCLUDED.season,
     season_type = EXCLUDED.season_type,
     game_type = EXCLUDED.game_type,
@@ -46,19 +50,28 @@ ON CONFLICT (game_id) DO UPDATE SET
     source = EXCLUDED.source,
     source_url = COALESCE(EXCLUDED.source_url, g.source_url),
     data_quality = EXCLUDED.data_quality,
+    doubleheader = EXCLUDED.doubleheader,
+    mlb_game_type = EXCLUDED.mlb_game_type,
+    detailed_state = EXCLUDED.detailed_state,
+    status_reason = EXCLUDED.status_reason,
+    scheduled_date = COALESCE(EXCLUDED.scheduled_date, g.scheduled_date),
+    resumed_on = COALESCE(EXCLUDED.resumed_on, g.resumed_on),
     updated_at = now()
 WHERE (
     g.mlb_game_pk, g.official_date, g.home_team_id, g.away_team_id, g.game_number,
     g.first_pitch_at, g.season, g.season_type, g.game_type, g.status, g.home_score,
-    g.away_score, g.venue, g.source, g.source_url, g.data_quality
+    g.away_score, g.venue, g.source, g.source_url, g.data_quality, g.doubleheader,
+    g.mlb_game_type, g.detailed_state, g.status_reason, g.scheduled_date, g.resumed_on
 ) IS DISTINCT FROM (
     EXCLUDED.mlb_game_pk, EXCLUDED.official_date, EXCLUDED.home_team_id,
-    EXCLUDED.away_team_id, EXCLUDED.game_number,
-    COALESCE(EXCLUDED.first_pitch_at, g.first_pitch_at), EXCLUDED.season,
+    EXCLUDED.away_team_id, EXCLUDED.game_number, EXCLUDED.first_pitch_at, EXCLUDED.season,
     EXCLUDED.season_type, EXCLUDED.game_type, EXCLUDED.status,
     COALESCE(EXCLUDED.home_score, g.home_score), COALESCE(EXCLUDED.away_score, g.away_score),
     COALESCE(EXCLUDED.venue, g.venue), EXCLUDED.source,
-    COALESCE(EXCLUDED.source_url, g.source_url), EXCLUDED.data_quality
+    COALESCE(EXCLUDED.source_url, g.source_url), EXCLUDED.data_quality,
+    EXCLUDED.doubleheader, EXCLUDED.mlb_game_type, EXCLUDED.detailed_state,
+    EXCLUDED.status_reason, COALESCE(EXCLUDED.scheduled_date, g.scheduled_date),
+    COALESCE(EXCLUDED.resumed_on, g.resumed_on)
 )
 RETURNING g.game_id, ((SELECT game_id FROM known) IS NULL)::boolean AS created;
 

@@ -63,7 +63,8 @@ CREATE TYPE public.data_source AS ENUM (
     'sbr',
     'action_network',
     'vsin',
-    'sbd'
+    'sbd',
+    'odds_api'
 );
 
 
@@ -75,6 +76,16 @@ CREATE TYPE public.division AS ENUM (
     'East',
     'Central',
     'West'
+);
+
+
+--
+-- Name: doubleheader; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.doubleheader AS ENUM (
+    'traditional',
+    'split'
 );
 
 
@@ -114,6 +125,16 @@ CREATE TYPE public.game_type AS ENUM (
 CREATE TYPE public.league AS ENUM (
     'AL',
     'NL'
+);
+
+
+--
+-- Name: line_moment; Type: TYPE; Schema: public; Owner: -
+--
+
+CREATE TYPE public.line_moment AS ENUM (
+    'opening',
+    'closing'
 );
 
 
@@ -1034,20 +1055,70 @@ CREATE TABLE public.games (
     data_quality public.data_quality DEFAULT 'high'::public.data_quality NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    odds_api_event_id text,
+    doubleheader public.doubleheader,
+    mlb_game_type text,
+    detailed_state text,
+    status_reason text,
+    scheduled_date date,
+    resumed_on date,
     CONSTRAINT games_action_network_game_id_check CHECK ((action_network_game_id > 0)),
     CONSTRAINT games_away_score_check CHECK ((away_score >= 0)),
     CONSTRAINT games_game_number_check CHECK ((game_number = ANY (ARRAY[1, 2]))),
     CONSTRAINT games_home_score_check CHECK ((home_score >= 0)),
     CONSTRAINT games_mlb_game_pk_check CHECK ((mlb_game_pk > 0)),
+    CONSTRAINT games_mlb_game_type_check CHECK ((mlb_game_type ~ '^[A-Z]$'::text)),
+    CONSTRAINT games_odds_api_event_id_check CHECK ((odds_api_event_id <> ''::text)),
     CONSTRAINT games_probable_pitchers_check CHECK ((jsonb_typeof(probable_pitchers) = 'object'::text)),
     CONSTRAINT games_sbr_game_id_check CHECK ((sbr_game_id <> ''::text)),
     CONSTRAINT games_scores_paired CHECK (((home_score IS NULL) = (away_score IS NULL))),
     CONSTRAINT games_season_check CHECK (((season >= 1876) AND (season <= 2200))),
-    CONSTRAINT games_some_external_id CHECK ((num_nonnulls(mlb_game_pk, sbr_game_id, action_network_game_id) > 0)),
     CONSTRAINT games_teams_differ CHECK ((home_team_id <> away_team_id)),
     CONSTRAINT games_venue_check CHECK ((jsonb_typeof(venue) = 'object'::text)),
     CONSTRAINT games_weather_check CHECK ((jsonb_typeof(weather) = 'object'::text))
 );
+
+
+--
+-- Name: COLUMN games.doubleheader; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.games.doubleheader IS 'Stats API doubleHeader Y (traditional) or S (split); null when not one';
+
+
+--
+-- Name: COLUMN games.mlb_game_type; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.games.mlb_game_type IS 'Stats API gameType letter (R, F, D, L, W, S, E, A, ...): the postseason round';
+
+
+--
+-- Name: COLUMN games.detailed_state; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.games.detailed_state IS 'Stats API status.detailedState as sent, e.g. Postponed, Suspended: Rain';
+
+
+--
+-- Name: COLUMN games.status_reason; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.games.status_reason IS 'Stats API status.reason, e.g. Inclement Weather';
+
+
+--
+-- Name: COLUMN games.scheduled_date; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.games.scheduled_date IS 'the date the game was first scheduled for, when it was moved (postponed, made up, resumed)';
+
+
+--
+-- Name: COLUMN games.resumed_on; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.games.resumed_on IS 'a suspended game: the date play resumes or resumed';
 
 
 --
@@ -1168,6 +1239,17 @@ CREATE TABLE public.team_aliases (
 
 
 --
+-- Name: team_names; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.team_names (
+    name text NOT NULL,
+    team_id integer NOT NULL,
+    CONSTRAINT team_names_name_check CHECK (((length(name) >= 2) AND (length(name) <= 64)))
+);
+
+
+--
 -- Name: teams; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1180,6 +1262,25 @@ CREATE TABLE public.teams (
     CONSTRAINT teams_abbreviation_check CHECK ((abbreviation ~ '^[A-Z]{2,3}$'::text)),
     CONSTRAINT teams_name_check CHECK (((length(name) >= 2) AND (length(name) <= 64))),
     CONSTRAINT teams_team_id_check CHECK ((team_id > 0))
+);
+
+
+--
+-- Name: untimed_lines; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.untimed_lines (
+    game_id bigint NOT NULL,
+    sportsbook_id integer NOT NULL,
+    market public.market NOT NULL,
+    side public.side NOT NULL,
+    moment public.line_moment NOT NULL,
+    line numeric(5,2),
+    price integer NOT NULL,
+    source public.data_source NOT NULL,
+    CONSTRAINT untimed_lines_line_fits_market CHECK (((line IS NULL) = (market = ANY (ARRAY['moneyline'::public.market, 'first_five_moneyline'::public.market])))),
+    CONSTRAINT untimed_lines_price_is_american CHECK (((price <= '-100'::integer) OR (price >= 100))),
+    CONSTRAINT untimed_lines_side_fits_market CHECK (((side = ANY (ARRAY['over'::public.side, 'under'::public.side])) = (market = ANY (ARRAY['total'::public.market, 'first_five_total'::public.market, 'home_team_total'::public.market, 'away_team_total'::public.market, 'alternate_total'::public.market]))))
 );
 
 
@@ -1615,6 +1716,14 @@ ALTER TABLE ONLY public.games
 
 
 --
+-- Name: games games_odds_api_event_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.games
+    ADD CONSTRAINT games_odds_api_event_id_key UNIQUE (odds_api_event_id);
+
+
+--
 -- Name: games games_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1687,6 +1796,14 @@ ALTER TABLE ONLY public.team_aliases
 
 
 --
+-- Name: team_names team_names_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.team_names
+    ADD CONSTRAINT team_names_pkey PRIMARY KEY (name);
+
+
+--
 -- Name: teams teams_abbreviation_key; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1708,6 +1825,14 @@ ALTER TABLE ONLY public.teams
 
 ALTER TABLE ONLY public.teams
     ADD CONSTRAINT teams_pkey PRIMARY KEY (team_id);
+
+
+--
+-- Name: untimed_lines untimed_lines_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.untimed_lines
+    ADD CONSTRAINT untimed_lines_pkey PRIMARY KEY (game_id, market, sportsbook_id, side, moment);
 
 
 --
@@ -1960,6 +2085,20 @@ CREATE INDEX sportsbook_mappings_sportsbook_id_idx ON public.sportsbook_mappings
 --
 
 CREATE INDEX team_aliases_team_id_idx ON public.team_aliases USING btree (team_id);
+
+
+--
+-- Name: team_names_team_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX team_names_team_id_idx ON public.team_names USING btree (team_id);
+
+
+--
+-- Name: untimed_lines_sportsbook_id_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX untimed_lines_sportsbook_id_idx ON public.untimed_lines USING btree (sportsbook_id);
 
 
 --
@@ -2393,6 +2532,30 @@ ALTER TABLE ONLY public.team_aliases
 
 
 --
+-- Name: team_names team_names_team_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.team_names
+    ADD CONSTRAINT team_names_team_id_fkey FOREIGN KEY (team_id) REFERENCES public.teams(team_id) ON DELETE CASCADE;
+
+
+--
+-- Name: untimed_lines untimed_lines_game_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.untimed_lines
+    ADD CONSTRAINT untimed_lines_game_id_fkey FOREIGN KEY (game_id) REFERENCES public.games(game_id) ON DELETE CASCADE;
+
+
+--
+-- Name: untimed_lines untimed_lines_sportsbook_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.untimed_lines
+    ADD CONSTRAINT untimed_lines_sportsbook_id_fkey FOREIGN KEY (sportsbook_id) REFERENCES public.sportsbooks(sportsbook_id);
+
+
+--
 -- PostgreSQL database dump complete
 --
 
@@ -2410,4 +2573,6 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20260105000000'),
     ('20260106000000'),
     ('20260107000000'),
-    ('20261201120000');
+    ('20261201120000'),
+    ('20261201130000'),
+    ('20261201130100');

@@ -19,7 +19,9 @@ from betdb.generated import (
     analyses,
     games,
     imports,
+    lines,
     odds,
+    reports,
     signals,
     splits,
     sportsbooks,
@@ -114,6 +116,8 @@ class UnifiedRepository:
         self.analyses = analyses.Querier(executor)
         self.signals = signals.Querier(executor)
         self.imports = imports.Querier(executor)
+        self.lines = lines.Querier(executor)
+        self.reports = reports.Querier(executor)
 
     @contextlib.asynccontextmanager
     async def transaction(

@@ -21,7 +21,7 @@ CANONICAL_TEAM_CODES: frozenset[str] = frozenset({
     "NYY", "MIL",
 })  # fmt: skip
 
-# Other spellings in use by sportsbooks and scrapers; the teams migration holds the same list.
+# Other spellings in use by sportsbooks and scrapers; the migrations hold the same list.
 TEAM_ALIASES: dict[str, str] = {
     "ARI": "AZ",
     "AZD": "AZ",
@@ -42,6 +42,16 @@ TEAM_ALIASES: dict[str, str] = {
     "CHN": "CHC",
     "SLN": "STL",
     "ANA": "LAA",
+    # SportsBookReview's archive codes (migration 20261201130000)
+    "CUB": "CHC",
+    "KAN": "KC",
+    "SDG": "SD",
+    "SFO": "SF",
+    "TAM": "TB",
+    "LOS": "LAD",
+    "FLA": "MIA",
+    "FLO": "MIA",
+    "MON": "WSH",
 }
 
 

@@ -86,6 +86,7 @@ def adds_up(report: Any) -> bool:
         + report.updated
         + report.unchanged
         + report.duplicates
+        + report.skipped
         + len(report.rejected)
     )
 

@@ -113,7 +113,7 @@ BAD = {
     13: ("sbr,mlb,777706,draftkings,moneyline,home,,-150",
          "has 8 fields where the header has 9 (a truncated or misquoted row?)"),
     14: ("espn,mlb,777706,draftkings,moneyline,home,,-150,2025-06-21T19:00:00Z",
-         "source 'espn' is not one of mlb, sbr, action_network, vsin, sbd"),
+         "source 'espn' is not one of mlb, sbr, action_network, vsin, sbd, odds_api"),
     15: ("sbr,mlb,777706,draftkings,total,under,-8.5,-110,2025-06-21T19:00:00Z",
          "line -8.5 of a total must be above 0"),
     16: ("sbr,mlb,abc,draftkings,moneyline,home,,-150,2025-06-21T19:00:00Z",

@@ -180,3 +180,101 @@ def test_game_types_map_to_a_game_type_and_a_season_type(
 ) -> None:
     game = read_game(stats_api_game(1, gameType=code), frozenset({111, 147}))
     assert (game.game_type, game.season_type) == (game_type, season_type)
+
+
+def test_an_unfamiliar_detailed_state_and_code_fall_back_on_the_abstract_state() -> None:
+    def status(abstract: str) -> GameStatus:
+        return game_status(
+            {"abstractGameState": abstract, "codedGameState": "Z", "detailedState": "Brand new"}
+        )
+
+    assert status("Preview") == GameStatus.SCHEDULED
+    assert status("Live") == GameStatus.LIVE
+    assert status("Final") == GameStatus.FINAL
+
+
+async def test_games_whose_clubs_are_not_known_yet_are_skipped_with_the_reason(
+    repo: UnifiedRepository, connection: asyncpg.Connection, tmp_path: Path
+) -> None:
+    undecided = {
+        "away": {"team": {"name": "AL Wild Card 1"}},
+        "home": {"team": {"id": 147, "name": "New York Yankees"}},
+    }
+    placeholder = {
+        "away": {"team": {"id": 4978, "name": "ALWC Winner"}},
+        "home": {"team": {"id": 147, "name": "New York Yankees"}},
+    }
+    unknown = {
+        "away": {"team": {"id": 4001, "name": "Mexico City Diablos"}},
+        "home": {"team": {"id": 147, "name": "New York Yankees"}},
+    }
+    games = [
+        stats_api_game(1, gameType="D", teams=undecided),
+        stats_api_game(2, gameType="D", teams=placeholder),
+        stats_api_game(3, teams=unknown),
+        stats_api_game(4),
+    ]
+    report = await import_schedule(repo, write_json(tmp_path / "s.json", schedule(*games)))
+    assert (report.read, report.imported, report.skipped, len(report.rejected)) == (4, 1, 2, 1)
+    assert report.skip_reasons == {
+        "clubs not known yet: teams.away.team has no id ('AL Wild Card 1')": 1,
+        "clubs not known yet: teams.away.team is 'ALWC Winner'": 1,
+    }
+    assert report.rejected[0].reason == (
+        "teams.away.team.id 4001 ('Mexico City Diablos') is not one of the 30 MLB clubs"
+    )
+    assert adds_up(report)
+    assert report.rejects_path == tmp_path / "s.rejects.jsonl"
+    rejected = json.loads(report.rejects_path.read_text().splitlines()[0])
+    assert (rejected["where"], rejected["record"]["gamePk"]) == ("dates[0].games[2]", 3)
+    assert await count(connection, "games") == 1
+
+
+async def test_a_split_doubleheader_and_a_suspended_game_keep_what_follows_them(
+    repo: UnifiedRepository, connection: asyncpg.Connection, tmp_path: Path
+) -> None:
+    suspended = {
+        "abstractGameState": "Final",
+        "codedGameState": "T",
+        "detailedState": "Suspended: Rain",
+    }
+    games = [
+        stats_api_game(1, doubleHeader="S", gameNumber=1, gameDate="2025-06-21T17:05:00Z"),
+        stats_api_game(2, doubleHeader="S", gameNumber=2, gameDate="2025-06-21T23:05:00Z"),
+        stats_api_game(
+            3, teams=clubs(137, 119), status=suspended, resumeGameDate="2025-06-22",
+            resumeDate="2025-06-22T20:10:00Z",
+        ),
+    ]  # fmt: skip
+    report = await import_schedule(repo, write_json(tmp_path / "s.json", schedule(*games)))
+    assert (report.imported, report.rejected) == (3, [])
+    rows = await connection.fetch(
+        "SELECT mlb_game_pk, game_number, doubleheader::text, status::text, detailed_state,"
+        " resumed_on::text FROM games ORDER BY mlb_game_pk"
+    )
+    assert [tuple(r) for r in rows] == [
+        (1, 1, "split", "scheduled", "Scheduled", None),
+        (2, 2, "split", "scheduled", "Scheduled", None),
+        (3, 1, None, "suspended", "Suspended: Rain", "2025-06-22"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "detailed", "expected"),
+    [
+        ("Q", "Forfeit: Willful rule violation", GameStatus.FINAL),
+        ("R", "Forfeit", GameStatus.FINAL),
+        ("I", "Instant Replay", GameStatus.LIVE),
+        ("N", "Umpire review: Home run", GameStatus.LIVE),
+        ("P", "Delayed Start: COVID-19", GameStatus.DELAYED),
+        ("U", "Suspended: About to Resume", GameStatus.SUSPENDED),
+        ("O", "Game Over: Tie, decision by tiebreaker", GameStatus.FINAL),
+        ("F", "Final: Tied", GameStatus.FINAL),
+        ("D", "Postponed: Inclement Weather", GameStatus.POSTPONED),
+        ("C", "Cancelled: Air Quality", GameStatus.CANCELLED),
+    ],
+)
+def test_the_states_the_api_lists_each_map_to_a_status(
+    code: str, detailed: str, expected: GameStatus
+) -> None:
+    assert game_status({"codedGameState": code, "detailedState": detailed}) == expected

@@ -139,6 +139,16 @@ VALID_ROWS: dict[str, dict[str, str]] = {
         "created_at": "now()",
     },
     "schema_migrations": {"version": "'29990101000000'"},
+    "team_names": {"name": "'Test Club Name'", "team_id": "147"},
+    "untimed_lines": {
+        "game_id": GAME,
+        "sportsbook_id": "1",
+        "market": "'moneyline'",
+        "side": "'home'",
+        "moment": "'closing'",
+        "price": "-120",
+        "source": "'sbr'",
+    },
 }
 
 Write = Callable[[UnifiedRepository], Awaitable[object]]
@@ -314,7 +324,9 @@ CASES: dict[str, Case] = {
     "games_action_network_game_id_check": check("games", upsert_game(action_network_game_id=-5)),
     "games_mlb_game_pk_check": check("games", upsert_game(mlb_game_pk=0)),
     "games_sbr_game_id_check": check("games", upsert_game(sbr_game_id="")),
-    "games_some_external_id": check("games", upsert_game(action_network_game_id=None)),
+    "games_odds_api_event_id_check": check("games", odds_api_event_id="''"),
+    "games_odds_api_event_id_key": unique("games", odds_api_event_id="'event-777'"),
+    "games_mlb_game_type_check": check("games", mlb_game_type="'Reg'"),
     "games_game_number_check": check("games", upsert_game(game_number=3)),
     "games_season_check": check("games", upsert_game(season=1875)),
     "games_home_score_check": check(
@@ -394,6 +406,16 @@ CASES: dict[str, Case] = {
     "sharp_signals_sportsbook_id_fkey": foreign_key(
         "sharp_signals", create_signal(sportsbook_id=999)
     ),
+    # club names and untimed lines
+    "team_names_name_check": check("team_names", name="'X'"),
+    "team_names_pkey": unique("team_names", name="'Cleveland Indians'"),
+    "team_names_team_id_fkey": foreign_key("team_names", team_id="998"),
+    "untimed_lines_price_is_american": check("untimed_lines", price="-99"),
+    "untimed_lines_side_fits_market": check("untimed_lines", side="'over'"),
+    "untimed_lines_line_fits_market": check("untimed_lines", line="8.5"),
+    "untimed_lines_pkey": unique("untimed_lines", moment="'opening'"),
+    "untimed_lines_game_id_fkey": foreign_key("untimed_lines", game_id="999999"),
+    "untimed_lines_sportsbook_id_fkey": foreign_key("untimed_lines", sportsbook_id="999"),
     # dbmate's own table
     "schema_migrations_pkey": unique(
         "schema_migrations", version="(SELECT min(version) FROM schema_migrations)"
@@ -471,6 +493,8 @@ NOT_NULL_COLUMNS: dict[str, list[str]] = {
         "created_at",
     ],
     "schema_migrations": ["version"],
+    "team_names": ["name", "team_id"],
+    "untimed_lines": ["game_id", "sportsbook_id", "market", "side", "moment", "price", "source"],
 }
 for _table, _columns in NOT_NULL_COLUMNS.items():
     for _column in _columns:
@@ -492,9 +516,12 @@ async def shared_database(
         await connection.execute(
             """
             INSERT INTO games (mlb_game_pk, sbr_game_id, action_network_game_id, official_date,
-                               home_team_id, away_team_id, season, source)
-            VALUES (777, 'sbr-777', 777, '2026-04-01', 147, 111, 2026, 'mlb'),
-                   (NULL, NULL, 778, '2026-04-02', 147, 111, 2026, 'action_network');
+                               home_team_id, away_team_id, season, source, odds_api_event_id)
+            VALUES (777, 'sbr-777', 777, '2026-04-01', 147, 111, 2026, 'mlb', 'event-777'),
+                   (NULL, NULL, 778, '2026-04-02', 147, 111, 2026, 'action_network', NULL);
+            INSERT INTO untimed_lines (game_id, sportsbook_id, market, side, moment, price, source)
+            SELECT game_id, 1, 'moneyline', 'home', 'opening', -110, 'sbr'
+            FROM games WHERE action_network_game_id = 777;
             INSERT INTO odds (game_id, sportsbook_id, market, side, price, observed_at, source)
             SELECT game_id, 1, 'moneyline', 'home', -110, '2026-04-01 18:00+00', 'sbr'
             FROM games WHERE action_network_game_id = 777;

@@ -37,7 +37,7 @@ async def test_a_source_book_id_resolves_to_our_book_and_can_be_remapped(
     assert unknown is None
     books = await repo.sportsbooks.list_sportsbooks()
     assert [b.key for b in books][:3] == ["pinnacle", "circa", "draftkings"]
-    assert len(books) == 11
+    assert len(books) == 26  # 10 + the SBR archive + 14 Odds API books, and novig
 
 
 async def test_teams_resolve_from_canonical_codes_and_aliases(repo: UnifiedRepository) -> None:

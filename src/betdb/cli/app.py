@@ -27,9 +27,11 @@ from betdb.cli.demo import demo_command
 from betdb.cli.findings import analyses_command, signals_command
 from betdb.cli.games import games_command
 from betdb.cli.health import health_command
+from betdb.cli.import_sources import register as register_source_imports
 from betdb.cli.imports import import_app
 from betdb.cli.migrations import migrate_app, partitions_app
 from betdb.cli.odds import odds_app
+from betdb.cli.report import report_app
 from betdb.cli.sample import sample_app
 from betdb.cli.server import server_app
 
@@ -42,6 +44,7 @@ app = typer.Typer(
 app.command("demo")(demo_command)
 app.add_typer(server_app, name="server")
 app.add_typer(migrate_app, name="migrate")
+register_source_imports(import_app)
 app.add_typer(import_app, name="import")
 app.add_typer(sample_app, name="sample")
 app.command("games")(games_command)
@@ -50,6 +53,7 @@ app.command("analyses")(analyses_command)
 app.add_typer(odds_app, name="odds")
 app.command("health")(health_command)
 app.add_typer(partitions_app, name="partitions")
+app.add_typer(report_app, name="report")
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ from betdb.cli.odds import (
     write_chart,
 )
 from betdb.cli.output import console, reports_errors
+from betdb.cli.report import show_calibration
 from betdb.generated.models import Market
 from betdb.migrate import migrate_up, migration_versions, migrations_dir
 from betdb.sample import SAMPLE_DATE, SAMPLE_GAME_PK, load_sample
@@ -77,6 +78,8 @@ async def show(database: Database, chart_path: Path) -> None:
     heading(f"$ betdb analyses --min-confidence {THRESHOLD}")
     analyses = await confident_analyses(repository, THRESHOLD, names)
     console.print(analyses_table(analyses, THRESHOLD))
+
+    await show_calibration(repository, chart_path.with_name("calibration.png"))
 
     heading("$ betdb health")
     health = await database.health()

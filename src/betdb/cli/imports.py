@@ -115,10 +115,16 @@ def report_data(report: ImportReport) -> dict[str, Any]:
         "updated": report.updated,
         "unchanged": report.unchanged,
         "duplicates": report.duplicates,
+        "skipped": report.skipped,
+        "skip_reasons": report.skip_reasons,
         "rejected": [
             {"line": r.line, "where": r.where, "reason": r.reason} for r in report.rejected
         ],
         "rejected_count": len(report.rejected),
+        "warnings": [
+            {"line": r.line, "where": r.where, "reason": r.reason} for r in report.warnings
+        ],
+        "warnings_count": len(report.warnings),
         "seconds": round(report.seconds, 3),
         "rows_per_second": round(report.rows_per_second),
         "rejects_path": None if report.rejects_path is None else str(report.rejects_path),
@@ -129,13 +135,27 @@ def report_line(report: ImportReport) -> str:
     return (
         f"{report.path.name}: read {report.read:,} · imported {report.imported:,} · "
         f"updated {report.updated:,} · unchanged {report.unchanged:,} · "
-        f"duplicates {report.duplicates:,} · rejected {len(report.rejected):,} "
+        f"duplicates {report.duplicates:,} · "
+        + (f"skipped {report.skipped:,} · " if report.skipped else "")
+        + f"rejected {len(report.rejected):,} "
         f"in {report.seconds:.2f} s ({report.rows_per_second:,.0f} rows/s)"
     )
 
 
 def print_report(report: ImportReport) -> None:
     console.print(report_line(report), soft_wrap=True)
+    for reason, skipped in report.skip_reasons.items():
+        console.print(f"  skipped {skipped:,}: {reason}", soft_wrap=True)
+    if report.warnings:
+        shown_warnings = report.warnings.kept[:SHOWN_REJECTIONS]
+        more = (
+            f", the first {len(shown_warnings)} shown"
+            if len(report.warnings) > len(shown_warnings)
+            else ""
+        )
+        console.print(f"{len(report.warnings):,} record(s) imported with a warning{more}:")
+        for warning in shown_warnings:
+            console.print(f"  {warning}", soft_wrap=True, style="yellow")
     if not report.rejected:
         return
     shown = report.rejected.kept[:SHOWN_REJECTIONS]

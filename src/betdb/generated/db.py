@@ -27,9 +27,11 @@ from .models import (
     DataQuality,
     DataSource,
     Division,
+    Doubleheader,
     GameStatus,
     GameType,
     League,
+    LineMoment,
     Market,
     Recommendation,
     RiskLevel,
@@ -364,6 +366,13 @@ async def init_connection(conn: asyncpg.Connection) -> None:
         format="binary",
     )
     await conn.set_type_codec(
+        "doubleheader",
+        schema="public",
+        encoder=str.encode,
+        decoder=_label_decoder(Doubleheader._value2member_map_),
+        format="binary",
+    )
+    await conn.set_type_codec(
         "game_status",
         schema="public",
         encoder=str.encode,
@@ -382,6 +391,13 @@ async def init_connection(conn: asyncpg.Connection) -> None:
         schema="public",
         encoder=str.encode,
         decoder=_label_decoder(League._value2member_map_),
+        format="binary",
+    )
+    await conn.set_type_codec(
+        "line_moment",
+        schema="public",
+        encoder=str.encode,
+        decoder=_label_decoder(LineMoment._value2member_map_),
         format="binary",
     )
     await conn.set_type_codec(

@@ -4,7 +4,7 @@
 
 import datetime
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import asyncpg
@@ -13,7 +13,7 @@ import pydantic
 import betdb.types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
-from .models import DataQuality, DataSource, Game, GameStatus, GameType, SeasonType
+from .models import DataQuality, DataSource, Game, GameStatus, GameType, SeasonType, TeamName
 
 UPSERT_GAME = """-- name: UpsertGame :one
 WITH home AS (
@@ -75,12 +75,12 @@ ON CONFLICT (game_id) DO UPDATE SET
     source_updated_at = EXCLUDED.source_updated_at,
     data_quality = EXCLUDED.data_quality,
     updated_at = now()
-RETURNING game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at
+RETURNING game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader, mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on
 """
 
 
 GET_GAME = """-- name: GetGame :one
-SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at FROM games WHERE game_id = $1
+SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader, mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games WHERE game_id = $1
 """
 
 
@@ -96,7 +96,7 @@ UPDATE games SET
     data_quality = COALESCE($8::data_quality, data_quality),
     updated_at = now()
 WHERE game_id = $9
-RETURNING game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at
+RETURNING game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader, mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on
 """
 
 
@@ -106,21 +106,21 @@ DELETE FROM games WHERE game_id = $1
 
 
 LIST_GAMES = """-- name: ListGames :many
-SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at FROM games
+SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader, mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games
 ORDER BY official_date, home_team_id, away_team_id, game_number
 LIMIT $2 OFFSET $1
 """
 
 
 LIST_GAMES_NEWEST_FIRST = """-- name: ListGamesNewestFirst :many
-SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at FROM games
+SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader, mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games
 ORDER BY official_date DESC, home_team_id DESC, away_team_id DESC, game_number DESC
 LIMIT $2 OFFSET $1
 """
 
 
 FIND_GAMES_BY_DATE_RANGE = """-- name: FindGamesByDateRange :many
-SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at FROM games
+SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader, mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games
 WHERE official_date BETWEEN $1 AND $2
   AND ($3::game_status IS NULL OR status = $3::game_status)
 ORDER BY official_date, first_pitch_at, game_number, game_id
@@ -128,7 +128,7 @@ ORDER BY official_date, first_pitch_at, game_number, game_id
 
 
 FIND_GAMES_BY_TEAM = """-- name: FindGamesByTeam :many
-SELECT g.game_id, g.mlb_game_pk, g.sbr_game_id, g.action_network_game_id, g.official_date, g.home_team_id, g.away_team_id, g.game_number, g.first_pitch_at, g.season, g.season_type, g.game_type, g.status, g.home_score, g.away_score, g.venue, g.weather, g.probable_pitchers, g.source, g.source_url, g.source_updated_at, g.data_quality, g.created_at, g.updated_at FROM games AS g
+SELECT g.game_id, g.mlb_game_pk, g.sbr_game_id, g.action_network_game_id, g.official_date, g.home_team_id, g.away_team_id, g.game_number, g.first_pitch_at, g.season, g.season_type, g.game_type, g.status, g.home_score, g.away_score, g.venue, g.weather, g.probable_pitchers, g.source, g.source_url, g.source_updated_at, g.data_quality, g.created_at, g.updated_at, g.odds_api_event_id, g.doubleheader, g.mlb_game_type, g.detailed_state, g.status_reason, g.scheduled_date, g.resumed_on FROM games AS g
 WHERE (g.home_team_id = (SELECT t.team_id FROM teams AS t WHERE t.abbreviation = $1)
     OR g.away_team_id = (SELECT t.team_id FROM teams AS t WHERE t.abbreviation = $1))
   AND g.official_date >= COALESCE($2::date, '-infinity'::date)
@@ -137,7 +137,7 @@ ORDER BY g.official_date, g.game_number, g.game_id
 
 
 FIND_GAME_BY_EXTERNAL_ID = """-- name: FindGameByExternalId :one
-SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at FROM games
+SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader, mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games
 WHERE mlb_game_pk = CASE WHEN $1::data_source = 'mlb'
                           AND $2::text ~ '^[1-9][0-9]{0,17}$'
                          THEN $2::text::bigint END
@@ -152,15 +152,99 @@ WHERE mlb_game_pk = CASE WHEN $1::data_source = 'mlb'
 
 
 GET_TODAYS_GAMES = """-- name: GetTodaysGames :many
-SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at FROM games
+SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader, mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games
 WHERE official_date = (now() AT TIME ZONE COALESCE($1::text, 'America/New_York'))::date
 ORDER BY first_pitch_at, game_number, game_id
 """
 
 
 GET_LIVE_GAMES = """-- name: GetLiveGames :many
-SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at FROM games WHERE status = 'live' ORDER BY first_pitch_at
+SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader, mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games WHERE status = 'live' ORDER BY first_pitch_at
 """
+
+
+LIST_TEAM_CODES = """-- name: ListTeamCodes :many
+SELECT t.abbreviation::text AS code, t.team_id FROM teams AS t
+UNION ALL
+SELECT a.alias AS code, a.team_id FROM team_aliases AS a
+ORDER BY code
+"""
+
+
+LIST_TEAM_NAMES = """-- name: ListTeamNames :many
+SELECT n.name, n.team_id FROM team_names AS n ORDER BY n.name
+"""
+
+
+INSERT_UNIDENTIFIED_GAMES = """-- name: InsertUnidentifiedGames :many
+INSERT INTO games AS g (
+    official_date, home_team_id, away_team_id, game_number, season, status, home_score,
+    away_score, source, data_quality
+)
+SELECT ($1::date[])[p.i], ($2::integer[])[p.i],
+       ($3::integer[])[p.i], ($4::smallint[])[p.i],
+       ($5::smallint[])[p.i],
+       CASE WHEN ($6::smallint[])[p.i] IS NULL THEN 'scheduled'
+            ELSE 'final' END::game_status,
+       ($6::smallint[])[p.i], ($7::smallint[])[p.i],
+       $8::data_source, 'medium'::data_quality
+FROM generate_subscripts($1::date[], 1) AS p (i)
+ON CONFLICT (official_date, home_team_id, away_team_id, game_number) DO NOTHING
+RETURNING g.game_id, g.official_date, g.home_team_id, g.away_team_id, g.game_number
+"""
+
+
+FILL_GAME_SCORES = """-- name: FillGameScores :execrows
+UPDATE games AS g SET
+    home_score = ($1::smallint[])[d.i],
+    away_score = ($2::smallint[])[d.i],
+    status = 'final',
+    updated_at = now()
+FROM unnest($3::bigint[]) WITH ORDINALITY AS d (game_id, i)
+WHERE g.game_id = d.game_id AND g.home_score IS NULL
+"""
+
+
+FIND_GAMES_OF_CLUBS = """-- name: FindGamesOfClubs :many
+SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader, mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games
+WHERE home_team_id = $1
+  AND away_team_id = $2
+  AND official_date BETWEEN $3 AND $4
+ORDER BY official_date, game_number
+"""
+
+
+FIND_GAME_BY_ODDS_API_EVENT = """-- name: FindGameByOddsApiEvent :one
+SELECT game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader, mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on FROM games WHERE odds_api_event_id = $1
+"""
+
+
+ATTACH_ODDS_API_EVENT = """-- name: AttachOddsApiEvent :execrows
+UPDATE games SET odds_api_event_id = $1, updated_at = now()
+WHERE game_id = $2 AND odds_api_event_id IS NULL
+"""
+
+
+CREATE_FEED_GAME = """-- name: CreateFeedGame :one
+INSERT INTO games (
+    odds_api_event_id, official_date, home_team_id, away_team_id, game_number,
+    first_pitch_at, season, source, data_quality
+) VALUES (
+    $1, $2, $3,
+    $4, $5, $6, $7,
+    $8, 'medium'
+)
+RETURNING game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader, mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on
+"""
+
+
+def _attach_odds_api_event_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of AttachOddsApiEvent has its exact type."""
+    return (
+        len(v) == 2
+        and (v[0] is None or (type(v[0]) is str and v[0].isascii() and "\x00" not in v[0]))
+        and type(v[1]) is int
+    )
 
 
 def _delete_game_is_exact(v: tuple[Any, ...]) -> bool:
@@ -187,12 +271,30 @@ def _find_games_by_team_is_exact(v: tuple[Any, ...]) -> bool:
     )
 
 
+def _find_games_of_clubs_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of FindGamesOfClubs has its exact type."""
+    return (
+        len(v) == 4
+        and type(v[0]) is int
+        and type(v[1]) is int
+        and type(v[2]) is datetime.date
+        and type(v[3]) is datetime.date
+    )
+
+
 def _find_game_by_external_id_is_exact(v: tuple[Any, ...]) -> bool:
     """Whether each argument of FindGameByExternalId has its exact type."""
     return (
         len(v) == 2
         and type(v[0]) is DataSource
         and (type(v[1]) is str and v[1].isascii() and "\x00" not in v[1])
+    )
+
+
+def _find_game_by_odds_api_event_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of FindGameByOddsApiEvent has its exact type."""
+    return len(v) == 1 and (
+        v[0] is None or (type(v[0]) is str and v[0].isascii() and "\x00" not in v[0])
     )
 
 
@@ -218,7 +320,18 @@ def _list_games_newest_first_is_exact(v: tuple[Any, ...]) -> bool:
     return len(v) == 2 and type(v[0]) is int and type(v[1]) is int
 
 
+_ATTACH_ODDS_API_EVENT_ARGS = Arguments(
+    tuple[str | None, int],
+    "AttachOddsApiEvent",
+    ("event_id", "game_id"),
+    exact=_attach_odds_api_event_is_exact,
+)
 _DELETE_GAME_ARGS = Arguments(tuple[int], "DeleteGame", ("game_id",), exact=_delete_game_is_exact)
+_FILL_GAME_SCORES_ARGS = Arguments(
+    tuple[Sequence[int | None], Sequence[int | None], Sequence[int | None]],
+    "FillGameScores",
+    ("home_scores", "away_scores", "game_ids"),
+)
 _FIND_GAMES_BY_DATE_RANGE_ARGS = Arguments(
     tuple[datetime.date, datetime.date, GameStatus | None],
     "FindGamesByDateRange",
@@ -232,11 +345,23 @@ _FIND_GAMES_BY_TEAM_ARGS = Arguments(
     exact=_find_games_by_team_is_exact,
     overrides=((0, betdb.types.TeamCode),),
 )
+_FIND_GAMES_OF_CLUBS_ARGS = Arguments(
+    tuple[int, int, datetime.date, datetime.date],
+    "FindGamesOfClubs",
+    ("home_id", "away_id", "first_day", "last_day"),
+    exact=_find_games_of_clubs_is_exact,
+)
 _FIND_GAME_BY_EXTERNAL_ID_ARGS = Arguments(
     tuple[DataSource, str],
     "FindGameByExternalId",
     ("source", "external_id"),
     exact=_find_game_by_external_id_is_exact,
+)
+_FIND_GAME_BY_ODDS_API_EVENT_ARGS = Arguments(
+    tuple[str | None],
+    "FindGameByOddsApiEvent",
+    ("event_id",),
+    exact=_find_game_by_odds_api_event_is_exact,
 )
 _GET_GAME_ARGS = Arguments(tuple[int], "GetGame", ("game_id",), exact=_get_game_is_exact)
 _GET_TODAYS_GAMES_ARGS = Arguments(
@@ -297,6 +422,41 @@ class UpdateGameParams(ParamsModel):
     game_id: int
 
 
+class ListTeamCodesRow(pydantic.BaseModel):
+    code: str | None
+    team_id: int
+
+
+class InsertUnidentifiedGamesRow(pydantic.BaseModel):
+    game_id: int
+    official_date: datetime.date
+    home_team_id: int
+    away_team_id: int
+    game_number: int
+
+
+class InsertUnidentifiedGamesParams(ParamsModel):
+    official_dates: Sequence[datetime.date | None]
+    home_team_ids: Sequence[int | None]
+    away_team_ids: Sequence[int | None]
+    game_numbers: Sequence[int | None]
+    seasons: Sequence[int | None]
+    home_scores: Sequence[int | None]
+    away_scores: Sequence[int | None]
+    source: DataSource
+
+
+class CreateFeedGameParams(ParamsModel):
+    odds_api_event_id: str | None
+    official_date: datetime.date
+    home_team_id: int
+    away_team_id: int
+    game_number: int
+    first_pitch_at: datetime.datetime | None
+    season: int
+    source: DataSource
+
+
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
 # validation (model_construct without its checks). The *_FIELDS sets are shared:
 # pydantic only adds to them, and they already hold every field.
@@ -329,7 +489,23 @@ _GAME_FIELDS = {
     "data_quality",
     "created_at",
     "updated_at",
+    "odds_api_event_id",
+    "doubleheader",
+    "mlb_game_type",
+    "detailed_state",
+    "status_reason",
+    "scheduled_date",
+    "resumed_on",
 }
+_INSERT_UNIDENTIFIED_GAMES_ROW_FIELDS = {
+    "game_id",
+    "official_date",
+    "home_team_id",
+    "away_team_id",
+    "game_number",
+}
+_LIST_TEAM_CODES_ROW_FIELDS = {"code", "team_id"}
+_TEAM_NAME_FIELDS = {"name", "team_id"}
 
 
 def _decode_game(r: asyncpg.Record) -> Game:
@@ -359,6 +535,13 @@ def _decode_game(r: asyncpg.Record) -> Game:
         "data_quality": r[21],
         "created_at": r[22],
         "updated_at": r[23],
+        "odds_api_event_id": r[24],
+        "doubleheader": r[25],
+        "mlb_game_type": r[26],
+        "detailed_state": r[27],
+        "status_reason": r[28],
+        "scheduled_date": r[29],
+        "resumed_on": r[30],
     }
     _setattr(row, "__dict__", values)
     _set_fields_set(row, _GAME_FIELDS)
@@ -402,7 +585,124 @@ def _decode_many_game(records: list[asyncpg.Record]) -> list[Game]:
                 "data_quality": r[21],
                 "created_at": r[22],
                 "updated_at": r[23],
+                "odds_api_event_id": r[24],
+                "doubleheader": r[25],
+                "mlb_game_type": r[26],
+                "detailed_state": r[27],
+                "status_reason": r[28],
+                "scheduled_date": r[29],
+                "resumed_on": r[30],
             }
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
+
+
+def _decode_insert_unidentified_games_row(r: asyncpg.Record) -> InsertUnidentifiedGamesRow:
+    row = InsertUnidentifiedGamesRow.__new__(InsertUnidentifiedGamesRow)
+    values = {
+        "game_id": r[0],
+        "official_date": r[1],
+        "home_team_id": r[2],
+        "away_team_id": r[3],
+        "game_number": r[4],
+    }
+    _setattr(row, "__dict__", values)
+    _set_fields_set(row, _INSERT_UNIDENTIFIED_GAMES_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
+    return row
+
+
+def _decode_many_insert_unidentified_games_row(
+    records: list[asyncpg.Record],
+) -> list[InsertUnidentifiedGamesRow]:
+    rows: list[InsertUnidentifiedGamesRow] = []
+    append = rows.append
+    new = InsertUnidentifiedGamesRow.__new__
+    fields = _INSERT_UNIDENTIFIED_GAMES_ROW_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(InsertUnidentifiedGamesRow)
+            values = {
+                "game_id": r[0],
+                "official_date": r[1],
+                "home_team_id": r[2],
+                "away_team_id": r[3],
+                "game_number": r[4],
+            }
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
+
+
+def _decode_list_team_codes_row(r: asyncpg.Record) -> ListTeamCodesRow:
+    row = ListTeamCodesRow.__new__(ListTeamCodesRow)
+    values = {"code": r[0], "team_id": r[1]}
+    _setattr(row, "__dict__", values)
+    _set_fields_set(row, _LIST_TEAM_CODES_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
+    return row
+
+
+def _decode_many_list_team_codes_row(records: list[asyncpg.Record]) -> list[ListTeamCodesRow]:
+    rows: list[ListTeamCodesRow] = []
+    append = rows.append
+    new = ListTeamCodesRow.__new__
+    fields = _LIST_TEAM_CODES_ROW_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(ListTeamCodesRow)
+            values = {"code": r[0], "team_id": r[1]}
+            _setattr(row, "__dict__", values)
+            _set_fields_set(row, fields)
+            _set_extra(row, None)
+            _set_private(row, None)
+            append(row)
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
+
+
+def _decode_team_name(r: asyncpg.Record) -> TeamName:
+    row = TeamName.__new__(TeamName)
+    values = {"name": r[0], "team_id": r[1]}
+    _setattr(row, "__dict__", values)
+    _set_fields_set(row, _TEAM_NAME_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
+    return row
+
+
+def _decode_many_team_name(records: list[asyncpg.Record]) -> list[TeamName]:
+    rows: list[TeamName] = []
+    append = rows.append
+    new = TeamName.__new__
+    fields = _TEAM_NAME_FIELDS
+    collecting = gc.isenabled()
+    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    try:
+        for r in records:
+            row = new(TeamName)
+            values = {"name": r[0], "team_id": r[1]}
             _setattr(row, "__dict__", values)
             _set_fields_set(row, fields)
             _set_extra(row, None)
@@ -643,3 +943,152 @@ class Querier:
             raise TransactionRequiredError("iter_get_live_games", self._conn)
         async for record in self._conn.cursor(GET_LIVE_GAMES, prefetch=prefetch):
             yield _decode_game(record)
+
+    async def list_team_codes(self) -> list[ListTeamCodesRow]:
+        """Every code that names a club: its abbreviation and its aliases (SBR's CUB, KAN, ...)."""
+        records = await self._conn.fetch(LIST_TEAM_CODES)
+        return _decode_many_list_team_codes_row(records)
+
+    async def iter_list_team_codes(self, *, prefetch: int = 100) -> AsyncIterator[ListTeamCodesRow]:
+        """Stream list_team_codes through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_list_team_codes", self._conn)
+        async for record in self._conn.cursor(LIST_TEAM_CODES, prefetch=prefetch):
+            yield _decode_list_team_codes_row(record)
+
+    async def list_team_names(self) -> list[TeamName]:
+        """Every full name that names a club, current and former (Cleveland Indians, ...)."""
+        records = await self._conn.fetch(LIST_TEAM_NAMES)
+        return _decode_many_team_name(records)
+
+    async def iter_list_team_names(self, *, prefetch: int = 100) -> AsyncIterator[TeamName]:
+        """Stream list_team_names through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_list_team_names", self._conn)
+        async for record in self._conn.cursor(LIST_TEAM_NAMES, prefetch=prefetch):
+            yield _decode_team_name(record)
+
+    async def insert_unidentified_games(
+        self,
+        params: InsertUnidentifiedGamesParams,
+    ) -> list[InsertUnidentifiedGamesRow]:
+        """Games a source names without an id of its own (SBR's archive), by natural key; one per
+        position of the arrays. Games already stored with that key are left alone and not returned.
+        """
+        records = await self._conn.fetch(
+            INSERT_UNIDENTIFIED_GAMES,
+            params.official_dates,
+            params.home_team_ids,
+            params.away_team_ids,
+            params.game_numbers,
+            params.seasons,
+            params.home_scores,
+            params.away_scores,
+            params.source,
+        )
+        return _decode_many_insert_unidentified_games_row(records)
+
+    async def iter_insert_unidentified_games(
+        self,
+        params: InsertUnidentifiedGamesParams,
+        *,
+        prefetch: int = 100,
+    ) -> AsyncIterator[InsertUnidentifiedGamesRow]:
+        """Stream insert_unidentified_games through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_insert_unidentified_games", self._conn)
+        async for record in self._conn.cursor(
+            INSERT_UNIDENTIFIED_GAMES,
+            params.official_dates,
+            params.home_team_ids,
+            params.away_team_ids,
+            params.game_numbers,
+            params.seasons,
+            params.home_scores,
+            params.away_scores,
+            params.source,
+            prefetch=prefetch,
+        ):
+            yield _decode_insert_unidentified_games_row(record)
+
+    async def fill_game_scores(
+        self,
+        *,
+        home_scores: Sequence[int | None],
+        away_scores: Sequence[int | None],
+        game_ids: Sequence[int | None],
+    ) -> int:
+        """Final scores for games that have none; a game with a score keeps it."""
+        status = await self._conn.execute(
+            FILL_GAME_SCORES,
+            *_FILL_GAME_SCORES_ARGS.validate_python((home_scores, away_scores, game_ids)),
+        )
+        return int(status.rpartition(" ")[2])
+
+    async def find_games_of_clubs(
+        self,
+        *,
+        home_id: int,
+        away_id: int,
+        first_day: datetime.date,
+        last_day: datetime.date,
+    ) -> list[Game]:
+        """A pairing's games (home and away as given) on official dates from first_day to last_day,
+        in the order they were played.
+        """
+        records = await self._conn.fetch(
+            FIND_GAMES_OF_CLUBS,
+            *_FIND_GAMES_OF_CLUBS_ARGS.validate_python((home_id, away_id, first_day, last_day)),
+        )
+        return _decode_many_game(records)
+
+    async def iter_find_games_of_clubs(
+        self,
+        *,
+        home_id: int,
+        away_id: int,
+        first_day: datetime.date,
+        last_day: datetime.date,
+        prefetch: int = 100,
+    ) -> AsyncIterator[Game]:
+        """Stream find_games_of_clubs through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_find_games_of_clubs", self._conn)
+        async for record in self._conn.cursor(
+            FIND_GAMES_OF_CLUBS,
+            *_FIND_GAMES_OF_CLUBS_ARGS.validate_python((home_id, away_id, first_day, last_day)),
+            prefetch=prefetch,
+        ):
+            yield _decode_game(record)
+
+    async def find_game_by_odds_api_event(self, *, event_id: str | None) -> Game | None:
+        record = await self._conn.fetchrow(
+            FIND_GAME_BY_ODDS_API_EVENT,
+            *_FIND_GAME_BY_ODDS_API_EVENT_ARGS.validate_python((event_id,)),
+        )
+        return None if record is None else _decode_game(record)
+
+    async def attach_odds_api_event(self, *, event_id: str | None, game_id: int) -> int:
+        """Names a game by The Odds API's event id, unless it already carries one."""
+        status = await self._conn.execute(
+            ATTACH_ODDS_API_EVENT,
+            *_ATTACH_ODDS_API_EVENT_ARGS.validate_python((event_id, game_id)),
+        )
+        return int(status.rpartition(" ")[2])
+
+    async def create_feed_game(self, params: CreateFeedGameParams) -> Game | None:
+        """A game first named by an odds feed: its clubs, local date and listed start, and The Odds
+        API's event id when it is that feed.
+        """
+        record = await self._conn.fetchrow(
+            CREATE_FEED_GAME,
+            params.odds_api_event_id,
+            params.official_date,
+            params.home_team_id,
+            params.away_team_id,
+            params.game_number,
+            params.first_pitch_at,
+            params.season,
+            params.source,
+        )
+        return None if record is None else _decode_game(record)

@@ -15,6 +15,7 @@ from .db import CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import (
     AnalysisType,
     DataSource,
+    Doubleheader,
     GameStatus,
     GameType,
     Market,
@@ -42,13 +43,16 @@ WITH known AS (
 INSERT INTO games AS g (
     game_id, mlb_game_pk, official_date, home_team_id, away_team_id, game_number,
     first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue,
-    source, source_url, data_quality
+    source, source_url, data_quality, doubleheader, mlb_game_type, detailed_state,
+    status_reason, scheduled_date, resumed_on
 ) VALUES (
     COALESCE((SELECT game_id FROM known), nextval(pg_get_serial_sequence('games', 'game_id'))),
     $1, $2, $3,
     $4, $5, $6, $7,
     $8, $9, $10, $11,
-    $12, $13, 'mlb', $14, 'high'
+    $12, $13, 'mlb', $14, 'high',
+    $15, $16, $17,
+    $18, $19, $20
 )
 ON CONFLICT (game_id) DO UPDATE SET
     mlb_game_pk = EXCLUDED.mlb_game_pk,
@@ -56,7 +60,7 @@ ON CONFLICT (game_id) DO UPDATE SET
     home_team_id = EXCLUDED.home_team_id,
     away_team_id = EXCLUDED.away_team_id,
     game_number = EXCLUDED.game_number,
-    first_pitch_at = COALESCE(EXCLUDED.first_pitch_at, g.first_pitch_at),
+    first_pitch_at = EXCLUDED.first_pitch_at,
     season = EXCLUDED.season,
     season_type = EXCLUDED.season_type,
     game_type = EXCLUDED.game_type,
@@ -67,19 +71,28 @@ ON CONFLICT (game_id) DO UPDATE SET
     source = EXCLUDED.source,
     source_url = COALESCE(EXCLUDED.source_url, g.source_url),
     data_quality = EXCLUDED.data_quality,
+    doubleheader = EXCLUDED.doubleheader,
+    mlb_game_type = EXCLUDED.mlb_game_type,
+    detailed_state = EXCLUDED.detailed_state,
+    status_reason = EXCLUDED.status_reason,
+    scheduled_date = COALESCE(EXCLUDED.scheduled_date, g.scheduled_date),
+    resumed_on = COALESCE(EXCLUDED.resumed_on, g.resumed_on),
     updated_at = now()
 WHERE (
     g.mlb_game_pk, g.official_date, g.home_team_id, g.away_team_id, g.game_number,
     g.first_pitch_at, g.season, g.season_type, g.game_type, g.status, g.home_score,
-    g.away_score, g.venue, g.source, g.source_url, g.data_quality
+    g.away_score, g.venue, g.source, g.source_url, g.data_quality, g.doubleheader,
+    g.mlb_game_type, g.detailed_state, g.status_reason, g.scheduled_date, g.resumed_on
 ) IS DISTINCT FROM (
     EXCLUDED.mlb_game_pk, EXCLUDED.official_date, EXCLUDED.home_team_id,
-    EXCLUDED.away_team_id, EXCLUDED.game_number,
-    COALESCE(EXCLUDED.first_pitch_at, g.first_pitch_at), EXCLUDED.season,
+    EXCLUDED.away_team_id, EXCLUDED.game_number, EXCLUDED.first_pitch_at, EXCLUDED.season,
     EXCLUDED.season_type, EXCLUDED.game_type, EXCLUDED.status,
     COALESCE(EXCLUDED.home_score, g.home_score), COALESCE(EXCLUDED.away_score, g.away_score),
     COALESCE(EXCLUDED.venue, g.venue), EXCLUDED.source,
-    COALESCE(EXCLUDED.source_url, g.source_url), EXCLUDED.data_quality
+    COALESCE(EXCLUDED.source_url, g.source_url), EXCLUDED.data_quality,
+    EXCLUDED.doubleheader, EXCLUDED.mlb_game_type, EXCLUDED.detailed_state,
+    EXCLUDED.status_reason, COALESCE(EXCLUDED.scheduled_date, g.scheduled_date),
+    COALESCE(EXCLUDED.resumed_on, g.resumed_on)
 )
 RETURNING g.game_id, ((SELECT game_id FROM known) IS NULL)::boolean AS created
 """
@@ -160,6 +173,12 @@ class UpsertScheduledGameParams(ParamsModel):
     away_score: int | None
     venue: pydantic.JsonValue | None
     source_url: str | None
+    doubleheader: Doubleheader | None
+    mlb_game_type: str | None
+    detailed_state: str | None
+    status_reason: str | None
+    scheduled_date: datetime.date | None
+    resumed_on: datetime.date | None
 
 
 class FindStoredOddsRow(pydantic.BaseModel):
@@ -274,6 +293,7 @@ class Querier:
     ) -> UpsertScheduledGameRow | None:
         """A game from the MLB Stats API schedule, found by its gamePk, else by the natural
         key among games without one (so a game another source created gains its gamePk).
+        The schedule is the authority on time: a first pitch it calls TBD clears a stored one.
         A game whose values would not change is left alone, updated_at included, and no
         row comes back; `created` tells an insert from an update.
         """
@@ -293,6 +313,12 @@ class Querier:
             params.away_score,
             params.venue,
             params.source_url,
+            params.doubleheader,
+            params.mlb_game_type,
+            params.detailed_state,
+            params.status_reason,
+            params.scheduled_date,
+            params.resumed_on,
         )
         return None if record_ is None else _decode_upsert_scheduled_game_row(record_)
 

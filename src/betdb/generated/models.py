@@ -38,12 +38,18 @@ class DataSource(enum.StrEnum):
     ACTION_NETWORK = "action_network"
     VSIN = "vsin"
     SBD = "sbd"
+    ODDS_API = "odds_api"
 
 
 class Division(enum.StrEnum):
     EAST = "East"
     CENTRAL = "Central"
     WEST = "West"
+
+
+class Doubleheader(enum.StrEnum):
+    TRADITIONAL = "traditional"
+    SPLIT = "split"
 
 
 class GameStatus(enum.StrEnum):
@@ -68,6 +74,11 @@ class GameType(enum.StrEnum):
 class League(enum.StrEnum):
     AL = "AL"
     NL = "NL"
+
+
+class LineMoment(enum.StrEnum):
+    OPENING = "opening"
+    CLOSING = "closing"
 
 
 class Market(enum.StrEnum):
@@ -178,6 +189,19 @@ class Game(pydantic.BaseModel):
     data_quality: DataQuality
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    odds_api_event_id: str | None
+    doubleheader: Doubleheader | None
+    """Stats API doubleHeader Y (traditional) or S (split); null when not one"""
+    mlb_game_type: str | None
+    """Stats API gameType letter (R, F, D, L, W, S, E, A, ...): the postseason round"""
+    detailed_state: str | None
+    """Stats API status.detailedState as sent, e.g. Postponed, Suspended: Rain"""
+    status_reason: str | None
+    """Stats API status.reason, e.g. Inclement Weather"""
+    scheduled_date: datetime.date | None
+    """the date the game was first scheduled for, when it was moved (postponed, made up, resumed)"""
+    resumed_on: datetime.date | None
+    """a suspended game: the date play resumes or resumed"""
 
 
 class Odds(pydantic.BaseModel):
@@ -239,6 +263,11 @@ class TeamAlias(pydantic.BaseModel):
     team_id: int
 
 
+class TeamName(pydantic.BaseModel):
+    name: str
+    team_id: int
+
+
 class Team(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
 
@@ -247,3 +276,14 @@ class Team(pydantic.BaseModel):
     name: str
     league: League
     division: Division
+
+
+class UntimedLine(pydantic.BaseModel):
+    game_id: int
+    sportsbook_id: int
+    market: Market
+    side: Side
+    moment: LineMoment
+    line: decimal.Decimal | None
+    price: int
+    source: DataSource

@@ -1,8 +1,9 @@
-"""Importers: MLB Stats API schedules, odds observations, betting splits, analyses, signals.
+"""Importers: MLB Stats API schedules of every era, SBR's odds archive, The Odds API,
+SportsBettingDime, and betdb's own odds, splits, analyses and signals files.
 
 Each returns an ImportReport whose counts add up
-(``read == imported + updated + unchanged + duplicates + len(rejected)``); a record that cannot
-be imported is rejected with its line and reason, never dropped silently, and never stops the
+(``read == imported + updated + unchanged + duplicates + skipped + len(rejected)``); a record that
+cannot be imported is rejected with its line and reason, never dropped silently, and never stops the
 others. A file that cannot be read at all raises ImportFileError before anything is written;
 an import the database stops raises ImportStoppedError, naming the line reached and the rows
 committed, and a re-run of the file completes it.
@@ -10,8 +11,11 @@ committed, and a re-run of the file completes it.
 
 from betdb.importers.judgments import import_analyses, import_signals
 from betdb.importers.odds import import_odds
+from betdb.importers.odds_api import import_odds_api
 from betdb.importers.records import MAX_RECORD_BYTES
 from betdb.importers.report import ImportFileError, ImportReport, ImportStoppedError, Rejection
+from betdb.importers.sbd import import_sbd
+from betdb.importers.sbr_archive import import_sbr_archive
 from betdb.importers.schedule import import_schedule
 from betdb.importers.splits import import_splits
 
@@ -23,6 +27,9 @@ __all__ = [
     "Rejection",
     "import_analyses",
     "import_odds",
+    "import_odds_api",
+    "import_sbd",
+    "import_sbr_archive",
     "import_schedule",
     "import_signals",
     "import_splits",

@@ -93,7 +93,7 @@ class ImportReport:
     """The outcome of importing one file.
 
     Every record read is counted once: ``read == imported + updated + unchanged + duplicates
-    + len(rejected)``.
+    + skipped + len(rejected)``.
     """
 
     path: Path
@@ -102,7 +102,13 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    skipped: int = 0
+    """Records read and deliberately not imported (a market betdb does not keep, a game whose
+    clubs are not known yet); `skip_reasons` says why, with a count per reason."""
+    skip_reasons: dict[str, int] = field(default_factory=dict)
     rejected: Rejections = field(default_factory=Rejections)
+    warnings: Rejections = field(default_factory=Rejections)
+    """Records imported with something to report (a stored score that disagrees, kept)."""
     seconds: float = 0.0
     rejects_path: Path | None = None
     """Where the rejected records were written, if any were."""
@@ -110,6 +116,10 @@ class ImportReport:
     """The line of the last record read (where an interrupted import stopped)."""
     committed: int = 0
     """Rows written whose transaction committed: all of imported and updated once done."""
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        self.skipped += count
+        self.skip_reasons[reason] = self.skip_reasons.get(reason, 0) + count
 
     @property
     def rows_per_second(self) -> float:

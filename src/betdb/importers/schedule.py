@@ -1,19 +1,31 @@
-"""MLB Stats API schedule JSON (``/api/v1/schedule``) into games, upserted by gamePk.
+"""MLB Stats API schedule JSON (``/api/v1/schedule``) of every era into games, upserted by gamePk.
 
-Each ``dates[].games[]`` entry becomes one game. A game that cannot be read (unknown club,
-missing field, bad date, unknown status or game type) is rejected with the reason and its
-locator, e.g. ``dates[2].games[5]``; the others are imported. A file that is not UTF-8 JSON
-of that shape is refused as a whole, naming the position, and nothing is written.
+Each ``dates[].games[]`` entry becomes one game. Its date is ``officialDate``, or in responses
+from before about 2020 that lack it, the ``dates[].date`` it is listed under (never
+``gameDate``'s UTC day). A game that cannot be read (unknown club id, missing field, bad date,
+unknown game type) is rejected with the reason and its locator, e.g. ``dates[2].games[5]``, and
+written to the rejects file (``FILE.rejects.jsonl``); a game whose clubs are not known yet (a
+postseason "if necessary" game) is skipped and counted with the reason. A file that is not
+UTF-8 JSON of that shape (a byte-order mark is fine) is refused as a whole, naming the
+position, and nothing is written.
+
+What a user needs to follow a moved game is kept: the status (through ``detailedState``, then
+``codedGameState``, then ``abstractGameState``, so an unfamiliar state still maps) with the
+API's own ``detailed_state`` and ``status_reason``, ``scheduled_date`` (the date it was first
+scheduled for, when postponed or made up), ``resumed_on`` (a suspended game), the doubleheader
+kind and the ``gameType`` letter. A game with ``startTimeTBD`` has no ``first_pitch_at``; a
+postponed one has its ``rescheduleDate``, or none.
 
 Re-importing the same file changes nothing (games count as unchanged and keep their
-``updated_at``); a later file updates status, scores and times. A gamePk listed more than once
-(a postponed or suspended game is listed again on its new date) counts once, with the entry of
-the latest official date; the others count as duplicates.
+``updated_at``); a later file updates status, scores and times and moves a rescheduled game
+(found by its gamePk) to its new date. A gamePk listed more than once (a postponed or suspended
+game is listed again on its new date) counts once, with the entry of the latest official date;
+the others count as duplicates. The whole file is one transaction: if the database fails
+midway nothing is written, and a re-run imports it whole.
 """
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import json
 import time
@@ -27,11 +39,11 @@ import asyncpg
 from betdb import UnifiedRepository
 from betdb.errors import BetdbError
 from betdb.generated.imports import UpsertScheduledGameParams
-from betdb.generated.models import GameStatus, GameType, SeasonType
+from betdb.generated.models import Doubleheader, GameStatus, GameType, SeasonType
+from betdb.importers.documents import JsonRejects, default_rejects_path, load_json
 from betdb.importers.fields import FieldError, check_moment
-from betdb.importers.records import refuse_wide_encodings
 from betdb.importers.report import ImportFileError, ImportReport, Rejection
-from betdb.importers.values import MAX_DEPTH, check_value
+from betdb.importers.values import check_value
 
 STATS_API = "https://statsapi.mlb.com"
 
@@ -55,6 +67,8 @@ STATUS_BY_DETAILED_STATE = (
 STATUS_BY_CODE = {
     "S": GameStatus.SCHEDULED,
     "P": GameStatus.PRE_GAME,
+    "Q": GameStatus.FINAL,  # forfeits
+    "R": GameStatus.FINAL,
     "I": GameStatus.LIVE,
     "M": GameStatus.LIVE,
     "N": GameStatus.LIVE,
@@ -65,6 +79,15 @@ STATUS_BY_CODE = {
     "U": GameStatus.SUSPENDED,
     "T": GameStatus.SUSPENDED,
 }
+# An unfamiliar detailed state with an unfamiliar code still says which phase the game is in.
+STATUS_BY_ABSTRACT_STATE = {
+    "preview": GameStatus.SCHEDULED,
+    "live": GameStatus.LIVE,
+    "final": GameStatus.FINAL,
+}
+DOUBLEHEADERS = {"N": None, "Y": Doubleheader.TRADITIONAL, "S": Doubleheader.SPLIT}
+# Names the Stats API gives a postseason slot whose club is not decided yet.
+UNDECIDED_CLUB_WORDS = ("tbd", "winner", "wild card", "seed", "champion", "to be determined")
 POSTSEASON = (GameType.POSTSEASON, SeasonType.POSTSEASON)
 GAME_TYPES = {
     "R": (GameType.REGULAR, SeasonType.REGULAR),
@@ -91,7 +114,17 @@ def game_status(status: object) -> GameStatus:
     code = status.get("codedGameState")
     if isinstance(code, str) and code in STATUS_BY_CODE:
         return STATUS_BY_CODE[code]
-    raise FieldError(f"status: unknown codedGameState {code!r} / detailedState {detailed!r}")
+    abstract = status.get("abstractGameState")
+    if isinstance(abstract, str) and abstract.strip().lower() in STATUS_BY_ABSTRACT_STATE:
+        return STATUS_BY_ABSTRACT_STATE[abstract.strip().lower()]
+    raise FieldError(
+        f"status: unknown codedGameState {code!r} / detailedState {detailed!r}"
+        + (f" / abstractGameState {abstract!r}" if abstract is not None else "")
+    )
+
+
+class SkippedGame(Exception):  # noqa: N818 (a skip, not an error)
+    """A game deliberately not imported; the message is the reason."""
 
 
 def _whole(game: Mapping[str, Any], name: str, value: object) -> int:
@@ -123,32 +156,82 @@ class ScheduledGame:
         return (p.official_date, p.home_team_id, p.away_team_id, p.game_number)
 
 
-def read_game(game: object, team_ids: frozenset[int]) -> UpsertScheduledGameParams:
+def _date(game: Mapping[str, Any], name: str) -> dt.date | None:
+    value = game.get(name)
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise FieldError(f"{name} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _instant(game: Mapping[str, Any], name: str) -> dt.datetime | None:
+    value = game.get(name)
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise FieldError(f"{name} {value!r} is not an ISO 8601 time") from None
+    if moment.utcoffset() is None:
+        raise FieldError(f"{name} {value!r} has no UTC offset")
+    check_moment(name, value, moment)
+    return moment
+
+
+def _club(game: Mapping[str, Any], side: str, team_ids: frozenset[int]) -> int:
+    team = _at(game, "teams", side, "team")
+    name = team.get("name") if isinstance(team, Mapping) else None
+    named = f" ({name!r})" if isinstance(name, str) else ""
+    if not isinstance(team, Mapping) or team.get("id") is None:
+        raise SkippedGame(f"clubs not known yet: teams.{side}.team has no id{named}")
+    team_id = _whole(game, f"teams.{side}.team.id", team["id"])
+    if team_id not in team_ids:
+        if isinstance(name, str) and any(w in name.lower() for w in UNDECIDED_CLUB_WORDS):
+            raise SkippedGame(f"clubs not known yet: teams.{side}.team is {name!r}")
+        raise FieldError(f"teams.{side}.team.id {team_id}{named} is not one of the 30 MLB clubs")
+    return team_id
+
+
+def read_game(
+    game: object, team_ids: frozenset[int], listed_on: dt.date | None = None
+) -> UpsertScheduledGameParams:
+    """One schedule entry as a game; `listed_on` is the ``dates[].date`` it is listed under.
+    FieldError rejects it, SkippedGame skips it."""
     if not isinstance(game, Mapping):
         raise FieldError(f"not a JSON object but {type(game).__name__}")
     game_pk = _whole(game, "gamePk", _at(game, "gamePk"))
     if game_pk <= 0:
         raise FieldError(f"gamePk {game_pk} is not positive")
-    official = _at(game, "officialDate")
-    try:
-        official_date = dt.date.fromisoformat(str(official))
-    except ValueError:
-        raise FieldError(f"officialDate {official!r} is not a date (YYYY-MM-DD)") from None
-    first_pitch = _at(game, "gameDate")
-    try:
-        first_pitch_at = dt.datetime.fromisoformat(str(first_pitch))
-    except ValueError:
-        raise FieldError(f"gameDate {first_pitch!r} is not an ISO 8601 time") from None
-    if first_pitch_at.utcoffset() is None:
-        raise FieldError(f"gameDate {first_pitch!r} has no UTC offset")
-    check_moment("gameDate", first_pitch, first_pitch_at)
-    clubs: dict[str, int] = {}
+    status = game.get("status")
+    state = game_status(status)
+    detailed = status.get("detailedState") if isinstance(status, Mapping) else None
+    reason = status.get("reason") if isinstance(status, Mapping) else None
+    time_tbd = isinstance(status, Mapping) and status.get("startTimeTBD") is True
+    official_date = _date(game, "officialDate")
+    scheduled_date = _date(game, "rescheduledFromDate")
+    resumed_from = _date(game, "resumedFromDate")
+    resumed_on = _date(game, "resumeGameDate") or (listed_on if resumed_from else None)
+    if official_date is None:
+        # Responses before about 2020: the listing date, or the date play began or moves to.
+        if listed_on is None:
+            raise FieldError("officialDate is missing and the entry is not under a dates[].date")
+        official_date = resumed_from or listed_on
+        if state is GameStatus.POSTPONED and _date(game, "rescheduleGameDate"):
+            official_date = _date(game, "rescheduleGameDate") or listed_on
+    if scheduled_date is None and listed_on not in (None, official_date) and not resumed_from:
+        scheduled_date = listed_on
+    first_pitch_at = _instant(game, "gameDate")
+    if first_pitch_at is None:
+        raise FieldError("gameDate is missing")
+    if state is GameStatus.POSTPONED:
+        first_pitch_at = _instant(game, "rescheduleDate")
+    if time_tbd:
+        first_pitch_at = None
+    clubs = {side: _club(game, side, team_ids) for side in ("home", "away")}
     scores: dict[str, int | None] = {}
     for side in ("home", "away"):
-        team_id = _whole(game, f"teams.{side}.team.id", _at(game, "teams", side, "team", "id"))
-        if team_id not in team_ids:
-            raise FieldError(f"teams.{side}.team.id {team_id} is not one of the 30 MLB clubs")
-        clubs[side] = team_id
         score = game["teams"][side].get("score")
         if score is not None and _whole(game, f"teams.{side}.score", score) < 0:
             raise FieldError(f"teams.{side}.score {score} is negative")
@@ -161,7 +244,7 @@ def read_game(game: object, team_ids: frozenset[int]) -> UpsertScheduledGamePara
     if game_number not in (1, 2):
         raise FieldError(f"gameNumber {game_number} is not 1 or 2")
     double_header = game.get("doubleHeader", "N")
-    if double_header not in ("N", "S", "Y"):
+    if double_header not in DOUBLEHEADERS:
         raise FieldError(f"doubleHeader {double_header!r} is not N, S or Y")
     if game_number == 2 and double_header == "N":
         raise FieldError("gameNumber 2 but doubleHeader 'N': not part of a doubleheader")
@@ -186,56 +269,54 @@ def read_game(game: object, team_ids: frozenset[int]) -> UpsertScheduledGamePara
         season=season,
         season_type=season_type,
         game_type=game_type,
-        status=game_status(game.get("status")),
+        status=state,
         home_score=scores["home"],
         away_score=scores["away"],
         venue={"id": venue.get("id"), "name": venue.get("name")}
         if isinstance(venue, Mapping)
         else None,
         source_url=f"{STATS_API}{link}" if isinstance(link, str) and link.startswith("/") else None,
+        doubleheader=DOUBLEHEADERS[double_header],
+        mlb_game_type=kind,
+        detailed_state=detailed if isinstance(detailed, str) else None,
+        status_reason=reason if isinstance(reason, str) else None,
+        scheduled_date=scheduled_date,
+        resumed_on=resumed_on,
     )
 
 
-def load_schedule(path: Path) -> list[tuple[str, object]]:
-    """Every ``dates[].games[]`` entry with its locator; ImportFileError if the file is not
-    UTF-8 JSON of the schedule's shape."""
-    data = path.read_bytes()
-    refuse_wide_encodings(path, data)
-    data = data.removeprefix(codecs.BOM_UTF8)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise ImportFileError(
-            path,
-            f"not UTF-8: byte 0x{data[error.start]:02X} (a Latin-1 file? save it as UTF-8)",
-            line=line,
-            column=column,
-        ) from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportFileError(
-            path, f"not valid JSON: {error.msg} (truncated?)", line=error.lineno, column=error.colno
-        ) from None
-    except RecursionError:
-        raise ImportFileError(path, f"JSON nested deeper than {MAX_DEPTH} levels") from None
-    except ValueError as error:  # an integer of more digits than Python converts
-        raise ImportFileError(path, f"not JSON betdb reads: {error}") from None
+@dataclass(frozen=True)
+class ScheduleEntry:
+    where: str
+    listed_on: dt.date | None
+    game: object
+
+
+def load_schedule(path: Path) -> list[ScheduleEntry]:
+    """Every ``dates[].games[]`` entry with its locator and listing date; ImportFileError if the
+    file is not UTF-8 JSON of the schedule's shape."""
+    document = load_json(path)
     dates = document.get("dates") if isinstance(document, dict) else None
     if not isinstance(dates, list):
         raise ImportFileError(path, 'not a Stats API schedule: no top-level "dates" list')
-    entries: list[tuple[str, object]] = []
+    entries: list[ScheduleEntry] = []
     for i, day in enumerate(dates):
         games = day.get("games") if isinstance(day, dict) else None
         if not isinstance(games, list):
             raise ImportFileError(path, f'dates[{i}] has no "games" list')
-        entries.extend((f"dates[{i}].games[{j}]", game) for j, game in enumerate(games))
+        try:
+            listed_on = dt.date.fromisoformat(day["date"]) if "date" in day else None
+        except (TypeError, ValueError):
+            raise ImportFileError(path, f"dates[{i}].date {day['date']!r} is not a date") from None
+        entries.extend(
+            ScheduleEntry(f"dates[{i}].games[{j}]", listed_on, game) for j, game in enumerate(games)
+        )
     return entries
 
 
-async def import_schedule(repository: UnifiedRepository, path: Path) -> ImportReport:
+async def import_schedule(
+    repository: UnifiedRepository, path: Path, *, rejects: Path | None = None
+) -> ImportReport:
     """Upsert the games of a Stats API schedule file; see the module docstring."""
     started = time.perf_counter()
     path = Path(path)
@@ -243,46 +324,58 @@ async def import_schedule(repository: UnifiedRepository, path: Path) -> ImportRe
     entries = load_schedule(path)
     report.read = len(entries)
     team_ids = frozenset(team.team_id for team in await repository.teams.list_teams())
+    rejects_file = JsonRejects(path, Path(rejects) if rejects else default_rejects_path(path))
+
+    def reject(rejection: Rejection) -> None:
+        report.rejected.append(rejection)
+        rejects_file.write(rejection)
 
     chosen: dict[int, ScheduledGame] = {}
-    for where, entry in entries:
-        raw = json.dumps(entry, separators=(",", ":"), ensure_ascii=False)
-        try:
-            check_value(where, entry)
-            params = read_game(entry, team_ids)
-        except FieldError as error:
-            report.rejected.append(Rejection(0, str(error), raw, where))
-            continue
-        pk = params.mlb_game_pk
-        assert pk is not None
-        if pk in chosen:
-            report.duplicates += 1
-            if params.official_date < chosen[pk].params.official_date:
-                continue
-        chosen[pk] = ScheduledGame(where, raw, params)
-
-    claimed: dict[tuple[dt.date, int, int, int], int] = {}
-    async with repository.transaction() as tx:
-        querier = tx.imports
-        for pk, game in chosen.items():
-            other = claimed.setdefault(game.natural_key, pk)
-            if other != pk:
-                reason = f"same date, clubs and game number as gamePk {other} in this file"
-                report.rejected.append(Rejection(0, reason, game.raw, game.where))
-                continue
+    try:
+        for entry in entries:
+            raw = json.dumps(entry.game, separators=(",", ":"), ensure_ascii=False)
             try:
-                async with tx.transaction():
-                    row = await querier.upsert_scheduled_game(game.params)
-            except (asyncpg.PostgresError, BetdbError) as error:
-                reason = f"the database refused gamePk {pk}: {_describe(error)}"
-                report.rejected.append(Rejection(0, reason, game.raw, game.where))
+                check_value(entry.where, entry.game)
+                params = read_game(entry.game, team_ids, entry.listed_on)
+            except FieldError as error:
+                reject(Rejection(0, str(error), raw, entry.where))
                 continue
-            if row is None:
-                report.unchanged += 1
-            elif row.created:
-                report.imported += 1
-            else:
-                report.updated += 1
+            except SkippedGame as skipped:
+                report.skip(str(skipped))
+                continue
+            pk = params.mlb_game_pk
+            assert pk is not None
+            if pk in chosen:
+                report.duplicates += 1
+                if params.official_date < chosen[pk].params.official_date:
+                    continue
+            chosen[pk] = ScheduledGame(entry.where, raw, params)
+
+        claimed: dict[tuple[dt.date, int, int, int], int] = {}
+        async with repository.transaction() as tx:
+            querier = tx.imports
+            for pk, game in chosen.items():
+                other = claimed.setdefault(game.natural_key, pk)
+                if other != pk:
+                    reason = f"same date, clubs and game number as gamePk {other} in this file"
+                    reject(Rejection(0, reason, game.raw, game.where))
+                    continue
+                try:
+                    async with tx.transaction():
+                        row = await querier.upsert_scheduled_game(game.params)
+                except (asyncpg.PostgresError, BetdbError) as error:
+                    reason = f"the database refused gamePk {pk}: {_describe(error)}"
+                    reject(Rejection(0, reason, game.raw, game.where))
+                    continue
+                if row is None:
+                    report.unchanged += 1
+                elif row.created:
+                    report.imported += 1
+                else:
+                    report.updated += 1
+    finally:
+        rejects_file.close()
+    report.rejects_path = rejects_file.path if rejects_file.written else None
     report.seconds = time.perf_counter() - started
     return report
 

@@ -1,0 +1,167 @@
+"""`betdb import sbr-archive|odds-api|sbd`: the real sources' own formats, through run_import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from betdb.cli.connection import DataDir
+from betdb.cli.imports import Importer, InputFile, Json, Rejects, run_import
+from betdb.cli.output import CommandError, UsageError, reports_errors
+from betdb.importers.fields import FieldError
+from betdb.importers.odds_api import OddsFormat, import_odds_api, instant
+from betdb.importers.sbd import import_sbd
+from betdb.importers.sbr_archive import (
+    EXTRA_HINT,
+    SeasonUnknownError,
+    import_sbr_archive,
+    season_of,
+)
+
+
+def _calamine_installed() -> bool:
+    try:
+        import python_calamine  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@reports_errors
+def sbr_archive_command(
+    file: InputFile,
+    season: Annotated[
+        int | None,
+        typer.Option(
+            "--season",
+            min=1876,
+            max=2200,
+            help="the season the sheet is (default: the year in the file name)",
+        ),
+    ] = None,
+    rejects: Rejects = None,
+    json_output: Json = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Import one season of SportsBookReview's MLB odds archive (.xlsx): each visitor/home
+    pair a game, found by date, clubs and game number or created, with its opening and
+    closing moneyline and total and its run line stored as untimed lines of the SBR archive
+    book. Needs the sbr extra."""
+    try:
+        year = season_of(file, season)
+    except SeasonUnknownError as error:
+        raise UsageError(str(error)) from None
+    if not _calamine_installed():
+        raise CommandError(EXTRA_HINT)
+    run_import(
+        file,
+        data_dir,
+        json_output,
+        lambda repository, progress, _report: import_sbr_archive(
+            repository, file, season=year, rejects=rejects, on_progress=progress
+        ),
+    )
+
+
+def snapshot_files(paths: list[Path]) -> list[Path]:
+    """The files named, a directory standing for its .json files, oldest name first."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob("*.json"))
+            if not found:
+                raise UsageError(f"{path} holds no .json snapshots")
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"cannot read {path}: no such file or directory")
+    return files
+
+
+@reports_errors
+def odds_api_command(
+    paths: Annotated[list[Path], typer.Argument(metavar="FILE.json|DIR...", show_default=False)],
+    odds_format: Annotated[
+        OddsFormat | None,
+        typer.Option("--odds-format", help="the prices' format (default: detected per file)"),
+    ] = None,
+    add_books: Annotated[
+        bool,
+        typer.Option("--add-books", help="add bookmakers betdb does not know as sportsbooks"),
+    ] = False,
+    include_live: Annotated[
+        bool,
+        typer.Option("--include-live", help="keep prices quoted after commence_time"),
+    ] = False,
+    json_output: Json = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Import saved responses of The Odds API v4 (/sports/baseball_mlb/odds): h2h, spreads
+    and totals as moneyline, run line and total observations; a directory of snapshots
+    imports as a history, oldest file name first."""
+
+    def importer(file: Path) -> Importer:
+        return lambda repository, progress, _report: import_odds_api(
+            repository,
+            file,
+            odds_format=odds_format,
+            add_books=add_books,
+            include_live=include_live,
+            on_progress=progress,
+        )
+
+    for file in snapshot_files(paths):
+        run_import(file, data_dir, json_output, importer(file))
+
+
+@reports_errors
+def sbd_command(
+    file: InputFile,
+    observed_at: Annotated[
+        str | None,
+        typer.Option(
+            "--observed-at",
+            help="when the odds were current, ISO 8601 with offset (default: the latest"
+            " `updated` time in the file)",
+            show_default=False,
+        ),
+    ] = None,
+    include_live: Annotated[
+        bool, typer.Option("--include-live", help="keep odds of games already started")
+    ] = False,
+    rejects: Rejects = None,
+    json_output: Json = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Import SportsBettingDime's MLB odds and betting splits JSON: each book's moneyline, run
+    line and total, and the splits (betsPercentage/stakePercentage) as fractions; books with
+    only empty entries are skipped."""
+    seen_at = None
+    if observed_at is not None:
+        try:
+            seen_at = instant(observed_at, "--observed-at")
+        except FieldError as error:
+            raise UsageError(str(error)) from None
+    run_import(
+        file,
+        data_dir,
+        json_output,
+        lambda repository, progress, _report: import_sbd(
+            repository,
+            file,
+            observed_at=seen_at,
+            include_live=include_live,
+            rejects=rejects,
+            on_progress=progress,
+        ),
+    )
+
+
+def register(import_app: typer.Typer) -> None:
+    """Add these commands to `betdb import`."""
+    import_app.command("sbr-archive")(sbr_archive_command)
+    import_app.command("odds-api")(odds_api_command)
+    import_app.command("sbd")(sbd_command)
