@@ -35,6 +35,9 @@ SUPERUSER = "postgres"
 # Safe for throwaway servers only: a crash loses the data, which a scratch server does not keep.
 _SCRATCH_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
 
+# Per-query statistics by sqlc name (betdb stats queries); the extension ships with the wheel.
+MONITORING_SETTINGS = ("shared_preload_libraries=pg_stat_statements",)
+
 
 class EmbeddedPostgresError(RuntimeError):
     """The embedded server could not be set up, started or stopped."""
@@ -181,6 +184,7 @@ class EmbeddedPostgres:
         settings = ["listen_addresses=127.0.0.1", f"unix_socket_directories={self.data_dir}"]
         if self.scratch:
             settings.extend(_SCRATCH_SETTINGS)
+        settings.extend(MONITORING_SETTINGS)
         settings.extend(self.settings)
         last_error: EmbeddedPostgresError | None = None
         for _ in range(3):  # another process may take the free port before the server binds it

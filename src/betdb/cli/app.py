@@ -7,6 +7,7 @@ import sys
 
 import typer
 
+from betdb.cli.backup import backup_command, restore_command
 from betdb.cli.demo import demo_command
 from betdb.cli.findings import analyses_command, signals_command
 from betdb.cli.games import games_command
@@ -35,6 +36,8 @@ app.command("analyses")(reports_errors(analyses_command))
 app.add_typer(odds_app, name="odds")
 app.command("health")(reports_errors(health_command))
 app.add_typer(partitions_app, name="partitions")
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 
 
 def main() -> None:
