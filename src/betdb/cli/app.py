@@ -18,6 +18,7 @@ from betdb.cli.odds import odds_app
 from betdb.cli.output import reports_errors
 from betdb.cli.sample import sample_app
 from betdb.cli.server import server_app
+from betdb.cli.stats import stats_app
 
 app = typer.Typer(
     help="betdb: the typed data layer of an MLB betting analytics system. Commands use "
@@ -38,6 +39,7 @@ app.command("health")(reports_errors(health_command))
 app.add_typer(partitions_app, name="partitions")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
+app.add_typer(stats_app, name="stats")
 
 
 def main() -> None:
