@@ -9,6 +9,7 @@ import typer
 
 from betdb.cli.backup import backup_command, restore_command
 from betdb.cli.demo import demo_command
+from betdb.cli.export import export_app
 from betdb.cli.findings import analyses_command, signals_command
 from betdb.cli.games import games_command
 from betdb.cli.health import health_command
@@ -40,6 +41,7 @@ app.add_typer(partitions_app, name="partitions")
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
 app.add_typer(stats_app, name="stats")
+app.add_typer(export_app, name="export")
 
 
 def main() -> None:
