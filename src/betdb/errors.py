@@ -46,6 +46,11 @@ class ConfigurationError(BetdbError):
     """The settings are invalid or unsafe for the environment."""
 
 
+class StatementCacheError(ConfigurationError):
+    """A prepared statement of the driver's cache was missing or already there on the server
+    (26000, 42P05): a pooler in transaction mode moved the session; betdb never names its own."""
+
+
 class ValidationError(BetdbError, ValueError):
     """A parameter was rejected before any SQL ran."""
 
@@ -249,6 +254,13 @@ def _from_sqlstate(error: asyncpg.PostgresError, sqlstate: str, kw: dict[str, An
         return PermissionDeniedError(str(message), **kw)
     if sqlstate.startswith("22"):
         return DataError(str(message), **kw)
+    if sqlstate in {"26000", "42P05"}:
+        return StatementCacheError(
+            f"{message.splitlines()[0] if isinstance(message, str) else message}: the prepared "
+            "statement cache does not survive PgBouncer in transaction mode; set "
+            "BETDB_PGBOUNCER_POOL_MODE=transaction (statement cache off)",
+            **kw,
+        )
     if sqlstate == "57014":
         return QueryTimeoutError(f"the statement was cancelled: {message}", **kw)
     if sqlstate.startswith("53"):

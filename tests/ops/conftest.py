@@ -3,14 +3,16 @@ in the default odds partition (June 2025) and in a monthly one (June 2026)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import asyncpg
 import pytest
 
 from betdb import BetdbSettings, Database
 from betdb.sample import load_sample
-from betdb.testing import run_sync
+from betdb.testing import PostgresServer, run_sync
+
+from .pgbouncer import MISSING, PGBOUNCER, PgBouncer
 
 
 async def _load(dsn: str) -> None:
@@ -41,3 +43,16 @@ async def sample_connection(sample_url: str) -> AsyncIterator[asyncpg.Connection
         yield connection
     finally:
         await connection.close()
+
+
+@pytest.fixture(scope="session")
+def pgbouncer(
+    postgres_server: PostgresServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PgBouncer]:
+    """A real PgBouncer in transaction mode in front of the session's server."""
+    if PGBOUNCER is None:
+        pytest.skip(MISSING)
+    bouncer = PgBouncer(postgres_server.dsn, tmp_path_factory.mktemp("pgbouncer"))
+    bouncer.start()
+    yield bouncer
+    bouncer.stop()
