@@ -28,6 +28,7 @@ from betdb.errors import (
     translate,
 )
 from betdb.migrate import migration_versions
+from betdb.stats import QueryStatistics, slowest_queries
 
 if TYPE_CHECKING:
     from betdb._repository import UnifiedRepository
@@ -66,6 +67,8 @@ class HealthReport(BaseModel):
     replicas: list[ReplicaHealth]
     breaker: str
     error: str | None = None
+    slowest_queries: list[QueryStatistics] | None = None
+    """Generated queries with the highest mean time (pg_stat_statements; None without it)."""
 
 
 def _default_connection_init() -> ConnectionInit | None:
@@ -339,6 +342,7 @@ class Database:
             max_size=self.settings.pool_max_size,
         )
         reachable, latency, version, applied, error = False, None, None, None, None
+        slowest = None
         try:
             async with self.connection() as connection:
                 started = monotonic()
@@ -350,6 +354,7 @@ class Database:
                         "SELECT max(version) FROM schema_migrations"
                     )
                 reachable = True
+                slowest = await slowest_queries(connection)
         except Exception as failure:
             error = str(translate(failure, query="health"))
         replicas = []
@@ -375,6 +380,7 @@ class Database:
             replicas=replicas,
             breaker=self.breaker.state.value,
             error=error,
+            slowest_queries=slowest,
         )
 
 

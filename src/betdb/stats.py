@@ -162,8 +162,29 @@ async def _query_id(connection: asyncpg.Connection, sql: str) -> int | None:
     return None if value is None else int(value)
 
 
+_IDENTITY = """-- name: GetQueryIdentityKey :one
+SELECT (SELECT oid FROM pg_database WHERE datname = current_database())::bigint,
+    pg_postmaster_start_time()::text,
+    (SELECT coalesce(sum(c.oid::bigint), 0) FROM pg_class c WHERE c.relkind IN ('r', 'p'))::bigint
+"""
+
+# Identifiers hang on the tables' OIDs: the same while no table is created or dropped.
+_names_cache: dict[tuple[int, str, int], tuple[dict[int, str], dict[str, str]]] = {}
+
+
 async def query_names(connection: asyncpg.Connection) -> tuple[dict[int, str], dict[str, str]]:
     """Query identifier -> sqlc name(s), and COPY target table -> the :copyfrom query's name."""
+    row = await connection.fetchrow(_IDENTITY)
+    key = (int(row[0]), str(row[1]), int(row[2])) if row is not None else None
+    if key is not None and key in _names_cache:
+        return _names_cache[key]
+    names = await _query_names(connection)
+    if key is not None:
+        _names_cache[key] = names
+    return names
+
+
+async def _query_names(connection: asyncpg.Connection) -> tuple[dict[int, str], dict[str, str]]:
     by_id: dict[int, list[str]] = {}
     by_copy_table: dict[str, str] = {}
     for name, (annotation, sql) in sorted(generated_queries().items()):

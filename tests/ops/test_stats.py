@@ -13,13 +13,13 @@ import asyncpg
 import pytest
 from typer.testing import CliRunner
 
-from betdb import UnifiedRepository
+from betdb import BetdbSettings, Database, HealthReport, UnifiedRepository
 from betdb.cli import app
 from betdb.generated import init_connection
 from betdb.generated.models import DataSource, Market
 from betdb.sample import SAMPLE_GAME_PK
 from betdb.stats import generated_queries, slowest_queries
-from betdb.testing import run_sync
+from betdb.testing import PostgresServer, run_sync
 
 QUERY_FILES = Path(__file__).resolve().parents[2] / "db" / "queries"
 
@@ -196,3 +196,20 @@ def test_stats_tables_sizes_every_table_and_partition_and_names_unused_indexes(
         i for i in report["indexes"] if i["index"] == "public.sharp_signals_strength_idx"
     )  # type: ignore[attr-defined]
     assert strength["scans"] >= 1
+
+
+async def _health(dsn: str) -> HealthReport:
+    async with Database(BetdbSettings(dsn=dsn, sslmode="disable")) as database:  # type: ignore[arg-type]
+        return await database.health()
+
+
+def test_database_health_lists_the_slowest_queries_where_statistics_are_kept(
+    sample_url: str, postgres_server: PostgresServer, migrated_template: str
+) -> None:
+    run_sync(_run_reads(sample_url))  # installs the extension in sample_url's database only
+    report = run_sync(_health(sample_url))
+    assert report.slowest_queries is not None
+    assert 0 < len(report.slowest_queries) <= 5
+    assert all(query.name for query in report.slowest_queries)
+    other = postgres_server.create_database(template=migrated_template)
+    assert run_sync(_health(other)).slowest_queries is None
