@@ -10,9 +10,9 @@ from urllib.parse import urlsplit, urlunsplit
 import typer
 
 from betdb._redact import redact_dsn
-from betdb.backup import backup_database, connect, restore_database
+from betdb.backup import BackupError, backup_database, connect, restore_database
 from betdb.cli.connection import DataDir, database_settings
-from betdb.cli.output import console, reports_errors
+from betdb.cli.output import CommandError, console, reports_errors
 
 BackupFile = Annotated[
     Path, typer.Argument(metavar="FILE", help="the backup archive (pg_dump -Fc)")
@@ -36,7 +36,10 @@ def backup_command(file: BackupFile, data_dir: DataDir = None) -> None:
     """Back the whole database up into FILE (pg_dump custom format, restorable with
     `betdb restore` or pg_restore)."""
     settings, _ = database_settings(data_dir)
-    result = asyncio.run(backup_database(settings.primary_dsn(), file))
+    try:
+        result = asyncio.run(backup_database(settings.primary_dsn(), file))
+    except BackupError as error:
+        raise CommandError(error.message) from error
     console.print(
         f"backed up {redact_dsn(settings.primary_dsn())} (PostgreSQL {result.server_version}, "
         f"migration {result.migration_version}) into {result.file}: "
@@ -53,7 +56,10 @@ def restore_command(file: BackupFile, data_dir: DataDir = None) -> None:
     dsn = settings.primary_dsn()
     if local:
         asyncio.run(_create_if_missing(dsn))
-    result = asyncio.run(restore_database(dsn, file))
+    try:
+        result = asyncio.run(restore_database(dsn, file))
+    except BackupError as error:
+        raise CommandError(error.message) from error
     console.print(
         f"restored {result.file} into {redact_dsn(dsn)}: {result.tables} tables, migration "
         f"{result.migration_version}, in {result.seconds:.1f} s (+ ANALYZE "
