@@ -9,8 +9,10 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from typer.testing import CliRunner
 
 from betdb import UnifiedRepository
+from betdb.cli import app
 from betdb.embedded import EmbeddedPostgres
 from betdb.generated import init_connection
 from betdb.generated.games import UpsertGameParams
@@ -136,3 +138,37 @@ async def _create_database(dsn: str) -> None:
         await connection.execute("CREATE DATABASE betdb")
     finally:
         await connection.close()
+
+
+async def _archive_one_segment(dsn: str) -> tuple[str, str]:
+    connection = await asyncpg.connect(dsn)
+    try:
+        mode = await connection.fetchval("SHOW archive_mode")
+        await connection.execute("CREATE TABLE written (n int); INSERT INTO written VALUES (1)")
+        segment = await connection.fetchval("SELECT pg_walfile_name(pg_switch_wal())")
+        deadline = time.monotonic() + 30
+        while (
+            await connection.fetchval("SELECT last_archived_wal FROM pg_stat_archiver")
+        ) != segment:
+            assert time.monotonic() < deadline, "the WAL segment was not archived in time"
+            await asyncio.sleep(0.1)
+        return str(mode), str(segment)
+    finally:
+        await connection.close()
+
+
+@pytest.mark.timeout(120)
+def test_betdb_server_start_with_an_archive_dir_archives_every_segment(tmp_path: Path) -> None:
+    data_dir, archive = tmp_path / "data", tmp_path / "wal"
+    started = CliRunner().invoke(
+        app, ["server", "start", "--data-dir", str(data_dir), "--archive-dir", str(archive)]
+    )
+    assert started.exit_code == 0, started.output
+    server = EmbeddedPostgres(data_dir)
+    try:
+        assert server.status().port is not None
+        mode, segment = asyncio.run(_archive_one_segment(str(server.status().dsn)))
+        assert mode == "on"
+        assert (archive / segment).is_file()
+    finally:
+        server.stop("immediate")
