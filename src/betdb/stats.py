@@ -154,8 +154,9 @@ def generated_queries() -> dict[str, tuple[str, str]]:
 async def _query_id(connection: asyncpg.Connection, sql: str) -> int | None:
     """The identifier pg_stat_statements gives sql in this database, from the server."""
     try:
-        statement = await connection.prepare(_EXPLAIN + sql)
-        plan = await statement.fetchval(*[None] * len(statement.get_parameters()))
+        async with connection.transaction():  # a savepoint: one failure spoils no other
+            statement = await connection.prepare(_EXPLAIN + sql)
+            plan = await statement.fetchval(*[None] * len(statement.get_parameters()))
     except asyncpg.PostgresError:
         return None
     value = json.loads(plan)[0].get("Query Identifier")
@@ -187,15 +188,17 @@ async def query_names(connection: asyncpg.Connection) -> tuple[dict[int, str], d
 async def _query_names(connection: asyncpg.Connection) -> tuple[dict[int, str], dict[str, str]]:
     by_id: dict[int, list[str]] = {}
     by_copy_table: dict[str, str] = {}
-    for name, (annotation, sql) in sorted(generated_queries().items()):
-        if annotation == ":copyfrom":
-            target = _COPY_TARGET.search(sql)
-            if target:
-                by_copy_table[target.group(1)] = name
-            continue
-        query_id = await _query_id(connection, sql)
-        if query_id is not None:
-            by_id.setdefault(query_id, []).append(name)
+    # One transaction keeps the prepared EXPLAINs on one server connection behind a pooler.
+    async with connection.transaction(readonly=True):
+        for name, (annotation, sql) in sorted(generated_queries().items()):
+            if annotation == ":copyfrom":
+                target = _COPY_TARGET.search(sql)
+                if target:
+                    by_copy_table[target.group(1)] = name
+                continue
+            query_id = await _query_id(connection, sql)
+            if query_id is not None:
+                by_id.setdefault(query_id, []).append(name)
     return {query_id: " | ".join(names) for query_id, names in by_id.items()}, by_copy_table
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -11,8 +12,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 from pydantic import ValidationError as SettingsError
+from typer.testing import CliRunner
 
 from betdb import BetdbSettings, Database
+from betdb.cli import app
 from betdb.errors import StatementCacheError
 from betdb.generated.models import Market
 from betdb.sample import SAMPLE_GAME_PK
@@ -149,3 +152,18 @@ def test_with_the_statement_cache_on_a_moved_session_is_a_statement_cache_error(
     assert raised.value.query == "ListTeams"
     assert 'prepared statement "__asyncpg_stmt_' in raised.value.message
     assert "BETDB_PGBOUNCER_POOL_MODE=transaction" in raised.value.message
+
+
+@needs_pgbouncer
+def test_stats_queries_names_the_queries_through_pgbouncer(
+    pgbouncer: PgBouncer, sample_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pooled = pgbouncer.dsn_for(sample_url)
+    run_sync(_stream_concurrently(pooled))  # GetLatestOdds 30 times, among others
+    monkeypatch.setenv("DATABASE_URL", pooled)
+    monkeypatch.setenv("BETDB_PGBOUNCER_POOL_MODE", "transaction")
+    result = CliRunner().invoke(app, ["stats", "queries", "--json"])
+    assert result.exit_code == 0, result.output
+    by_name = {item["name"]: item for item in json.loads(result.stdout)["betdb"]}
+    assert by_name["GetLatestOdds"]["calls"] >= 30
+    assert by_name["FindOddsByGame"]["calls"] >= 1
