@@ -147,10 +147,15 @@ async def export_odds(
     *,
     season: int,
     game_ids: Sequence[int] | None = None,
-    batch_rows: int = 50_000,
+    batch_rows: int = 10_000,
+    row_group_rows: int = 200_000,
 ) -> ExportManifest:
     """Write the odds of a season's games (or of some of its games) under out_dir as
-    season=S/month=YYYY-MM/odds.parquet (months of observed_at in UTC) and manifest.json."""
+    season=S/month=YYYY-MM/odds.parquet (months of observed_at in UTC) and manifest.json.
+
+    batch_rows rows are fetched at a time (as Python objects, the costly form); each month's
+    rows wait as Arrow columns until they make a row group of row_group_rows.
+    """
     pa = _pyarrow()
     schema = odds_schema()
     games = sorted(set(game_ids)) if game_ids else None
@@ -160,6 +165,14 @@ async def export_odds(
     started = time.perf_counter()
     writers: dict[str, Any] = {}
     counts: dict[str, int] = {}
+    waiting: dict[str, list[Any]] = {}
+
+    def flush(month: str) -> None:
+        tables, waiting[month] = waiting[month], []
+        if tables:
+            group = pa.concat_tables(tables).unify_dictionaries().combine_chunks()
+            writers[month].write_table(group, row_group_size=group.num_rows)
+
     try:
         async with connection.transaction(isolation="repeatable_read", readonly=True):
             cursor = await connection.cursor(_ODDS, season, games)
@@ -180,9 +193,13 @@ async def export_odds(
                             folder / "odds.parquet", schema, compression="zstd"
                         )
                         counts[month] = 0
-                    writers[month].write_table(part)
+                        waiting[month] = []
+                    waiting[month].append(part)
                     counts[month] += part.num_rows
-        for writer in writers.values():
+                    if sum(t.num_rows for t in waiting[month]) >= row_group_rows:
+                        flush(month)
+        for month, writer in writers.items():
+            flush(month)
             writer.close()
         files = [
             ExportedFile(

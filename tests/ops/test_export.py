@@ -129,7 +129,7 @@ def test_duckdb_reads_the_hive_folders_and_agrees_with_the_database(
 async def _export_in_small_batches(dsn: str, out: Path) -> None:
     connection = await asyncpg.connect(dsn)
     try:
-        await export_odds(connection, out, season=2025, batch_rows=700)
+        await export_odds(connection, out, season=2025, batch_rows=700, row_group_rows=1000)
     finally:
         await connection.close()
 
@@ -140,7 +140,11 @@ def test_small_batches_that_span_months_give_the_same_files(
     run_sync(_export_in_small_batches(sample_url, tmp_path / "small"))
     manifest = read_manifest(tmp_path / "small")
     assert [f.rows for f in manifest.files] == [2588, 2588]
-    assert pq.ParquetFile(tmp_path / "small" / manifest.files[0].path).num_row_groups >= 3
+    groups = pq.ParquetFile(tmp_path / "small" / manifest.files[0].path).metadata
+    sizes = [groups.row_group(i).num_rows for i in range(groups.num_row_groups)]
+    assert sum(sizes) == 2588
+    assert len(sizes) > 1
+    assert all(size >= 1000 for size in sizes[:-1])  # batches wait to make a whole group
     assert checksum(parquet_rows(tmp_path / "small")) == checksum(
         run_sync(_database_rows(sample_url, 2025))
     )
