@@ -11,7 +11,7 @@ from betdb._database import Database
 from betdb._health import HealthReport, PoolHealth, ReplicaHealth
 from betdb._observability import MetricsSnapshot, QueryStats, configure_logging, correlation_id
 from betdb._repository import UnifiedRepository
-from betdb._settings import BetdbSettings, Environment, SslMode
+from betdb._settings import BetdbSettings, Environment, PgBouncerPoolMode, SslMode
 from betdb.errors import (
     BetdbError,
     CheckViolationError,
@@ -29,6 +29,7 @@ from betdb.errors import (
     QueryError,
     QueryTimeoutError,
     SerializationError,
+    StatementCacheError,
     TransactionError,
     UniqueViolationError,
     ValidationError,
@@ -74,6 +75,7 @@ __all__ = [
     "NotNullViolationError",
     "OutcomeUnknownError",
     "PermissionDeniedError",
+    "PgBouncerPoolMode",
     "PoolHealth",
     "QueryError",
     "QueryStats",
@@ -81,6 +83,7 @@ __all__ = [
     "ReplicaHealth",
     "SerializationError",
     "SslMode",
+    "StatementCacheError",
     "SyncDatabase",
     "SyncUnifiedRepository",
     "TransactionError",

@@ -34,6 +34,7 @@ from betdb._runtime import PRIMARY, Runtime
 from betdb._settings import BetdbSettings
 from betdb.errors import BetdbError, DatabaseUnavailableError
 from betdb.generated import init_connection
+from betdb.stats import slowest_queries
 
 logger = logging.getLogger("betdb.database")
 T = TypeVar("T")
@@ -225,6 +226,7 @@ class Database:
             max_size=self.settings.pool_max_size,
         )
         reachable, latency, version, applied, error = False, None, None, None, None
+        slowest = None
         try:
             async with self.connection() as connection:
                 started = monotonic()
@@ -234,6 +236,7 @@ class Database:
                 if await connection.fetchval(HAS_MIGRATIONS_SQL):
                     applied = await connection.fetchval(APPLIED_SQL)
                 reachable = True
+                slowest = await slowest_queries(connection)
         except Exception as failure:
             error = str(translate(failure, query="health"))
         replicas = []
@@ -251,4 +254,5 @@ class Database:
             replicas=replicas,
             breaker=self.breaker.state.value,
             error=error,
+            slowest_queries=slowest,
         )

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from betdb._replicas import Replica, ReplicaSet
 from betdb.migrate import migration_versions
+from betdb.stats import QueryStatistics
 
 # What health() asks the primary, in this order.
 LATENCY_SQL = "SELECT 1"
@@ -43,6 +44,8 @@ class HealthReport(BaseModel):
     replicas: list[ReplicaHealth]
     breaker: str
     error: str | None = None
+    slowest_queries: list[QueryStatistics] | None = None
+    """Generated queries with the highest mean time (pg_stat_statements; None without it)."""
 
 
 def replica_health(replicas: ReplicaSet[Any], replica: Replica[Any]) -> ReplicaHealth:

@@ -237,3 +237,9 @@ def _pid_alive(pid_file: Path) -> bool:
     except (OSError, ValueError):
         return False
     return True
+
+
+def server_uid() -> int | None:
+    """The uid PostgreSQL runs as: None when we are not root (it runs as us)."""
+    account = server_account()
+    return None if account is None else account.uid

@@ -34,6 +34,12 @@ class SslMode(StrEnum):
     VERIFY_FULL = "verify-full"
 
 
+class PgBouncerPoolMode(StrEnum):
+    SESSION = "session"
+    TRANSACTION = "transaction"
+    STATEMENT = "statement"
+
+
 _TLS_MODES = {SslMode.REQUIRE, SslMode.VERIFY_CA, SslMode.VERIFY_FULL}
 _DEFAULT_PASSWORDS = {"", "postgres", "password", "betdb", "secret", "changeme"}
 _SSLMODES = frozenset(mode.value for mode in SslMode)
@@ -97,6 +103,9 @@ class BetdbSettings(BaseSettings):
     close_timeout: float = _seconds(10.0, positive=False)
     # 0 turns prepared statement caching off, as PgBouncer in transaction mode needs.
     statement_cache_size: int = Field(default=100, ge=0, le=100_000)
+    # PgBouncer's pool_mode when connecting through it: transaction and statement pooling hand
+    # the server connection to other clients between transactions, so the cache goes off.
+    pgbouncer_pool_mode: PgBouncerPoolMode | None = None
 
     # A comma-separated list in the environment, not JSON.
     replica_dsns: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
@@ -175,6 +184,19 @@ class BetdbSettings(BaseSettings):
         if self.sslmode is None:
             production_like = self.environment in {Environment.STAGING, Environment.PRODUCTION}
             self.sslmode = SslMode.VERIFY_FULL if production_like else SslMode.PREFER
+        if self.pgbouncer_pool_mode in {PgBouncerPoolMode.TRANSACTION, PgBouncerPoolMode.STATEMENT}:
+            if "statement_cache_size" in self.model_fields_set and self.statement_cache_size:
+                raise ValueError(
+                    "statement_cache_size must be 0 behind PgBouncer in transaction mode: "
+                    "a prepared statement stays on a server connection other clients then get"
+                )
+            self.statement_cache_size = 0
+            if self.statement_timeout is not None:
+                raise ValueError(
+                    "PgBouncer refuses statement_timeout as a startup parameter: unset "
+                    "BETDB_STATEMENT_TIMEOUT and set it on the role instead "
+                    "(ALTER ROLE ... SET statement_timeout = '30s')"
+                )
         if self.environment is Environment.PRODUCTION:
             if self.effective_sslmode() not in _TLS_MODES:
                 raise ValueError(

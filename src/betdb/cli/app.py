@@ -22,8 +22,10 @@ import sys
 
 import typer
 
+from betdb.cli.backup import backup_command, restore_command
 from betdb.cli.connection import route_library_logs
 from betdb.cli.demo import demo_command
+from betdb.cli.export import export_app
 from betdb.cli.findings import analyses_command, signals_command
 from betdb.cli.games import games_command
 from betdb.cli.health import health_command
@@ -34,6 +36,7 @@ from betdb.cli.odds import odds_app
 from betdb.cli.report import report_app
 from betdb.cli.sample import sample_app
 from betdb.cli.server import server_app
+from betdb.cli.stats import stats_app
 
 app = typer.Typer(
     help="betdb: the typed data layer of an MLB betting analytics system. Commands use "
@@ -54,6 +57,10 @@ app.add_typer(odds_app, name="odds")
 app.command("health")(health_command)
 app.add_typer(partitions_app, name="partitions")
 app.add_typer(report_app, name="report")
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
+app.add_typer(stats_app, name="stats")
+app.add_typer(export_app, name="export")
 
 
 def main() -> None:

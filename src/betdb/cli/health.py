@@ -40,6 +40,8 @@ def health_table(report: HealthReport, dsn: str) -> Table:
     for replica in report.replicas:
         state = "serving reads" if replica.serving_reads else replica.error or "not serving"
         rows.append((f"replica {replica.dsn}", f"lag {replica.lag_seconds}s, {state}"))
+    for query in report.slowest_queries or []:
+        rows.append((f"slow {query.name}", f"mean {query.mean_ms} ms over {query.calls:,} calls"))
     return table("Health: " + ("ok" if healthy(report) else "NOT ok"), ("check", "state"), rows)
 
 

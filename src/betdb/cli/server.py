@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from betdb.cli.connection import DataDir
 from betdb.cli.output import CommandError, console, reports_errors
 from betdb.embedded import EmbeddedPostgres, EmbeddedPostgresError, default_data_dir
+from betdb.pitr import archiving_settings, prepare_archive
+
+ArchiveDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--archive-dir",
+        help="archive every WAL segment into this directory (for point-in-time recovery; "
+        "takes effect when the server starts, not on one already running)",
+        show_default=False,
+    ),
+]
 
 server_app = typer.Typer(
     help="The local PostgreSQL server every command uses when no DATABASE_URL or BETDB_* "
@@ -16,18 +28,20 @@ server_app = typer.Typer(
 )
 
 
-def _server(data_dir: Path | None) -> EmbeddedPostgres:
+def _server(data_dir: Path | None, settings: tuple[str, ...] = ()) -> EmbeddedPostgres:
     try:
-        return EmbeddedPostgres(data_dir or default_data_dir())
+        return EmbeddedPostgres(data_dir or default_data_dir(), settings=settings)
     except EmbeddedPostgresError as error:
         raise CommandError(str(error)) from error
 
 
 @server_app.command("start")
 @reports_errors
-def start_command(data_dir: DataDir = None) -> None:
+def start_command(data_dir: DataDir = None, archive_dir: ArchiveDir = None) -> None:
     """Start the server (creating its data directory on first use) and print its DSN."""
-    server = _server(data_dir)
+    server = _server(
+        data_dir, archiving_settings(prepare_archive(archive_dir)) if archive_dir else ()
+    )
     was_running = server.status().running
     try:
         server.start()
