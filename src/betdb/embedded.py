@@ -282,9 +282,22 @@ class EmbeddedPostgres:
             return None
         return port if 1 <= port <= 65535 else None
 
+    def _check_reachable(self) -> None:
+        """A cluster made where the server's user could go, which it no longer can reach."""
+        if self._account is None:
+            return
+        blocking = self._account.blocking_directory(self.storage.parent)
+        if blocking is not None:
+            raise EmbeddedPostgresError(
+                f"{SERVER_USER}, the server's user, cannot enter {blocking}, and betdb does not "
+                f"change the permissions of directories it did not create: move {self.storage} "
+                f"to a directory {SERVER_USER} can reach (or let it enter {blocking} yourself)"
+            )
+
     def start(self) -> None:
         if not self.initialised():
             self.init()
+        self._check_reachable()
         status = self.status()
         if status.running:
             self.port = status.port

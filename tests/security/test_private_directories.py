@@ -14,12 +14,13 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from betdb.embedded import SERVER_USER, EmbeddedPostgres, bin_dir
+from betdb.embedded import SERVER_USER, EmbeddedPostgres, EmbeddedPostgresError, bin_dir
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the server changes user only as root")
 
@@ -130,3 +131,66 @@ def test_server_start_in_a_0700_directory_changes_no_permission(private_home: Pa
         )
         EmbeddedPostgres(data_dir).destroy()
     assert _modes([private_home, *private_home.parents, private_home / "clone"]) == before
+
+
+def test_an_existing_cluster_the_server_user_cannot_reach_is_refused_clearly() -> None:
+    parent = Path(tempfile.mkdtemp(prefix="betdb-closed-later-"))  # in /tmp, which all can enter
+    parent.chmod(0o755)
+    server = EmbeddedPostgres(parent / "data", scratch=True)
+    try:
+        server.init()
+        assert not server.data_dir.is_symlink()  # reachable then: kept where it was asked for
+        parent.chmod(0o700)
+        with pytest.raises(EmbeddedPostgresError) as refused:
+            server.start()
+        assert str(refused.value).startswith(
+            f"{SERVER_USER}, the server's user, cannot enter {parent}, and betdb does not change"
+        )
+        assert stat.S_IMODE(parent.stat().st_mode) == 0o700
+    finally:
+        parent.chmod(0o755)
+        server.destroy()
+        shutil.rmtree(parent, ignore_errors=True)
+
+
+_SERVER_BINARIES = """
+from pathlib import Path
+from betdb.embedded import EmbeddedPostgres
+print(EmbeddedPostgres(Path("unused"))._bin)
+"""
+
+
+def test_concurrent_sessions_copy_the_binaries_once_and_whole(private_home: Path) -> None:
+    server_root = Path(tempfile.mkdtemp(prefix="betdb-server-root-"))
+    server_root.chmod(0o755)
+    try:
+        env = {**_environment(private_home), "BETDB_SERVER_ROOT": str(server_root / "betdb")}
+        sessions = [
+            subprocess.Popen(
+                [sys.executable, "-c", _SERVER_BINARIES],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
+        printed = {session.communicate(timeout=120)[0].strip() for session in sessions}
+        assert [session.returncode for session in sessions] == [0, 0, 0, 0]
+        (copy,) = printed
+        assert copy.startswith(f"{server_root / 'betdb' / 'postgres'}/")
+        assert (Path(copy) / "postgres").exists()
+        assert [p.name for p in (server_root / "betdb" / "postgres").iterdir()] == [
+            Path(copy).parents[2].name
+        ]  # one build directory, no staging copy left behind
+        answer = subprocess.run(
+            [str(Path(copy) / "postgres"), "--version"],
+            user=SERVER_USER,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+        assert answer.stdout.startswith("postgres (PostgreSQL) "), answer.stderr
+    finally:
+        shutil.rmtree(server_root, ignore_errors=True)
