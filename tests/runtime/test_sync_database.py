@@ -8,6 +8,7 @@ import json
 import logging
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -288,7 +289,8 @@ def test_a_database_that_is_not_open_says_how_to_open_it(database_url: str) -> N
 
 def test_a_wrong_password_fails_at_open_without_showing_it(database_url: str) -> None:
     secret = "s3cret-Pw"
-    wrong = database_url.replace("postgresql://postgres@", f"postgresql://nobody:{secret}@")
+    parts = urlsplit(database_url)
+    wrong = urlunsplit(parts._replace(netloc=f"nobody:{secret}@{parts.hostname}:{parts.port}"))
     with pytest.raises(errors.DatabaseUnavailableError) as raised:
         SyncDatabase(settings_for(wrong)).open()
     assert secret not in str(raised.value)
