@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from betdb._repository import UnifiedRepository
 from betdb.generated.models import Game, Market, Odds, Side
 from betdb.generated.odds import GetLatestOddsParams, GetMarketMovementParams
+from betdb.types import EARLIEST_TIME, LATEST_TIME
 
 BEFORE_FIRST_PITCH = timedelta(days=14)
 AFTER_FIRST_PITCH = timedelta(days=2)
@@ -39,10 +40,10 @@ class OddsWindow(BaseModel):
     observed_until: datetime
 
 
-# Every plausible observation (games.season is 1876..2200), for a game with no usable date;
+# Every time an observation may have (betdb.types.Timestamp), for a game with no usable date;
 # real bounds rather than datetime.min/max, which asyncpg would send as -infinity/infinity.
 ALL_TIME = OddsWindow(
-    observed_from=datetime(1876, 1, 1, tzinfo=UTC), observed_until=datetime(2201, 1, 1, tzinfo=UTC)
+    observed_from=EARLIEST_TIME, observed_until=LATEST_TIME - timedelta(microseconds=1)
 )
 
 

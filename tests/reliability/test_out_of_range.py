@@ -29,6 +29,7 @@ from tests.reliability.test_hostile_text import game_params
 from betdb import Database, errors
 from betdb.generated.models import Market, Side
 from betdb.generated.splits import IngestBettingSplitsParams
+from betdb.types import EARLIEST_TIME, LATEST_TIME
 
 T = TypeVar("T")
 SMALLINT = (-(2**15), 2**15 - 1)
@@ -145,18 +146,27 @@ async def test_any_date_and_instant_python_holds_is_stored_exactly_or_refused(
     db: Database, admin: asyncpg.Connection, official_date: dt.date, first_pitch_at: dt.datetime
 ) -> None:
     games = db.repository().games
-    params = game_params(official_date=official_date, first_pitch_at=first_pitch_at)
     before = await table_fingerprints(admin)
     try:
-        in_utc = first_pitch_at.astimezone(dt.UTC)
+        in_utc: dt.datetime | None = first_pitch_at.astimezone(dt.UTC)
     except OverflowError:  # the same instant is outside year 1..9999 in UTC
         in_utc = None
+    # Only instants and days of baseball are stored (betdb.types.Timestamp, GameDay): a year-1 or
+    # year-9999 placeholder would otherwise become -infinity/infinity.
+    plausible = (
+        in_utc is not None
+        and EARLIEST_TIME <= in_utc < LATEST_TIME
+        and EARLIEST_TIME.date() <= official_date < LATEST_TIME.date()
+    )
     try:
-        if in_utc is None:
-            with pytest.raises(errors.ValidationError):
-                await games.upsert_game(params)
+        if not plausible:
+            with pytest.raises((errors.ValidationError, pydantic.ValidationError)):
+                await games.upsert_game(
+                    game_params(official_date=official_date, first_pitch_at=first_pitch_at)
+                )
             assert changed_tables(before, await table_fingerprints(admin)) == {}
             return
+        params = game_params(official_date=official_date, first_pitch_at=first_pitch_at)
         game = await games.upsert_game(params)
         assert game is not None
         stored = await games.get_game(game_id=game.game_id)
@@ -420,3 +430,26 @@ async def test_a_share_finer_than_a_hundredth_of_a_percent_is_refused_not_rounde
             ]
         )
     assert await admin.fetchval("SELECT count(*) FROM betting_splits") == 0
+
+
+@pytest.mark.parametrize(
+    "observed_at",
+    [
+        dt.datetime.min.replace(tzinfo=dt.UTC),  # asyncpg would store -infinity
+        dt.datetime.max.replace(tzinfo=dt.UTC),  # ... and infinity: the "latest" price forever
+        dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=5))),  # before year 1 in UTC
+        dt.datetime(2025, 6, 21, 19, 5),  # no UTC offset
+    ],
+)
+async def test_a_sentinel_observation_time_is_refused_by_the_generated_methods(
+    db: Database, admin: asyncpg.Connection, game_id: int, observed_at: dt.datetime
+) -> None:
+    odds = db.repository().odds
+    before = await table_fingerprints(admin)
+    for load in (odds.ingest_odds, odds.copy_odds):
+        ran = total_queries_run(db)
+        with pytest.raises(errors.ValidationError) as refused:
+            await load([observation(game_id, observed_at=observed_at)])  # type: ignore[operator]
+        assert "observed_at" in refused.value.message
+        assert total_queries_run(db) == ran  # refused before any SQL ran
+    assert changed_tables(before, await table_fingerprints(admin)) == {}

@@ -61,8 +61,9 @@ async def strong_signals(
         min_strength=min_strength, confidence_level=None
     )
     games = await _games(repository, {signal.game_id for signal in signals})
+    # model_construct: stored rows as they are (a placeholder time would fail re-validation).
     return [
-        ListedSignal(
+        ListedSignal.model_construct(
             **signal.model_dump(),
             game=_label(games, names, signal.game_id),
             sportsbook=names.book(signal.sportsbook_id) or None,
@@ -79,7 +80,9 @@ async def confident_analyses(
     )
     games = await _games(repository, {analysis.game_id for analysis in analyses})
     return [
-        ListedAnalysis(**analysis.model_dump(), game=_label(games, names, analysis.game_id))
+        ListedAnalysis.model_construct(
+            **analysis.model_dump(), game=_label(games, names, analysis.game_id)
+        )
         for analysis in analyses
     ]
 

@@ -39,8 +39,10 @@ async def find_games(
         games = await repository.games.find_games_by_date_range(
             start_date=on, end_date=on, status=None
         )
+    # model_construct: rows are what the database holds, re-validating them would refuse a stored
+    # placeholder time (infinity, year 1) the command must still show.
     listed = [
-        ListedGame(
+        ListedGame.model_construct(
             **game.model_dump(),
             away_team=names.team(game.away_team_id),
             home_team=names.team(game.home_team_id),

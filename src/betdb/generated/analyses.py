@@ -2,7 +2,6 @@
 # ruff: noqa: E501
 """Queries from analyses.sql."""
 
-import datetime
 import decimal
 import gc
 from collections.abc import AsyncIterator, Sequence
@@ -88,7 +87,7 @@ class CreateBettingAnalysisParams(ParamsModel):
     recommendation: Recommendation
     risk_level: RiskLevel
     features: pydantic.JsonValue
-    expires_at: datetime.datetime | None
+    expires_at: betdb.types.Timestamp | None
 
 
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without

@@ -333,10 +333,11 @@ _FILL_GAME_SCORES_ARGS = Arguments(
     ("home_scores", "away_scores", "game_ids"),
 )
 _FIND_GAMES_BY_DATE_RANGE_ARGS = Arguments(
-    tuple[datetime.date, datetime.date, GameStatus | None],
+    tuple[betdb.types.GameDay, betdb.types.GameDay, GameStatus | None],
     "FindGamesByDateRange",
     ("start_date", "end_date", "status"),
     exact=_find_games_by_date_range_is_exact,
+    overrides=((0, betdb.types.GameDay), (1, betdb.types.GameDay)),
 )
 _FIND_GAMES_BY_TEAM_ARGS = Arguments(
     tuple[betdb.types.TeamCode, datetime.date | None],
@@ -346,10 +347,11 @@ _FIND_GAMES_BY_TEAM_ARGS = Arguments(
     overrides=((0, betdb.types.TeamCode),),
 )
 _FIND_GAMES_OF_CLUBS_ARGS = Arguments(
-    tuple[int, int, datetime.date, datetime.date],
+    tuple[int, int, betdb.types.GameDay, betdb.types.GameDay],
     "FindGamesOfClubs",
     ("home_id", "away_id", "first_day", "last_day"),
     exact=_find_games_of_clubs_is_exact,
+    overrides=((2, betdb.types.GameDay), (3, betdb.types.GameDay)),
 )
 _FIND_GAME_BY_EXTERNAL_ID_ARGS = Arguments(
     tuple[DataSource, str],
@@ -390,9 +392,9 @@ class UpsertGameParams(ParamsModel):
     mlb_game_pk: int | None
     sbr_game_id: str | None
     action_network_game_id: int | None
-    official_date: datetime.date
+    official_date: betdb.types.GameDay
     game_number: int
-    first_pitch_at: datetime.datetime | None
+    first_pitch_at: betdb.types.Timestamp | None
     season: int
     season_type: SeasonType
     game_type: GameType
@@ -404,7 +406,7 @@ class UpsertGameParams(ParamsModel):
     probable_pitchers: pydantic.JsonValue | None
     source: DataSource
     source_url: str | None
-    source_updated_at: datetime.datetime | None
+    source_updated_at: betdb.types.Timestamp | None
     data_quality: DataQuality
     home_team: betdb.types.TeamCode
     away_team: betdb.types.TeamCode
@@ -428,8 +430,10 @@ class ListTeamCodesRow(pydantic.BaseModel):
 
 
 class InsertUnidentifiedGamesRow(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+
     game_id: int
-    official_date: datetime.date
+    official_date: betdb.types.GameDay
     home_team_id: int
     away_team_id: int
     game_number: int
@@ -447,12 +451,14 @@ class InsertUnidentifiedGamesParams(ParamsModel):
 
 
 class CreateFeedGameParams(ParamsModel):
+    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+
     odds_api_event_id: str | None
-    official_date: datetime.date
+    official_date: betdb.types.GameDay
     home_team_id: int
     away_team_id: int
     game_number: int
-    first_pitch_at: datetime.datetime | None
+    first_pitch_at: betdb.types.Timestamp | None
     season: int
     source: DataSource
 
@@ -832,8 +838,8 @@ class Querier:
     async def find_games_by_date_range(
         self,
         *,
-        start_date: datetime.date,
-        end_date: datetime.date,
+        start_date: betdb.types.GameDay,
+        end_date: betdb.types.GameDay,
         status: GameStatus | None,
     ) -> list[Game]:
         """Games on official dates from start_date to end_date inclusive, optionally of one
@@ -848,8 +854,8 @@ class Querier:
     async def iter_find_games_by_date_range(
         self,
         *,
-        start_date: datetime.date,
-        end_date: datetime.date,
+        start_date: betdb.types.GameDay,
+        end_date: betdb.types.GameDay,
         status: GameStatus | None,
         prefetch: int = 100,
     ) -> AsyncIterator[Game]:
@@ -1030,8 +1036,8 @@ class Querier:
         *,
         home_id: int,
         away_id: int,
-        first_day: datetime.date,
-        last_day: datetime.date,
+        first_day: betdb.types.GameDay,
+        last_day: betdb.types.GameDay,
     ) -> list[Game]:
         """A pairing's games (home and away as given) on official dates from first_day to last_day,
         in the order they were played.
@@ -1047,8 +1053,8 @@ class Querier:
         *,
         home_id: int,
         away_id: int,
-        first_day: datetime.date,
-        last_day: datetime.date,
+        first_day: betdb.types.GameDay,
+        last_day: betdb.types.GameDay,
         prefetch: int = 100,
     ) -> AsyncIterator[Game]:
         """Stream find_games_of_clubs through a server-side cursor; needs a transaction."""

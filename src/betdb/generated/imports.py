@@ -159,12 +159,14 @@ class UpsertScheduledGameRow(pydantic.BaseModel):
 
 
 class UpsertScheduledGameParams(ParamsModel):
+    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+
     mlb_game_pk: int | None
-    official_date: datetime.date
+    official_date: betdb.types.GameDay
     home_team_id: int
     away_team_id: int
     game_number: int
-    first_pitch_at: datetime.datetime | None
+    first_pitch_at: betdb.types.Timestamp | None
     season: int
     season_type: SeasonType
     game_type: GameType
@@ -205,7 +207,7 @@ class InsertBettingSplitParams(ParamsModel):
     bet_pct: betdb.types.Probability | None
     money_pct: betdb.types.Probability | None
     bet_count: int | None
-    captured_at: datetime.datetime
+    captured_at: betdb.types.Timestamp
 
 
 class FindAnalysisParams(ParamsModel):
@@ -218,6 +220,8 @@ class FindAnalysisParams(ParamsModel):
 
 
 class FindSignalParams(ParamsModel):
+    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+
     game_id: int
     signal_type: SignalType
     detector_name: str
@@ -225,7 +229,7 @@ class FindSignalParams(ParamsModel):
     market: Market
     side: Side
     sportsbook_id: int | None
-    detected_at: datetime.datetime
+    detected_at: betdb.types.Timestamp
 
 
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without

@@ -144,7 +144,7 @@ class BettingAnalysis(pydantic.BaseModel):
     recommendation: Recommendation
     risk_level: RiskLevel
     features: pydantic.JsonValue
-    expires_at: datetime.datetime | None
+    expires_at: betdb.types.Timestamp | None
     created_at: datetime.datetime
 
 
@@ -160,20 +160,22 @@ class BettingSplit(pydantic.BaseModel):
     bet_pct: betdb.types.Probability | None
     money_pct: betdb.types.Probability | None
     bet_count: int | None
-    captured_at: datetime.datetime
+    captured_at: betdb.types.Timestamp
     created_at: datetime.datetime
 
 
 class Game(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+
     game_id: int
     mlb_game_pk: int | None
     sbr_game_id: str | None
     action_network_game_id: int | None
-    official_date: datetime.date
+    official_date: betdb.types.GameDay
     home_team_id: int
     away_team_id: int
     game_number: int
-    first_pitch_at: datetime.datetime | None
+    first_pitch_at: betdb.types.Timestamp | None
     season: int
     season_type: SeasonType
     game_type: GameType
@@ -185,7 +187,7 @@ class Game(pydantic.BaseModel):
     probable_pitchers: pydantic.JsonValue | None
     source: DataSource
     source_url: str | None
-    source_updated_at: datetime.datetime | None
+    source_updated_at: betdb.types.Timestamp | None
     data_quality: DataQuality
     created_at: datetime.datetime
     updated_at: datetime.datetime
@@ -213,7 +215,7 @@ class Odds(pydantic.BaseModel):
     side: Side
     line: decimal.Decimal | None
     price: betdb.types.AmericanOdds
-    observed_at: datetime.datetime
+    observed_at: betdb.types.Timestamp
     is_opening: bool
     is_closing: bool
     bet_limit: decimal.Decimal | None
@@ -239,8 +241,8 @@ class SharpSignal(pydantic.BaseModel):
     confidence_score: betdb.types.Probability
     confidence_level: ConfidenceLevel | None
     features: pydantic.JsonValue
-    detected_at: datetime.datetime
-    expires_at: datetime.datetime | None
+    detected_at: betdb.types.Timestamp
+    expires_at: betdb.types.Timestamp | None
     created_at: datetime.datetime
 
 

@@ -248,7 +248,7 @@ CopyOddsValues = tuple[
     Side,
     decimal.Decimal | None,
     betdb.types.AmericanOdds,
-    datetime.datetime,
+    betdb.types.Timestamp,
     bool,
     bool,
     decimal.Decimal | None,
@@ -261,7 +261,7 @@ IngestOddsValues = tuple[
     Side,
     decimal.Decimal | None,
     betdb.types.AmericanOdds,
-    datetime.datetime,
+    betdb.types.Timestamp,
     bool,
     bool,
     decimal.Decimal | None,
@@ -275,7 +275,7 @@ _COPY_ODDS_ARGS = Arguments(
         Side,
         decimal.Decimal | None,
         betdb.types.AmericanOdds,
-        datetime.datetime,
+        betdb.types.Timestamp,
         bool,
         bool,
         decimal.Decimal | None,
@@ -296,7 +296,7 @@ _COPY_ODDS_ARGS = Arguments(
         "source",
     ),
     exact=_copy_odds_is_exact,
-    overrides=((5, betdb.types.AmericanOdds),),
+    overrides=((5, betdb.types.AmericanOdds), (6, betdb.types.Timestamp)),
 )
 _FIND_ODDS_BY_GAME_ARGS = Arguments(
     tuple[int, Market | None, int | None],
@@ -311,16 +311,18 @@ _GET_CLOSING_LINES_ARGS = Arguments(
     exact=_get_closing_lines_is_exact,
 )
 _GET_CONSENSUS_ODDS_ARGS = Arguments(
-    tuple[int, Market, datetime.datetime],
+    tuple[int, Market, betdb.types.Timestamp],
     "GetConsensusOdds",
     ("game_id", "market", "at"),
     exact=_get_consensus_odds_is_exact,
+    overrides=((2, betdb.types.Timestamp),),
 )
 _GET_GAME_LATEST_ODDS_ARGS = Arguments(
-    tuple[int, datetime.datetime, datetime.datetime],
+    tuple[int, betdb.types.Timestamp, betdb.types.Timestamp],
     "GetGameLatestOdds",
     ("game_id", "observed_from", "observed_until"),
     exact=_get_game_latest_odds_is_exact,
+    overrides=((1, betdb.types.Timestamp), (2, betdb.types.Timestamp)),
 )
 _GET_OPENING_LINES_ARGS = Arguments(
     tuple[int, Market],
@@ -336,7 +338,7 @@ _INGEST_ODDS_ARGS = Arguments(
         Side,
         decimal.Decimal | None,
         betdb.types.AmericanOdds,
-        datetime.datetime,
+        betdb.types.Timestamp,
         bool,
         bool,
         decimal.Decimal | None,
@@ -357,7 +359,7 @@ _INGEST_ODDS_ARGS = Arguments(
         "source",
     ),
     exact=_ingest_odds_is_exact,
-    overrides=((5, betdb.types.AmericanOdds),),
+    overrides=((5, betdb.types.AmericanOdds), (6, betdb.types.Timestamp)),
 )
 
 
@@ -370,7 +372,7 @@ class CopyOddsParams(ParamsModel):
     side: Side
     line: decimal.Decimal | None
     price: betdb.types.AmericanOdds
-    observed_at: datetime.datetime
+    observed_at: betdb.types.Timestamp
     is_opening: bool
     is_closing: bool
     bet_limit: decimal.Decimal | None
@@ -386,7 +388,7 @@ class IngestOddsParams(ParamsModel):
     side: Side
     line: decimal.Decimal | None
     price: betdb.types.AmericanOdds
-    observed_at: datetime.datetime
+    observed_at: betdb.types.Timestamp
     is_opening: bool
     is_closing: bool
     bet_limit: decimal.Decimal | None
@@ -394,11 +396,13 @@ class IngestOddsParams(ParamsModel):
 
 
 class GetLatestOddsParams(ParamsModel):
+    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+
     game_id: int
     market: Market
     sportsbook_id: int | None
-    observed_from: datetime.datetime
-    observed_until: datetime.datetime
+    observed_from: betdb.types.Timestamp
+    observed_until: betdb.types.Timestamp
 
 
 class GetLineMovementRow(pydantic.BaseModel):
@@ -407,17 +411,19 @@ class GetLineMovementRow(pydantic.BaseModel):
     side: Side
     line: decimal.Decimal | None
     price: betdb.types.AmericanOdds
-    observed_at: datetime.datetime
+    observed_at: betdb.types.Timestamp
     line_change: decimal.Decimal | None
     price_change: int | None
 
 
 class GetLineMovementParams(ParamsModel):
+    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+
     game_id: int
     market: Market
     sportsbook_id: int
-    observed_from: datetime.datetime
-    observed_until: datetime.datetime
+    observed_from: betdb.types.Timestamp
+    observed_until: betdb.types.Timestamp
 
 
 class GetMarketMovementRow(pydantic.BaseModel):
@@ -428,7 +434,7 @@ class GetMarketMovementRow(pydantic.BaseModel):
     side: Side
     line: decimal.Decimal | None
     price: betdb.types.AmericanOdds
-    observed_at: datetime.datetime
+    observed_at: betdb.types.Timestamp
     line_change: decimal.Decimal | None
     price_change: int | None
     opening: bool
@@ -436,11 +442,13 @@ class GetMarketMovementRow(pydantic.BaseModel):
 
 
 class GetMarketMovementParams(ParamsModel):
+    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+
     game_id: int
     market: Market
     sportsbook_id: int | None
-    observed_from: datetime.datetime
-    observed_until: datetime.datetime
+    observed_from: betdb.types.Timestamp
+    observed_until: betdb.types.Timestamp
 
 
 class GetConsensusOddsRow(pydantic.BaseModel):
@@ -682,7 +690,7 @@ class OddsRecord(asyncpg.Record):
     side = Column[Side](3)
     line = Column[decimal.Decimal | None](4)
     price = Column[betdb.types.AmericanOdds](5)
-    observed_at = Column[datetime.datetime](6)
+    observed_at = Column[betdb.types.Timestamp](6)
     is_opening = Column[bool](7)
     is_closing = Column[bool](8)
     bet_limit = Column[decimal.Decimal | None](9)
@@ -699,7 +707,7 @@ class GetLineMovementRecord(asyncpg.Record):
     side = Column[Side](0)
     line = Column[decimal.Decimal | None](1)
     price = Column[betdb.types.AmericanOdds](2)
-    observed_at = Column[datetime.datetime](3)
+    observed_at = Column[betdb.types.Timestamp](3)
     line_change = Column[decimal.Decimal | None](4)
     price_change = Column[int | None](5)
 
@@ -847,8 +855,8 @@ class Querier:
         self,
         *,
         game_id: int,
-        observed_from: datetime.datetime,
-        observed_until: datetime.datetime,
+        observed_from: betdb.types.Timestamp,
+        observed_until: betdb.types.Timestamp,
     ) -> list[Odds]:
         """GetLatestOdds of every market of a game in one round trip: the newest observation per
         market, book and side in the observed_at window [observed_from, observed_until).
@@ -863,8 +871,8 @@ class Querier:
         self,
         *,
         game_id: int,
-        observed_from: datetime.datetime,
-        observed_until: datetime.datetime,
+        observed_from: betdb.types.Timestamp,
+        observed_until: betdb.types.Timestamp,
         prefetch: int = 100,
     ) -> AsyncIterator[Odds]:
         """Stream get_game_latest_odds through a server-side cursor; needs a transaction."""
@@ -1012,7 +1020,7 @@ class Querier:
         *,
         game_id: int,
         market: Market,
-        at: datetime.datetime,
+        at: betdb.types.Timestamp,
     ) -> list[GetConsensusOddsRow]:
         """Per side, across each book's latest observation at a time: the median price, taken
         over decimal odds (American prices jump from -100 to +100) and given back as
@@ -1030,7 +1038,7 @@ class Querier:
         *,
         game_id: int,
         market: Market,
-        at: datetime.datetime,
+        at: betdb.types.Timestamp,
         prefetch: int = 100,
     ) -> AsyncIterator[GetConsensusOddsRow]:
         """Stream get_consensus_odds through a server-side cursor; needs a transaction."""

@@ -2,7 +2,6 @@
 # ruff: noqa: E501
 """Queries from signals.sql."""
 
-import datetime
 import decimal
 import gc
 from collections.abc import AsyncIterator
@@ -88,8 +87,8 @@ class CreateSharpSignalParams(ParamsModel):
     signal_strength: betdb.types.Probability
     confidence_score: betdb.types.Probability
     features: pydantic.JsonValue
-    detected_at: datetime.datetime
-    expires_at: datetime.datetime | None
+    detected_at: betdb.types.Timestamp
+    expires_at: betdb.types.Timestamp | None
 
 
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without

@@ -65,7 +65,7 @@ IngestBettingSplitsValues = tuple[
     betdb.types.Probability | None,
     betdb.types.Probability | None,
     int | None,
-    datetime.datetime,
+    betdb.types.Timestamp,
 ]
 _GET_LATEST_BETTING_SPLITS_ARGS = Arguments(
     tuple[int, Market],
@@ -83,7 +83,7 @@ _INGEST_BETTING_SPLITS_ARGS = Arguments(
         betdb.types.Probability | None,
         betdb.types.Probability | None,
         int | None,
-        datetime.datetime,
+        betdb.types.Timestamp,
     ],
     "IngestBettingSplits",
     (
@@ -98,7 +98,11 @@ _INGEST_BETTING_SPLITS_ARGS = Arguments(
         "captured_at",
     ),
     exact=_ingest_betting_splits_is_exact,
-    overrides=((5, betdb.types.Probability), (6, betdb.types.Probability)),
+    overrides=(
+        (5, betdb.types.Probability),
+        (6, betdb.types.Probability),
+        (8, betdb.types.Timestamp),
+    ),
 )
 
 
@@ -113,7 +117,7 @@ class IngestBettingSplitsParams(ParamsModel):
     bet_pct: betdb.types.Probability | None
     money_pct: betdb.types.Probability | None
     bet_count: int | None
-    captured_at: datetime.datetime
+    captured_at: betdb.types.Timestamp
 
 
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
