@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import time
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 from betdb import UnifiedRepository
 from betdb._server_account import remove_storage
+from betdb.backup import BackupError
 from betdb.cli import app
 from betdb.embedded import EmbeddedPostgres
 from betdb.generated import init_connection
@@ -176,3 +178,25 @@ def test_betdb_server_start_with_an_archive_dir_archives_every_segment(tmp_path:
     finally:
         server.destroy()
         remove_storage(archive)
+
+
+def test_a_base_backup_goes_into_a_new_directory_only(tmp_path: Path) -> None:
+    existing = tmp_path / "base"
+    existing.mkdir()
+    with pytest.raises(BackupError, match=r"into a new directory: .* exists"):
+        base_backup("postgresql://postgres@127.0.0.1:1/postgres", existing)
+    assert list(existing.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="as root only: the server then runs as its own user")
+def test_an_archive_dir_of_another_user_is_refused_not_given_away(tmp_path: Path) -> None:
+    theirs = tmp_path / "wal"
+    theirs.mkdir()
+    watched = [theirs, *theirs.parents]
+    before = [(path.stat().st_uid, path.stat().st_mode) for path in watched]
+    # root's existing directory: out of betdb_postgres's reach (pytest's 0700 basetemp), or not
+    # its own to write into
+    with pytest.raises(BackupError, match=r"cannot enter /|\(chown betdb_postgres /"):
+        prepare_archive(theirs)
+    assert [(path.stat().st_uid, path.stat().st_mode) for path in watched] == before
+    assert not theirs.is_symlink()
