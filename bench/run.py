@@ -15,13 +15,13 @@ from typing import Any
 
 from rich.console import Console
 
-from bench import concurrency, environment, fixtures, ingest, point, read, scale, stream
+from bench import concurrency, environment, export, fixtures, ingest, point, read, scale, stream
 from bench.report import print_report, write_chart, write_json
 from bench.results import BenchResult
 from bench.server import bench_server
 from bench.sizes import FULL, QUICK, TINY, Sizes
 
-BENCHMARKS = ("read", "point", "ingest", "stream", "scale", "concurrency")
+BENCHMARKS = ("read", "point", "ingest", "stream", "scale", "concurrency", "export")
 NEEDS_MAIN_DATA = {"read", "point", "stream", "concurrency"}
 
 
@@ -47,8 +47,12 @@ async def run_all(
                     continue
                 console.print(f"[dim]running {name}...[/dim]")
                 began = time.perf_counter()
-                if name in {"ingest", "scale"}:
-                    result = await {"ingest": ingest.run, "scale": scale.run}[name](server, sizes)
+                if name in {"ingest", "scale", "export"}:
+                    result = await {
+                        "ingest": ingest.run,
+                        "scale": scale.run,
+                        "export": export.run,
+                    }[name](server, sizes)
                 else:
                     assert data is not None
                     runner = {

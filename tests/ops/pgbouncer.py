@@ -1,20 +1,26 @@
 """A real PgBouncer (the Debian package) in front of a PostgreSQL server, for tests.
 
-PgBouncer refuses to run as root, so as root it runs as the embedded server's own user.
+Clients prove the server's password to PgBouncer with scram-sha-256, and PgBouncer logs in to
+the server with the same proof (its auth_file holds the role's SCRAM secret, read from
+pg_authid, never the password). PgBouncer refuses to run as root, so as root it starts as
+root, reads its files (private to root) and then becomes the embedded server's own user.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
-from betdb._server_account import server_uid
-from betdb.embedded import free_port
+import asyncpg
+
+from betdb._server_account import server_account
+from betdb.embedded import SERVER_USER, free_port
+from betdb.testing import run_sync
 
 PGBOUNCER = shutil.which("pgbouncer") or (
     "/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None
@@ -35,22 +41,35 @@ class PgBouncer:
         self.pool_mode = pool_mode
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
 
     def dsn_for(self, direct_dsn: str) -> str:
-        """The same database and user as direct_dsn, through the pooler."""
+        """The same database, user and password as direct_dsn, through the pooler."""
         parts = urlsplit(direct_dsn)
-        netloc = (
-            f"{parts.username}@127.0.0.1:{self.port}"
-            if parts.username
-            else f"127.0.0.1:{self.port}"
-        )
+        credentials = parts.netloc.rpartition("@")[0]
+        netloc = f"{credentials}@127.0.0.1:{self.port}" if credentials else f"127.0.0.1:{self.port}"
         return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+    async def _scram_secret(self) -> str:
+        connection = await asyncpg.connect(urlunsplit(self.server))
+        try:
+            secret = await connection.fetchval(
+                "SELECT rolpassword FROM pg_authid WHERE rolname = $1", self.user
+            )
+        finally:
+            await connection.close()
+        if not str(secret or "").startswith("SCRAM-SHA-256$"):
+            raise RuntimeError(f"role {self.user} has no scram-sha-256 password on the server")
+        return str(secret)
 
     def _write_config(self) -> Path:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         users = self.work_dir / "users.txt"
-        users.write_text(f'"{self.user}" ""\n')
+        users.touch(mode=0o600)
+        users.write_text(f'"{self.user}" "{run_sync(self._scram_secret())}"\n')
         config = self.work_dir / "pgbouncer.ini"
+        # No logfile or pidfile: as root they would be opened after the switch to SERVER_USER,
+        # who cannot reach the work dir; the log goes to stderr, into a file opened here.
         config.write_text(
             "[databases]\n"
             f"* = host={self.server.hostname} port={self.server.port}\n"
@@ -58,40 +77,29 @@ class PgBouncer:
             "listen_addr = 127.0.0.1\n"
             f"listen_port = {self.port}\n"
             "unix_socket_dir =\n"
-            "auth_type = trust\n"
+            "auth_type = scram-sha-256\n"
             f"auth_file = {users}\n"
-            f"admin_users = {self.user}\n"
+            + (f"user = {SERVER_USER}\n" if server_account() is not None else "")
+            + f"admin_users = {self.user}\n"
             f"pool_mode = {self.pool_mode}\n"
             "max_client_conn = 500\n"
             "default_pool_size = 20\n"
             "server_lifetime = 3600\n"
-            f"logfile = {self.work_dir / 'pgbouncer.log'}\n"
-            f"pidfile = {self.work_dir / 'pgbouncer.pid'}\n"
         )
-        uid = server_uid()
-        if uid is not None:
-            for path in (self.work_dir, users, config):
-                os.chown(path, uid, -1)
-            for parent in self.work_dir.parents:
-                if parent.stat().st_mode & 0o005 != 0o005:
-                    parent.chmod(parent.stat().st_mode | 0o055)
         return config
 
     def start(self, timeout: float = 15) -> None:
         config = self._write_config()
         assert PGBOUNCER is not None
+        self._log = (self.work_dir / "pgbouncer.log").open("ab")
         self.process = subprocess.Popen(
-            [PGBOUNCER, str(config)],
-            user=server_uid(),
-            cwd="/",
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            [PGBOUNCER, str(config)], cwd="/", stdout=self._log, stderr=self._log
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                error = self.process.stderr.read().decode() if self.process.stderr else ""
-                raise RuntimeError(f"pgbouncer exited at start: {error}{self.log()}")
+                self.stop()
+                raise RuntimeError(f"pgbouncer exited at start: {self.log()}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     return
@@ -113,6 +121,7 @@ class PgBouncer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=10)
-        if self.process.stderr:
-            self.process.stderr.close()
         self.process = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None

@@ -11,13 +11,28 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import asyncpg
+import psycopg
 import pytest
 from pgbouncer import PgBouncer
 
-from betdb import Database, UnifiedRepository
+from betdb import Database, SyncDatabase, UnifiedRepository
 from betdb.generated import init_connection
-from betdb.testing import *  # noqa: F403  # every fixture, then the ones below replace some
-from betdb.testing import PostgresServer
+from betdb.testing import (  # the fixtures kept as they are; the ones below replace the rest
+    PostgresServer,
+    betdb_migrations,
+    empty_database_url,
+    migrated_template,
+    postgres_server,
+    pytest_addoption,
+)
+
+__all__ = [
+    "betdb_migrations",
+    "empty_database_url",
+    "migrated_template",
+    "postgres_server",
+    "pytest_addoption",
+]
 
 
 @pytest.fixture(scope="session")
@@ -102,3 +117,18 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 
     async with Database(settings_for(database_url)) as database:
         yield database
+
+
+@pytest.fixture
+def sync_db(database_url: str) -> Iterator[SyncDatabase]:
+    from tests.runtime.conftest import settings_for
+
+    with SyncDatabase(settings_for(database_url)) as database:
+        yield database
+
+
+@pytest.fixture
+def sync_admin(database_url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    """The sync admin connection, straight to the server like db_connection."""
+    with psycopg.connect(_DIRECT[database_url], autocommit=True) as connection:
+        yield connection

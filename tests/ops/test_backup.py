@@ -14,6 +14,7 @@ from betdb.cli import app
 from betdb.generated import init_connection
 from betdb.generated.models import DataSource, Market
 from betdb.migrate import migration_versions
+from betdb.movement import latest_odds
 from betdb.sample import SAMPLE_DATE, SAMPLE_GAME_PK
 from betdb.testing import run_sync
 
@@ -51,12 +52,13 @@ async def _reads(dsn: str) -> dict[str, object]:
         return {
             "game": game,
             "day": day,
-            "odds": await repo.odds.find_odds_by_game(
-                game_id=game.game_id, market=None, sportsbook_id=None
-            ),
-            "latest": await repo.odds.get_latest_odds(
-                game_id=game.game_id, market=Market.MONEYLINE, sportsbook_id=None
-            ),
+            "odds": [
+                record.to_model()
+                for record in await repo.odds.find_odds_by_game(
+                    game_id=game.game_id, market=None, sportsbook_id=None
+                )
+            ],
+            "latest": await latest_odds(repo, game, Market.MONEYLINE),
             "signals": await repo.signals.list_signals_by_game(game_id=game.game_id),
             "migration": await connection.fetchval("SELECT max(version) FROM schema_migrations"),
         }
@@ -88,6 +90,7 @@ def test_restore_gives_back_every_row_of_every_table_and_partition_and_serves_re
     assert restored == source
     assert restored["migration"] == NEWEST
     assert len(restored["odds"]) > 0  # type: ignore[arg-type]
+    assert len(restored["latest"]) > 0  # type: ignore[arg-type]
     assert {g.official_date for g in restored["day"]} == {SAMPLE_DATE}  # type: ignore[attr-defined]
 
 

@@ -18,6 +18,7 @@ from betdb import BetdbSettings, Database
 from betdb.cli import app
 from betdb.errors import StatementCacheError
 from betdb.generated.models import Market
+from betdb.movement import latest_odds
 from betdb.sample import SAMPLE_GAME_PK
 from betdb.testing import run_sync
 
@@ -31,11 +32,21 @@ NOT_THROUGH_PGBOUNCER = {
     "tests/runtime/test_errors.py::test_statement_timeout_is_cancelled_on_the_server_and_the_"
     "connection_stays_usable": "PgBouncer refuses statement_timeout as a startup parameter, and "
     "the settings refuse BETDB_STATEMENT_TIMEOUT with BETDB_PGBOUNCER_POOL_MODE=transaction",
+    "tests/runtime/test_sync_resilience.py::test_a_statement_past_the_statement_timeout_is_"
+    "cancelled_by_the_server": "the sync twin of the one above: the settings refuse "
+    "BETDB_STATEMENT_TIMEOUT with BETDB_PGBOUNCER_POOL_MODE=transaction",
     "tests/runtime/test_errors.py::test_connecting_to_a_missing_database_says_so_by_sqlstate": (
         "PgBouncer answers a failed server login with its own 08P01, not the server's 3D000"
     ),
     "tests/schema/test_repository.py::test_a_transaction_on_a_connection_binds_to_that_"
     "connection": "opens its own asyncpg connection with the statement cache on",
+    "tests/runtime/test_settings.py::test_a_statement_timeout_below_a_millisecond_is_one_"
+    "millisecond_not_off": "sends statement_timeout as a startup parameter, which PgBouncer "
+    "refuses",
+    "tests/runtime/test_sync_database.py::test_connections_are_opened_as_the_settings_say": (
+        "builds settings with a statement timeout, which BETDB_PGBOUNCER_POOL_MODE=transaction "
+        "in the environment refuses"
+    ),
 }
 
 
@@ -109,9 +120,7 @@ async def _stream_concurrently(dsn: str) -> tuple[int, list[int]]:
 
         async def reads() -> int:
             for _ in range(30):
-                await repo.odds.get_latest_odds(
-                    game_id=game.game_id, market=Market.MONEYLINE, sportsbook_id=None
-                )
+                await latest_odds(repo, game, Market.MONEYLINE)
             return 0
 
         counts = await asyncio.gather(stream(), stream(), stream(), reads())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import time
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from betdb import UnifiedRepository
+from betdb._server_account import remove_storage
+from betdb.backup import BackupError
 from betdb.cli import app
 from betdb.embedded import EmbeddedPostgres
 from betdb.generated import init_connection
@@ -115,8 +118,8 @@ def test_recovery_to_the_noted_time_finds_exactly_the_rows_written_before_it(
         primary.start()
         asyncio.run(_create_database(primary.dsn))
         migrate_up(primary.dsn_for("betdb"))
-        assert primary.port is not None
-        backup = base_backup(primary.port, tmp_path / "base")
+        backup = base_backup(primary.dsn, tmp_path / "base")
+        assert (backup / "PG_VERSION").is_file()
 
         noted = asyncio.run(_write_drop_and_archive(primary.dsn_for("betdb")))
         assert len(list(archive.iterdir())) >= 2  # segments, beyond the base backup's
@@ -128,8 +131,9 @@ def test_recovery_to_the_noted_time_finds_exactly_the_rows_written_before_it(
         log = (tmp_path / "recovered" / "server.log").read_text()
         assert "recovery stopping before commit of transaction" in log
     finally:
-        recovered.stop("immediate")
-        primary.stop("immediate")
+        recovered.destroy()
+        primary.destroy()
+        remove_storage(tmp_path / "wal-archive")
 
 
 async def _create_database(dsn: str) -> None:
@@ -166,9 +170,33 @@ def test_betdb_server_start_with_an_archive_dir_archives_every_segment(tmp_path:
     assert started.exit_code == 0, started.output
     server = EmbeddedPostgres(data_dir)
     try:
-        assert server.status().port is not None
-        mode, segment = asyncio.run(_archive_one_segment(str(server.status().dsn)))
+        server.port = server.status().port
+        assert server.port is not None
+        mode, segment = asyncio.run(_archive_one_segment(server.dsn))
         assert mode == "on"
         assert (archive / segment).is_file()
     finally:
-        server.stop("immediate")
+        server.destroy()
+        remove_storage(archive)
+
+
+def test_a_base_backup_goes_into_a_new_directory_only(tmp_path: Path) -> None:
+    existing = tmp_path / "base"
+    existing.mkdir()
+    with pytest.raises(BackupError, match=r"into a new directory: .* exists"):
+        base_backup("postgresql://postgres@127.0.0.1:1/postgres", existing)
+    assert list(existing.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="as root only: the server then runs as its own user")
+def test_an_archive_dir_of_another_user_is_refused_not_given_away(tmp_path: Path) -> None:
+    theirs = tmp_path / "wal"
+    theirs.mkdir()
+    watched = [theirs, *theirs.parents]
+    before = [(path.stat().st_uid, path.stat().st_mode) for path in watched]
+    # root's existing directory: out of betdb_postgres's reach (pytest's 0700 basetemp), or not
+    # its own to write into
+    with pytest.raises(BackupError, match=r"cannot enter /|\(chown betdb_postgres /"):
+        prepare_archive(theirs)
+    assert [(path.stat().st_uid, path.stat().st_mode) for path in watched] == before
+    assert not theirs.is_symlink()

@@ -17,6 +17,7 @@ from betdb import BetdbSettings, Database, HealthReport, UnifiedRepository
 from betdb.cli import app
 from betdb.generated import init_connection
 from betdb.generated.models import DataSource, Market
+from betdb.movement import latest_odds
 from betdb.sample import SAMPLE_GAME_PK
 from betdb.stats import generated_queries, slowest_queries
 from betdb.testing import PostgresServer, run_sync
@@ -65,9 +66,7 @@ async def _run_reads(dsn: str) -> int:
         )
         assert game is not None
         for _ in range(3):
-            latest = await repo.odds.get_latest_odds(
-                game_id=game.game_id, market=Market.MONEYLINE, sportsbook_id=None
-            )
+            latest = await latest_odds(repo, game, Market.MONEYLINE)
         await repo.odds.find_odds_by_game(game_id=game.game_id, market=None, sportsbook_id=None)
         await connection.fetchval("SELECT count(*) FROM teams WHERE team_id > $1", 0)
         return len(latest)
