@@ -158,6 +158,9 @@ class ModulePlanner:
             function = f"_{snake(query.name)}_is_exact"
             self.claim(function, query.name, where)
             self.imports.add(Import("typing", "Any"))
+            # Only a fast path that is emitted names the exact types (a params model has none).
+            known = (_import_of(check.python_class) for check in exact)
+            self.imports.update(i for i in known if i is not None)
         self.adapters[constant] = AdapterPlan(
             constant,
             f"tuple[{', '.join(p.annotation for p in params)}]",  # mypy: not the values alias
@@ -374,9 +377,6 @@ class ModulePlanner:
             self.use(py)
             exact = None
             if py.exact is not None:
-                known = _import_of(py.exact)
-                if known is not None:
-                    self.imports.add(known)
                 exact = ExactCheck(
                     py.exact,
                     nullable=nullable,
