@@ -7,7 +7,7 @@ from dataclasses import replace
 from .catalog import Catalog
 from .errors import PlanError, Where
 from .options import Options, Override
-from .pgtypes import BUILTIN, PSEUDO_TYPES, Import, PyType, canonical
+from .pgtypes import BUILTIN, PSEUDO_TYPES, Import, PyType, canonical, module_alias
 from .request import Column, Identifier
 
 MODELS_IMPORT = ".models"
@@ -95,11 +95,12 @@ class TypeResolver:
 
     @staticmethod
     def _override_type(override: Override) -> PyType:
-        module, _, _ = override.py_type.rpartition(".")
+        module, _, name = override.py_type.rpartition(".")
         imports = frozenset({Import(module)}) if module else frozenset()
-        builtin = next((t for t in BUILTIN.values() if t.expr == override.py_type), None)
+        expr = f"{module_alias(module)}.{name}" if module else name
+        builtin = next((t for t in BUILTIN.values() if t.expr == expr), None)
         return PyType(
-            override.py_type,
+            expr,
             imports,
             adapt=override.validate and builtin is None,
             arbitrary=builtin is None,
@@ -124,7 +125,7 @@ class TypeResolver:
             return self._scalar(Identifier("", "", self.catalog.domains[key]), where)
         if key in self.catalog.composites:
             return PyType(
-                "asyncpg.Record",
+                "_asyncpg.Record",
                 frozenset({Import("asyncpg")}),
                 arbitrary=True,
                 param_expr="tuple[Any, ...]",

@@ -43,14 +43,33 @@ class PyType:
         return self.imports
 
 
+# Alias -> module of every module an annotation names, for the imports an expression needs.
+_MODULES_BY_ALIAS: dict[str, str] = {}
+
+
+def module_alias(module: str) -> str:
+    """The private name generated code imports a module as: no column can hide it."""
+    alias = "_" + module.replace(".", "_")
+    _MODULES_BY_ALIAS[alias] = module
+    return alias
+
+
+def aliased_module(alias: str) -> str:
+    """The module an alias of module_alias() stands for; a name it never made is itself."""
+    return _MODULES_BY_ALIAS.get(alias, alias)
+
+
 def _std(expr: str) -> PyType:
-    module = expr.rsplit(".", 1)[0] if "." in expr else ""
-    return PyType(expr, frozenset({Import(module)}) if module else frozenset(), exact=expr)
+    module, _, name = expr.rpartition(".")
+    if not module:
+        return PyType(expr, exact=expr)
+    aliased = f"{module_alias(module)}.{name}"
+    return PyType(aliased, frozenset({Import(module)}), exact=aliased)
 
 
 _INET = (
-    "ipaddress.IPv4Address | ipaddress.IPv6Address | ipaddress.IPv4Interface"
-    " | ipaddress.IPv6Interface"
+    "_ipaddress.IPv4Address | _ipaddress.IPv6Address | _ipaddress.IPv4Interface"
+    " | _ipaddress.IPv6Interface"
 )
 
 # Canonical PostgreSQL type name -> Python type. Keys are pg_catalog names.
@@ -81,11 +100,11 @@ BUILTIN: dict[str, PyType] = {
     "timestamp": _std("datetime.datetime"),
     "timestamptz": _std("datetime.datetime"),
     "interval": _std("datetime.timedelta"),
-    "json": PyType("pydantic.JsonValue", frozenset({Import("pydantic")})),
-    "jsonb": PyType("pydantic.JsonValue", frozenset({Import("pydantic")})),
+    "json": PyType("_pydantic.JsonValue", frozenset({Import("pydantic")})),
+    "jsonb": PyType("_pydantic.JsonValue", frozenset({Import("pydantic")})),
     "inet": PyType(_INET, frozenset({Import("ipaddress")})),
     "cidr": PyType(
-        "ipaddress.IPv4Network | ipaddress.IPv6Network", frozenset({Import("ipaddress")})
+        "_ipaddress.IPv4Network | _ipaddress.IPv6Network", frozenset({Import("ipaddress")})
     ),
 }
 

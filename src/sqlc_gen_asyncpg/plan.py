@@ -32,7 +32,7 @@ class ModelPlan:
     fields: tuple[FieldPlan, ...]
     comment: str = ""
     arbitrary_types: bool = False
-    base: str = "pydantic.BaseModel"
+    base: str = "_pydantic.BaseModel"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from .columntypes import MODELS_IMPORT, TypeResolver
 from .errors import PlanError, Where
 from .names import is_identifier, pascal, snake, upper_snake
 from .options import Options
-from .pgtypes import Import, PyType
+from .pgtypes import Import, PyType, aliased_module
 from .plan import (
     AdapterPlan,
     ColumnRead,
@@ -65,7 +65,7 @@ def _import_of(python_class: str) -> Import | None:
     """What makes a class of the fast path's checks known in the module; None: a builtin."""
     module, _, name = python_class.rpartition(".")
     if module:
-        return Import(module)
+        return Import(aliased_module(module))
     if name in ("int", "float", "bool", "str", "bytes"):
         return None
     return Import(MODELS_IMPORT, name)  # an enum
@@ -380,7 +380,7 @@ class ModulePlanner:
                 exact = ExactCheck(
                     py.exact,
                     nullable=nullable,
-                    finite=py.exact == "decimal.Decimal",
+                    finite=py.exact == "_decimal.Decimal",
                     text=py.exact == "str",
                     override=py.override,
                 )

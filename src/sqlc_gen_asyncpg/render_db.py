@@ -11,14 +11,14 @@ _FETCHES = """    async def fetch(
         query: str,
         *args: object,
         timeout: float | None = ...,
-    ) -> list[asyncpg.Record]: ...
+    ) -> list[_asyncpg.Record]: ...
 
     async def fetchrow(
         self,
         query: str,
         *args: object,
         timeout: float | None = ...,
-    ) -> asyncpg.Record | None: ...
+    ) -> _asyncpg.Record | None: ...
 
     async def fetchmany(
         self,
@@ -26,7 +26,7 @@ _FETCHES = """    async def fetch(
         args: Iterable[Any],
         *,
         timeout: float | None = None,
-    ) -> list[asyncpg.Record]: ...
+    ) -> list[_asyncpg.Record]: ...
 """
 
 # With record classes, each read also takes record_class= and returns rows of that class.
@@ -36,7 +36,7 @@ _FETCHES_WITH_RECORDS = """    @overload
         query: str,
         *args: object,
         timeout: float | None = ...,
-    ) -> list[asyncpg.Record]: ...
+    ) -> list[_asyncpg.Record]: ...
 
     @overload
     async def fetch(
@@ -53,7 +53,7 @@ _FETCHES_WITH_RECORDS = """    @overload
         query: str,
         *args: object,
         timeout: float | None = ...,
-    ) -> asyncpg.Record | None: ...
+    ) -> _asyncpg.Record | None: ...
 
     @overload
     async def fetchrow(
@@ -71,7 +71,7 @@ _FETCHES_WITH_RECORDS = """    @overload
         args: Iterable[Any],
         *,
         timeout: float | None = None,
-    ) -> list[asyncpg.Record]: ...
+    ) -> list[_asyncpg.Record]: ...
 
     @overload
     async def fetchmany(
@@ -89,7 +89,7 @@ _CURSOR = """    def cursor(
         query: str,
         *args: object,
         prefetch: int | None = ...,
-    ) -> AsyncIterable[asyncpg.Record]: ...
+    ) -> AsyncIterable[_asyncpg.Record]: ...
 """
 
 _CURSOR_WITH_RECORDS = """    @overload
@@ -98,7 +98,7 @@ _CURSOR_WITH_RECORDS = """    @overload
         query: str,
         *args: object,
         prefetch: int | None = ...,
-    ) -> AsyncIterable[asyncpg.Record]: ...
+    ) -> AsyncIterable[_asyncpg.Record]: ...
 
     @overload
     def cursor(
@@ -121,9 +121,9 @@ _COLUMN = '''if TYPE_CHECKING:
         def __get__(self, record: None, owner: object) -> "Column[T]": ...
 
         @overload
-        def __get__(self, record: asyncpg.Record, owner: object) -> T: ...
+        def __get__(self, record: _asyncpg.Record, owner: object) -> T: ...
 
-        def __get__(self, record: asyncpg.Record | None, owner: object) -> "T | Column[T]": ...
+        def __get__(self, record: _asyncpg.Record | None, owner: object) -> "T | Column[T]": ...
 
 else:
 
@@ -134,7 +134,7 @@ else:
             return cls
 
         def __new__(cls, index, convert=None):
-            get = operator.itemgetter(index)
+            get = _operator.itemgetter(index)
             return property(get if convert is None else lambda record: convert(get(record)))'''
 
 
@@ -220,7 +220,7 @@ def render_db(plan: PackagePlan) -> str:
         *render_imports(imports, plan.first_party),
     ]
     init = [
-        "async def init_connection(conn: asyncpg.Connection) -> None:",
+        "async def init_connection(conn: _asyncpg.Connection) -> None:",
         f'{INDENT}"""Install the codecs the generated code relies on.',
         "",
         f"{INDENT}Call it on every connection, e.g. as asyncpg.create_pool(init=init_connection):",
@@ -267,7 +267,7 @@ def render_db(plan: PackagePlan) -> str:
     executor = executor.replace("{cursor}", _CURSOR_WITH_RECORDS if records else _CURSOR)
     blocks = [head]
     if records:
-        blocks.append(['R = TypeVar("R", bound=asyncpg.Record)'])
+        blocks.append(['R = TypeVar("R", bound=_asyncpg.Record)'])
     blocks.extend([executor.splitlines(), error_class, _ARGUMENTS.splitlines()])
     if records:
         blocks.append(_COLUMN.splitlines())
@@ -289,7 +289,7 @@ _INVALID_ARGUMENTS = '''class InvalidArgumentsError(ValueError):
 
 _ARGUMENTS = '''T = TypeVar("T")
 
-_ARGS_CONFIG = pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
+_ARGS_CONFIG = _pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
 
 
 class Arguments(Generic[T]):
@@ -311,12 +311,12 @@ class Arguments(Generic[T]):
         exact: Callable[[tuple[object, ...]], bool] | None = None,
         overrides: tuple[tuple[int, Any], ...] = (),
     ) -> None:
-        self._adapter = pydantic.TypeAdapter(shape, config=_ARGS_CONFIG)
+        self._adapter = _pydantic.TypeAdapter(shape, config=_ARGS_CONFIG)
         self._query = query
         self._names = names
         self._exact = exact
         self._overrides = tuple(
-            (index, pydantic.TypeAdapter(annotation, config=_ARGS_CONFIG))
+            (index, _pydantic.TypeAdapter(annotation, config=_ARGS_CONFIG))
             for index, annotation in overrides
         )
 
@@ -328,13 +328,13 @@ class Arguments(Generic[T]):
             try:
                 for index, adapter in self._overrides:
                     fixed[index] = adapter.validate_python(fixed[index])
-            except pydantic.ValidationError:
+            except _pydantic.ValidationError:
                 pass  # the full check below names the parameter
             else:
                 return cast(T, tuple(fixed))
         try:
             checked = self._adapter.validate_python(values)
-        except pydantic.ValidationError as error:
+        except _pydantic.ValidationError as error:
             errors: list[Any] = error.errors(include_url=False, include_input=False)
             reasons = "; ".join(f"{self._where(e['loc'])}: {e['msg']}" for e in errors)
             raise InvalidArgumentsError(
@@ -356,10 +356,10 @@ class Arguments(Generic[T]):
         return ".".join(map(str, loc)) or "arguments"
 
 
-class ParamsModel(pydantic.BaseModel):
+class ParamsModel(_pydantic.BaseModel):
     """Base of the params models: text PostgreSQL cannot store is refused when one is built."""
 
-    @pydantic.field_validator("*", mode="after")
+    @_pydantic.field_validator("*", mode="after")
     @classmethod
     def _storable_text(cls, value: object) -> object:
         reason = _unstorable_text(value)
@@ -392,19 +392,19 @@ def _unstorable_text(value: object) -> str | None:
 
 
 _JSON_CODECS = """def _encode_json(value: object) -> bytes:
-    return json.dumps(value).encode()
+    return _json.dumps(value).encode()
 
 
 def _decode_json(data: bytes) -> object:
-    return json.loads(data)
+    return _json.loads(data)
 
 
 def _encode_jsonb(value: object) -> bytes:
-    return b"\\x01" + json.dumps(value).encode()  # jsonb's binary format: version 1, then text
+    return b"\\x01" + _json.dumps(value).encode()  # jsonb's binary format: version 1, then text
 
 
 def _decode_jsonb(data: bytes) -> object:
-    return json.loads(data[1:])"""
+    return _json.loads(data[1:])"""
 
 _ENUM_CODECS = '''def _label_decoder(members: Mapping[str, object]) -> Callable[[bytes], object]:
     """An enum's binary format is its label: a dict's own lookup turns it into the member

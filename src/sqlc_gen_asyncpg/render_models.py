@@ -22,7 +22,7 @@ def model_class(model: ModelPlan) -> list[str]:
     if body:
         body.append("")
     if model.arbitrary_types:
-        body.append(f"{INDENT}model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)")
+        body.append(f"{INDENT}model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)")
         body.append("")
     for field in model.fields:
         body.extend(annotated(INDENT, field.name, field.annotation))
@@ -34,7 +34,7 @@ def model_class(model: ModelPlan) -> list[str]:
 
 
 def _enum(enum: EnumPlan) -> list[str]:
-    out = [f"class {enum.class_name}(enum.StrEnum):"]
+    out = [f"class {enum.class_name}(_enum.StrEnum):"]
     if enum.comment:
         out.extend(docstring(INDENT, enum.comment.splitlines()))
         out.append("")

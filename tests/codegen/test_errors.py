@@ -58,7 +58,7 @@ def test_an_override_makes_the_unknown_type_work(tmp_path: Path) -> None:
         "              py_type: asyncpg.Point\n",
     )
     assert run_sqlc(work).returncode == 0
-    assert "where: asyncpg.Point" in (work / "gen" / "models.py").read_text()
+    assert "where: _asyncpg.Point" in (work / "gen" / "models.py").read_text()
 
 
 def test_excluded_schemas_and_tables_get_no_model(tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_excluded_schemas_and_tables_get_no_model(tmp_path: Path) -> None:
     )
     assert run_sqlc(work).returncode == 0
     models = (work / "gen" / "models.py").read_text()
-    assert "class Event(pydantic.BaseModel):" in models
+    assert "class Event(_pydantic.BaseModel):" in models
     assert "Events2026" not in models
     assert "Scratch" not in models
 

@@ -72,6 +72,7 @@ def altered_golden(tmp_path: Path, name: str, file: str, old: str, new: str) -> 
 CASE_FACTS = {
     "everything": ((("authors.lambda", "lambda_"),), 20),
     "joins_and_types": ((), 10),
+    "names": ((("modules.json", "json_"),), 5),
     "records": ((("authors.lambda", "lambda_"),), 12),
 }
 
@@ -151,8 +152,8 @@ async def test_an_altered_annotation_in_a_golden_package_makes_verify_fail(
     empty_database_url: str, tmp_path: Path
 ) -> None:
     package = altered_golden(
-        tmp_path, "altered", "models.py", "    born: datetime.datetime | None\n",
-        "    born: datetime.date | None\n",
+        tmp_path, "altered", "models.py", "    born: _datetime.datetime | None\n",
+        "    born: _datetime.date | None\n",
     )  # fmt: skip
     await apply_schema(empty_database_url, "everything")
     result = run_verify(empty_database_url, package, tmp_path, "--rename", "lambda=lambda_")

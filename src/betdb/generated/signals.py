@@ -2,16 +2,16 @@
 # ruff: noqa: E501
 """Queries from signals.sql."""
 
-import datetime
-import decimal
-import gc
+import datetime as _datetime
+import decimal as _decimal
+import gc as _gc
 from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
-import pydantic
+import asyncpg as _asyncpg
+import pydantic as _pydantic
 
-import betdb.types
+import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import ConfidenceLevel, Market, SharpSignal, Side, SignalType
@@ -51,7 +51,7 @@ def _get_strong_signals_is_exact(v: tuple[Any, ...]) -> bool:
     """Whether each argument of GetStrongSignals has its exact type."""
     return (
         len(v) == 2
-        and (v[0] is None or (type(v[0]) is decimal.Decimal and v[0].is_finite()))
+        and (v[0] is None or (type(v[0]) is _decimal.Decimal and v[0].is_finite()))
         and (v[1] is None or type(v[1]) is ConfidenceLevel)
     )
 
@@ -62,7 +62,7 @@ def _list_signals_by_game_is_exact(v: tuple[Any, ...]) -> bool:
 
 
 _GET_STRONG_SIGNALS_ARGS = Arguments(
-    tuple[decimal.Decimal | None, ConfidenceLevel | None],
+    tuple[_decimal.Decimal | None, ConfidenceLevel | None],
     "GetStrongSignals",
     ("min_strength", "confidence_level"),
     exact=_get_strong_signals_is_exact,
@@ -76,7 +76,7 @@ _LIST_SIGNALS_BY_GAME_ARGS = Arguments(
 
 
 class CreateSharpSignalParams(ParamsModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     game_id: int
     signal_type: SignalType
@@ -85,20 +85,20 @@ class CreateSharpSignalParams(ParamsModel):
     market: Market
     side: Side
     sportsbook_id: int | None
-    signal_strength: betdb.types.Probability
-    confidence_score: betdb.types.Probability
-    features: pydantic.JsonValue
-    detected_at: datetime.datetime
-    expires_at: datetime.datetime | None
+    signal_strength: _betdb_types.Probability
+    confidence_score: _betdb_types.Probability
+    features: _pydantic.JsonValue
+    detected_at: _datetime.datetime
+    expires_at: _datetime.datetime | None
 
 
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
 # validation (model_construct without its checks). The *_FIELDS sets are shared:
 # pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
-_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
-_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
-_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
+_set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
 _SHARP_SIGNAL_FIELDS = {
     "signal_id",
     "game_id",
@@ -118,7 +118,7 @@ _SHARP_SIGNAL_FIELDS = {
 }
 
 
-def _decode_sharp_signal(r: asyncpg.Record) -> SharpSignal:
+def _decode_sharp_signal(r: _asyncpg.Record) -> SharpSignal:
     row = SharpSignal.__new__(SharpSignal)
     values = {
         "signal_id": r[0],
@@ -144,13 +144,13 @@ def _decode_sharp_signal(r: asyncpg.Record) -> SharpSignal:
     return row
 
 
-def _decode_many_sharp_signal(records: list[asyncpg.Record]) -> list[SharpSignal]:
+def _decode_many_sharp_signal(records: list[_asyncpg.Record]) -> list[SharpSignal]:
     rows: list[SharpSignal] = []
     append = rows.append
     new = SharpSignal.__new__
     fields = _SHARP_SIGNAL_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(SharpSignal)
@@ -178,7 +178,7 @@ def _decode_many_sharp_signal(records: list[asyncpg.Record]) -> list[SharpSignal
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
@@ -210,7 +210,7 @@ class Querier:
     async def get_strong_signals(
         self,
         *,
-        min_strength: decimal.Decimal | None,
+        min_strength: _decimal.Decimal | None,
         confidence_level: ConfidenceLevel | None,
     ) -> list[SharpSignal]:
         """Unexpired signals with signal_strength (not confidence) of at least min_strength
@@ -225,7 +225,7 @@ class Querier:
     async def iter_get_strong_signals(
         self,
         *,
-        min_strength: decimal.Decimal | None,
+        min_strength: _decimal.Decimal | None,
         confidence_level: ConfidenceLevel | None,
         prefetch: int = 100,
     ) -> AsyncIterator[SharpSignal]:
