@@ -55,7 +55,7 @@ class TypeResolver:
                 expr = f"{container}[{expr}]"
         else:
             expr = element.param if param else element.expr
-        if nullable:
+        if nullable and expr != "None":
             expr = f"{expr} | None"
         scalar = scalar and not dims
         return PyType(
@@ -131,6 +131,8 @@ class TypeResolver:
                 param_expr="tuple[Any, ...]",
                 param_imports=frozenset({Import("typing", "Any")}),
             )
+        if canonical(name) == "void" and schema in ("", "pg_catalog"):
+            return PyType("None", exact=None)  # a function called for its effect
         if canonical(name) in PSEUDO_TYPES or not name:
             raise where.error(
                 f"sqlc could not infer a type (it reports {name or 'nothing'!r}); "

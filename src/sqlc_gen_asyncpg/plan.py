@@ -24,6 +24,7 @@ class FieldPlan:
     name: str
     annotation: str
     comment: str = ""
+    alias: str = ""  # the column's name, when the field had to take another (`in_`)
 
 
 @dataclass(frozen=True)

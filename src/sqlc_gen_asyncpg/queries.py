@@ -8,7 +8,7 @@ from . import sqltext
 from .catalog import Catalog, TableInfo
 from .columntypes import MODELS_IMPORT, TypeResolver
 from .errors import PlanError, Where
-from .names import is_identifier, pascal, snake, upper_snake
+from .names import is_identifier, pascal, snake, unkeyword, upper_snake
 from .options import Options
 from .pgtypes import Import, PyType, aliased_module
 from .plan import (
@@ -27,7 +27,7 @@ from .plan import (
     RecordPlan,
 )
 from .request import Column, Parameter, Query
-from .tables import field_name, table_field_name
+from .tables import field_name, named_field, table_field_name
 
 SUPPORTED_COMMANDS = (
     ":one",
@@ -186,7 +186,7 @@ class ModulePlanner:
                 f"annotation {query.cmd} is not supported; "
                 f"use one of {', '.join(SUPPORTED_COMMANDS)}"
             )
-        method = snake(query.name)
+        method = unkeyword(snake(query.name))  # a query named In: in_
         constant = upper_snake(query.name)
         if not is_identifier(method):
             raise where.error(f"the query name becomes {method!r}, not a valid method name")
@@ -450,7 +450,7 @@ class ModulePlanner:
         imports: set[Import] = set()
         for index, column in enumerate(info.columns):
             at = where.at(column.name)
-            name = table_field_name(self.options, info, column.name, at)
+            name = table_field_name(self.options, info, column.name, at, index)
             py = self.types.column_type(column, at, nullable=not column.not_null, param=False)
             reads.append((name, self.read(py, offset + index)))
             annotations.append(py.expr)
@@ -519,15 +519,16 @@ class ModulePlanner:
             keys: list[str] = []
             if column.table is not None and column.original_name:
                 keys.append(f"{column.table.name}.{column.original_name}")
-            name = self._unique(
-                field_name(self.options, column.name or f"column_{index + 1}", at, *keys), used
+            named, alias = named_field(
+                self.options, column.name or f"column_{index + 1}", at, *keys
             )
+            name = self._unique(named, used)
             py = self.types.column_type(
                 column, at, nullable=self.result_nullable(query, column), param=False
             )
             self.use(py)
             arbitrary = arbitrary or py.arbitrary
-            fields.append(FieldPlan(name, py.expr))
+            fields.append(FieldPlan(name, py.expr, alias=alias))
             reads.append((name, self.read(py, index)))
             index += 1
         self.models.append(ModelPlan(model, tuple(fields), arbitrary_types=arbitrary))

@@ -527,9 +527,10 @@ class _Checker:
             )
             return
         outer_join = bool(_OUTER_JOIN.search(sql))
-        for slot, described_field in zip(results, fields, strict=True):
+        for position, (slot, described_field) in enumerate(zip(results, fields, strict=True), 1):
             label = f"{where}: column {slot.label}"
-            if slot.label != "(the value)" and not self._named_for(slot, described_field):
+            named = self._named_for(slot, described_field, position)
+            if slot.label != "(the value)" and not named:
                 problems.append(
                     f"{label} is read from the server's column {described_field.name!r}"
                 )
@@ -552,12 +553,14 @@ class _Checker:
             if column.not_null and optional and not slot.nullable_by_embed and not outer_join:
                 problems.append(f"{label}: {source} is NOT NULL, generated {show(slot.annotation)}")
 
-    def _named_for(self, slot: Slot, described: Field) -> bool:
+    def _named_for(self, slot: Slot, described: Field, position: int) -> bool:
         """Whether the field's name is one the plugin gives the server's column."""
         field_name = slot.label.rsplit(".", 1)[-1]
         column = described.name
         if column in slot.aliases or field_name in (snake(column), f"{snake(column)}_"):
             return True
+        if described.table_oid == 0 and field_name == f"column_{position}":
+            return True  # sqlc reports no name for SELECT 1 (the server says ?column?)
         schema_table = self.catalog.relations.get(described.table_oid)
         keys = [column]
         if schema_table is not None:

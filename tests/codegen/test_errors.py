@@ -81,15 +81,27 @@ def test_excluded_schemas_and_tables_get_no_model(tmp_path: Path) -> None:
     assert "Scratch" not in models
 
 
-def test_python_keyword_column_without_rename(tmp_path: Path) -> None:
+def test_a_rename_to_a_python_keyword_is_refused(tmp_path: Path) -> None:
     work = sqlc_case(
         tmp_path,
         'CREATE TABLE t (id int PRIMARY KEY, "lambda" text);',
         "-- name: ListT :many\nSELECT * FROM t;",
+        options="          package: case\n          rename:\n            t.lambda: class\n",
     )
     stderr = fails(work)
-    assert "column lambda: 'lambda' becomes 'lambda'" in stderr
+    assert "column lambda: 'lambda' becomes 'class'" in stderr
     assert "rename" in stderr
+
+
+def test_a_rename_to_a_pydantic_attribute_is_refused(tmp_path: Path) -> None:
+    work = sqlc_case(
+        tmp_path,
+        "CREATE TABLE t (id int PRIMARY KEY, body text);",
+        "-- name: ListT :many\nSELECT * FROM t;",
+        options="          package: case\n          rename:\n            t.body: json\n",
+    )
+    stderr = fails(work)
+    assert "'body' would shadow or hide a pydantic attribute as 'json'" in stderr
 
 
 def test_two_queries_with_one_python_name(tmp_path: Path) -> None:

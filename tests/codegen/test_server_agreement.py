@@ -72,6 +72,7 @@ def altered_golden(tmp_path: Path, name: str, file: str, old: str, new: str) -> 
 CASE_FACTS = {
     "everything": ((("authors.lambda", "lambda_"),), 20),
     "joins_and_types": ((), 10),
+    "reserved": ((("keywords.renamed", "renamed_as"), ("keywords.validate", "is_valid")), 7),
     "names": ((("modules.json", "json_"),), 5),
     "records": ((("authors.lambda", "lambda_"),), 12),
 }
