@@ -72,6 +72,29 @@ _INET = (
     " | _ipaddress.IPv6Interface"
 )
 
+
+def _asyncpg(name: str, *element: PyType) -> PyType:
+    """One of asyncpg's own classes (a Range of its element type): checked by isinstance."""
+    imports = {Import("asyncpg")}.union(*(e.imports for e in element))
+    expr = f"_asyncpg.{name}[{element[0].expr}]" if element else f"_asyncpg.{name}"
+    return PyType(expr, frozenset(imports), arbitrary=True)
+
+
+def _list_of(element: PyType) -> PyType:
+    """A multirange: asyncpg decodes it to a list of its ranges."""
+    return PyType(f"list[{element.expr}]", element.imports, arbitrary=element.arbitrary)
+
+
+_INT = _std("int")
+_RANGES: dict[str, PyType] = {
+    "int4range": _asyncpg("Range", _INT),
+    "int8range": _asyncpg("Range", _INT),
+    "numrange": _asyncpg("Range", _std("decimal.Decimal")),
+    "daterange": _asyncpg("Range", _std("datetime.date")),
+    "tsrange": _asyncpg("Range", _std("datetime.datetime")),
+    "tstzrange": _asyncpg("Range", _std("datetime.datetime")),
+}
+
 # Canonical PostgreSQL type name -> Python type. Keys are pg_catalog names.
 BUILTIN: dict[str, PyType] = {
     "bool": _std("bool"),
@@ -93,6 +116,35 @@ BUILTIN: dict[str, PyType] = {
     "macaddr": _std("str"),
     "macaddr8": _std("str"),
     "bytea": _std("bytes"),
+    "tsvector": _std("str"),
+    "tsquery": _std("str"),
+    # what asyncpg decodes them to: the reg* types by name (text), the counters as numbers
+    "regclass": _std("str"),
+    "regtype": _std("str"),
+    "regproc": _std("str"),
+    "regprocedure": _std("str"),
+    "regoper": _std("str"),
+    "regoperator": _std("str"),
+    "regconfig": _std("str"),
+    "regdictionary": _std("str"),
+    "regnamespace": _std("str"),
+    "regrole": _std("str"),
+    "regcollation": _std("str"),
+    "xid": _std("int"),
+    "xid8": _std("int"),
+    "cid": _std("int"),
+    "pg_lsn": _std("int"),
+    "bit": _asyncpg("BitString"),
+    "varbit": _asyncpg("BitString"),
+    "point": _asyncpg("Point"),
+    "line": _asyncpg("Line"),
+    "lseg": _asyncpg("LineSegment"),
+    "box": _asyncpg("Box"),
+    "path": _asyncpg("Path"),
+    "polygon": _asyncpg("Polygon"),
+    "circle": _asyncpg("Circle"),
+    **_RANGES,
+    **{name.replace("range", "multirange"): _list_of(t) for name, t in _RANGES.items()},
     "uuid": _std("uuid.UUID"),
     "date": _std("datetime.date"),
     "time": _std("datetime.time"),
@@ -127,6 +179,7 @@ ALIASES: dict[str, str] = {
     "decimal": "numeric",
     "character varying": "varchar",
     "character": "bpchar",
+    "bit varying": "varbit",
     '"char"': "char",
     "time without time zone": "time",
     "time with time zone": "timetz",

@@ -249,6 +249,11 @@ def _members(annotation: Any) -> tuple[frozenset[Any], bool]:
     return frozenset({annotation}), False
 
 
+def _is_range(annotation: Any, a_range: Any) -> bool:
+    """asyncpg.Range, bare or of an element type (Range[int])."""
+    return annotation is a_range or typing.get_origin(annotation) is a_range
+
+
 def _strip_none(annotation: Any) -> Any:
     members, _ = _members(annotation)
     if len(members) == 1:
@@ -431,16 +436,17 @@ class _Checker:
             return []
         if pg.typtype == "c":
             return self._composite_errors(pg, members, got, param=param, where=where)
+        a_range = self.runtime.asyncpg.Range
         if pg.typtype == "r":
-            if members != {self.runtime.asyncpg.Range}:
+            if len(members) != 1 or not _is_range(next(iter(members)), a_range):
                 return [f"the server's {pg.shown} needs asyncpg.Range, generated {got}"]
             return []
         if pg.typtype == "m":
-            a_range = self.runtime.asyncpg.Range
-            ranges: set[Any] = {types.GenericAlias(list, (a_range,))}
-            if param:
-                ranges.add(types.GenericAlias(collections.abc.Sequence, (a_range,)))
-            if not members or not members <= ranges:
+            lists: set[Any] = {list, collections.abc.Sequence} if param else {list}
+            ranges = [typing.get_args(m) for m in members if typing.get_origin(m) in lists]
+            if not members or len(ranges) != len(members):
+                return [f"the server's {pg.shown} needs list[asyncpg.Range], generated {got}"]
+            if not all(len(r) == 1 and _is_range(r[0], a_range) for r in ranges):
                 return [f"the server's {pg.shown} needs list[asyncpg.Range], generated {got}"]
             return []
         if pg.name == "void":
