@@ -7,7 +7,16 @@ from dataclasses import replace
 from .catalog import Catalog
 from .errors import PlanError, Where
 from .options import Options, Override
-from .pgtypes import BUILTIN, PSEUDO_TYPES, Import, PyType, canonical, module_alias
+from .pgtypes import (
+    BUILTIN,
+    CODEC_EXTENSION_TYPES,
+    EXTENSION_TYPES,
+    PSEUDO_TYPES,
+    Import,
+    PyType,
+    canonical,
+    module_alias,
+)
 from .request import Column, Identifier
 
 MODELS_IMPORT = ".models"
@@ -18,6 +27,7 @@ class TypeResolver:
         self.catalog = catalog
         self.options = options
         self.json_types: set[str] = set()  # json/jsonb seen: db.py installs their codecs
+        self.extension_types: set[str] = set()  # hstore/vector seen: db.py registers them
 
     def column_type(self, column: Column, where: Where, *, nullable: bool, param: bool) -> PyType:
         """The annotation of a column or parameter, arrays and nullability included."""
@@ -131,6 +141,11 @@ class TypeResolver:
                 param_expr="tuple[Any, ...]",
                 param_imports=frozenset({Import("typing", "Any")}),
             )
+        extension = EXTENSION_TYPES.get(name) if schema in ("", "public") else None
+        if extension is not None:
+            if name in CODEC_EXTENSION_TYPES:
+                self.extension_types.add(name)
+            return extension
         if canonical(name) == "void" and schema in ("", "pg_catalog"):
             return PyType("None", exact=None)  # a function called for its effect
         if canonical(name) in PSEUDO_TYPES or not name:

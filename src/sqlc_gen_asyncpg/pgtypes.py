@@ -160,6 +160,17 @@ BUILTIN: dict[str, PyType] = {
     ),
 }
 
+# Types of extensions (sqlc reports them without a schema), looked up after the schema's own.
+# hstore and vector need the codecs init_connection registers; ltree's kinds arrive as text.
+EXTENSION_TYPES: dict[str, PyType] = {
+    "hstore": PyType("dict[str, str | None]"),
+    "vector": PyType("list[float]"),
+    "ltree": _std("str"),
+    "lquery": _std("str"),
+    "ltxtquery": _std("str"),
+}
+CODEC_EXTENSION_TYPES = frozenset({"hstore", "vector"})
+
 # The spellings sqlc reports (SQL standard names, serials, pg_catalog-qualified) -> canonical.
 ALIASES: dict[str, str] = {
     "boolean": "bool",

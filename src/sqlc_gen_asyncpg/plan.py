@@ -182,4 +182,5 @@ class PackagePlan:
     json_types: tuple[str, ...]
     first_party: str
     invalid_arguments: Import | None = None  # the user's class InvalidArgumentsError stands for
+    extension_types: tuple[str, ...] = ()  # hstore, vector: codecs registered where installed
     uses_records: bool = False  # some query returns record classes: executors take record_class

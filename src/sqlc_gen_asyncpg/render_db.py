@@ -260,7 +260,8 @@ def render_db(plan: PackagePlan) -> str:
                 ")",
             )
         )
-    if not plan.json_types and not plan.enums:
+    init.extend(_extension_codecs(plan.extension_types))
+    if not plan.json_types and not plan.enums and not plan.extension_types:
         init.append(f"{INDENT}del conn  # no codecs needed for this schema")
     records = plan.uses_records
     executor = _EXECUTOR.replace("{fetches}", _FETCHES_WITH_RECORDS if records else _FETCHES)
@@ -275,9 +276,66 @@ def render_db(plan: PackagePlan) -> str:
         blocks.append(_JSON_CODECS.splitlines())
     if plan.enums:
         blocks.append(_ENUM_CODECS.splitlines())
+    if plan.extension_types:
+        blocks.append(_EXTENSION_SQL.splitlines())
+    if "vector" in plan.extension_types:
+        blocks.append(_VECTOR_CODECS.splitlines())
     blocks.append(init)
     return file_text(join_blocks(blocks))
 
+
+def _extension_codecs(names: tuple[str, ...]) -> list[str]:
+    """Codecs of extension types, each where the database has it: none where it has not."""
+    if not names:
+        return []
+    wanted = ", ".join(quote(n) for n in names)
+    out = [
+        f"{INDENT}# extension types: in the schema the extension was created in, if it was",
+        f"{INDENT}for name, schema in await conn.fetch(_EXTENSION_TYPES, [{wanted}]):",
+    ]
+    branches: list[list[str]] = []
+    if "hstore" in names:
+        branches.append(
+            fit(
+                INDENT * 3,
+                "await conn.set_builtin_type_codec(",
+                ['"hstore"', "schema=schema", 'codec_name="pg_contrib.hstore"'],
+                ")",
+            )
+        )
+    if "vector" in names:
+        branches.append(
+            fit(
+                INDENT * 3,
+                "await conn.set_type_codec(",
+                [
+                    '"vector"',
+                    "schema=schema",
+                    "encoder=_encode_vector",
+                    "decoder=_decode_vector",
+                ],
+                ")",
+            )
+        )
+    for index, (name, branch) in enumerate(zip(names, branches, strict=True)):
+        keyword = "if" if index == 0 else "elif"
+        out.append(f"{INDENT * 2}{keyword} name == {quote(name)}:")
+        out.extend(branch)
+    return out
+
+
+_EXTENSION_SQL = """_EXTENSION_TYPES = (
+    "SELECT t.typname, n.nspname FROM pg_catalog.pg_type t"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
+    " WHERE t.typname = ANY($1::text[]) AND t.typtype = 'b'"
+)"""
+
+_VECTOR_CODECS = """def _encode_vector(value: Sequence[float]) -> str:
+    return "[" + ",".join(repr(float(v)) for v in value) + "]"
+
+
+def _decode_vector(data: str) -> list[float]:
+    return [float(v) for v in data.strip("[]").split(",") if v]"""
 
 _INVALID_ARGUMENTS = '''class InvalidArgumentsError(ValueError):
     """Arguments a query refused before any SQL ran: `query` names it, `errors` say why."""

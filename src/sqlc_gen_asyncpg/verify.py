@@ -421,7 +421,10 @@ class _Checker:
                 return [f"the server's {pg.shown} needs {wanted.__name__}[...], generated {got}"]
             (element,) = typing.get_args(container)
             inner, _ = _members(element)
-            if len(inner) == 1 and typing.get_origin(next(iter(inner))) is wanted:
+            scalar = self.catalog.types.get(pg.element)
+            # a list-valued element (vector, a multirange) is one element, not a dimension
+            listed = scalar is not None and (scalar.typtype == "m" or scalar.name == "vector")
+            if not listed and len(inner) == 1 and typing.get_origin(next(iter(inner))) is wanted:
                 return self.type_errors(oid, _strip_none(element), param=param, where=where)
             return self.type_errors(pg.element, _strip_none(element), param=param, where=where)
         if pg.typtype == "e":
