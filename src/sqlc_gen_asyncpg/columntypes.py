@@ -7,7 +7,16 @@ from dataclasses import replace
 from .catalog import Catalog
 from .errors import PlanError, Where
 from .options import Options, Override
-from .pgtypes import BUILTIN, PSEUDO_TYPES, Import, PyType, canonical
+from .pgtypes import (
+    BUILTIN,
+    CODEC_EXTENSION_TYPES,
+    EXTENSION_TYPES,
+    PSEUDO_TYPES,
+    Import,
+    PyType,
+    canonical,
+    module_alias,
+)
 from .request import Column, Identifier
 
 MODELS_IMPORT = ".models"
@@ -18,6 +27,7 @@ class TypeResolver:
         self.catalog = catalog
         self.options = options
         self.json_types: set[str] = set()  # json/jsonb seen: db.py installs their codecs
+        self.extension_types: set[str] = set()  # hstore/vector seen: db.py registers them
 
     def column_type(self, column: Column, where: Where, *, nullable: bool, param: bool) -> PyType:
         """The annotation of a column or parameter, arrays and nullability included."""
@@ -55,7 +65,7 @@ class TypeResolver:
                 expr = f"{container}[{expr}]"
         else:
             expr = element.param if param else element.expr
-        if nullable:
+        if nullable and expr != "None":
             expr = f"{expr} | None"
         scalar = scalar and not dims
         return PyType(
@@ -95,11 +105,12 @@ class TypeResolver:
 
     @staticmethod
     def _override_type(override: Override) -> PyType:
-        module, _, _ = override.py_type.rpartition(".")
+        module, _, name = override.py_type.rpartition(".")
         imports = frozenset({Import(module)}) if module else frozenset()
-        builtin = next((t for t in BUILTIN.values() if t.expr == override.py_type), None)
+        expr = f"{module_alias(module)}.{name}" if module else name
+        builtin = next((t for t in BUILTIN.values() if t.expr == expr), None)
         return PyType(
-            override.py_type,
+            expr,
             imports,
             adapt=override.validate and builtin is None,
             arbitrary=builtin is None,
@@ -124,12 +135,19 @@ class TypeResolver:
             return self._scalar(Identifier("", "", self.catalog.domains[key]), where)
         if key in self.catalog.composites:
             return PyType(
-                "asyncpg.Record",
+                "_asyncpg.Record",
                 frozenset({Import("asyncpg")}),
                 arbitrary=True,
                 param_expr="tuple[Any, ...]",
                 param_imports=frozenset({Import("typing", "Any")}),
             )
+        extension = EXTENSION_TYPES.get(name) if schema in ("", "public") else None
+        if extension is not None:
+            if name in CODEC_EXTENSION_TYPES:
+                self.extension_types.add(name)
+            return extension
+        if canonical(name) == "void" and schema in ("", "pg_catalog"):
+            return PyType("None", exact=None)  # a function called for its effect
         if canonical(name) in PSEUDO_TYPES or not name:
             raise where.error(
                 f"sqlc could not infer a type (it reports {name or 'nothing'!r}); "

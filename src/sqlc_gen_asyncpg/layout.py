@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from .pgtypes import Import
+from .pgtypes import Import, module_alias
 from .plan import PackagePlan
 
 WIDTH = 100
@@ -123,7 +123,7 @@ def render_imports(imports: frozenset[Import] | set[Import], first_party: str) -
             continue
         lines: list[str] = []
         for module in sorted({i.module for i in group if not i.name}):
-            lines.append(f"import {module}")
+            lines.append(f"import {module} as {module_alias(module)}")
         for module in sorted({i.module for i in group if i.name}):
             names = sorted({i.name for i in group if i.module == module and i.name}, key=_name_key)
             lines.extend(fit("", f"from {module} import (", names, ")"))

@@ -79,5 +79,25 @@ def enum_member(value: str) -> str:
     return name
 
 
+# Field names pydantic 2 warns about (its protected namespaces), even with an underscore added.
+_PROTECTED_PREFIXES = ("model_validate", "model_dump")
+
+
+def unreserved(name: str) -> str:
+    """PEP 8's trailing underscore on a keyword or a name pydantic.BaseModel owns: in -> in_."""
+    if keyword.iskeyword(name) or name in BASEMODEL_ATTRIBUTES or name.startswith("model_"):
+        return f"{name}_"
+    return name
+
+
+def unkeyword(name: str) -> str:
+    """PEP 8's trailing underscore on a Python keyword only: a method may be called copy."""
+    return f"{name}_" if keyword.iskeyword(name) else name
+
+
+def is_protected(name: str) -> bool:
+    return name.startswith(_PROTECTED_PREFIXES)
+
+
 def is_identifier(name: str) -> bool:
     return name.isidentifier() and not keyword.iskeyword(name)

@@ -43,15 +43,57 @@ class PyType:
         return self.imports
 
 
+# Alias -> module of every module an annotation names, for the imports an expression needs.
+_MODULES_BY_ALIAS: dict[str, str] = {}
+
+
+def module_alias(module: str) -> str:
+    """The private name generated code imports a module as: no column can hide it."""
+    alias = "_" + module.replace(".", "_")
+    _MODULES_BY_ALIAS[alias] = module
+    return alias
+
+
+def aliased_module(alias: str) -> str:
+    """The module an alias of module_alias() stands for; a name it never made is itself."""
+    return _MODULES_BY_ALIAS.get(alias, alias)
+
+
 def _std(expr: str) -> PyType:
-    module = expr.rsplit(".", 1)[0] if "." in expr else ""
-    return PyType(expr, frozenset({Import(module)}) if module else frozenset(), exact=expr)
+    module, _, name = expr.rpartition(".")
+    if not module:
+        return PyType(expr, exact=expr)
+    aliased = f"{module_alias(module)}.{name}"
+    return PyType(aliased, frozenset({Import(module)}), exact=aliased)
 
 
 _INET = (
-    "ipaddress.IPv4Address | ipaddress.IPv6Address | ipaddress.IPv4Interface"
-    " | ipaddress.IPv6Interface"
+    "_ipaddress.IPv4Address | _ipaddress.IPv6Address | _ipaddress.IPv4Interface"
+    " | _ipaddress.IPv6Interface"
 )
+
+
+def _asyncpg(name: str, *element: PyType) -> PyType:
+    """One of asyncpg's own classes (a Range of its element type): checked by isinstance."""
+    imports = {Import("asyncpg")}.union(*(e.imports for e in element))
+    expr = f"_asyncpg.{name}[{element[0].expr}]" if element else f"_asyncpg.{name}"
+    return PyType(expr, frozenset(imports), arbitrary=True)
+
+
+def _list_of(element: PyType) -> PyType:
+    """A multirange: asyncpg decodes it to a list of its ranges."""
+    return PyType(f"list[{element.expr}]", element.imports, arbitrary=element.arbitrary)
+
+
+_INT = _std("int")
+_RANGES: dict[str, PyType] = {
+    "int4range": _asyncpg("Range", _INT),
+    "int8range": _asyncpg("Range", _INT),
+    "numrange": _asyncpg("Range", _std("decimal.Decimal")),
+    "daterange": _asyncpg("Range", _std("datetime.date")),
+    "tsrange": _asyncpg("Range", _std("datetime.datetime")),
+    "tstzrange": _asyncpg("Range", _std("datetime.datetime")),
+}
 
 # Canonical PostgreSQL type name -> Python type. Keys are pg_catalog names.
 BUILTIN: dict[str, PyType] = {
@@ -74,6 +116,35 @@ BUILTIN: dict[str, PyType] = {
     "macaddr": _std("str"),
     "macaddr8": _std("str"),
     "bytea": _std("bytes"),
+    "tsvector": _std("str"),
+    "tsquery": _std("str"),
+    # what asyncpg decodes them to: the reg* types by name (text), the counters as numbers
+    "regclass": _std("str"),
+    "regtype": _std("str"),
+    "regproc": _std("str"),
+    "regprocedure": _std("str"),
+    "regoper": _std("str"),
+    "regoperator": _std("str"),
+    "regconfig": _std("str"),
+    "regdictionary": _std("str"),
+    "regnamespace": _std("str"),
+    "regrole": _std("str"),
+    "regcollation": _std("str"),
+    "xid": _std("int"),
+    "xid8": _std("int"),
+    "cid": _std("int"),
+    "pg_lsn": _std("int"),
+    "bit": _asyncpg("BitString"),
+    "varbit": _asyncpg("BitString"),
+    "point": _asyncpg("Point"),
+    "line": _asyncpg("Line"),
+    "lseg": _asyncpg("LineSegment"),
+    "box": _asyncpg("Box"),
+    "path": _asyncpg("Path"),
+    "polygon": _asyncpg("Polygon"),
+    "circle": _asyncpg("Circle"),
+    **_RANGES,
+    **{name.replace("range", "multirange"): _list_of(t) for name, t in _RANGES.items()},
     "uuid": _std("uuid.UUID"),
     "date": _std("datetime.date"),
     "time": _std("datetime.time"),
@@ -81,13 +152,24 @@ BUILTIN: dict[str, PyType] = {
     "timestamp": _std("datetime.datetime"),
     "timestamptz": _std("datetime.datetime"),
     "interval": _std("datetime.timedelta"),
-    "json": PyType("pydantic.JsonValue", frozenset({Import("pydantic")})),
-    "jsonb": PyType("pydantic.JsonValue", frozenset({Import("pydantic")})),
+    "json": PyType("_pydantic.JsonValue", frozenset({Import("pydantic")})),
+    "jsonb": PyType("_pydantic.JsonValue", frozenset({Import("pydantic")})),
     "inet": PyType(_INET, frozenset({Import("ipaddress")})),
     "cidr": PyType(
-        "ipaddress.IPv4Network | ipaddress.IPv6Network", frozenset({Import("ipaddress")})
+        "_ipaddress.IPv4Network | _ipaddress.IPv6Network", frozenset({Import("ipaddress")})
     ),
 }
+
+# Types of extensions (sqlc reports them without a schema), looked up after the schema's own.
+# hstore and vector need the codecs init_connection registers; ltree's kinds arrive as text.
+EXTENSION_TYPES: dict[str, PyType] = {
+    "hstore": PyType("dict[str, str | None]"),
+    "vector": PyType("list[float]"),
+    "ltree": _std("str"),
+    "lquery": _std("str"),
+    "ltxtquery": _std("str"),
+}
+CODEC_EXTENSION_TYPES = frozenset({"hstore", "vector"})
 
 # The spellings sqlc reports (SQL standard names, serials, pg_catalog-qualified) -> canonical.
 ALIASES: dict[str, str] = {
@@ -108,6 +190,7 @@ ALIASES: dict[str, str] = {
     "decimal": "numeric",
     "character varying": "varchar",
     "character": "bpchar",
+    "bit varying": "varbit",
     '"char"': "char",
     "time without time zone": "time",
     "time with time zone": "timetz",

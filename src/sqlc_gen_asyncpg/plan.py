@@ -24,6 +24,7 @@ class FieldPlan:
     name: str
     annotation: str
     comment: str = ""
+    alias: str = ""  # the column's name, when the field had to take another (`in_`)
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class ModelPlan:
     fields: tuple[FieldPlan, ...]
     comment: str = ""
     arbitrary_types: bool = False
-    base: str = "pydantic.BaseModel"
+    base: str = "_pydantic.BaseModel"
 
 
 @dataclass(frozen=True)
@@ -181,4 +182,5 @@ class PackagePlan:
     json_types: tuple[str, ...]
     first_party: str
     invalid_arguments: Import | None = None  # the user's class InvalidArgumentsError stands for
+    extension_types: tuple[str, ...] = ()  # hstore, vector: codecs registered where installed
     uses_records: bool = False  # some query returns record classes: executors take record_class

@@ -67,6 +67,7 @@ def plan_request(request: GenerateRequest, options: Options, *, root: Path) -> P
         models_imports=frozenset(models_imports),
         modules=tuple(modules),
         json_types=tuple(sorted(types.json_types)),
+        extension_types=tuple(sorted(types.extension_types)),
         first_party=options.package.split(".")[0] if options.package else "",
         invalid_arguments=_invalid_arguments(options),
         uses_records=any(q.record_class for m in modules for q in m.queries),

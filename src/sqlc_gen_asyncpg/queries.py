@@ -8,9 +8,9 @@ from . import sqltext
 from .catalog import Catalog, TableInfo
 from .columntypes import MODELS_IMPORT, TypeResolver
 from .errors import PlanError, Where
-from .names import is_identifier, pascal, snake, upper_snake
+from .names import is_identifier, pascal, snake, unkeyword, upper_snake
 from .options import Options
-from .pgtypes import Import, PyType
+from .pgtypes import Import, PyType, aliased_module
 from .plan import (
     AdapterPlan,
     ColumnRead,
@@ -27,7 +27,7 @@ from .plan import (
     RecordPlan,
 )
 from .request import Column, Parameter, Query
-from .tables import field_name, table_field_name
+from .tables import field_name, named_field, table_field_name
 
 SUPPORTED_COMMANDS = (
     ":one",
@@ -65,7 +65,7 @@ def _import_of(python_class: str) -> Import | None:
     """What makes a class of the fast path's checks known in the module; None: a builtin."""
     module, _, name = python_class.rpartition(".")
     if module:
-        return Import(module)
+        return Import(aliased_module(module))
     if name in ("int", "float", "bool", "str", "bytes"):
         return None
     return Import(MODELS_IMPORT, name)  # an enum
@@ -189,7 +189,7 @@ class ModulePlanner:
                 f"annotation {query.cmd} is not supported; "
                 f"use one of {', '.join(SUPPORTED_COMMANDS)}"
             )
-        method = snake(query.name)
+        method = unkeyword(snake(query.name))  # a query named In: in_
         constant = upper_snake(query.name)
         if not is_identifier(method):
             raise where.error(f"the query name becomes {method!r}, not a valid method name")
@@ -380,7 +380,7 @@ class ModulePlanner:
                 exact = ExactCheck(
                     py.exact,
                     nullable=nullable,
-                    finite=py.exact == "decimal.Decimal",
+                    finite=py.exact == "_decimal.Decimal",
                     text=py.exact == "str",
                     override=py.override,
                 )
@@ -450,7 +450,7 @@ class ModulePlanner:
         imports: set[Import] = set()
         for index, column in enumerate(info.columns):
             at = where.at(column.name)
-            name = table_field_name(self.options, info, column.name, at)
+            name = table_field_name(self.options, info, column.name, at, index)
             py = self.types.column_type(column, at, nullable=not column.not_null, param=False)
             reads.append((name, self.read(py, offset + index)))
             annotations.append(py.expr)
@@ -519,15 +519,16 @@ class ModulePlanner:
             keys: list[str] = []
             if column.table is not None and column.original_name:
                 keys.append(f"{column.table.name}.{column.original_name}")
-            name = self._unique(
-                field_name(self.options, column.name or f"column_{index + 1}", at, *keys), used
+            named, alias = named_field(
+                self.options, column.name or f"column_{index + 1}", at, *keys
             )
+            name = self._unique(named, used)
             py = self.types.column_type(
                 column, at, nullable=self.result_nullable(query, column), param=False
             )
             self.use(py)
             arbitrary = arbitrary or py.arbitrary
-            fields.append(FieldPlan(name, py.expr))
+            fields.append(FieldPlan(name, py.expr, alias=alias))
             reads.append((name, self.read(py, index)))
             index += 1
         self.models.append(ModelPlan(model, tuple(fields), arbitrary_types=arbitrary))

@@ -11,14 +11,14 @@ _FETCHES = """    async def fetch(
         query: str,
         *args: object,
         timeout: float | None = ...,
-    ) -> list[asyncpg.Record]: ...
+    ) -> list[_asyncpg.Record]: ...
 
     async def fetchrow(
         self,
         query: str,
         *args: object,
         timeout: float | None = ...,
-    ) -> asyncpg.Record | None: ...
+    ) -> _asyncpg.Record | None: ...
 
     async def fetchmany(
         self,
@@ -26,7 +26,7 @@ _FETCHES = """    async def fetch(
         args: Iterable[Any],
         *,
         timeout: float | None = None,
-    ) -> list[asyncpg.Record]: ...
+    ) -> list[_asyncpg.Record]: ...
 """
 
 # With record classes, each read also takes record_class= and returns rows of that class.
@@ -36,7 +36,7 @@ _FETCHES_WITH_RECORDS = """    @overload
         query: str,
         *args: object,
         timeout: float | None = ...,
-    ) -> list[asyncpg.Record]: ...
+    ) -> list[_asyncpg.Record]: ...
 
     @overload
     async def fetch(
@@ -53,7 +53,7 @@ _FETCHES_WITH_RECORDS = """    @overload
         query: str,
         *args: object,
         timeout: float | None = ...,
-    ) -> asyncpg.Record | None: ...
+    ) -> _asyncpg.Record | None: ...
 
     @overload
     async def fetchrow(
@@ -71,7 +71,7 @@ _FETCHES_WITH_RECORDS = """    @overload
         args: Iterable[Any],
         *,
         timeout: float | None = None,
-    ) -> list[asyncpg.Record]: ...
+    ) -> list[_asyncpg.Record]: ...
 
     @overload
     async def fetchmany(
@@ -89,7 +89,7 @@ _CURSOR = """    def cursor(
         query: str,
         *args: object,
         prefetch: int | None = ...,
-    ) -> AsyncIterable[asyncpg.Record]: ...
+    ) -> AsyncIterable[_asyncpg.Record]: ...
 """
 
 _CURSOR_WITH_RECORDS = """    @overload
@@ -98,7 +98,7 @@ _CURSOR_WITH_RECORDS = """    @overload
         query: str,
         *args: object,
         prefetch: int | None = ...,
-    ) -> AsyncIterable[asyncpg.Record]: ...
+    ) -> AsyncIterable[_asyncpg.Record]: ...
 
     @overload
     def cursor(
@@ -121,9 +121,9 @@ _COLUMN = '''if TYPE_CHECKING:
         def __get__(self, record: None, owner: object) -> "Column[T]": ...
 
         @overload
-        def __get__(self, record: asyncpg.Record, owner: object) -> T: ...
+        def __get__(self, record: _asyncpg.Record, owner: object) -> T: ...
 
-        def __get__(self, record: asyncpg.Record | None, owner: object) -> "T | Column[T]": ...
+        def __get__(self, record: _asyncpg.Record | None, owner: object) -> "T | Column[T]": ...
 
 else:
 
@@ -134,7 +134,7 @@ else:
             return cls
 
         def __new__(cls, index, convert=None):
-            get = operator.itemgetter(index)
+            get = _operator.itemgetter(index)
             return property(get if convert is None else lambda record: convert(get(record)))'''
 
 
@@ -220,7 +220,7 @@ def render_db(plan: PackagePlan) -> str:
         *render_imports(imports, plan.first_party),
     ]
     init = [
-        "async def init_connection(conn: asyncpg.Connection) -> None:",
+        "async def init_connection(conn: _asyncpg.Connection) -> None:",
         f'{INDENT}"""Install the codecs the generated code relies on.',
         "",
         f"{INDENT}Call it on every connection, e.g. as asyncpg.create_pool(init=init_connection):",
@@ -260,14 +260,15 @@ def render_db(plan: PackagePlan) -> str:
                 ")",
             )
         )
-    if not plan.json_types and not plan.enums:
+    init.extend(_extension_codecs(plan.extension_types))
+    if not plan.json_types and not plan.enums and not plan.extension_types:
         init.append(f"{INDENT}del conn  # no codecs needed for this schema")
     records = plan.uses_records
     executor = _EXECUTOR.replace("{fetches}", _FETCHES_WITH_RECORDS if records else _FETCHES)
     executor = executor.replace("{cursor}", _CURSOR_WITH_RECORDS if records else _CURSOR)
     blocks = [head]
     if records:
-        blocks.append(['R = TypeVar("R", bound=asyncpg.Record)'])
+        blocks.append(['R = TypeVar("R", bound=_asyncpg.Record)'])
     blocks.extend([executor.splitlines(), error_class, _ARGUMENTS.splitlines()])
     if records:
         blocks.append(_COLUMN.splitlines())
@@ -275,9 +276,66 @@ def render_db(plan: PackagePlan) -> str:
         blocks.append(_JSON_CODECS.splitlines())
     if plan.enums:
         blocks.append(_ENUM_CODECS.splitlines())
+    if plan.extension_types:
+        blocks.append(_EXTENSION_SQL.splitlines())
+    if "vector" in plan.extension_types:
+        blocks.append(_VECTOR_CODECS.splitlines())
     blocks.append(init)
     return file_text(join_blocks(blocks))
 
+
+def _extension_codecs(names: tuple[str, ...]) -> list[str]:
+    """Codecs of extension types, each where the database has it: none where it has not."""
+    if not names:
+        return []
+    wanted = ", ".join(quote(n) for n in names)
+    out = [
+        f"{INDENT}# extension types: in the schema the extension was created in, if it was",
+        f"{INDENT}for name, schema in await conn.fetch(_EXTENSION_TYPES, [{wanted}]):",
+    ]
+    branches: list[list[str]] = []
+    if "hstore" in names:
+        branches.append(
+            fit(
+                INDENT * 3,
+                "await conn.set_builtin_type_codec(",
+                ['"hstore"', "schema=schema", 'codec_name="pg_contrib.hstore"'],
+                ")",
+            )
+        )
+    if "vector" in names:
+        branches.append(
+            fit(
+                INDENT * 3,
+                "await conn.set_type_codec(",
+                [
+                    '"vector"',
+                    "schema=schema",
+                    "encoder=_encode_vector",
+                    "decoder=_decode_vector",
+                ],
+                ")",
+            )
+        )
+    for index, (name, branch) in enumerate(zip(names, branches, strict=True)):
+        keyword = "if" if index == 0 else "elif"
+        out.append(f"{INDENT * 2}{keyword} name == {quote(name)}:")
+        out.extend(branch)
+    return out
+
+
+_EXTENSION_SQL = """_EXTENSION_TYPES = (
+    "SELECT t.typname, n.nspname FROM pg_catalog.pg_type t"
+    " JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace"
+    " WHERE t.typname = ANY($1::text[]) AND t.typtype = 'b'"
+)"""
+
+_VECTOR_CODECS = """def _encode_vector(value: Sequence[float]) -> str:
+    return "[" + ",".join(repr(float(v)) for v in value) + "]"
+
+
+def _decode_vector(data: str) -> list[float]:
+    return [float(v) for v in data.strip("[]").split(",") if v]"""
 
 _INVALID_ARGUMENTS = '''class InvalidArgumentsError(ValueError):
     """Arguments a query refused before any SQL ran: `query` names it, `errors` say why."""
@@ -289,7 +347,7 @@ _INVALID_ARGUMENTS = '''class InvalidArgumentsError(ValueError):
 
 _ARGUMENTS = '''T = TypeVar("T")
 
-_ARGS_CONFIG = pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
+_ARGS_CONFIG = _pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
 
 
 class Arguments(Generic[T]):
@@ -311,12 +369,12 @@ class Arguments(Generic[T]):
         exact: Callable[[tuple[object, ...]], bool] | None = None,
         overrides: tuple[tuple[int, Any], ...] = (),
     ) -> None:
-        self._adapter = pydantic.TypeAdapter(shape, config=_ARGS_CONFIG)
+        self._adapter = _pydantic.TypeAdapter(shape, config=_ARGS_CONFIG)
         self._query = query
         self._names = names
         self._exact = exact
         self._overrides = tuple(
-            (index, pydantic.TypeAdapter(annotation, config=_ARGS_CONFIG))
+            (index, _pydantic.TypeAdapter(annotation, config=_ARGS_CONFIG))
             for index, annotation in overrides
         )
 
@@ -328,13 +386,13 @@ class Arguments(Generic[T]):
             try:
                 for index, adapter in self._overrides:
                     fixed[index] = adapter.validate_python(fixed[index])
-            except pydantic.ValidationError:
+            except _pydantic.ValidationError:
                 pass  # the full check below names the parameter
             else:
                 return cast(T, tuple(fixed))
         try:
             checked = self._adapter.validate_python(values)
-        except pydantic.ValidationError as error:
+        except _pydantic.ValidationError as error:
             errors: list[Any] = error.errors(include_url=False, include_input=False)
             reasons = "; ".join(f"{self._where(e['loc'])}: {e['msg']}" for e in errors)
             raise InvalidArgumentsError(
@@ -356,10 +414,10 @@ class Arguments(Generic[T]):
         return ".".join(map(str, loc)) or "arguments"
 
 
-class ParamsModel(pydantic.BaseModel):
+class ParamsModel(_pydantic.BaseModel):
     """Base of the params models: text PostgreSQL cannot store is refused when one is built."""
 
-    @pydantic.field_validator("*", mode="after")
+    @_pydantic.field_validator("*", mode="after")
     @classmethod
     def _storable_text(cls, value: object) -> object:
         reason = _unstorable_text(value)
@@ -392,19 +450,19 @@ def _unstorable_text(value: object) -> str | None:
 
 
 _JSON_CODECS = """def _encode_json(value: object) -> bytes:
-    return json.dumps(value).encode()
+    return _json.dumps(value).encode()
 
 
 def _decode_json(data: bytes) -> object:
-    return json.loads(data)
+    return _json.loads(data)
 
 
 def _encode_jsonb(value: object) -> bytes:
-    return b"\\x01" + json.dumps(value).encode()  # jsonb's binary format: version 1, then text
+    return b"\\x01" + _json.dumps(value).encode()  # jsonb's binary format: version 1, then text
 
 
 def _decode_jsonb(data: bytes) -> object:
-    return json.loads(data[1:])"""
+    return _json.loads(data[1:])"""
 
 _ENUM_CODECS = '''def _label_decoder(members: Mapping[str, object]) -> Callable[[bytes], object]:
     """An enum's binary format is its label: a dict's own lookup turns it into the member

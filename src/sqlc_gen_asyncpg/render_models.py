@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .layout import (
     INDENT,
+    WIDTH,
     annotated,
     docstring,
     file_text,
@@ -22,10 +23,18 @@ def model_class(model: ModelPlan) -> list[str]:
     if body:
         body.append("")
     if model.arbitrary_types:
-        body.append(f"{INDENT}model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)")
+        body.append(f"{INDENT}model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)")
         body.append("")
     for field in model.fields:
-        body.extend(annotated(INDENT, field.name, field.annotation))
+        lines = annotated(INDENT, field.name, field.annotation)
+        if field.alias:
+            alias = f"serialization_alias={quote(field.alias)}"
+            if len(f"{lines[-1]} = _pydantic.Field({alias})") <= WIDTH:
+                lines[-1] += f" = _pydantic.Field({alias})"
+            else:
+                lines[-1] += " = _pydantic.Field("
+                lines.extend([f"{INDENT * 2}{alias},", f"{INDENT})"])
+        body.extend(lines)
         if field.comment:
             body.extend(docstring(INDENT, field.comment.splitlines()))
     if not model.fields:
@@ -34,7 +43,7 @@ def model_class(model: ModelPlan) -> list[str]:
 
 
 def _enum(enum: EnumPlan) -> list[str]:
-    out = [f"class {enum.class_name}(enum.StrEnum):"]
+    out = [f"class {enum.class_name}(_enum.StrEnum):"]
     if enum.comment:
         out.extend(docstring(INDENT, enum.comment.splitlines()))
         out.append("")

@@ -44,10 +44,10 @@ def read_expression(read: Read, record: str) -> str:
 def _adapter(adapter: AdapterPlan) -> list[str]:
     if adapter.query:
         return _arguments(adapter)
-    line = f"{adapter.constant} = pydantic.TypeAdapter({adapter.annotation})"
+    line = f"{adapter.constant} = _pydantic.TypeAdapter({adapter.annotation})"
     if len(line) <= WIDTH:
         return [line]
-    return [f"{adapter.constant} = pydantic.TypeAdapter(", f"{INDENT}{adapter.annotation},", ")"]
+    return [f"{adapter.constant} = _pydantic.TypeAdapter(", f"{INDENT}{adapter.annotation},", ")"]
 
 
 def _arguments(adapter: AdapterPlan) -> list[str]:
@@ -142,7 +142,7 @@ def _fill(indent: str, decoder: DecoderPlan, row: str, fields: str) -> list[str]
 
 
 def _decoder(decoder: DecoderPlan) -> list[str]:
-    out = [f"def {decoder.function}(r: asyncpg.Record) -> {decoder.model}:"]
+    out = [f"def {decoder.function}(r: _asyncpg.Record) -> {decoder.model}:"]
     out.append(f"{INDENT}row = {decoder.model}.__new__({decoder.model})")
     out.extend(_fill(INDENT, decoder, "row", decoder.fields_constant))
     out.append(f"{INDENT}return row")
@@ -153,13 +153,13 @@ def _rows_decoder(decoder: DecoderPlan) -> list[str]:
     model, body, loop = decoder.model, INDENT * 2, INDENT * 3
     signature = f"def {decoder.rows_function}("
     return [
-        *fit("", signature, ["records: list[asyncpg.Record]"], f") -> list[{model}]:"),
+        *fit("", signature, ["records: list[_asyncpg.Record]"], f") -> list[{model}]:"),
         f"{INDENT}rows: list[{model}] = []",
         f"{INDENT}append = rows.append",
         f"{INDENT}new = {model}.__new__",
         f"{INDENT}fields = {decoder.fields_constant}",
-        f"{INDENT}collecting = gc.isenabled()",
-        f"{INDENT}gc.disable()  # the loop never awaits; the collector would only rescan the rows",
+        f"{INDENT}collecting = _gc.isenabled()",
+        f"{INDENT}_gc.disable()  # the loop never awaits; the collector would only rescan the rows",
         f"{INDENT}try:",
         f"{body}for r in records:",
         f"{loop}row = new({model})",
@@ -167,7 +167,7 @@ def _rows_decoder(decoder: DecoderPlan) -> list[str]:
         f"{loop}append(row)",
         f"{INDENT}finally:",
         f"{body}if collecting:",
-        f"{body}{INDENT}gc.enable()",
+        f"{body}{INDENT}_gc.enable()",
         f"{INDENT}return rows",
     ]
 
@@ -327,7 +327,7 @@ def _record_class(plan: QueryPlan) -> list[str | list[str]]:
 def _record(record: RecordPlan) -> list[str]:
     model = record.model
     out = [
-        f"class {record.class_name}(asyncpg.Record):",
+        f"class {record.class_name}(_asyncpg.Record):",
         *docstring(
             INDENT,
             [f"One row as the driver builds it (in C); to_model() gives the pydantic {model}."],
@@ -432,9 +432,9 @@ def render_module(plan: PackagePlan, module: ModulePlan) -> str:
             "# validation (model_construct without its checks). The *_FIELDS sets are shared:",
             "# pydantic only adds to them, and they already hold every field.",
             "_setattr = object.__setattr__",
-            '_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__',
-            '_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__',
-            '_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__',
+            '_set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__',
+            '_set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__',
+            '_set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__',
         ]
         written: set[str] = set()
         for decoder in module.decoders:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .catalog import Catalog, TableInfo
 from .columntypes import MODELS_IMPORT, TypeResolver
 from .errors import PlanError, Where
-from .names import BASEMODEL_ATTRIBUTES, is_identifier, snake
+from .names import is_identifier, is_protected, snake, unreserved
 from .options import Options
 from .pgtypes import Import
 from .plan import FieldPlan, ModelPlan
@@ -13,25 +13,46 @@ from .plan import FieldPlan, ModelPlan
 
 def field_name(options: Options, raw: str, where: Where, *keys: str) -> str:
     """The field (or parameter) name of a column: `rename` first, else snake_case."""
+    return named_field(options, raw, where, *keys)[0]
+
+
+def named_field(options: Options, raw: str, where: Where, *keys: str) -> tuple[str, str]:
+    """A column's field name, and the column's own name when the field had to take another
+    (`in` -> `in_`): pydantic serializes the field under it. `rename` wins, without alias."""
     renamed = options.renamed(*keys, raw)
     name = renamed or snake(raw) or raw
     if renamed is None and raw and raw != name and raw.lower() == name:
         name = raw.lower()
+    alias = ""
+    if renamed is None and unreserved(name) != name:
+        name = unreserved(name)
+        alias = raw
     if not is_identifier(name):
         raise where.error(
             f"{raw!r} becomes {name!r}, which is not a valid Python name: "
             f"add rename: {{{(keys[0] if keys else raw)!r}: ...}}"
         )
-    if name.startswith("_") or name.startswith("model_") or name in BASEMODEL_ATTRIBUTES:
+    if name.startswith("_") or is_protected(name) or (renamed and unreserved(name) != name):
         raise where.error(
             f"{raw!r} would shadow or hide a pydantic attribute as {name!r}: add a rename"
         )
-    return name
+    return name, alias
 
 
-def table_field_name(options: Options, info: TableInfo, column: str, where: Where) -> str:
+def table_field_name(
+    options: Options, info: TableInfo, column: str, where: Where, position: int
+) -> str:
+    return table_field(options, info, column, where, position)[0]
+
+
+def table_field(
+    options: Options, info: TableInfo, column: str, where: Where, position: int
+) -> tuple[str, str]:
+    """A table column's field name and serialization alias (see named_field); position: 0-based."""
     schema, table = info.key
-    return field_name(options, column, where, f"{table}.{column}", f"{schema}.{table}.{column}")
+    if not column:  # a view's unnamed column (SELECT 1): sqlc's Go names it column_1
+        return f"column_{position + 1}", ""
+    return named_field(options, column, where, f"{table}.{column}", f"{schema}.{table}.{column}")
 
 
 def plan_tables(
@@ -44,17 +65,17 @@ def plan_tables(
         where = Where(file=f"table {info.key[0]}.{info.key[1]}")
         fields: list[FieldPlan] = []
         arbitrary = False
-        for column in info.columns:
+        for position, column in enumerate(info.columns):
             at = where.at(column.name)
             try:
-                name = table_field_name(options, info, column.name, at)
+                name, alias = table_field(options, info, column.name, at, position)
                 py = types.column_type(column, at, nullable=not column.not_null, param=False)
             except PlanError as error:
                 errors.append(error)
                 continue
             imports.update(i for i in py.imports if i.module != MODELS_IMPORT)
             arbitrary = arbitrary or py.arbitrary
-            fields.append(FieldPlan(name, py.expr, column.comment))
+            fields.append(FieldPlan(name, py.expr, column.comment, alias))
         seen: set[str] = set()
         for f in fields:
             if f.name in seen:

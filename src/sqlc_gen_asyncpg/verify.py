@@ -249,6 +249,11 @@ def _members(annotation: Any) -> tuple[frozenset[Any], bool]:
     return frozenset({annotation}), False
 
 
+def _is_range(annotation: Any, a_range: Any) -> bool:
+    """asyncpg.Range, bare or of an element type (Range[int])."""
+    return annotation is a_range or typing.get_origin(annotation) is a_range
+
+
 def _strip_none(annotation: Any) -> Any:
     members, _ = _members(annotation)
     if len(members) == 1:
@@ -416,7 +421,10 @@ class _Checker:
                 return [f"the server's {pg.shown} needs {wanted.__name__}[...], generated {got}"]
             (element,) = typing.get_args(container)
             inner, _ = _members(element)
-            if len(inner) == 1 and typing.get_origin(next(iter(inner))) is wanted:
+            scalar = self.catalog.types.get(pg.element)
+            # a list-valued element (vector, a multirange) is one element, not a dimension
+            listed = scalar is not None and (scalar.typtype == "m" or scalar.name == "vector")
+            if not listed and len(inner) == 1 and typing.get_origin(next(iter(inner))) is wanted:
                 return self.type_errors(oid, _strip_none(element), param=param, where=where)
             return self.type_errors(pg.element, _strip_none(element), param=param, where=where)
         if pg.typtype == "e":
@@ -431,16 +439,17 @@ class _Checker:
             return []
         if pg.typtype == "c":
             return self._composite_errors(pg, members, got, param=param, where=where)
+        a_range = self.runtime.asyncpg.Range
         if pg.typtype == "r":
-            if members != {self.runtime.asyncpg.Range}:
+            if len(members) != 1 or not _is_range(next(iter(members)), a_range):
                 return [f"the server's {pg.shown} needs asyncpg.Range, generated {got}"]
             return []
         if pg.typtype == "m":
-            a_range = self.runtime.asyncpg.Range
-            ranges: set[Any] = {types.GenericAlias(list, (a_range,))}
-            if param:
-                ranges.add(types.GenericAlias(collections.abc.Sequence, (a_range,)))
-            if not members or not members <= ranges:
+            lists: set[Any] = {list, collections.abc.Sequence} if param else {list}
+            ranges = [typing.get_args(m) for m in members if typing.get_origin(m) in lists]
+            if not members or len(ranges) != len(members):
+                return [f"the server's {pg.shown} needs list[asyncpg.Range], generated {got}"]
+            if not all(len(r) == 1 and _is_range(r[0], a_range) for r in ranges):
                 return [f"the server's {pg.shown} needs list[asyncpg.Range], generated {got}"]
             return []
         if pg.name == "void":
@@ -527,9 +536,10 @@ class _Checker:
             )
             return
         outer_join = bool(_OUTER_JOIN.search(sql))
-        for slot, described_field in zip(results, fields, strict=True):
+        for position, (slot, described_field) in enumerate(zip(results, fields, strict=True), 1):
             label = f"{where}: column {slot.label}"
-            if slot.label != "(the value)" and not self._named_for(slot, described_field):
+            named = self._named_for(slot, described_field, position)
+            if slot.label != "(the value)" and not named:
                 problems.append(
                     f"{label} is read from the server's column {described_field.name!r}"
                 )
@@ -552,12 +562,14 @@ class _Checker:
             if column.not_null and optional and not slot.nullable_by_embed and not outer_join:
                 problems.append(f"{label}: {source} is NOT NULL, generated {show(slot.annotation)}")
 
-    def _named_for(self, slot: Slot, described: Field) -> bool:
+    def _named_for(self, slot: Slot, described: Field, position: int) -> bool:
         """Whether the field's name is one the plugin gives the server's column."""
         field_name = slot.label.rsplit(".", 1)[-1]
         column = described.name
         if column in slot.aliases or field_name in (snake(column), f"{snake(column)}_"):
             return True
+        if described.table_oid == 0 and field_name == f"column_{position}":
+            return True  # sqlc reports no name for SELECT 1 (the server says ?column?)
         schema_table = self.catalog.relations.get(described.table_oid)
         keys = [column]
         if schema_table is not None:

@@ -40,25 +40,23 @@ def fails(work: Path) -> str:
 def test_unknown_type_without_override_names_file_query_and_column(tmp_path: Path) -> None:
     work = sqlc_case(
         tmp_path,
-        "CREATE TABLE shapes (id int PRIMARY KEY, where_ point NOT NULL);",
+        "CREATE TABLE shapes (id int PRIMARY KEY, where_ tid NOT NULL);",
         "-- name: GetShape :one\nSELECT id, where_ FROM shapes WHERE id = $1;",
     )
     stderr = fails(work)
-    assert "query.sql: query GetShape: column where_: unknown type 'point'" in stderr
+    assert "query.sql: query GetShape: column where_: unknown type 'tid'" in stderr
     assert "add an override" in stderr
 
 
 def test_an_override_makes_the_unknown_type_work(tmp_path: Path) -> None:
     work = sqlc_case(
         tmp_path,
-        "CREATE TABLE shapes (id int PRIMARY KEY, where_ point NOT NULL);",
+        "CREATE TABLE shapes (id int PRIMARY KEY, where_ tid NOT NULL);",
         "-- name: GetShape :one\nSELECT id, where_ FROM shapes WHERE id = $1;",
-        "          overrides:\n"
-        "            - db_type: point\n"
-        "              py_type: asyncpg.Point\n",
+        "          overrides:\n            - db_type: tid\n              py_type: typing.Any\n",
     )
     assert run_sqlc(work).returncode == 0
-    assert "where: asyncpg.Point" in (work / "gen" / "models.py").read_text()
+    assert "where: _typing.Any" in (work / "gen" / "models.py").read_text()
 
 
 def test_excluded_schemas_and_tables_get_no_model(tmp_path: Path) -> None:
@@ -76,20 +74,32 @@ def test_excluded_schemas_and_tables_get_no_model(tmp_path: Path) -> None:
     )
     assert run_sqlc(work).returncode == 0
     models = (work / "gen" / "models.py").read_text()
-    assert "class Event(pydantic.BaseModel):" in models
+    assert "class Event(_pydantic.BaseModel):" in models
     assert "Events2026" not in models
     assert "Scratch" not in models
 
 
-def test_python_keyword_column_without_rename(tmp_path: Path) -> None:
+def test_a_rename_to_a_python_keyword_is_refused(tmp_path: Path) -> None:
     work = sqlc_case(
         tmp_path,
         'CREATE TABLE t (id int PRIMARY KEY, "lambda" text);',
         "-- name: ListT :many\nSELECT * FROM t;",
+        options="          package: case\n          rename:\n            t.lambda: class\n",
     )
     stderr = fails(work)
-    assert "column lambda: 'lambda' becomes 'lambda'" in stderr
+    assert "column lambda: 'lambda' becomes 'class'" in stderr
     assert "rename" in stderr
+
+
+def test_a_rename_to_a_pydantic_attribute_is_refused(tmp_path: Path) -> None:
+    work = sqlc_case(
+        tmp_path,
+        "CREATE TABLE t (id int PRIMARY KEY, body text);",
+        "-- name: ListT :many\nSELECT * FROM t;",
+        options="          package: case\n          rename:\n            t.body: json\n",
+    )
+    stderr = fails(work)
+    assert "'body' would shadow or hide a pydantic attribute as 'json'" in stderr
 
 
 def test_two_queries_with_one_python_name(tmp_path: Path) -> None:

@@ -77,7 +77,7 @@ def test_table_models_are_singular_classes_with_every_column_typed(plan: Package
     assert author["nick"] == "str | None"  # citext
     assert "lambda" not in author
     assert author["lambda_"] == "str | None"  # the rename option
-    assert fields(plan, "Book")["cost"] == "codegen.money.Money"  # the column override
+    assert fields(plan, "Book")["cost"] == "_codegen_money.Money"  # the column override
 
 
 def test_enums_keep_their_labels_and_get_valid_member_names(plan: PackagePlan) -> None:
@@ -319,7 +319,7 @@ def test_arguments_with_an_exact_type_each_get_a_fast_path(plan: PackagePlan) ->
         ExactCheck("int", nullable=True),
         ExactCheck("str", text=True),
         # Money is a Decimal with a bound: the Decimal test, then Money's own validator
-        ExactCheck("decimal.Decimal", finite=True, override="codegen.money.Money"),
+        ExactCheck("_decimal.Decimal", finite=True, override="_codegen_money.Money"),
     )
     assert adapter_of(plan, "ListAuthorsByMood").exact == (ExactCheck("Mood"),)
 
@@ -358,7 +358,7 @@ def test_row_type_record_returns_record_classes_the_driver_builds(
         ("id", "int", 0, None),
         ("author_id", "int | None", 1, None),
         ("title", "str", 2, None),
-        ("cost", "codegen.money.Money", 3, "_COLUMN_TYPE"),  # converted on read, as in models
+        ("cost", "_codegen_money.Money", 3, "_COLUMN_TYPE"),  # converted on read, as in models
     ]
 
 
@@ -381,6 +381,6 @@ def test_validate_false_reads_the_column_as_is_but_still_checks_arguments(
     plan = planned(everything_request, overrides=[unchecked])
     (decoder,) = [d for m in plan.modules for d in m.decoders if d.function == "_decode_book"]
     assert dict(decoder.reads)["cost"] == ColumnRead(3)  # PostgreSQL typed it: no TypeAdapter
-    assert fields(plan, "Book")["cost"] == "codegen.money.Money"
+    assert fields(plan, "Book")["cost"] == "_codegen_money.Money"
     copy = adapter_of(plan, "CopyBooks")
-    assert copy.exact[2].override == "codegen.money.Money"  # arguments from users: validated
+    assert copy.exact[2].override == "_codegen_money.Money"  # arguments from users: validated

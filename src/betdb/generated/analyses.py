@@ -2,15 +2,15 @@
 # ruff: noqa: E501
 """Queries from analyses.sql."""
 
-import decimal
-import gc
+import decimal as _decimal
+import gc as _gc
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-import asyncpg
-import pydantic
+import asyncpg as _asyncpg
+import pydantic as _pydantic
 
-import betdb.types
+import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import AnalysisType, BettingAnalysis, Market, Recommendation, RiskLevel, Side
@@ -49,7 +49,7 @@ def _get_high_confidence_analyses_is_exact(v: tuple[Any, ...]) -> bool:
     """Whether each argument of GetHighConfidenceAnalyses has its exact type."""
     return (
         len(v) == 2
-        and (v[0] is None or (type(v[0]) is decimal.Decimal and v[0].is_finite()))
+        and (v[0] is None or (type(v[0]) is _decimal.Decimal and v[0].is_finite()))
         and (v[1] is None or type(v[1]) is int)
     )
 
@@ -60,7 +60,7 @@ def _list_analyses_by_game_is_exact(v: tuple[Any, ...]) -> bool:
 
 
 _GET_HIGH_CONFIDENCE_ANALYSES_ARGS = Arguments(
-    tuple[decimal.Decimal | None, int | None],
+    tuple[_decimal.Decimal | None, int | None],
     "GetHighConfidenceAnalyses",
     ("min_confidence", "max_results"),
     exact=_get_high_confidence_analyses_is_exact,
@@ -74,7 +74,7 @@ _LIST_ANALYSES_BY_GAME_ARGS = Arguments(
 
 
 class CreateBettingAnalysisParams(ParamsModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     game_id: int
     analysis_type: AnalysisType
@@ -83,20 +83,20 @@ class CreateBettingAnalysisParams(ParamsModel):
     market: Market
     side: Side
     signals_detected: Sequence[str | None]
-    confidence_score: betdb.types.Probability
+    confidence_score: _betdb_types.Probability
     recommendation: Recommendation
     risk_level: RiskLevel
-    features: pydantic.JsonValue
-    expires_at: betdb.types.Timestamp | None
+    features: _pydantic.JsonValue
+    expires_at: _betdb_types.Timestamp | None
 
 
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
 # validation (model_construct without its checks). The *_FIELDS sets are shared:
 # pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
-_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
-_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
-_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
+_set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
 _BETTING_ANALYSIS_FIELDS = {
     "analysis_id",
     "game_id",
@@ -116,7 +116,7 @@ _BETTING_ANALYSIS_FIELDS = {
 }
 
 
-def _decode_betting_analysis(r: asyncpg.Record) -> BettingAnalysis:
+def _decode_betting_analysis(r: _asyncpg.Record) -> BettingAnalysis:
     row = BettingAnalysis.__new__(BettingAnalysis)
     values = {
         "analysis_id": r[0],
@@ -142,13 +142,13 @@ def _decode_betting_analysis(r: asyncpg.Record) -> BettingAnalysis:
     return row
 
 
-def _decode_many_betting_analysis(records: list[asyncpg.Record]) -> list[BettingAnalysis]:
+def _decode_many_betting_analysis(records: list[_asyncpg.Record]) -> list[BettingAnalysis]:
     rows: list[BettingAnalysis] = []
     append = rows.append
     new = BettingAnalysis.__new__
     fields = _BETTING_ANALYSIS_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(BettingAnalysis)
@@ -176,7 +176,7 @@ def _decode_many_betting_analysis(records: list[asyncpg.Record]) -> list[Betting
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
@@ -211,7 +211,7 @@ class Querier:
     async def get_high_confidence_analyses(
         self,
         *,
-        min_confidence: decimal.Decimal | None,
+        min_confidence: _decimal.Decimal | None,
         max_results: int | None,
     ) -> list[BettingAnalysis]:
         """Unexpired analyses with a confidence score of at least min_confidence (default 0.8),
@@ -226,7 +226,7 @@ class Querier:
     async def iter_get_high_confidence_analyses(
         self,
         *,
-        min_confidence: decimal.Decimal | None,
+        min_confidence: _decimal.Decimal | None,
         max_results: int | None,
         prefetch: int = 100,
     ) -> AsyncIterator[BettingAnalysis]:

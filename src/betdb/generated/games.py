@@ -2,15 +2,15 @@
 # ruff: noqa: E501
 """Queries from games.sql."""
 
-import datetime
-import gc
+import datetime as _datetime
+import gc as _gc
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-import asyncpg
-import pydantic
+import asyncpg as _asyncpg
+import pydantic as _pydantic
 
-import betdb.types
+import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import DataQuality, DataSource, Game, GameStatus, GameType, SeasonType, TeamName
@@ -256,8 +256,8 @@ def _find_games_by_date_range_is_exact(v: tuple[Any, ...]) -> bool:
     """Whether each argument of FindGamesByDateRange has its exact type."""
     return (
         len(v) == 3
-        and type(v[0]) is datetime.date
-        and type(v[1]) is datetime.date
+        and type(v[0]) is _datetime.date
+        and type(v[1]) is _datetime.date
         and (v[2] is None or type(v[2]) is GameStatus)
     )
 
@@ -267,7 +267,7 @@ def _find_games_by_team_is_exact(v: tuple[Any, ...]) -> bool:
     return (
         len(v) == 2
         and (type(v[0]) is str and v[0].isascii() and "\x00" not in v[0])
-        and (v[1] is None or type(v[1]) is datetime.date)
+        and (v[1] is None or type(v[1]) is _datetime.date)
     )
 
 
@@ -277,8 +277,8 @@ def _find_games_of_clubs_is_exact(v: tuple[Any, ...]) -> bool:
         len(v) == 4
         and type(v[0]) is int
         and type(v[1]) is int
-        and type(v[2]) is datetime.date
-        and type(v[3]) is datetime.date
+        and type(v[2]) is _datetime.date
+        and type(v[3]) is _datetime.date
     )
 
 
@@ -333,25 +333,25 @@ _FILL_GAME_SCORES_ARGS = Arguments(
     ("home_scores", "away_scores", "game_ids"),
 )
 _FIND_GAMES_BY_DATE_RANGE_ARGS = Arguments(
-    tuple[betdb.types.GameDay, betdb.types.GameDay, GameStatus | None],
+    tuple[_betdb_types.GameDay, _betdb_types.GameDay, GameStatus | None],
     "FindGamesByDateRange",
     ("start_date", "end_date", "status"),
     exact=_find_games_by_date_range_is_exact,
-    overrides=((0, betdb.types.GameDay), (1, betdb.types.GameDay)),
+    overrides=((0, _betdb_types.GameDay), (1, _betdb_types.GameDay)),
 )
 _FIND_GAMES_BY_TEAM_ARGS = Arguments(
-    tuple[betdb.types.TeamCode, datetime.date | None],
+    tuple[_betdb_types.TeamCode, _datetime.date | None],
     "FindGamesByTeam",
     ("team", "since"),
     exact=_find_games_by_team_is_exact,
-    overrides=((0, betdb.types.TeamCode),),
+    overrides=((0, _betdb_types.TeamCode),),
 )
 _FIND_GAMES_OF_CLUBS_ARGS = Arguments(
-    tuple[int, int, betdb.types.GameDay, betdb.types.GameDay],
+    tuple[int, int, _betdb_types.GameDay, _betdb_types.GameDay],
     "FindGamesOfClubs",
     ("home_id", "away_id", "first_day", "last_day"),
     exact=_find_games_of_clubs_is_exact,
-    overrides=((2, betdb.types.GameDay), (3, betdb.types.GameDay)),
+    overrides=((2, _betdb_types.GameDay), (3, _betdb_types.GameDay)),
 )
 _FIND_GAME_BY_EXTERNAL_ID_ARGS = Arguments(
     tuple[DataSource, str],
@@ -387,60 +387,60 @@ _LIST_GAMES_NEWEST_FIRST_ARGS = Arguments(
 
 
 class UpsertGameParams(ParamsModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     mlb_game_pk: int | None
     sbr_game_id: str | None
     action_network_game_id: int | None
-    official_date: betdb.types.GameDay
+    official_date: _betdb_types.GameDay
     game_number: int
-    first_pitch_at: betdb.types.Timestamp | None
+    first_pitch_at: _betdb_types.Timestamp | None
     season: int
     season_type: SeasonType
     game_type: GameType
     status: GameStatus
     home_score: int | None
     away_score: int | None
-    venue: pydantic.JsonValue | None
-    weather: pydantic.JsonValue | None
-    probable_pitchers: pydantic.JsonValue | None
+    venue: _pydantic.JsonValue | None
+    weather: _pydantic.JsonValue | None
+    probable_pitchers: _pydantic.JsonValue | None
     source: DataSource
     source_url: str | None
-    source_updated_at: betdb.types.Timestamp | None
+    source_updated_at: _betdb_types.Timestamp | None
     data_quality: DataQuality
-    home_team: betdb.types.TeamCode
-    away_team: betdb.types.TeamCode
+    home_team: _betdb_types.TeamCode
+    away_team: _betdb_types.TeamCode
 
 
 class UpdateGameParams(ParamsModel):
     status: GameStatus | None
-    first_pitch_at: datetime.datetime | None
+    first_pitch_at: _datetime.datetime | None
     home_score: int | None
     away_score: int | None
-    venue: pydantic.JsonValue | None
-    weather: pydantic.JsonValue | None
-    probable_pitchers: pydantic.JsonValue | None
+    venue: _pydantic.JsonValue | None
+    weather: _pydantic.JsonValue | None
+    probable_pitchers: _pydantic.JsonValue | None
     data_quality: DataQuality | None
     game_id: int
 
 
-class ListTeamCodesRow(pydantic.BaseModel):
+class ListTeamCodesRow(_pydantic.BaseModel):
     code: str | None
     team_id: int
 
 
-class InsertUnidentifiedGamesRow(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+class InsertUnidentifiedGamesRow(_pydantic.BaseModel):
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     game_id: int
-    official_date: betdb.types.GameDay
+    official_date: _betdb_types.GameDay
     home_team_id: int
     away_team_id: int
     game_number: int
 
 
 class InsertUnidentifiedGamesParams(ParamsModel):
-    official_dates: Sequence[datetime.date | None]
+    official_dates: Sequence[_datetime.date | None]
     home_team_ids: Sequence[int | None]
     away_team_ids: Sequence[int | None]
     game_numbers: Sequence[int | None]
@@ -451,14 +451,14 @@ class InsertUnidentifiedGamesParams(ParamsModel):
 
 
 class CreateFeedGameParams(ParamsModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     odds_api_event_id: str | None
-    official_date: betdb.types.GameDay
+    official_date: _betdb_types.GameDay
     home_team_id: int
     away_team_id: int
     game_number: int
-    first_pitch_at: betdb.types.Timestamp | None
+    first_pitch_at: _betdb_types.Timestamp | None
     season: int
     source: DataSource
 
@@ -467,9 +467,9 @@ class CreateFeedGameParams(ParamsModel):
 # validation (model_construct without its checks). The *_FIELDS sets are shared:
 # pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
-_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
-_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
-_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
+_set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
 _GAME_FIELDS = {
     "game_id",
     "mlb_game_pk",
@@ -514,7 +514,7 @@ _LIST_TEAM_CODES_ROW_FIELDS = {"code", "team_id"}
 _TEAM_NAME_FIELDS = {"name", "team_id"}
 
 
-def _decode_game(r: asyncpg.Record) -> Game:
+def _decode_game(r: _asyncpg.Record) -> Game:
     row = Game.__new__(Game)
     values = {
         "game_id": r[0],
@@ -556,13 +556,13 @@ def _decode_game(r: asyncpg.Record) -> Game:
     return row
 
 
-def _decode_many_game(records: list[asyncpg.Record]) -> list[Game]:
+def _decode_many_game(records: list[_asyncpg.Record]) -> list[Game]:
     rows: list[Game] = []
     append = rows.append
     new = Game.__new__
     fields = _GAME_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(Game)
@@ -606,11 +606,11 @@ def _decode_many_game(records: list[asyncpg.Record]) -> list[Game]:
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
-def _decode_insert_unidentified_games_row(r: asyncpg.Record) -> InsertUnidentifiedGamesRow:
+def _decode_insert_unidentified_games_row(r: _asyncpg.Record) -> InsertUnidentifiedGamesRow:
     row = InsertUnidentifiedGamesRow.__new__(InsertUnidentifiedGamesRow)
     values = {
         "game_id": r[0],
@@ -627,14 +627,14 @@ def _decode_insert_unidentified_games_row(r: asyncpg.Record) -> InsertUnidentifi
 
 
 def _decode_many_insert_unidentified_games_row(
-    records: list[asyncpg.Record],
+    records: list[_asyncpg.Record],
 ) -> list[InsertUnidentifiedGamesRow]:
     rows: list[InsertUnidentifiedGamesRow] = []
     append = rows.append
     new = InsertUnidentifiedGamesRow.__new__
     fields = _INSERT_UNIDENTIFIED_GAMES_ROW_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(InsertUnidentifiedGamesRow)
@@ -652,11 +652,11 @@ def _decode_many_insert_unidentified_games_row(
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
-def _decode_list_team_codes_row(r: asyncpg.Record) -> ListTeamCodesRow:
+def _decode_list_team_codes_row(r: _asyncpg.Record) -> ListTeamCodesRow:
     row = ListTeamCodesRow.__new__(ListTeamCodesRow)
     values = {"code": r[0], "team_id": r[1]}
     _setattr(row, "__dict__", values)
@@ -666,13 +666,13 @@ def _decode_list_team_codes_row(r: asyncpg.Record) -> ListTeamCodesRow:
     return row
 
 
-def _decode_many_list_team_codes_row(records: list[asyncpg.Record]) -> list[ListTeamCodesRow]:
+def _decode_many_list_team_codes_row(records: list[_asyncpg.Record]) -> list[ListTeamCodesRow]:
     rows: list[ListTeamCodesRow] = []
     append = rows.append
     new = ListTeamCodesRow.__new__
     fields = _LIST_TEAM_CODES_ROW_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(ListTeamCodesRow)
@@ -684,11 +684,11 @@ def _decode_many_list_team_codes_row(records: list[asyncpg.Record]) -> list[List
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
-def _decode_team_name(r: asyncpg.Record) -> TeamName:
+def _decode_team_name(r: _asyncpg.Record) -> TeamName:
     row = TeamName.__new__(TeamName)
     values = {"name": r[0], "team_id": r[1]}
     _setattr(row, "__dict__", values)
@@ -698,13 +698,13 @@ def _decode_team_name(r: asyncpg.Record) -> TeamName:
     return row
 
 
-def _decode_many_team_name(records: list[asyncpg.Record]) -> list[TeamName]:
+def _decode_many_team_name(records: list[_asyncpg.Record]) -> list[TeamName]:
     rows: list[TeamName] = []
     append = rows.append
     new = TeamName.__new__
     fields = _TEAM_NAME_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(TeamName)
@@ -716,7 +716,7 @@ def _decode_many_team_name(records: list[asyncpg.Record]) -> list[TeamName]:
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
@@ -838,8 +838,8 @@ class Querier:
     async def find_games_by_date_range(
         self,
         *,
-        start_date: betdb.types.GameDay,
-        end_date: betdb.types.GameDay,
+        start_date: _betdb_types.GameDay,
+        end_date: _betdb_types.GameDay,
         status: GameStatus | None,
     ) -> list[Game]:
         """Games on official dates from start_date to end_date inclusive, optionally of one
@@ -854,8 +854,8 @@ class Querier:
     async def iter_find_games_by_date_range(
         self,
         *,
-        start_date: betdb.types.GameDay,
-        end_date: betdb.types.GameDay,
+        start_date: _betdb_types.GameDay,
+        end_date: _betdb_types.GameDay,
         status: GameStatus | None,
         prefetch: int = 100,
     ) -> AsyncIterator[Game]:
@@ -872,8 +872,8 @@ class Querier:
     async def find_games_by_team(
         self,
         *,
-        team: betdb.types.TeamCode,
-        since: datetime.date | None,
+        team: _betdb_types.TeamCode,
+        since: _datetime.date | None,
     ) -> list[Game]:
         """A club's games, home or away, optionally from a date on."""
         records = await self._conn.fetch(
@@ -885,8 +885,8 @@ class Querier:
     async def iter_find_games_by_team(
         self,
         *,
-        team: betdb.types.TeamCode,
-        since: datetime.date | None,
+        team: _betdb_types.TeamCode,
+        since: _datetime.date | None,
         prefetch: int = 100,
     ) -> AsyncIterator[Game]:
         """Stream find_games_by_team through a server-side cursor; needs a transaction."""
@@ -1036,8 +1036,8 @@ class Querier:
         *,
         home_id: int,
         away_id: int,
-        first_day: betdb.types.GameDay,
-        last_day: betdb.types.GameDay,
+        first_day: _betdb_types.GameDay,
+        last_day: _betdb_types.GameDay,
     ) -> list[Game]:
         """A pairing's games (home and away as given) on official dates from first_day to last_day,
         in the order they were played.
@@ -1053,8 +1053,8 @@ class Querier:
         *,
         home_id: int,
         away_id: int,
-        first_day: betdb.types.GameDay,
-        last_day: betdb.types.GameDay,
+        first_day: _betdb_types.GameDay,
+        last_day: _betdb_types.GameDay,
         prefetch: int = 100,
     ) -> AsyncIterator[Game]:
         """Stream find_games_of_clubs through a server-side cursor; needs a transaction."""

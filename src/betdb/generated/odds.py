@@ -2,16 +2,16 @@
 # ruff: noqa: E501
 """Queries from odds.sql."""
 
-import datetime
-import decimal
-import gc
+import datetime as _datetime
+import decimal as _decimal
+import gc as _gc
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-import asyncpg
-import pydantic
+import asyncpg as _asyncpg
+import pydantic as _pydantic
 
-import betdb.types
+import betdb.types as _betdb_types
 
 from .db import Arguments, Column, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import DataSource, Market, Odds, Side
@@ -173,12 +173,12 @@ def _copy_odds_is_exact(v: tuple[Any, ...]) -> bool:
         and type(v[1]) is int
         and type(v[2]) is Market
         and type(v[3]) is Side
-        and (v[4] is None or (type(v[4]) is decimal.Decimal and v[4].is_finite()))
+        and (v[4] is None or (type(v[4]) is _decimal.Decimal and v[4].is_finite()))
         and type(v[5]) is int
-        and type(v[6]) is datetime.datetime
+        and type(v[6]) is _datetime.datetime
         and type(v[7]) is bool
         and type(v[8]) is bool
-        and (v[9] is None or (type(v[9]) is decimal.Decimal and v[9].is_finite()))
+        and (v[9] is None or (type(v[9]) is _decimal.Decimal and v[9].is_finite()))
         and type(v[10]) is DataSource
     )
 
@@ -204,7 +204,7 @@ def _get_consensus_odds_is_exact(v: tuple[Any, ...]) -> bool:
         len(v) == 3
         and type(v[0]) is int
         and type(v[1]) is Market
-        and type(v[2]) is datetime.datetime
+        and type(v[2]) is _datetime.datetime
     )
 
 
@@ -213,8 +213,8 @@ def _get_game_latest_odds_is_exact(v: tuple[Any, ...]) -> bool:
     return (
         len(v) == 3
         and type(v[0]) is int
-        and type(v[1]) is datetime.datetime
-        and type(v[2]) is datetime.datetime
+        and type(v[1]) is _datetime.datetime
+        and type(v[2]) is _datetime.datetime
     )
 
 
@@ -231,12 +231,12 @@ def _ingest_odds_is_exact(v: tuple[Any, ...]) -> bool:
         and type(v[1]) is int
         and type(v[2]) is Market
         and type(v[3]) is Side
-        and (v[4] is None or (type(v[4]) is decimal.Decimal and v[4].is_finite()))
+        and (v[4] is None or (type(v[4]) is _decimal.Decimal and v[4].is_finite()))
         and type(v[5]) is int
-        and type(v[6]) is datetime.datetime
+        and type(v[6]) is _datetime.datetime
         and type(v[7]) is bool
         and type(v[8]) is bool
-        and (v[9] is None or (type(v[9]) is decimal.Decimal and v[9].is_finite()))
+        and (v[9] is None or (type(v[9]) is _decimal.Decimal and v[9].is_finite()))
         and type(v[10]) is DataSource
     )
 
@@ -246,12 +246,12 @@ CopyOddsValues = tuple[
     int,
     Market,
     Side,
-    decimal.Decimal | None,
-    betdb.types.AmericanOdds,
-    betdb.types.Timestamp,
+    _decimal.Decimal | None,
+    _betdb_types.AmericanOdds,
+    _betdb_types.Timestamp,
     bool,
     bool,
-    decimal.Decimal | None,
+    _decimal.Decimal | None,
     DataSource,
 ]
 IngestOddsValues = tuple[
@@ -259,12 +259,12 @@ IngestOddsValues = tuple[
     int,
     Market,
     Side,
-    decimal.Decimal | None,
-    betdb.types.AmericanOdds,
-    betdb.types.Timestamp,
+    _decimal.Decimal | None,
+    _betdb_types.AmericanOdds,
+    _betdb_types.Timestamp,
     bool,
     bool,
-    decimal.Decimal | None,
+    _decimal.Decimal | None,
     DataSource,
 ]
 _COPY_ODDS_ARGS = Arguments(
@@ -273,12 +273,12 @@ _COPY_ODDS_ARGS = Arguments(
         int,
         Market,
         Side,
-        decimal.Decimal | None,
-        betdb.types.AmericanOdds,
-        betdb.types.Timestamp,
+        _decimal.Decimal | None,
+        _betdb_types.AmericanOdds,
+        _betdb_types.Timestamp,
         bool,
         bool,
-        decimal.Decimal | None,
+        _decimal.Decimal | None,
         DataSource,
     ],
     "CopyOdds",
@@ -296,7 +296,7 @@ _COPY_ODDS_ARGS = Arguments(
         "source",
     ),
     exact=_copy_odds_is_exact,
-    overrides=((5, betdb.types.AmericanOdds), (6, betdb.types.Timestamp)),
+    overrides=((5, _betdb_types.AmericanOdds), (6, _betdb_types.Timestamp)),
 )
 _FIND_ODDS_BY_GAME_ARGS = Arguments(
     tuple[int, Market | None, int | None],
@@ -311,18 +311,18 @@ _GET_CLOSING_LINES_ARGS = Arguments(
     exact=_get_closing_lines_is_exact,
 )
 _GET_CONSENSUS_ODDS_ARGS = Arguments(
-    tuple[int, Market, betdb.types.Timestamp],
+    tuple[int, Market, _betdb_types.Timestamp],
     "GetConsensusOdds",
     ("game_id", "market", "at"),
     exact=_get_consensus_odds_is_exact,
-    overrides=((2, betdb.types.Timestamp),),
+    overrides=((2, _betdb_types.Timestamp),),
 )
 _GET_GAME_LATEST_ODDS_ARGS = Arguments(
-    tuple[int, betdb.types.Timestamp, betdb.types.Timestamp],
+    tuple[int, _betdb_types.Timestamp, _betdb_types.Timestamp],
     "GetGameLatestOdds",
     ("game_id", "observed_from", "observed_until"),
     exact=_get_game_latest_odds_is_exact,
-    overrides=((1, betdb.types.Timestamp), (2, betdb.types.Timestamp)),
+    overrides=((1, _betdb_types.Timestamp), (2, _betdb_types.Timestamp)),
 )
 _GET_OPENING_LINES_ARGS = Arguments(
     tuple[int, Market],
@@ -336,12 +336,12 @@ _INGEST_ODDS_ARGS = Arguments(
         int,
         Market,
         Side,
-        decimal.Decimal | None,
-        betdb.types.AmericanOdds,
-        betdb.types.Timestamp,
+        _decimal.Decimal | None,
+        _betdb_types.AmericanOdds,
+        _betdb_types.Timestamp,
         bool,
         bool,
-        decimal.Decimal | None,
+        _decimal.Decimal | None,
         DataSource,
     ],
     "IngestOdds",
@@ -359,103 +359,103 @@ _INGEST_ODDS_ARGS = Arguments(
         "source",
     ),
     exact=_ingest_odds_is_exact,
-    overrides=((5, betdb.types.AmericanOdds), (6, betdb.types.Timestamp)),
+    overrides=((5, _betdb_types.AmericanOdds), (6, _betdb_types.Timestamp)),
 )
 
 
 class CopyOddsParams(ParamsModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     game_id: int
     sportsbook_id: int
     market: Market
     side: Side
-    line: decimal.Decimal | None
-    price: betdb.types.AmericanOdds
-    observed_at: betdb.types.Timestamp
+    line: _decimal.Decimal | None
+    price: _betdb_types.AmericanOdds
+    observed_at: _betdb_types.Timestamp
     is_opening: bool
     is_closing: bool
-    bet_limit: decimal.Decimal | None
+    bet_limit: _decimal.Decimal | None
     source: DataSource
 
 
 class IngestOddsParams(ParamsModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     game_id: int
     sportsbook_id: int
     market: Market
     side: Side
-    line: decimal.Decimal | None
-    price: betdb.types.AmericanOdds
-    observed_at: betdb.types.Timestamp
+    line: _decimal.Decimal | None
+    price: _betdb_types.AmericanOdds
+    observed_at: _betdb_types.Timestamp
     is_opening: bool
     is_closing: bool
-    bet_limit: decimal.Decimal | None
+    bet_limit: _decimal.Decimal | None
     source: DataSource
 
 
 class GetLatestOddsParams(ParamsModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     game_id: int
     market: Market
     sportsbook_id: int | None
-    observed_from: betdb.types.Timestamp
-    observed_until: betdb.types.Timestamp
+    observed_from: _betdb_types.Timestamp
+    observed_until: _betdb_types.Timestamp
 
 
-class GetLineMovementRow(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+class GetLineMovementRow(_pydantic.BaseModel):
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     side: Side
-    line: decimal.Decimal | None
-    price: betdb.types.AmericanOdds
-    observed_at: betdb.types.Timestamp
-    line_change: decimal.Decimal | None
+    line: _decimal.Decimal | None
+    price: _betdb_types.AmericanOdds
+    observed_at: _betdb_types.Timestamp
+    line_change: _decimal.Decimal | None
     price_change: int | None
 
 
 class GetLineMovementParams(ParamsModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     game_id: int
     market: Market
     sportsbook_id: int
-    observed_from: betdb.types.Timestamp
-    observed_until: betdb.types.Timestamp
+    observed_from: _betdb_types.Timestamp
+    observed_until: _betdb_types.Timestamp
 
 
-class GetMarketMovementRow(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+class GetMarketMovementRow(_pydantic.BaseModel):
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     sportsbook_id: int
     sportsbook: str
     side: Side
-    line: decimal.Decimal | None
-    price: betdb.types.AmericanOdds
-    observed_at: betdb.types.Timestamp
-    line_change: decimal.Decimal | None
+    line: _decimal.Decimal | None
+    price: _betdb_types.AmericanOdds
+    observed_at: _betdb_types.Timestamp
+    line_change: _decimal.Decimal | None
     price_change: int | None
     opening: bool
     closing: bool
 
 
 class GetMarketMovementParams(ParamsModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     game_id: int
     market: Market
     sportsbook_id: int | None
-    observed_from: betdb.types.Timestamp
-    observed_until: betdb.types.Timestamp
+    observed_from: _betdb_types.Timestamp
+    observed_until: _betdb_types.Timestamp
 
 
-class GetConsensusOddsRow(pydantic.BaseModel):
+class GetConsensusOddsRow(_pydantic.BaseModel):
     side: Side
     books: int
-    median_line: decimal.Decimal | None
-    median_decimal_price: decimal.Decimal
+    median_line: _decimal.Decimal | None
+    median_decimal_price: _decimal.Decimal
     median_price: int
 
 
@@ -463,9 +463,9 @@ class GetConsensusOddsRow(pydantic.BaseModel):
 # validation (model_construct without its checks). The *_FIELDS sets are shared:
 # pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
-_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
-_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
-_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
+_set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
 _GET_CONSENSUS_ODDS_ROW_FIELDS = {
     "side",
     "books",
@@ -508,7 +508,7 @@ _ODDS_FIELDS = {
 }
 
 
-def _decode_get_consensus_odds_row(r: asyncpg.Record) -> GetConsensusOddsRow:
+def _decode_get_consensus_odds_row(r: _asyncpg.Record) -> GetConsensusOddsRow:
     row = GetConsensusOddsRow.__new__(GetConsensusOddsRow)
     values = {
         "side": r[0],
@@ -524,13 +524,15 @@ def _decode_get_consensus_odds_row(r: asyncpg.Record) -> GetConsensusOddsRow:
     return row
 
 
-def _decode_many_get_consensus_odds_row(records: list[asyncpg.Record]) -> list[GetConsensusOddsRow]:
+def _decode_many_get_consensus_odds_row(
+    records: list[_asyncpg.Record],
+) -> list[GetConsensusOddsRow]:
     rows: list[GetConsensusOddsRow] = []
     append = rows.append
     new = GetConsensusOddsRow.__new__
     fields = _GET_CONSENSUS_ODDS_ROW_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(GetConsensusOddsRow)
@@ -548,11 +550,11 @@ def _decode_many_get_consensus_odds_row(records: list[asyncpg.Record]) -> list[G
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
-def _decode_get_line_movement_row(r: asyncpg.Record) -> GetLineMovementRow:
+def _decode_get_line_movement_row(r: _asyncpg.Record) -> GetLineMovementRow:
     row = GetLineMovementRow.__new__(GetLineMovementRow)
     values = {
         "side": r[0],
@@ -569,7 +571,7 @@ def _decode_get_line_movement_row(r: asyncpg.Record) -> GetLineMovementRow:
     return row
 
 
-def _decode_get_market_movement_row(r: asyncpg.Record) -> GetMarketMovementRow:
+def _decode_get_market_movement_row(r: _asyncpg.Record) -> GetMarketMovementRow:
     row = GetMarketMovementRow.__new__(GetMarketMovementRow)
     values = {
         "sportsbook_id": r[0],
@@ -591,14 +593,14 @@ def _decode_get_market_movement_row(r: asyncpg.Record) -> GetMarketMovementRow:
 
 
 def _decode_many_get_market_movement_row(
-    records: list[asyncpg.Record],
+    records: list[_asyncpg.Record],
 ) -> list[GetMarketMovementRow]:
     rows: list[GetMarketMovementRow] = []
     append = rows.append
     new = GetMarketMovementRow.__new__
     fields = _GET_MARKET_MOVEMENT_ROW_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(GetMarketMovementRow)
@@ -621,11 +623,11 @@ def _decode_many_get_market_movement_row(
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
-def _decode_odds(r: asyncpg.Record) -> Odds:
+def _decode_odds(r: _asyncpg.Record) -> Odds:
     row = Odds.__new__(Odds)
     values = {
         "game_id": r[0],
@@ -647,13 +649,13 @@ def _decode_odds(r: asyncpg.Record) -> Odds:
     return row
 
 
-def _decode_many_odds(records: list[asyncpg.Record]) -> list[Odds]:
+def _decode_many_odds(records: list[_asyncpg.Record]) -> list[Odds]:
     rows: list[Odds] = []
     append = rows.append
     new = Odds.__new__
     fields = _ODDS_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(Odds)
@@ -677,23 +679,23 @@ def _decode_many_odds(records: list[asyncpg.Record]) -> list[Odds]:
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
-class OddsRecord(asyncpg.Record):
+class OddsRecord(_asyncpg.Record):
     """One row as the driver builds it (in C); to_model() gives the pydantic Odds."""
 
     game_id = Column[int](0)
     sportsbook_id = Column[int](1)
     market = Column[Market](2)
     side = Column[Side](3)
-    line = Column[decimal.Decimal | None](4)
-    price = Column[betdb.types.AmericanOdds](5)
-    observed_at = Column[betdb.types.Timestamp](6)
+    line = Column[_decimal.Decimal | None](4)
+    price = Column[_betdb_types.AmericanOdds](5)
+    observed_at = Column[_betdb_types.Timestamp](6)
     is_opening = Column[bool](7)
     is_closing = Column[bool](8)
-    bet_limit = Column[decimal.Decimal | None](9)
+    bet_limit = Column[_decimal.Decimal | None](9)
     source = Column[DataSource](10)
 
     def to_model(self) -> Odds:
@@ -701,14 +703,14 @@ class OddsRecord(asyncpg.Record):
         return _decode_odds(self)
 
 
-class GetLineMovementRecord(asyncpg.Record):
+class GetLineMovementRecord(_asyncpg.Record):
     """One row as the driver builds it (in C); to_model() gives the pydantic GetLineMovementRow."""
 
     side = Column[Side](0)
-    line = Column[decimal.Decimal | None](1)
-    price = Column[betdb.types.AmericanOdds](2)
-    observed_at = Column[betdb.types.Timestamp](3)
-    line_change = Column[decimal.Decimal | None](4)
+    line = Column[_decimal.Decimal | None](1)
+    price = Column[_betdb_types.AmericanOdds](2)
+    observed_at = Column[_betdb_types.Timestamp](3)
+    line_change = Column[_decimal.Decimal | None](4)
     price_change = Column[int | None](5)
 
     def to_model(self) -> GetLineMovementRow:
@@ -855,8 +857,8 @@ class Querier:
         self,
         *,
         game_id: int,
-        observed_from: betdb.types.Timestamp,
-        observed_until: betdb.types.Timestamp,
+        observed_from: _betdb_types.Timestamp,
+        observed_until: _betdb_types.Timestamp,
     ) -> list[Odds]:
         """GetLatestOdds of every market of a game in one round trip: the newest observation per
         market, book and side in the observed_at window [observed_from, observed_until).
@@ -871,8 +873,8 @@ class Querier:
         self,
         *,
         game_id: int,
-        observed_from: betdb.types.Timestamp,
-        observed_until: betdb.types.Timestamp,
+        observed_from: _betdb_types.Timestamp,
+        observed_until: _betdb_types.Timestamp,
         prefetch: int = 100,
     ) -> AsyncIterator[Odds]:
         """Stream get_game_latest_odds through a server-side cursor; needs a transaction."""
@@ -1020,7 +1022,7 @@ class Querier:
         *,
         game_id: int,
         market: Market,
-        at: betdb.types.Timestamp,
+        at: _betdb_types.Timestamp,
     ) -> list[GetConsensusOddsRow]:
         """Per side, across each book's latest observation at a time: the median price, taken
         over decimal odds (American prices jump from -100 to +100) and given back as
@@ -1038,7 +1040,7 @@ class Querier:
         *,
         game_id: int,
         market: Market,
-        at: betdb.types.Timestamp,
+        at: _betdb_types.Timestamp,
         prefetch: int = 100,
     ) -> AsyncIterator[GetConsensusOddsRow]:
         """Stream get_consensus_odds through a server-side cursor; needs a transaction."""

@@ -2,15 +2,15 @@
 # ruff: noqa: E501
 """Queries from signals.sql."""
 
-import decimal
-import gc
+import decimal as _decimal
+import gc as _gc
 from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
-import pydantic
+import asyncpg as _asyncpg
+import pydantic as _pydantic
 
-import betdb.types
+import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import ConfidenceLevel, Market, SharpSignal, Side, SignalType
@@ -50,7 +50,7 @@ def _get_strong_signals_is_exact(v: tuple[Any, ...]) -> bool:
     """Whether each argument of GetStrongSignals has its exact type."""
     return (
         len(v) == 2
-        and (v[0] is None or (type(v[0]) is decimal.Decimal and v[0].is_finite()))
+        and (v[0] is None or (type(v[0]) is _decimal.Decimal and v[0].is_finite()))
         and (v[1] is None or type(v[1]) is ConfidenceLevel)
     )
 
@@ -61,7 +61,7 @@ def _list_signals_by_game_is_exact(v: tuple[Any, ...]) -> bool:
 
 
 _GET_STRONG_SIGNALS_ARGS = Arguments(
-    tuple[decimal.Decimal | None, ConfidenceLevel | None],
+    tuple[_decimal.Decimal | None, ConfidenceLevel | None],
     "GetStrongSignals",
     ("min_strength", "confidence_level"),
     exact=_get_strong_signals_is_exact,
@@ -75,7 +75,7 @@ _LIST_SIGNALS_BY_GAME_ARGS = Arguments(
 
 
 class CreateSharpSignalParams(ParamsModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     game_id: int
     signal_type: SignalType
@@ -84,20 +84,20 @@ class CreateSharpSignalParams(ParamsModel):
     market: Market
     side: Side
     sportsbook_id: int | None
-    signal_strength: betdb.types.Probability
-    confidence_score: betdb.types.Probability
-    features: pydantic.JsonValue
-    detected_at: betdb.types.Timestamp
-    expires_at: betdb.types.Timestamp | None
+    signal_strength: _betdb_types.Probability
+    confidence_score: _betdb_types.Probability
+    features: _pydantic.JsonValue
+    detected_at: _betdb_types.Timestamp
+    expires_at: _betdb_types.Timestamp | None
 
 
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
 # validation (model_construct without its checks). The *_FIELDS sets are shared:
 # pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
-_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
-_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
-_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
+_set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
 _SHARP_SIGNAL_FIELDS = {
     "signal_id",
     "game_id",
@@ -117,7 +117,7 @@ _SHARP_SIGNAL_FIELDS = {
 }
 
 
-def _decode_sharp_signal(r: asyncpg.Record) -> SharpSignal:
+def _decode_sharp_signal(r: _asyncpg.Record) -> SharpSignal:
     row = SharpSignal.__new__(SharpSignal)
     values = {
         "signal_id": r[0],
@@ -143,13 +143,13 @@ def _decode_sharp_signal(r: asyncpg.Record) -> SharpSignal:
     return row
 
 
-def _decode_many_sharp_signal(records: list[asyncpg.Record]) -> list[SharpSignal]:
+def _decode_many_sharp_signal(records: list[_asyncpg.Record]) -> list[SharpSignal]:
     rows: list[SharpSignal] = []
     append = rows.append
     new = SharpSignal.__new__
     fields = _SHARP_SIGNAL_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(SharpSignal)
@@ -177,7 +177,7 @@ def _decode_many_sharp_signal(records: list[asyncpg.Record]) -> list[SharpSignal
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
@@ -209,7 +209,7 @@ class Querier:
     async def get_strong_signals(
         self,
         *,
-        min_strength: decimal.Decimal | None,
+        min_strength: _decimal.Decimal | None,
         confidence_level: ConfidenceLevel | None,
     ) -> list[SharpSignal]:
         """Unexpired signals with signal_strength (not confidence) of at least min_strength
@@ -224,7 +224,7 @@ class Querier:
     async def iter_get_strong_signals(
         self,
         *,
-        min_strength: decimal.Decimal | None,
+        min_strength: _decimal.Decimal | None,
         confidence_level: ConfidenceLevel | None,
         prefetch: int = 100,
     ) -> AsyncIterator[SharpSignal]:

@@ -2,16 +2,16 @@
 # ruff: noqa: E501
 """Queries from splits.sql."""
 
-import datetime
-import decimal
-import gc
+import datetime as _datetime
+import decimal as _decimal
+import gc as _gc
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-import asyncpg
-import pydantic
+import asyncpg as _asyncpg
+import pydantic as _pydantic
 
-import betdb.types
+import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import BettingSplit, DataSource, Market, Side
@@ -48,11 +48,11 @@ def _ingest_betting_splits_is_exact(v: tuple[Any, ...]) -> bool:
         and type(v[1]) is Market
         and type(v[2]) is Side
         and type(v[3]) is DataSource
-        and (v[4] is None or (type(v[4]) is decimal.Decimal and v[4].is_finite()))
-        and (v[5] is None or (type(v[5]) is decimal.Decimal and v[5].is_finite()))
-        and (v[6] is None or (type(v[6]) is decimal.Decimal and v[6].is_finite()))
+        and (v[4] is None or (type(v[4]) is _decimal.Decimal and v[4].is_finite()))
+        and (v[5] is None or (type(v[5]) is _decimal.Decimal and v[5].is_finite()))
+        and (v[6] is None or (type(v[6]) is _decimal.Decimal and v[6].is_finite()))
         and (v[7] is None or type(v[7]) is int)
-        and type(v[8]) is datetime.datetime
+        and type(v[8]) is _datetime.datetime
     )
 
 
@@ -61,11 +61,11 @@ IngestBettingSplitsValues = tuple[
     Market,
     Side,
     DataSource,
-    decimal.Decimal | None,
-    betdb.types.Probability | None,
-    betdb.types.Probability | None,
+    _decimal.Decimal | None,
+    _betdb_types.Probability | None,
+    _betdb_types.Probability | None,
     int | None,
-    betdb.types.Timestamp,
+    _betdb_types.Timestamp,
 ]
 _GET_LATEST_BETTING_SPLITS_ARGS = Arguments(
     tuple[int, Market],
@@ -79,11 +79,11 @@ _INGEST_BETTING_SPLITS_ARGS = Arguments(
         Market,
         Side,
         DataSource,
-        decimal.Decimal | None,
-        betdb.types.Probability | None,
-        betdb.types.Probability | None,
+        _decimal.Decimal | None,
+        _betdb_types.Probability | None,
+        _betdb_types.Probability | None,
         int | None,
-        betdb.types.Timestamp,
+        _betdb_types.Timestamp,
     ],
     "IngestBettingSplits",
     (
@@ -99,34 +99,34 @@ _INGEST_BETTING_SPLITS_ARGS = Arguments(
     ),
     exact=_ingest_betting_splits_is_exact,
     overrides=(
-        (5, betdb.types.Probability),
-        (6, betdb.types.Probability),
-        (8, betdb.types.Timestamp),
+        (5, _betdb_types.Probability),
+        (6, _betdb_types.Probability),
+        (8, _betdb_types.Timestamp),
     ),
 )
 
 
 class IngestBettingSplitsParams(ParamsModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     game_id: int
     market: Market
     side: Side
     source: DataSource
-    line: decimal.Decimal | None
-    bet_pct: betdb.types.Probability | None
-    money_pct: betdb.types.Probability | None
+    line: _decimal.Decimal | None
+    bet_pct: _betdb_types.Probability | None
+    money_pct: _betdb_types.Probability | None
     bet_count: int | None
-    captured_at: betdb.types.Timestamp
+    captured_at: _betdb_types.Timestamp
 
 
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
 # validation (model_construct without its checks). The *_FIELDS sets are shared:
 # pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
-_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
-_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
-_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
+_set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
 _BETTING_SPLIT_FIELDS = {
     "split_id",
     "game_id",
@@ -142,7 +142,7 @@ _BETTING_SPLIT_FIELDS = {
 }
 
 
-def _decode_betting_split(r: asyncpg.Record) -> BettingSplit:
+def _decode_betting_split(r: _asyncpg.Record) -> BettingSplit:
     row = BettingSplit.__new__(BettingSplit)
     values = {
         "split_id": r[0],
@@ -164,13 +164,13 @@ def _decode_betting_split(r: asyncpg.Record) -> BettingSplit:
     return row
 
 
-def _decode_many_betting_split(records: list[asyncpg.Record]) -> list[BettingSplit]:
+def _decode_many_betting_split(records: list[_asyncpg.Record]) -> list[BettingSplit]:
     rows: list[BettingSplit] = []
     append = rows.append
     new = BettingSplit.__new__
     fields = _BETTING_SPLIT_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(BettingSplit)
@@ -194,7 +194,7 @@ def _decode_many_betting_split(records: list[asyncpg.Record]) -> list[BettingSpl
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 

@@ -2,12 +2,12 @@
 # Source: the schema and the plugin
 """The executor protocol and the connection setup shared by the generated queriers."""
 
-import json
+import json as _json
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
 from typing import Any, Generic, Protocol, TypeVar, cast, runtime_checkable
 
-import asyncpg
-import pydantic
+import asyncpg as _asyncpg
+import pydantic as _pydantic
 
 from .models import Mood
 
@@ -30,14 +30,14 @@ class Executor(Protocol):
         query: str,
         *args: object,
         timeout: float | None = ...,
-    ) -> list[asyncpg.Record]: ...
+    ) -> list[_asyncpg.Record]: ...
 
     async def fetchrow(
         self,
         query: str,
         *args: object,
         timeout: float | None = ...,
-    ) -> asyncpg.Record | None: ...
+    ) -> _asyncpg.Record | None: ...
 
     async def fetchmany(
         self,
@@ -45,7 +45,7 @@ class Executor(Protocol):
         args: Iterable[Any],
         *,
         timeout: float | None = None,
-    ) -> list[asyncpg.Record]: ...
+    ) -> list[_asyncpg.Record]: ...
 
     async def copy_records_to_table(
         self,
@@ -73,7 +73,7 @@ class CursorExecutor(Protocol):
         query: str,
         *args: object,
         prefetch: int | None = ...,
-    ) -> AsyncIterable[asyncpg.Record]: ...
+    ) -> AsyncIterable[_asyncpg.Record]: ...
 
 
 class TransactionRequiredError(RuntimeError):
@@ -98,7 +98,7 @@ class InvalidArgumentsError(ValueError):
 
 T = TypeVar("T")
 
-_ARGS_CONFIG = pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
+_ARGS_CONFIG = _pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
 
 
 class Arguments(Generic[T]):
@@ -120,12 +120,12 @@ class Arguments(Generic[T]):
         exact: Callable[[tuple[object, ...]], bool] | None = None,
         overrides: tuple[tuple[int, Any], ...] = (),
     ) -> None:
-        self._adapter = pydantic.TypeAdapter(shape, config=_ARGS_CONFIG)
+        self._adapter = _pydantic.TypeAdapter(shape, config=_ARGS_CONFIG)
         self._query = query
         self._names = names
         self._exact = exact
         self._overrides = tuple(
-            (index, pydantic.TypeAdapter(annotation, config=_ARGS_CONFIG))
+            (index, _pydantic.TypeAdapter(annotation, config=_ARGS_CONFIG))
             for index, annotation in overrides
         )
 
@@ -137,13 +137,13 @@ class Arguments(Generic[T]):
             try:
                 for index, adapter in self._overrides:
                     fixed[index] = adapter.validate_python(fixed[index])
-            except pydantic.ValidationError:
+            except _pydantic.ValidationError:
                 pass  # the full check below names the parameter
             else:
                 return cast(T, tuple(fixed))
         try:
             checked = self._adapter.validate_python(values)
-        except pydantic.ValidationError as error:
+        except _pydantic.ValidationError as error:
             errors: list[Any] = error.errors(include_url=False, include_input=False)
             reasons = "; ".join(f"{self._where(e['loc'])}: {e['msg']}" for e in errors)
             raise InvalidArgumentsError(
@@ -165,10 +165,10 @@ class Arguments(Generic[T]):
         return ".".join(map(str, loc)) or "arguments"
 
 
-class ParamsModel(pydantic.BaseModel):
+class ParamsModel(_pydantic.BaseModel):
     """Base of the params models: text PostgreSQL cannot store is refused when one is built."""
 
-    @pydantic.field_validator("*", mode="after")
+    @_pydantic.field_validator("*", mode="after")
     @classmethod
     def _storable_text(cls, value: object) -> object:
         reason = _unstorable_text(value)
@@ -201,19 +201,19 @@ def _unstorable_text(value: object) -> str | None:
 
 
 def _encode_json(value: object) -> bytes:
-    return json.dumps(value).encode()
+    return _json.dumps(value).encode()
 
 
 def _decode_json(data: bytes) -> object:
-    return json.loads(data)
+    return _json.loads(data)
 
 
 def _encode_jsonb(value: object) -> bytes:
-    return b"\x01" + json.dumps(value).encode()  # jsonb's binary format: version 1, then text
+    return b"\x01" + _json.dumps(value).encode()  # jsonb's binary format: version 1, then text
 
 
 def _decode_jsonb(data: bytes) -> object:
-    return json.loads(data[1:])
+    return _json.loads(data[1:])
 
 
 def _label_decoder(members: Mapping[str, object]) -> Callable[[bytes], object]:
@@ -222,7 +222,7 @@ def _label_decoder(members: Mapping[str, object]) -> Callable[[bytes], object]:
     return {label.encode(): member for label, member in members.items()}.__getitem__
 
 
-async def init_connection(conn: asyncpg.Connection) -> None:
+async def init_connection(conn: _asyncpg.Connection) -> None:
     """Install the codecs the generated code relies on.
 
     Call it on every connection, e.g. as asyncpg.create_pool(init=init_connection):

@@ -2,18 +2,18 @@
 # ruff: noqa: E501
 """Queries from query.sql."""
 
-import datetime
-import decimal
-import gc
-import ipaddress
-import uuid
+import datetime as _datetime
+import decimal as _decimal
+import gc as _gc
+import ipaddress as _ipaddress
+import uuid as _uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any
 
-import asyncpg
-import pydantic
+import asyncpg as _asyncpg
+import pydantic as _pydantic
 
-import codegen.money
+import codegen.money as _codegen_money
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Author, Book, Mood
@@ -151,7 +151,7 @@ def _copy_books_is_exact(v: tuple[Any, ...]) -> bool:
         len(v) == 3
         and (v[0] is None or type(v[0]) is int)
         and (type(v[1]) is str and v[1].isascii() and "\x00" not in v[1])
-        and (type(v[2]) is decimal.Decimal and v[2].is_finite())
+        and (type(v[2]) is _decimal.Decimal and v[2].is_finite())
     )
 
 
@@ -193,7 +193,7 @@ def _touch_books_is_exact(v: tuple[Any, ...]) -> bool:
     return len(v) == 1 and (v[0] is None or type(v[0]) is int)
 
 
-CopyBooksValues = tuple[int | None, str, codegen.money.Money]
+CopyBooksValues = tuple[int | None, str, _codegen_money.Money]
 RetitleBooksValues = tuple[str, int]
 BooksOfAuthorsValues = tuple[int | None]
 BookByIdValues = tuple[int]
@@ -205,13 +205,13 @@ _BOOKS_OF_AUTHORS_ARGS = Arguments(
     exact=_books_of_authors_is_exact,
 )
 _BOOK_BY_ID_ARGS = Arguments(tuple[int], "BookById", ("id",), exact=_book_by_id_is_exact)
-_COLUMN_TYPE = pydantic.TypeAdapter(codegen.money.Money)
+_COLUMN_TYPE = _pydantic.TypeAdapter(_codegen_money.Money)
 _COPY_BOOKS_ARGS = Arguments(
-    tuple[int | None, str, codegen.money.Money],
+    tuple[int | None, str, _codegen_money.Money],
     "CopyBooks",
     ("author_id", "title", "cost"),
     exact=_copy_books_is_exact,
-    overrides=((2, codegen.money.Money),),
+    overrides=((2, _codegen_money.Money),),
 )
 _DELETE_BOOKS_OF_ARGS = Arguments(
     tuple[int | None],
@@ -253,27 +253,27 @@ class CreateAuthorParams(ParamsModel):
     mood: Mood
     moods: Sequence[Mood | None] | None
     tags: Sequence[str | None]
-    data: pydantic.JsonValue | None
-    price: decimal.Decimal | None
-    born: datetime.datetime | None
-    birthday: datetime.date | None
-    uid: uuid.UUID | None
+    data: _pydantic.JsonValue | None
+    price: _decimal.Decimal | None
+    born: _datetime.datetime | None
+    birthday: _datetime.date | None
+    uid: _uuid.UUID | None
     score: int | None
     ip: (
-        ipaddress.IPv4Address
-        | ipaddress.IPv6Address
-        | ipaddress.IPv4Interface
-        | ipaddress.IPv6Interface
+        _ipaddress.IPv4Address
+        | _ipaddress.IPv6Address
+        | _ipaddress.IPv4Interface
+        | _ipaddress.IPv6Interface
         | None
     )
-    net: ipaddress.IPv4Network | ipaddress.IPv6Network | None
+    net: _ipaddress.IPv4Network | _ipaddress.IPv6Network | None
     nick: str | None
     code: str | None
     handle: str | None
-    wakes: datetime.time | None
-    wakes_tz: datetime.time | None
-    local_ts: datetime.datetime | None
-    nap: datetime.timedelta | None
+    wakes: _datetime.time | None
+    wakes_tz: _datetime.time | None
+    local_ts: _datetime.datetime | None
+    nap: _datetime.timedelta | None
     avatar: bytes | None
     ratio: float | None
     weight: float | None
@@ -282,21 +282,21 @@ class CreateAuthorParams(ParamsModel):
     matrix: Sequence[Sequence[int | None]] | None
 
 
-class CountAuthorsUnsureRow(pydantic.BaseModel):
+class CountAuthorsUnsureRow(_pydantic.BaseModel):
     total: int | None
 
 
-class ListAuthorsByIdsRow(pydantic.BaseModel):
+class ListAuthorsByIdsRow(_pydantic.BaseModel):
     id: int
     name: str
 
 
 class CopyBooksParams(ParamsModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     author_id: int | None
     title: str
-    cost: codegen.money.Money
+    cost: _codegen_money.Money
 
 
 class RetitleBooksParams(ParamsModel):
@@ -312,30 +312,30 @@ class BookByIdParams(ParamsModel):
     id: int
 
 
-class AuthorsWithBooksRow(pydantic.BaseModel):
+class AuthorsWithBooksRow(_pydantic.BaseModel):
     author: Author
     book: Book | None
 
 
-class BooksWithAuthorsRow(pydantic.BaseModel):
+class BooksWithAuthorsRow(_pydantic.BaseModel):
     book: Book
     author: Author
 
 
-class SearchBooksRow(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+class SearchBooksRow(_pydantic.BaseModel):
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     id: int
     title: str
-    cost: codegen.money.Money
+    cost: _codegen_money.Money
 
 
 class SearchBooksParams(ParamsModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     title: str | None
-    min_cost: codegen.money.Money
-    max_cost: codegen.money.Money
+    min_cost: _codegen_money.Money
+    max_cost: _codegen_money.Money
     after_id: int
     before_id: int
 
@@ -344,9 +344,9 @@ class SearchBooksParams(ParamsModel):
 # validation (model_construct without its checks). The *_FIELDS sets are shared:
 # pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
-_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
-_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
-_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
+_set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
 _AUTHOR_FIELDS = {
     "id",
     "name",
@@ -385,7 +385,7 @@ _LIST_AUTHORS_BY_IDS_ROW_FIELDS = {"id", "name"}
 _SEARCH_BOOKS_ROW_FIELDS = {"id", "title", "cost"}
 
 
-def _decode_author(r: asyncpg.Record) -> Author:
+def _decode_author(r: _asyncpg.Record) -> Author:
     row = Author.__new__(Author)
     values = {
         "id": r[0],
@@ -424,13 +424,13 @@ def _decode_author(r: asyncpg.Record) -> Author:
     return row
 
 
-def _decode_many_author(records: list[asyncpg.Record]) -> list[Author]:
+def _decode_many_author(records: list[_asyncpg.Record]) -> list[Author]:
     rows: list[Author] = []
     append = rows.append
     new = Author.__new__
     fields = _AUTHOR_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(Author)
@@ -471,11 +471,11 @@ def _decode_many_author(records: list[asyncpg.Record]) -> list[Author]:
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
-def _decode_author_at_4(r: asyncpg.Record) -> Author:
+def _decode_author_at_4(r: _asyncpg.Record) -> Author:
     row = Author.__new__(Author)
     values = {
         "id": r[4],
@@ -514,7 +514,7 @@ def _decode_author_at_4(r: asyncpg.Record) -> Author:
     return row
 
 
-def _decode_authors_with_books_row(r: asyncpg.Record) -> AuthorsWithBooksRow:
+def _decode_authors_with_books_row(r: _asyncpg.Record) -> AuthorsWithBooksRow:
     row = AuthorsWithBooksRow.__new__(AuthorsWithBooksRow)
     values = {"author": _decode_author(r), "book": None if r[28] is None else _decode_book_at_28(r)}
     _setattr(row, "__dict__", values)
@@ -524,13 +524,15 @@ def _decode_authors_with_books_row(r: asyncpg.Record) -> AuthorsWithBooksRow:
     return row
 
 
-def _decode_many_authors_with_books_row(records: list[asyncpg.Record]) -> list[AuthorsWithBooksRow]:
+def _decode_many_authors_with_books_row(
+    records: list[_asyncpg.Record],
+) -> list[AuthorsWithBooksRow]:
     rows: list[AuthorsWithBooksRow] = []
     append = rows.append
     new = AuthorsWithBooksRow.__new__
     fields = _AUTHORS_WITH_BOOKS_ROW_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(AuthorsWithBooksRow)
@@ -545,11 +547,11 @@ def _decode_many_authors_with_books_row(records: list[asyncpg.Record]) -> list[A
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
-def _decode_book(r: asyncpg.Record) -> Book:
+def _decode_book(r: _asyncpg.Record) -> Book:
     row = Book.__new__(Book)
     values = {
         "id": r[0],
@@ -564,13 +566,13 @@ def _decode_book(r: asyncpg.Record) -> Book:
     return row
 
 
-def _decode_many_book(records: list[asyncpg.Record]) -> list[Book]:
+def _decode_many_book(records: list[_asyncpg.Record]) -> list[Book]:
     rows: list[Book] = []
     append = rows.append
     new = Book.__new__
     fields = _BOOK_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(Book)
@@ -587,11 +589,11 @@ def _decode_many_book(records: list[asyncpg.Record]) -> list[Book]:
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
-def _decode_book_at_28(r: asyncpg.Record) -> Book:
+def _decode_book_at_28(r: _asyncpg.Record) -> Book:
     row = Book.__new__(Book)
     values = {
         "id": r[28],
@@ -606,7 +608,7 @@ def _decode_book_at_28(r: asyncpg.Record) -> Book:
     return row
 
 
-def _decode_books_with_authors_row(r: asyncpg.Record) -> BooksWithAuthorsRow:
+def _decode_books_with_authors_row(r: _asyncpg.Record) -> BooksWithAuthorsRow:
     row = BooksWithAuthorsRow.__new__(BooksWithAuthorsRow)
     values = {"book": _decode_book(r), "author": _decode_author_at_4(r)}
     _setattr(row, "__dict__", values)
@@ -616,13 +618,15 @@ def _decode_books_with_authors_row(r: asyncpg.Record) -> BooksWithAuthorsRow:
     return row
 
 
-def _decode_many_books_with_authors_row(records: list[asyncpg.Record]) -> list[BooksWithAuthorsRow]:
+def _decode_many_books_with_authors_row(
+    records: list[_asyncpg.Record],
+) -> list[BooksWithAuthorsRow]:
     rows: list[BooksWithAuthorsRow] = []
     append = rows.append
     new = BooksWithAuthorsRow.__new__
     fields = _BOOKS_WITH_AUTHORS_ROW_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(BooksWithAuthorsRow)
@@ -634,11 +638,11 @@ def _decode_many_books_with_authors_row(records: list[asyncpg.Record]) -> list[B
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
-def _decode_count_authors_unsure_row(r: asyncpg.Record) -> CountAuthorsUnsureRow:
+def _decode_count_authors_unsure_row(r: _asyncpg.Record) -> CountAuthorsUnsureRow:
     row = CountAuthorsUnsureRow.__new__(CountAuthorsUnsureRow)
     values = {"total": r[0]}
     _setattr(row, "__dict__", values)
@@ -648,7 +652,7 @@ def _decode_count_authors_unsure_row(r: asyncpg.Record) -> CountAuthorsUnsureRow
     return row
 
 
-def _decode_list_authors_by_ids_row(r: asyncpg.Record) -> ListAuthorsByIdsRow:
+def _decode_list_authors_by_ids_row(r: _asyncpg.Record) -> ListAuthorsByIdsRow:
     row = ListAuthorsByIdsRow.__new__(ListAuthorsByIdsRow)
     values = {"id": r[0], "name": r[1]}
     _setattr(row, "__dict__", values)
@@ -659,14 +663,14 @@ def _decode_list_authors_by_ids_row(r: asyncpg.Record) -> ListAuthorsByIdsRow:
 
 
 def _decode_many_list_authors_by_ids_row(
-    records: list[asyncpg.Record],
+    records: list[_asyncpg.Record],
 ) -> list[ListAuthorsByIdsRow]:
     rows: list[ListAuthorsByIdsRow] = []
     append = rows.append
     new = ListAuthorsByIdsRow.__new__
     fields = _LIST_AUTHORS_BY_IDS_ROW_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(ListAuthorsByIdsRow)
@@ -678,11 +682,11 @@ def _decode_many_list_authors_by_ids_row(
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
-def _decode_search_books_row(r: asyncpg.Record) -> SearchBooksRow:
+def _decode_search_books_row(r: _asyncpg.Record) -> SearchBooksRow:
     row = SearchBooksRow.__new__(SearchBooksRow)
     values = {"id": r[0], "title": r[1], "cost": _COLUMN_TYPE.validate_python(r[2])}
     _setattr(row, "__dict__", values)
@@ -692,13 +696,13 @@ def _decode_search_books_row(r: asyncpg.Record) -> SearchBooksRow:
     return row
 
 
-def _decode_many_search_books_row(records: list[asyncpg.Record]) -> list[SearchBooksRow]:
+def _decode_many_search_books_row(records: list[_asyncpg.Record]) -> list[SearchBooksRow]:
     rows: list[SearchBooksRow] = []
     append = rows.append
     new = SearchBooksRow.__new__
     fields = _SEARCH_BOOKS_ROW_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(SearchBooksRow)
@@ -710,7 +714,7 @@ def _decode_many_search_books_row(records: list[asyncpg.Record]) -> list[SearchB
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 

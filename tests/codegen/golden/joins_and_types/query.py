@@ -2,12 +2,12 @@
 # ruff: noqa: E501
 """Queries from query.sql."""
 
-import gc
+import gc as _gc
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-import asyncpg
-import pydantic
+import asyncpg as _asyncpg
+import pydantic as _pydantic
 
 from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import Player, Team
@@ -119,43 +119,43 @@ _MOVE_HOME_ARGS = Arguments(tuple[tuple[Any, ...] | None, int], "MoveHome", ("ho
 _PLAYERS_BY_CONTACT_ARGS = Arguments(tuple[Sequence[str | None]], "PlayersByContact", ("contacts",))
 
 
-class PlayersRightJoinTeamsRow(pydantic.BaseModel):
+class PlayersRightJoinTeamsRow(_pydantic.BaseModel):
     player: Player | None
     team: Team
 
 
-class PlayersFullJoinTeamsRow(pydantic.BaseModel):
+class PlayersFullJoinTeamsRow(_pydantic.BaseModel):
     player: Player | None
     team: Team | None
 
 
-class PlayersWithMentorsRow(pydantic.BaseModel):
+class PlayersWithMentorsRow(_pydantic.BaseModel):
     p: Player
     m: Player | None
 
 
-class MenteesOfRow(pydantic.BaseModel):
+class MenteesOfRow(_pydantic.BaseModel):
     mentor: Player
     mentee: Player
 
 
-class ContactOfRow(pydantic.BaseModel):
+class ContactOfRow(_pydantic.BaseModel):
     contact: str | None
 
 
-class HomeOfRow(pydantic.BaseModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+class HomeOfRow(_pydantic.BaseModel):
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
-    home: asyncpg.Record | None
+    home: _asyncpg.Record | None
 
 
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
 # validation (model_construct without its checks). The *_FIELDS sets are shared:
 # pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
-_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
-_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
-_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
+_set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
 _CONTACT_OF_ROW_FIELDS = {"contact"}
 _HOME_OF_ROW_FIELDS = {"home"}
 _MENTEES_OF_ROW_FIELDS = {"mentor", "mentee"}
@@ -166,7 +166,7 @@ _PLAYERS_WITH_MENTORS_ROW_FIELDS = {"p", "m"}
 _TEAM_FIELDS = {"id", "name"}
 
 
-def _decode_contact_of_row(r: asyncpg.Record) -> ContactOfRow:
+def _decode_contact_of_row(r: _asyncpg.Record) -> ContactOfRow:
     row = ContactOfRow.__new__(ContactOfRow)
     values = {"contact": r[0]}
     _setattr(row, "__dict__", values)
@@ -176,7 +176,7 @@ def _decode_contact_of_row(r: asyncpg.Record) -> ContactOfRow:
     return row
 
 
-def _decode_home_of_row(r: asyncpg.Record) -> HomeOfRow:
+def _decode_home_of_row(r: _asyncpg.Record) -> HomeOfRow:
     row = HomeOfRow.__new__(HomeOfRow)
     values = {"home": r[0]}
     _setattr(row, "__dict__", values)
@@ -186,7 +186,7 @@ def _decode_home_of_row(r: asyncpg.Record) -> HomeOfRow:
     return row
 
 
-def _decode_mentees_of_row(r: asyncpg.Record) -> MenteesOfRow:
+def _decode_mentees_of_row(r: _asyncpg.Record) -> MenteesOfRow:
     row = MenteesOfRow.__new__(MenteesOfRow)
     values = {"mentor": _decode_player(r), "mentee": _decode_player_at_6(r)}
     _setattr(row, "__dict__", values)
@@ -196,13 +196,13 @@ def _decode_mentees_of_row(r: asyncpg.Record) -> MenteesOfRow:
     return row
 
 
-def _decode_many_mentees_of_row(records: list[asyncpg.Record]) -> list[MenteesOfRow]:
+def _decode_many_mentees_of_row(records: list[_asyncpg.Record]) -> list[MenteesOfRow]:
     rows: list[MenteesOfRow] = []
     append = rows.append
     new = MenteesOfRow.__new__
     fields = _MENTEES_OF_ROW_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(MenteesOfRow)
@@ -214,11 +214,11 @@ def _decode_many_mentees_of_row(records: list[asyncpg.Record]) -> list[MenteesOf
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
-def _decode_player(r: asyncpg.Record) -> Player:
+def _decode_player(r: _asyncpg.Record) -> Player:
     row = Player.__new__(Player)
     values = {
         "id": r[0],
@@ -235,7 +235,7 @@ def _decode_player(r: asyncpg.Record) -> Player:
     return row
 
 
-def _decode_player_at_6(r: asyncpg.Record) -> Player:
+def _decode_player_at_6(r: _asyncpg.Record) -> Player:
     row = Player.__new__(Player)
     values = {
         "id": r[6],
@@ -252,7 +252,7 @@ def _decode_player_at_6(r: asyncpg.Record) -> Player:
     return row
 
 
-def _decode_players_full_join_teams_row(r: asyncpg.Record) -> PlayersFullJoinTeamsRow:
+def _decode_players_full_join_teams_row(r: _asyncpg.Record) -> PlayersFullJoinTeamsRow:
     row = PlayersFullJoinTeamsRow.__new__(PlayersFullJoinTeamsRow)
     values = {
         "player": None if r[0] is None else _decode_player(r),
@@ -266,14 +266,14 @@ def _decode_players_full_join_teams_row(r: asyncpg.Record) -> PlayersFullJoinTea
 
 
 def _decode_many_players_full_join_teams_row(
-    records: list[asyncpg.Record],
+    records: list[_asyncpg.Record],
 ) -> list[PlayersFullJoinTeamsRow]:
     rows: list[PlayersFullJoinTeamsRow] = []
     append = rows.append
     new = PlayersFullJoinTeamsRow.__new__
     fields = _PLAYERS_FULL_JOIN_TEAMS_ROW_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(PlayersFullJoinTeamsRow)
@@ -288,11 +288,11 @@ def _decode_many_players_full_join_teams_row(
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
-def _decode_players_right_join_teams_row(r: asyncpg.Record) -> PlayersRightJoinTeamsRow:
+def _decode_players_right_join_teams_row(r: _asyncpg.Record) -> PlayersRightJoinTeamsRow:
     row = PlayersRightJoinTeamsRow.__new__(PlayersRightJoinTeamsRow)
     values = {"player": None if r[0] is None else _decode_player(r), "team": _decode_team_at_6(r)}
     _setattr(row, "__dict__", values)
@@ -303,14 +303,14 @@ def _decode_players_right_join_teams_row(r: asyncpg.Record) -> PlayersRightJoinT
 
 
 def _decode_many_players_right_join_teams_row(
-    records: list[asyncpg.Record],
+    records: list[_asyncpg.Record],
 ) -> list[PlayersRightJoinTeamsRow]:
     rows: list[PlayersRightJoinTeamsRow] = []
     append = rows.append
     new = PlayersRightJoinTeamsRow.__new__
     fields = _PLAYERS_RIGHT_JOIN_TEAMS_ROW_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(PlayersRightJoinTeamsRow)
@@ -325,11 +325,11 @@ def _decode_many_players_right_join_teams_row(
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
-def _decode_players_with_mentors_row(r: asyncpg.Record) -> PlayersWithMentorsRow:
+def _decode_players_with_mentors_row(r: _asyncpg.Record) -> PlayersWithMentorsRow:
     row = PlayersWithMentorsRow.__new__(PlayersWithMentorsRow)
     values = {"p": _decode_player(r), "m": None if r[6] is None else _decode_player_at_6(r)}
     _setattr(row, "__dict__", values)
@@ -340,14 +340,14 @@ def _decode_players_with_mentors_row(r: asyncpg.Record) -> PlayersWithMentorsRow
 
 
 def _decode_many_players_with_mentors_row(
-    records: list[asyncpg.Record],
+    records: list[_asyncpg.Record],
 ) -> list[PlayersWithMentorsRow]:
     rows: list[PlayersWithMentorsRow] = []
     append = rows.append
     new = PlayersWithMentorsRow.__new__
     fields = _PLAYERS_WITH_MENTORS_ROW_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(PlayersWithMentorsRow)
@@ -359,11 +359,11 @@ def _decode_many_players_with_mentors_row(
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
-def _decode_team_at_6(r: asyncpg.Record) -> Team:
+def _decode_team_at_6(r: _asyncpg.Record) -> Team:
     row = Team.__new__(Team)
     values = {"id": r[6], "name": r[7]}
     _setattr(row, "__dict__", values)

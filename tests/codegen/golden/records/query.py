@@ -2,18 +2,18 @@
 # ruff: noqa: E501
 """Queries from query.sql."""
 
-import datetime
-import decimal
-import gc
-import ipaddress
-import uuid
+import datetime as _datetime
+import decimal as _decimal
+import gc as _gc
+import ipaddress as _ipaddress
+import uuid as _uuid
 from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any
 
-import asyncpg
-import pydantic
+import asyncpg as _asyncpg
+import pydantic as _pydantic
 
-import codegen.money
+import codegen.money as _codegen_money
 
 from .db import Arguments, Column, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Author, Book, Mood
@@ -98,7 +98,7 @@ def _book_by_id_is_exact(v: tuple[Any, ...]) -> bool:
 
 def _cheap_books_is_exact(v: tuple[Any, ...]) -> bool:
     """Whether each argument of CheapBooks has its exact type."""
-    return len(v) == 1 and (type(v[0]) is decimal.Decimal and v[0].is_finite())
+    return len(v) == 1 and (type(v[0]) is _decimal.Decimal and v[0].is_finite())
 
 
 def _copy_books_is_exact(v: tuple[Any, ...]) -> bool:
@@ -107,7 +107,7 @@ def _copy_books_is_exact(v: tuple[Any, ...]) -> bool:
         len(v) == 3
         and (v[0] is None or type(v[0]) is int)
         and (type(v[1]) is str and v[1].isascii() and "\x00" not in v[1])
-        and (type(v[2]) is decimal.Decimal and v[2].is_finite())
+        and (type(v[2]) is _decimal.Decimal and v[2].is_finite())
     )
 
 
@@ -121,7 +121,7 @@ def _list_authors_by_mood_is_exact(v: tuple[Any, ...]) -> bool:
     return len(v) == 1 and type(v[0]) is Mood
 
 
-CopyBooksValues = tuple[int | None, str, codegen.money.Money]
+CopyBooksValues = tuple[int | None, str, _codegen_money.Money]
 BooksOfAuthorsValues = tuple[int | None]
 BookByIdValues = tuple[int]
 _BOOKS_OF_AUTHORS_ARGS = Arguments(
@@ -132,19 +132,19 @@ _BOOKS_OF_AUTHORS_ARGS = Arguments(
 )
 _BOOK_BY_ID_ARGS = Arguments(tuple[int], "BookById", ("id",), exact=_book_by_id_is_exact)
 _CHEAP_BOOKS_ARGS = Arguments(
-    tuple[codegen.money.Money],
+    tuple[_codegen_money.Money],
     "CheapBooks",
     ("cost",),
     exact=_cheap_books_is_exact,
-    overrides=((0, codegen.money.Money),),
+    overrides=((0, _codegen_money.Money),),
 )
-_COLUMN_TYPE = pydantic.TypeAdapter(codegen.money.Money)
+_COLUMN_TYPE = _pydantic.TypeAdapter(_codegen_money.Money)
 _COPY_BOOKS_ARGS = Arguments(
-    tuple[int | None, str, codegen.money.Money],
+    tuple[int | None, str, _codegen_money.Money],
     "CopyBooks",
     ("author_id", "title", "cost"),
     exact=_copy_books_is_exact,
-    overrides=((2, codegen.money.Money),),
+    overrides=((2, _codegen_money.Money),),
 )
 _GET_AUTHOR_ARGS = Arguments(tuple[int], "GetAuthor", ("id",), exact=_get_author_is_exact)
 _LIST_AUTHORS_BY_IDS_ARGS = Arguments(tuple[Sequence[int]], "ListAuthorsByIds", ("ids",))
@@ -161,35 +161,35 @@ class CreateAuthorParams(ParamsModel):
     mood: Mood
     moods: Sequence[Mood | None] | None
     tags: Sequence[str | None]
-    data: pydantic.JsonValue | None
-    price: decimal.Decimal | None
-    born: datetime.datetime | None
+    data: _pydantic.JsonValue | None
+    price: _decimal.Decimal | None
+    born: _datetime.datetime | None
     ip: (
-        ipaddress.IPv4Address
-        | ipaddress.IPv6Address
-        | ipaddress.IPv4Interface
-        | ipaddress.IPv6Interface
+        _ipaddress.IPv4Address
+        | _ipaddress.IPv6Address
+        | _ipaddress.IPv4Interface
+        | _ipaddress.IPv6Interface
         | None
     )
     matrix: Sequence[Sequence[int | None]] | None
 
 
-class CountAuthorsUnsureRow(pydantic.BaseModel):
+class CountAuthorsUnsureRow(_pydantic.BaseModel):
     total: int | None
 
 
-class ListAuthorsByIdsRow(pydantic.BaseModel):
+class ListAuthorsByIdsRow(_pydantic.BaseModel):
     id: int
     name: str
     mood: Mood
 
 
 class CopyBooksParams(ParamsModel):
-    model_config = pydantic.ConfigDict(arbitrary_types_allowed=True)
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
 
     author_id: int | None
     title: str
-    cost: codegen.money.Money
+    cost: _codegen_money.Money
 
 
 class BooksOfAuthorsParams(ParamsModel):
@@ -204,9 +204,9 @@ class BookByIdParams(ParamsModel):
 # validation (model_construct without its checks). The *_FIELDS sets are shared:
 # pydantic only adds to them, and they already hold every field.
 _setattr = object.__setattr__
-_set_fields_set = vars(pydantic.BaseModel)["__pydantic_fields_set__"].__set__
-_set_extra = vars(pydantic.BaseModel)["__pydantic_extra__"].__set__
-_set_private = vars(pydantic.BaseModel)["__pydantic_private__"].__set__
+_set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
+_set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
+_set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
 _AUTHOR_FIELDS = {
     "id",
     "name",
@@ -242,7 +242,7 @@ _COUNT_AUTHORS_UNSURE_ROW_FIELDS = {"total"}
 _LIST_AUTHORS_BY_IDS_ROW_FIELDS = {"id", "name", "mood"}
 
 
-def _decode_author(r: asyncpg.Record) -> Author:
+def _decode_author(r: _asyncpg.Record) -> Author:
     row = Author.__new__(Author)
     values = {
         "id": r[0],
@@ -281,7 +281,7 @@ def _decode_author(r: asyncpg.Record) -> Author:
     return row
 
 
-def _decode_book(r: asyncpg.Record) -> Book:
+def _decode_book(r: _asyncpg.Record) -> Book:
     row = Book.__new__(Book)
     values = {
         "id": r[0],
@@ -296,13 +296,13 @@ def _decode_book(r: asyncpg.Record) -> Book:
     return row
 
 
-def _decode_many_book(records: list[asyncpg.Record]) -> list[Book]:
+def _decode_many_book(records: list[_asyncpg.Record]) -> list[Book]:
     rows: list[Book] = []
     append = rows.append
     new = Book.__new__
     fields = _BOOK_FIELDS
-    collecting = gc.isenabled()
-    gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    collecting = _gc.isenabled()
+    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
     try:
         for r in records:
             row = new(Book)
@@ -319,11 +319,11 @@ def _decode_many_book(records: list[asyncpg.Record]) -> list[Book]:
             append(row)
     finally:
         if collecting:
-            gc.enable()
+            _gc.enable()
     return rows
 
 
-def _decode_count_authors_unsure_row(r: asyncpg.Record) -> CountAuthorsUnsureRow:
+def _decode_count_authors_unsure_row(r: _asyncpg.Record) -> CountAuthorsUnsureRow:
     row = CountAuthorsUnsureRow.__new__(CountAuthorsUnsureRow)
     values = {"total": r[0]}
     _setattr(row, "__dict__", values)
@@ -333,7 +333,7 @@ def _decode_count_authors_unsure_row(r: asyncpg.Record) -> CountAuthorsUnsureRow
     return row
 
 
-def _decode_list_authors_by_ids_row(r: asyncpg.Record) -> ListAuthorsByIdsRow:
+def _decode_list_authors_by_ids_row(r: _asyncpg.Record) -> ListAuthorsByIdsRow:
     row = ListAuthorsByIdsRow.__new__(ListAuthorsByIdsRow)
     values = {"id": r[0], "name": r[1], "mood": r[2]}
     _setattr(row, "__dict__", values)
@@ -343,7 +343,7 @@ def _decode_list_authors_by_ids_row(r: asyncpg.Record) -> ListAuthorsByIdsRow:
     return row
 
 
-class AuthorRecord(asyncpg.Record):
+class AuthorRecord(_asyncpg.Record):
     """One row as the driver builds it (in C); to_model() gives the pydantic Author."""
 
     id = Column[int](0)
@@ -352,27 +352,27 @@ class AuthorRecord(asyncpg.Record):
     mood = Column[Mood](3)
     moods = Column[list[Mood | None] | None](4)
     tags = Column[list[str | None]](5)
-    data = Column[pydantic.JsonValue | None](6)
-    price = Column[decimal.Decimal | None](7)
-    born = Column[datetime.datetime | None](8)
-    birthday = Column[datetime.date | None](9)
-    uid = Column[uuid.UUID | None](10)
+    data = Column[_pydantic.JsonValue | None](6)
+    price = Column[_decimal.Decimal | None](7)
+    born = Column[_datetime.datetime | None](8)
+    birthday = Column[_datetime.date | None](9)
+    uid = Column[_uuid.UUID | None](10)
     score = Column[int | None](11)
     ip = Column[
-        ipaddress.IPv4Address
-        | ipaddress.IPv6Address
-        | ipaddress.IPv4Interface
-        | ipaddress.IPv6Interface
+        _ipaddress.IPv4Address
+        | _ipaddress.IPv6Address
+        | _ipaddress.IPv4Interface
+        | _ipaddress.IPv6Interface
         | None
     ](12)
-    net = Column[ipaddress.IPv4Network | ipaddress.IPv6Network | None](13)
+    net = Column[_ipaddress.IPv4Network | _ipaddress.IPv6Network | None](13)
     nick = Column[str | None](14)
     code = Column[str | None](15)
     handle = Column[str | None](16)
-    wakes = Column[datetime.time | None](17)
-    wakes_tz = Column[datetime.time | None](18)
-    local_ts = Column[datetime.datetime | None](19)
-    nap = Column[datetime.timedelta | None](20)
+    wakes = Column[_datetime.time | None](17)
+    wakes_tz = Column[_datetime.time | None](18)
+    local_ts = Column[_datetime.datetime | None](19)
+    nap = Column[_datetime.timedelta | None](20)
     avatar = Column[bytes | None](21)
     ratio = Column[float | None](22)
     weight = Column[float | None](23)
@@ -386,7 +386,7 @@ class AuthorRecord(asyncpg.Record):
         return _decode_author(self)
 
 
-class CountAuthorsUnsureRecord(asyncpg.Record):
+class CountAuthorsUnsureRecord(_asyncpg.Record):
     """One row as the driver builds it (in C); to_model() gives the pydantic CountAuthorsUnsureRow."""
 
     total = Column[int | None](0)
@@ -396,7 +396,7 @@ class CountAuthorsUnsureRecord(asyncpg.Record):
         return _decode_count_authors_unsure_row(self)
 
 
-class ListAuthorsByIdsRecord(asyncpg.Record):
+class ListAuthorsByIdsRecord(_asyncpg.Record):
     """One row as the driver builds it (in C); to_model() gives the pydantic ListAuthorsByIdsRow."""
 
     id = Column[int](0)
@@ -408,13 +408,13 @@ class ListAuthorsByIdsRecord(asyncpg.Record):
         return _decode_list_authors_by_ids_row(self)
 
 
-class BookRecord(asyncpg.Record):
+class BookRecord(_asyncpg.Record):
     """One row as the driver builds it (in C); to_model() gives the pydantic Book."""
 
     id = Column[int](0)
     author_id = Column[int | None](1)
     title = Column[str](2)
-    cost = Column[codegen.money.Money](3, _COLUMN_TYPE.validate_python)
+    cost = Column[_codegen_money.Money](3, _COLUMN_TYPE.validate_python)
 
     def to_model(self) -> Book:
         """The row as the pydantic model Book."""
@@ -569,7 +569,7 @@ class Querier:
             results[record[4]] = record
         return results
 
-    async def cheap_books(self, *, cost: codegen.money.Money) -> list[Book]:
+    async def cheap_books(self, *, cost: _codegen_money.Money) -> list[Book]:
         """The same rows as pydantic models: row_types overrides row_type for one query."""
         records = await self._conn.fetch(CHEAP_BOOKS, *_CHEAP_BOOKS_ARGS.validate_python((cost,)))
         return _decode_many_book(records)
@@ -577,7 +577,7 @@ class Querier:
     async def iter_cheap_books(
         self,
         *,
-        cost: codegen.money.Money,
+        cost: _codegen_money.Money,
         prefetch: int = 100,
     ) -> AsyncIterator[Book]:
         """Stream cheap_books through a server-side cursor; needs a transaction."""
