@@ -182,3 +182,4 @@ class PackagePlan:
     first_party: str
     invalid_arguments: Import | None = None  # the user's class InvalidArgumentsError stands for
     uses_records: bool = False  # some query returns record classes: executors take record_class
+    emit_sync: bool = False  # SyncQuerier classes on psycopg 3 beside the Queriers
