@@ -142,7 +142,7 @@ def _fill(indent: str, decoder: DecoderPlan, row: str, fields: str) -> list[str]
 
 
 def _decoder(decoder: DecoderPlan, row: str) -> list[str]:
-    out = [f"def {decoder.function}(r: {row}) -> {decoder.model}:"]
+    out = fit("", f"def {decoder.function}(", [f"r: {row}"], f") -> {decoder.model}:")
     out.append(f"{INDENT}row = {decoder.model}.__new__({decoder.model})")
     out.extend(_fill(INDENT, decoder, "row", decoder.fields_constant))
     out.append(f"{INDENT}return row")

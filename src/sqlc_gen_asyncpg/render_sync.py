@@ -209,59 +209,72 @@ class SyncCursorExecutor(Protocol):
     def cursor(self, query: str, *args: object, prefetch: int | None = ...) -> Iterator[Row]: ...'''
 
 
-_REGISTER_ENUM = """
-def _register_enum(conn: psycopg.Connection[Any], name: str, members: type[StrEnum]) -> None:
-    info = EnumInfo.fetch(conn, name)
-    if info is None:
-        raise LookupError(f"enum {name} is not in the database: is it migrated?")
-    # by label: psycopg would otherwise match member names to labels
-    register_enum(info, conn, members, mapping={member: member.value for member in members})"""
-
-
 def render_sync_db(plan: PackagePlan) -> str:
     imports = {
         Import("collections.abc", "Iterable"),
         Import("collections.abc", "Iterator"),
         Import("collections.abc", "Sequence"),
+        Import("typing", "TYPE_CHECKING"),
         Import("typing", "Any"),
         Import("typing", "Protocol"),
         Import("typing", "runtime_checkable"),
-        Import("psycopg"),
     }
     if plan.enums:
         imports.add(Import("enum", "StrEnum"))
-        imports.add(Import("psycopg.types.enum", "EnumInfo"))
-        imports.add(Import("psycopg.types.enum", "register_enum"))
     for enum in plan.enums:
         imports.add(Import(".models", enum.class_name))
-    if plan.json_types:
-        imports.add(Import("psycopg.types.json", "JsonbDumper"))
     head = [
         *header(plan, "the schema and the plugin"),
         '"""The sync executor protocol and the psycopg connection setup of the SyncQueriers."""',
         "",
         *render_imports(imports, plan.first_party),
+        "",
+        "if TYPE_CHECKING:",
+        f"{INDENT}import psycopg",
     ]
     configure = [
-        "def configure_sync_connection(conn: psycopg.Connection[Any]) -> None:",
+        'def configure_sync_connection(conn: "psycopg.Connection[Any]") -> None:',
         f'{INDENT}"""Register what the SyncQueriers rely on: init_connection\'s counterpart.',
         "",
         f"{INDENT}Call it on every connection, e.g. as psycopg_pool.ConnectionPool(configure=...):",
         f"{INDENT}enums load as their StrEnum members and dump as their labels; json values are",
         f"{INDENT}Python objects both ways; cursors are RawCursors (the SQL has $1 placeholders).",
         f'{INDENT}"""',
-        f"{INDENT}conn.cursor_factory = psycopg.RawCursor",
+        f"{INDENT}# imported here: the async Queriers import this module and never load psycopg",
+        f"{INDENT}import psycopg",
     ]
-    for e in plan.enums:
-        name = _q(f"{e.db_schema}.{e.db_name}")
-        configure.extend(fit(INDENT, "_register_enum(", ["conn", name, e.class_name], ")"))
+    if plan.enums:
+        configure.append(f"{INDENT}from psycopg.types.enum import EnumInfo, register_enum")
+    if plan.json_types:
+        configure.append(f"{INDENT}from psycopg.types.json import JsonbDumper")
+    configure.extend(["", f"{INDENT}conn.cursor_factory = psycopg.RawCursor"])
+    if plan.enums:
+        body = INDENT * 2
+        configure.extend(
+            [
+                f"{INDENT}for name, members in _ENUMS.items():",
+                f"{body}info = EnumInfo.fetch(conn, name)",
+                f"{body}if info is None:",
+                f'{body}{INDENT}raise LookupError(f"enum {{name}} is not in the database: '
+                'is it migrated?")',
+                f"{body}# by label: psycopg would otherwise match member names to labels",
+                f"{body}register_enum(info, conn, members, "
+                "mapping={m: m.value for m in members})",
+            ]
+        )
     if plan.json_types:
         configure.append(f"{INDENT}conn.adapters.register_dumper(dict, JsonbDumper)")
     blocks = [head, _PROTOCOL.splitlines()]
     if plan.enums:
-        blocks.append(_REGISTER_ENUM.strip().splitlines())
+        blocks.append(
+            [
+                "# Each enum of the schema and its StrEnum, registered on every connection.",
+                *fit(
+                    "",
+                    "_ENUMS: dict[str, type[StrEnum]] = {",
+                    [f'"{e.db_schema}.{e.db_name}": {e.class_name}' for e in plan.enums],
+                    "}",
+                ),
+            ]
+        )
     return file_text(join_blocks([*blocks, configure]))
-
-
-def _q(text: str) -> str:
-    return '"' + text + '"'

@@ -4,13 +4,13 @@
 
 from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
-from typing import Any, Protocol, runtime_checkable
-
-import psycopg
-from psycopg.types.enum import EnumInfo, register_enum
-from psycopg.types.json import JsonbDumper
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from .models import Mood
+
+if TYPE_CHECKING:
+    import psycopg
+
 
 Row = tuple[Any, ...]
 
@@ -56,21 +56,27 @@ class SyncCursorExecutor(Protocol):
     def cursor(self, query: str, *args: object, prefetch: int | None = ...) -> Iterator[Row]: ...
 
 
-def _register_enum(conn: psycopg.Connection[Any], name: str, members: type[StrEnum]) -> None:
-    info = EnumInfo.fetch(conn, name)
-    if info is None:
-        raise LookupError(f"enum {name} is not in the database: is it migrated?")
-    # by label: psycopg would otherwise match member names to labels
-    register_enum(info, conn, members, mapping={member: member.value for member in members})
+# Each enum of the schema and its StrEnum, registered on every connection.
+_ENUMS: dict[str, type[StrEnum]] = {"public.mood": Mood}
 
 
-def configure_sync_connection(conn: psycopg.Connection[Any]) -> None:
+def configure_sync_connection(conn: "psycopg.Connection[Any]") -> None:
     """Register what the SyncQueriers rely on: init_connection's counterpart.
 
     Call it on every connection, e.g. as psycopg_pool.ConnectionPool(configure=...):
     enums load as their StrEnum members and dump as their labels; json values are
     Python objects both ways; cursors are RawCursors (the SQL has $1 placeholders).
     """
+    # imported here: the async Queriers import this module and never load psycopg
+    import psycopg
+    from psycopg.types.enum import EnumInfo, register_enum
+    from psycopg.types.json import JsonbDumper
+
     conn.cursor_factory = psycopg.RawCursor
-    _register_enum(conn, "public.mood", Mood)
+    for name, members in _ENUMS.items():
+        info = EnumInfo.fetch(conn, name)
+        if info is None:
+            raise LookupError(f"enum {name} is not in the database: is it migrated?")
+        # by label: psycopg would otherwise match member names to labels
+        register_enum(info, conn, members, mapping={m: m.value for m in members})
     conn.adapters.register_dumper(dict, JsonbDumper)
