@@ -18,6 +18,7 @@ from .plan import ModelRead, ModulePlan, PackagePlan, QueryPlan, Read, RecordPla
 from .render_queries import call_args, copy_items, param_sets, read_expression
 
 SYNC_DB = ".sync_db"
+_JSON = "pydantic.JsonValue"
 
 
 def _records(module: ModulePlan) -> dict[str, RecordPlan]:
@@ -53,6 +54,40 @@ def _signature(plan: QueryPlan, name: str, returns: str, *, prefetch: bool) -> l
     return fit(INDENT, f"def {name}(", args, f") -> {returns}:")
 
 
+def _json_indices(plan: QueryPlan) -> tuple[int, ...]:
+    """The parameters holding json: psycopg cannot tell a list meant as json from an array,
+    nor a str meant as json from text, so these travel wrapped as Jsonb."""
+    return tuple(i for i, p in enumerate(plan.params) if _JSON in p.annotation)
+
+
+def _sync_call_args(plan: QueryPlan, constant: str) -> list[str | list[str]]:
+    json = _json_indices(plan)
+    if not json:
+        return call_args(plan, constant)
+    if plan.params_model:
+        return [
+            constant,
+            *(
+                f"jsonb(params.{p.name})" if i in json else f"params.{p.name}"
+                for i, p in enumerate(plan.params)
+            ),
+        ]
+    head, packed = call_args(plan, constant)
+    assert isinstance(packed, str)
+    return [head, f"*jsonb_at({packed[1:]}, {_indices(json)})"]
+
+
+def _indices(json: tuple[int, ...]) -> str:
+    return f"({json[0]},)" if len(json) == 1 else f"({', '.join(map(str, json))})"
+
+
+def _wrap_sets(plan: QueryPlan, indent: str, target: str) -> list[str]:
+    json = _json_indices(plan)
+    if not json:
+        return []
+    return [f"{indent}{target} = [jsonb_at(values, {_indices(json)}) for values in {target}]"]
+
+
 def _call(indent: str, head: str, method: str, items: list[str | list[str]]) -> list[str]:
     return fit(indent, f"{head}self._conn.{method}(", items, ")")
 
@@ -68,7 +103,7 @@ def _method(plan: QueryPlan, records: dict[str, RecordPlan]) -> list[str]:
     cmd, driver = plan.cmd, plan.driver_method
     out = _signature(plan, plan.method, _as_model(plan.returns, records), prefetch=False)
     out.extend(docstring(body, plan.docstring))
-    call = call_args(plan, plan.constant)
+    call = _sync_call_args(plan, plan.constant)
     if cmd == ":one":
         out.extend(_call(body, f"{record} = ", driver, call))
         out.append(f"{body}return None if {record} is None else {read}")
@@ -87,13 +122,16 @@ def _method(plan: QueryPlan, records: dict[str, RecordPlan]) -> list[str]:
         out.extend(_call(body, "return ", driver, call))
     elif cmd == ":copyfrom":
         out.extend(param_sets(plan, body, rows))
+        out.extend(_wrap_sets(plan, body, rows))
         out.extend(_call(body, f"{status} = ", driver, copy_items(plan, rows)))
         out.append(f'{body}return int({status}.rpartition(" ")[2])')
     elif cmd == ":batchexec":
         out.extend(param_sets(plan, body, sets))
+        out.extend(_wrap_sets(plan, body, sets))
         out.extend(_call(body, "", driver, [plan.constant, sets]))
     else:
         out.extend(param_sets(plan, body, sets))
+        out.extend(_wrap_sets(plan, body, sets))
         indexed = f"[(*values, index) for index, values in enumerate({sets})]"
         out.extend(_call(body, f"{rows} = ", driver, [plan.batch_constant or "", indexed]))
         loop = [f"{body}for {record} in {rows}:"]
@@ -126,7 +164,7 @@ def _iter_method(plan: QueryPlan, records: dict[str, RecordPlan]) -> list[str]:
         "or not self._conn.is_in_transaction():"
     )
     out.append(f'{body}{INDENT}raise TransactionRequiredError("{plan.iter_method}", self._conn)')
-    call = [*call_args(plan, plan.constant), "prefetch=prefetch"]
+    call = [*_sync_call_args(plan, plan.constant), "prefetch=prefetch"]
     out.extend(fit(body, f"for {record} in self._conn.cursor(", call, "):"))
     source = _read(plan, records)
     out.append(f"{body}{INDENT}yield {read_expression(source, record) if source else record}")
@@ -136,6 +174,12 @@ def _iter_method(plan: QueryPlan, records: dict[str, RecordPlan]) -> list[str]:
 def sync_imports(module: ModulePlan) -> set[Import]:
     """What the SyncQuerier of `module` needs beyond the async module's own imports."""
     imports = {Import(SYNC_DB, "SyncExecutor"), Import("typing", "Any")}
+    if any(_json_indices(q) and (q.params_model and not q.values_alias) for q in module.queries):
+        imports.add(Import(SYNC_DB, "jsonb"))
+    if any(
+        _json_indices(q) and not (q.params_model and not q.values_alias) for q in module.queries
+    ):
+        imports.add(Import(SYNC_DB, "jsonb_at"))
     if any(q.iter_method for q in module.queries):
         imports.update(
             {
@@ -209,6 +253,21 @@ class SyncCursorExecutor(Protocol):
     def cursor(self, query: str, *args: object, prefetch: int | None = ...) -> Iterator[Row]: ...'''
 
 
+_JSONB = """
+def jsonb(value: object) -> object:
+    \"\"\"A json parameter as psycopg must send it: a list or str alone would go as an array or
+    text. None stays None (SQL NULL, as on the async side).\"\"\"
+    from psycopg.types.json import Jsonb  # here: the async side never loads psycopg
+
+    return None if value is None else Jsonb(value)
+
+
+def jsonb_at(values: tuple[Any, ...], indices: tuple[int, ...]) -> tuple[Any, ...]:
+    \"\"\"`values` with the json parameters at `indices` wrapped by jsonb().\"\"\"
+    return tuple(jsonb(v) if i in indices else v for i, v in enumerate(values))
+"""
+
+
 def render_sync_db(plan: PackagePlan) -> str:
     imports = {
         Import("collections.abc", "Iterable"),
@@ -264,7 +323,7 @@ def render_sync_db(plan: PackagePlan) -> str:
         )
     if plan.json_types:
         configure.append(f"{INDENT}conn.adapters.register_dumper(dict, JsonbDumper)")
-    blocks = [head, _PROTOCOL.splitlines()]
+    blocks = [head, _PROTOCOL.splitlines(), _JSONB.strip().splitlines()]
     if plan.enums:
         blocks.append(
             [

@@ -182,3 +182,13 @@ async def test_record_rows_come_back_as_the_models_their_to_model_gives(
         with SyncConnectionExecutor(conn).transaction() as bound:
             streamed = list(rq.SyncQuerier(bound).iter_author_names())
         assert_same(streamed, sq.author_names())
+
+
+@pytest.mark.parametrize("data", [[1, "two", None], "just text", 3.5, True, {"a": [None]}])
+async def test_json_of_every_shape_goes_in_and_comes_out_as_on_the_async_side(
+    case_connection: asyncpg.Connection, sync_querier: q.SyncQuerier, data: Any
+) -> None:
+    written = sync_querier.create_author(full_author(data=data))
+    assert written is not None
+    assert written.data == data
+    assert_same(written, await q.Querier(case_connection).get_author(id=written.id))

@@ -15,7 +15,7 @@ import betdb.types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import AnalysisType, BettingAnalysis, Market, Recommendation, RiskLevel, Side
-from .sync_db import SyncCursorExecutor, SyncExecutor
+from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
 
 CREATE_BETTING_ANALYSIS = """-- name: CreateBettingAnalysis :one
 INSERT INTO betting_analyses (
@@ -291,7 +291,7 @@ class SyncQuerier:
             params.confidence_score,
             params.recommendation,
             params.risk_level,
-            params.features,
+            jsonb(params.features),
             params.expires_at,
         )
         return None if record is None else _decode_betting_analysis(record)

@@ -14,7 +14,7 @@ import betdb.types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import DataQuality, DataSource, Game, GameStatus, GameType, SeasonType, TeamName
-from .sync_db import SyncCursorExecutor, SyncExecutor
+from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
 
 UPSERT_GAME = """-- name: UpsertGame :one
 WITH home AS (
@@ -1125,9 +1125,9 @@ class SyncQuerier:
             params.status,
             params.home_score,
             params.away_score,
-            params.venue,
-            params.weather,
-            params.probable_pitchers,
+            jsonb(params.venue),
+            jsonb(params.weather),
+            jsonb(params.probable_pitchers),
             params.source,
             params.source_url,
             params.source_updated_at,
@@ -1149,9 +1149,9 @@ class SyncQuerier:
             params.first_pitch_at,
             params.home_score,
             params.away_score,
-            params.venue,
-            params.weather,
-            params.probable_pitchers,
+            jsonb(params.venue),
+            jsonb(params.weather),
+            jsonb(params.probable_pitchers),
             params.data_quality,
             params.game_id,
         )

@@ -24,7 +24,7 @@ from .models import (
     Side,
     SignalType,
 )
-from .sync_db import SyncCursorExecutor, SyncExecutor
+from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
 
 UPSERT_SCHEDULED_GAME = """-- name: UpsertScheduledGame :one
 WITH known AS (
@@ -442,7 +442,7 @@ class SyncQuerier:
             params.status,
             params.home_score,
             params.away_score,
-            params.venue,
+            jsonb(params.venue),
             params.source_url,
             params.doubleheader,
             params.mlb_game_type,

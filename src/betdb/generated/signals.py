@@ -15,7 +15,7 @@ import betdb.types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import ConfidenceLevel, Market, SharpSignal, Side, SignalType
-from .sync_db import SyncCursorExecutor, SyncExecutor
+from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
 
 CREATE_SHARP_SIGNAL = """-- name: CreateSharpSignal :one
 INSERT INTO sharp_signals (
@@ -285,7 +285,7 @@ class SyncQuerier:
             params.sportsbook_id,
             params.signal_strength,
             params.confidence_score,
-            params.features,
+            jsonb(params.features),
             params.detected_at,
             params.expires_at,
         )

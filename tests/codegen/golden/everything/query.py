@@ -17,7 +17,7 @@ import codegen.money
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Author, Book, Mood
-from .sync_db import SyncCursorExecutor, SyncExecutor
+from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
 
 CREATE_AUTHOR = """-- name: CreateAuthor :one
 INSERT INTO authors (name, bio, mood, moods, tags, data, price, born, birthday, uid, score, ip, net, nick, code, handle, wakes, wakes_tz, local_ts, nap, avatar, ratio, weight, rank, flag, matrix)
@@ -1009,7 +1009,7 @@ class SyncQuerier:
             params.mood,
             params.moods,
             params.tags,
-            params.data,
+            jsonb(params.data),
             params.price,
             params.born,
             params.birthday,

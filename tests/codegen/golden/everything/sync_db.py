@@ -56,6 +56,19 @@ class SyncCursorExecutor(Protocol):
     def cursor(self, query: str, *args: object, prefetch: int | None = ...) -> Iterator[Row]: ...
 
 
+def jsonb(value: object) -> object:
+    """A json parameter as psycopg must send it: a list or str alone would go as an array or
+    text. None stays None (SQL NULL, as on the async side)."""
+    from psycopg.types.json import Jsonb  # here: the async side never loads psycopg
+
+    return None if value is None else Jsonb(value)
+
+
+def jsonb_at(values: tuple[Any, ...], indices: tuple[int, ...]) -> tuple[Any, ...]:
+    """`values` with the json parameters at `indices` wrapped by jsonb()."""
+    return tuple(jsonb(v) if i in indices else v for i, v in enumerate(values))
+
+
 # Each enum of the schema and its StrEnum, registered on every connection.
 _ENUMS: dict[str, type[StrEnum]] = {"public.mood": Mood}
 

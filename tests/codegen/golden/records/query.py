@@ -17,7 +17,7 @@ import codegen.money
 
 from .db import Arguments, Column, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Author, Book, Mood
-from .sync_db import SyncCursorExecutor, SyncExecutor
+from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
 
 CREATE_AUTHOR = """-- name: CreateAuthor :one
 INSERT INTO authors (name, mood, moods, tags, data, price, born, ip, matrix)
@@ -606,7 +606,7 @@ class SyncQuerier:
             params.mood,
             params.moods,
             params.tags,
-            params.data,
+            jsonb(params.data),
             params.price,
             params.born,
             params.ip,
