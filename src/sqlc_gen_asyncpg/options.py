@@ -37,6 +37,9 @@ class Options:
     exclude_schemas: frozenset[str] = frozenset()
     emit_iter_methods: bool = True
     emit_exact_table_names: bool = False
+    # A SyncQuerier on psycopg 3 next to each Querier (same SQL, validation, models, names),
+    # and sync_db.py: the SyncExecutor protocol and configure_sync_connection.
+    emit_sync: bool = False
     validation_error: str = ""
     row_type: str = "model"  # how rows come back: pydantic models, or typed asyncpg Records
     row_types: tuple[tuple[str, str], ...] = ()  # query name -> row type, over row_type
@@ -64,6 +67,7 @@ _KNOWN = {
     "exclude_schemas",
     "emit_iter_methods",
     "emit_exact_table_names",
+    "emit_sync",
     "validation_error",
     "row_type",
     "row_types",
@@ -171,6 +175,7 @@ def parse_options(raw: bytes) -> Options:
         emit_exact_table_names=_bool(
             data.get("emit_exact_table_names", False), "emit_exact_table_names"
         ),
+        emit_sync=_bool(data.get("emit_sync", False), "emit_sync"),
         validation_error=validation_error,
         row_type=row_type,
         row_types=row_types,

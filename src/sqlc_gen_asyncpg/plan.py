@@ -184,3 +184,4 @@ class PackagePlan:
     invalid_arguments: Import | None = None  # the user's class InvalidArgumentsError stands for
     extension_types: tuple[str, ...] = ()  # hstore, vector: codecs registered where installed
     uses_records: bool = False  # some query returns record classes: executors take record_class
+    emit_sync: bool = False  # SyncQuerier classes on psycopg 3 beside the Queriers

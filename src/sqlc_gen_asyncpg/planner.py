@@ -71,6 +71,7 @@ def plan_request(request: GenerateRequest, options: Options, *, root: Path) -> P
         first_party=options.package.split(".")[0] if options.package else "",
         invalid_arguments=_invalid_arguments(options),
         uses_records=any(q.record_class for m in modules for q in m.queries),
+        emit_sync=options.emit_sync,
     )
 
 

@@ -6,6 +6,7 @@ from .plan import PackagePlan
 from .render_db import render_db, render_init
 from .render_models import render_models
 from .render_queries import render_module
+from .render_sync import render_sync_db, render_sync_querier, sync_imports
 from .request import File
 
 
@@ -15,6 +16,9 @@ def render(plan: PackagePlan) -> list[File]:
         File("db.py", render_db(plan).encode()),
         File("models.py", render_models(plan).encode()),
     ]
+    if plan.emit_sync:
+        files.append(File("sync_db.py", render_sync_db(plan).encode()))
     for module in plan.modules:
-        files.append(File(f"{module.module}.py", render_module(plan, module).encode()))
+        sync = (sync_imports(module), render_sync_querier(module)) if plan.emit_sync else None
+        files.append(File(f"{module.module}.py", render_module(plan, module, sync).encode()))
     return sorted(files, key=lambda f: f.name)

@@ -483,13 +483,21 @@ def render_init(plan: PackagePlan) -> str:
         f"{INDENT}TransactionRequiredError,",
         f"{INDENT}init_connection,",
         ")",
-        "",
-        "__all__ = [",
-        f'{INDENT}"CursorExecutor",',
-        f'{INDENT}"Executor",',
-        f'{INDENT}"InvalidArgumentsError",',
-        f'{INDENT}"TransactionRequiredError",',
-        f'{INDENT}"init_connection",',
-        "]",
     ]
+    names = ["CursorExecutor", "Executor", "InvalidArgumentsError", "TransactionRequiredError"]
+    # isort order in __all__ (ruff RUF022): capitals first, then the functions
+    if plan.emit_sync:
+        lines.extend(
+            [
+                "from .sync_db import (",
+                f"{INDENT}SyncCursorExecutor,",
+                f"{INDENT}SyncExecutor,",
+                f"{INDENT}configure_sync_connection,",
+                ")",
+            ]
+        )
+        names += ["SyncCursorExecutor", "SyncExecutor", "configure_sync_connection"]
+    names.append("init_connection")
+    names.sort(key=lambda name: (not name[0].isupper(), name))
+    lines.extend(["", "__all__ = [", *(f'{INDENT}"{name}",' for name in names), "]"])
     return file_text(lines)

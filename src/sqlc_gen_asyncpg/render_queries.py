@@ -141,19 +141,19 @@ def _fill(indent: str, decoder: DecoderPlan, row: str, fields: str) -> list[str]
     ]
 
 
-def _decoder(decoder: DecoderPlan) -> list[str]:
-    out = [f"def {decoder.function}(r: _asyncpg.Record) -> {decoder.model}:"]
+def _decoder(decoder: DecoderPlan, row: str) -> list[str]:
+    out = fit("", f"def {decoder.function}(", [f"r: {row}"], f") -> {decoder.model}:")
     out.append(f"{INDENT}row = {decoder.model}.__new__({decoder.model})")
     out.extend(_fill(INDENT, decoder, "row", decoder.fields_constant))
     out.append(f"{INDENT}return row")
     return out
 
 
-def _rows_decoder(decoder: DecoderPlan) -> list[str]:
+def _rows_decoder(decoder: DecoderPlan, rows: str) -> list[str]:
     model, body, loop = decoder.model, INDENT * 2, INDENT * 3
     signature = f"def {decoder.rows_function}("
     return [
-        *fit("", signature, ["records: list[_asyncpg.Record]"], f") -> list[{model}]:"),
+        *fit("", signature, [f"records: {rows}"], f") -> list[{model}]:"),
         f"{INDENT}rows: list[{model}] = []",
         f"{INDENT}append = rows.append",
         f"{INDENT}new = {model}.__new__",
@@ -193,7 +193,7 @@ def _signature(plan: QueryPlan, name: str, returns: str, *, prefetch: bool) -> l
     return fit(INDENT, f"async def {name}(", args, f") -> {returns}:")
 
 
-def _call_args(plan: QueryPlan, constant: str) -> list[str | list[str]]:
+def call_args(plan: QueryPlan, constant: str) -> list[str | list[str]]:
     if plan.params_model:
         return [constant, *(f"params.{p.name}" for p in plan.params)]
     if plan.params:
@@ -207,7 +207,7 @@ def _await_call(indent: str, head: str, method: str, items: list[str | list[str]
     return fit(indent, f"{head}await self._conn.{method}(", items, ")")
 
 
-def _param_sets(plan: QueryPlan, indent: str, target: str) -> list[str]:
+def param_sets(plan: QueryPlan, indent: str, target: str) -> list[str]:
     values = ", ".join(f"item.{p.name}" for p in plan.params)
     converted = f"({values},)" if len(plan.params) == 1 else f"({values})"
     if len(f"{indent}{INDENT}{converted}") > WIDTH:
@@ -254,7 +254,7 @@ def _method(plan: QueryPlan) -> list[str]:
     cmd, driver = plan.cmd, plan.driver_method
     out = _signature(plan, plan.method, plan.returns, prefetch=False)
     out.extend(docstring(body_indent, plan.docstring))
-    call = [*_call_args(plan, plan.constant), *_record_class(plan)]
+    call = [*call_args(plan, plan.constant), *_record_class(plan)]
     if plan.record_class and cmd in (":one", ":many"):
         # the driver builds the rows as the record class: they are the result as they are
         out.extend(_await_call(body_indent, "return ", driver, call))
@@ -275,22 +275,14 @@ def _method(plan: QueryPlan) -> list[str]:
     elif cmd == ":execresult":
         out.extend(_await_call(body_indent, "return ", driver, call))
     elif cmd == ":copyfrom":
-        out.extend(_param_sets(plan, body_indent, records))
-        columns = fit_item("columns=[", [quote(c) for c in plan.copy_columns], "]", room=WIDTH - 13)
-        items: list[str | list[str]] = [
-            quote(plan.copy_table or ""),
-            f"records={records}",
-            columns,
-        ]
-        if plan.copy_schema:
-            items.append(f"schema_name={quote(plan.copy_schema)}")
-        out.extend(_await_call(body_indent, f"{status} = ", driver, items))
+        out.extend(param_sets(plan, body_indent, records))
+        out.extend(_await_call(body_indent, f"{status} = ", driver, copy_items(plan, records)))
         out.append(f'{body_indent}return int({status}.rpartition(" ")[2])')
     elif cmd == ":batchexec":
-        out.extend(_param_sets(plan, body_indent, sets))
+        out.extend(param_sets(plan, body_indent, sets))
         out.extend(_await_call(body_indent, "", driver, [plan.constant, sets]))
     else:
-        out.extend(_param_sets(plan, body_indent, sets))
+        out.extend(param_sets(plan, body_indent, sets))
         indexed = f"[(*values, index) for index, values in enumerate({sets})]"
         batch = [plan.batch_constant or "", indexed, *_record_class(plan)]
         out.extend(_await_call(body_indent, f"{records} = ", driver, batch))
@@ -318,6 +310,15 @@ def _method(plan: QueryPlan) -> list[str]:
             out.append(f"{body_indent}{INDENT}{results}[{record}[{plan.width}]].append({read})")
         out.append(f"{body_indent}return {results}")
     return out
+
+
+def copy_items(plan: QueryPlan, records: str) -> list[str | list[str]]:
+    """The arguments of copy_records_to_table for the parameter sets in `records`."""
+    columns = fit_item("columns=[", [quote(c) for c in plan.copy_columns], "]", room=WIDTH - 13)
+    items: list[str | list[str]] = [quote(plan.copy_table or ""), f"records={records}", columns]
+    if plan.copy_schema:
+        items.append(f"schema_name={quote(plan.copy_schema)}")
+    return items
 
 
 def _record_class(plan: QueryPlan) -> list[str | list[str]]:
@@ -381,15 +382,22 @@ def _iter_method(plan: QueryPlan) -> list[str]:
     )
     error = f"TransactionRequiredError({quote(plan.iter_method)}, self._conn)"
     out.append(f"{body}{INDENT}raise {error}")
-    call = [*_call_args(plan, plan.constant), "prefetch=prefetch", *_record_class(plan)]
+    call = [*call_args(plan, plan.constant), "prefetch=prefetch", *_record_class(plan)]
     out.extend(fit(body, f"async for {record} in self._conn.cursor(", call, "):"))
     out.append(f"{body}{INDENT}yield {read_expression(plan.read, record) if plan.read else record}")
     return out
 
 
-def render_module(plan: PackagePlan, module: ModulePlan) -> str:
+def render_module(
+    plan: PackagePlan,
+    module: ModulePlan,
+    sync: tuple[set[Import], list[str]] | None = None,
+) -> str:
+    """The module's text; `sync` adds the sync flavour's imports and its SyncQuerier."""
     imports = set(module.imports)
     imports.add(Import(".db", "Executor"))
+    if sync is not None:
+        imports.update(sync[0])
     imports = {i for i in imports if not (i.module == ".models" and not i.name)}
     head = [
         *header(plan, module.source),
@@ -442,10 +450,13 @@ def render_module(plan: PackagePlan, module: ModulePlan) -> str:
                 written.add(decoder.fields_constant)
                 preface.extend(_fields_constant(decoder))
         decoders.append(preface)
+        # the sync flavour's rows are psycopg's tuples, read by the same decoders
+        row = "_asyncpg.Record | tuple[Any, ...]" if plan.emit_sync else "_asyncpg.Record"
+        rows = f"list[{row.replace(' | ', '] | list[')}]"
         for decoder in module.decoders:
-            decoders.append(_decoder(decoder))
+            decoders.append(_decoder(decoder, row))
             if decoder.rows_function:
-                decoders.append(_rows_decoder(decoder))
+                decoders.append(_rows_decoder(decoder, rows))
     records = [_record(r) for r in module.records]
     querier = [
         "class Querier:",
@@ -467,4 +478,6 @@ def render_module(plan: PackagePlan, module: ModulePlan) -> str:
     blocks.extend(decoders)
     blocks.extend(records)
     blocks.append(querier)
+    if sync is not None:
+        blocks.append(sync[1])
     return file_text(join_blocks(blocks))

@@ -8,13 +8,16 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import asyncpg
+import psycopg
 import pytest
+
+from betdb._sync_executor import SyncConnectionExecutor
 
 HERE = Path(__file__).parent
 CASES = HERE / "cases"
@@ -93,3 +96,40 @@ async def records_connection(empty_database_url: str) -> AsyncIterator[asyncpg.C
     conn = await connect_case("records", empty_database_url)
     yield conn
     await conn.close()
+
+
+class AwaitedSync:
+    """A SyncQuerier behind the Querier's async interface, so one test body runs both flavours:
+    each method runs synchronously and its result is awaited; iter_ methods become async."""
+
+    def __init__(self, sync_querier: Any) -> None:
+        self._sync = sync_querier
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        method = getattr(self._sync, name)
+        if name.startswith("iter_"):
+
+            async def stream(*args: Any, **kwargs: Any) -> Any:
+                for item in method(*args, **kwargs):
+                    yield item
+
+            return stream
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            return method(*args, **kwargs)
+
+        return call
+
+
+@pytest.fixture(params=["async", "sync"])
+def querier(
+    request: pytest.FixtureRequest, case_connection: asyncpg.Connection, empty_database_url: str
+) -> Iterator[Any]:
+    """The everything case's Querier on asyncpg, then its SyncQuerier on psycopg (autocommit)."""
+    package = load("everything")
+    if request.param == "async":
+        yield package.query.Querier(case_connection)
+        return
+    with psycopg.connect(empty_database_url, autocommit=True) as conn:
+        package.configure_sync_connection(conn)
+        yield AwaitedSync(package.query.SyncQuerier(SyncConnectionExecutor(conn)))

@@ -56,9 +56,8 @@ def full_author(**changes: Any) -> Any:
 
 
 async def test_one_round_trips_every_type_with_its_python_type(
-    case_connection: asyncpg.Connection,
+    querier: Any,
 ) -> None:
-    querier = q.Querier(case_connection)
     created = await querier.create_author(full_author())
     assert created is not None
     fetched = await querier.get_author(id=created.id)
@@ -87,9 +86,8 @@ async def test_one_round_trips_every_type_with_its_python_type(
 
 
 async def test_decoded_rows_are_working_pydantic_models(
-    case_connection: asyncpg.Connection,
+    querier: Any,
 ) -> None:
-    querier = q.Querier(case_connection)
     created = await querier.create_author(full_author())
     assert created is not None
     dumped = created.model_dump()
@@ -108,14 +106,13 @@ async def test_decoded_rows_are_working_pydantic_models(
     assert '"mood":"so-so"' in created.model_dump_json()
 
 
-async def test_one_returns_none_without_a_row(case_connection: asyncpg.Connection) -> None:
-    assert await q.Querier(case_connection).get_author(id=404) is None
+async def test_one_returns_none_without_a_row(querier: Any) -> None:
+    assert await querier.get_author(id=404) is None
 
 
 async def test_parameters_are_validated_before_reaching_the_server(
-    case_connection: asyncpg.Connection,
+    querier: Any,
 ) -> None:
-    querier = q.Querier(case_connection)
     with pytest.raises(g.InvalidArgumentsError) as rejected:
         await querier.list_authors_by_mood(mood="furious")  # type: ignore[arg-type]
     assert rejected.value.query == "ListAuthorsByMood"
@@ -163,8 +160,7 @@ def test_a_params_model_refuses_text_postgresql_cannot_store_when_built(
     assert [error["loc"][0] for error in rejected.value.errors()] == [field]
 
 
-async def test_many_scalar_and_computed_columns(case_connection: asyncpg.Connection) -> None:
-    querier = q.Querier(case_connection)
+async def test_many_scalar_and_computed_columns(querier: Any) -> None:
     assert await querier.count_authors() == 0
     first = await querier.create_author(full_author(name="A", mood=models.Mood.HAPPY))
     second = await querier.create_author(full_author(name="B", mood=models.Mood.SAD))
@@ -181,8 +177,7 @@ async def test_many_scalar_and_computed_columns(case_connection: asyncpg.Connect
     assert await querier.list_authors_by_ids(ids=[]) == []
 
 
-async def test_exec_execrows_execresult(case_connection: asyncpg.Connection) -> None:
-    querier = q.Querier(case_connection)
+async def test_exec_execrows_execresult(querier: Any) -> None:
     author = await querier.create_author(full_author())
     assert author is not None
     await querier.rename_author(name="Renamed", id=author.id)
@@ -203,9 +198,8 @@ async def test_exec_execrows_execresult(case_connection: asyncpg.Connection) -> 
 
 
 async def test_batches_send_many_parameter_sets_and_answer_per_set(
-    case_connection: asyncpg.Connection,
+    querier: Any,
 ) -> None:
-    querier = q.Querier(case_connection)
     a = await querier.create_author(full_author(name="A"))
     b = await querier.create_author(full_author(name="B"))
     assert a is not None
@@ -222,9 +216,8 @@ async def test_batches_send_many_parameter_sets_and_answer_per_set(
 
 
 async def test_embed_is_none_on_the_nullable_side_of_a_left_join(
-    case_connection: asyncpg.Connection,
+    querier: Any,
 ) -> None:
-    querier = q.Querier(case_connection)
     a = await querier.create_author(full_author(name="With"))
     b = await querier.create_author(full_author(name="Without"))
     assert a is not None
@@ -241,8 +234,7 @@ async def test_embed_is_none_on_the_nullable_side_of_a_left_join(
     assert [(r.book.title, r.author.name) for r in inner] == [("Only", "With")]
 
 
-async def test_params_model_above_the_parameter_limit(case_connection: asyncpg.Connection) -> None:
-    querier = q.Querier(case_connection)
+async def test_params_model_above_the_parameter_limit(querier: Any) -> None:
     a = await querier.create_author(full_author())
     assert a is not None
     await querier.copy_books([(a.id, "x", 1), (a.id, "y", 2), (a.id, "z", 3)])
@@ -404,9 +396,8 @@ async def test_streaming_keeps_the_collector_running_between_rows(
     ],
 )
 async def test_arguments_of_their_exact_type_are_checked_as_strictly_as_any_other(
-    case_connection: asyncpg.Connection, values: tuple[Any, ...], message: str | None
+    case_connection: asyncpg.Connection, querier: Any, values: tuple[Any, ...], message: str | None
 ) -> None:
-    querier = q.Querier(case_connection)
     await querier.create_author(full_author())  # author 1, for the text id
     if message is None:
         assert await querier.copy_books([values]) == 1
@@ -421,9 +412,8 @@ async def test_arguments_of_their_exact_type_are_checked_as_strictly_as_any_othe
 
 
 async def test_arguments_of_their_exact_type_reach_the_server_as_given(
-    case_connection: asyncpg.Connection,
+    querier: Any,
 ) -> None:
-    querier = q.Querier(case_connection)
     author = await querier.create_author(full_author(name="Le Guín"))  # not ASCII: full check
     assert author is not None
     await querier.copy_books([(author.id, "Tehanu", decimal.Decimal("7.25"))])

@@ -4,7 +4,7 @@
 
 import decimal as _decimal
 import gc as _gc
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -14,6 +14,7 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import AnalysisType, BettingAnalysis, Market, Recommendation, RiskLevel, Side
+from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
 
 CREATE_BETTING_ANALYSIS = """-- name: CreateBettingAnalysis :one
 INSERT INTO betting_analyses (
@@ -116,7 +117,7 @@ _BETTING_ANALYSIS_FIELDS = {
 }
 
 
-def _decode_betting_analysis(r: _asyncpg.Record) -> BettingAnalysis:
+def _decode_betting_analysis(r: _asyncpg.Record | tuple[Any, ...]) -> BettingAnalysis:
     row = BettingAnalysis.__new__(BettingAnalysis)
     values = {
         "analysis_id": r[0],
@@ -142,7 +143,9 @@ def _decode_betting_analysis(r: _asyncpg.Record) -> BettingAnalysis:
     return row
 
 
-def _decode_many_betting_analysis(records: list[_asyncpg.Record]) -> list[BettingAnalysis]:
+def _decode_many_betting_analysis(
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
+) -> list[BettingAnalysis]:
     rows: list[BettingAnalysis] = []
     append = rows.append
     new = BettingAnalysis.__new__
@@ -257,6 +260,90 @@ class Querier:
         if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError("iter_list_analyses_by_game", self._conn)
         async for record in self._conn.cursor(
+            LIST_ANALYSES_BY_GAME,
+            *_LIST_ANALYSES_BY_GAME_ARGS.validate_python((game_id,)),
+            prefetch=prefetch,
+        ):
+            yield _decode_betting_analysis(record)
+
+
+class SyncQuerier:
+    """The queries of analyses.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def create_betting_analysis(
+        self,
+        params: CreateBettingAnalysisParams,
+    ) -> BettingAnalysis | None:
+        """confidence_level is derived from confidence_score by the database."""
+        record = self._conn.fetchrow(
+            CREATE_BETTING_ANALYSIS,
+            params.game_id,
+            params.analysis_type,
+            params.strategy_name,
+            params.strategy_version,
+            params.market,
+            params.side,
+            params.signals_detected,
+            params.confidence_score,
+            params.recommendation,
+            params.risk_level,
+            jsonb(params.features),
+            params.expires_at,
+        )
+        return None if record is None else _decode_betting_analysis(record)
+
+    def get_high_confidence_analyses(
+        self,
+        *,
+        min_confidence: _decimal.Decimal | None,
+        max_results: int | None,
+    ) -> list[BettingAnalysis]:
+        """Unexpired analyses with a confidence score of at least min_confidence (default 0.8),
+        most confident first; max_results null means all.
+        """
+        records = self._conn.fetch(
+            GET_HIGH_CONFIDENCE_ANALYSES,
+            *_GET_HIGH_CONFIDENCE_ANALYSES_ARGS.validate_python((min_confidence, max_results)),
+        )
+        return _decode_many_betting_analysis(records)
+
+    def iter_get_high_confidence_analyses(
+        self,
+        *,
+        min_confidence: _decimal.Decimal | None,
+        max_results: int | None,
+        prefetch: int = 100,
+    ) -> Iterator[BettingAnalysis]:
+        """Stream get_high_confidence_analyses through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_high_confidence_analyses", self._conn)
+        for record in self._conn.cursor(
+            GET_HIGH_CONFIDENCE_ANALYSES,
+            *_GET_HIGH_CONFIDENCE_ANALYSES_ARGS.validate_python((min_confidence, max_results)),
+            prefetch=prefetch,
+        ):
+            yield _decode_betting_analysis(record)
+
+    def list_analyses_by_game(self, *, game_id: int) -> list[BettingAnalysis]:
+        records = self._conn.fetch(
+            LIST_ANALYSES_BY_GAME,
+            *_LIST_ANALYSES_BY_GAME_ARGS.validate_python((game_id,)),
+        )
+        return _decode_many_betting_analysis(records)
+
+    def iter_list_analyses_by_game(
+        self,
+        *,
+        game_id: int,
+        prefetch: int = 100,
+    ) -> Iterator[BettingAnalysis]:
+        """Stream list_analyses_by_game through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_list_analyses_by_game", self._conn)
+        for record in self._conn.cursor(
             LIST_ANALYSES_BY_GAME,
             *_LIST_ANALYSES_BY_GAME_ARGS.validate_python((game_id,)),
             prefetch=prefetch,

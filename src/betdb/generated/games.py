@@ -4,7 +4,7 @@
 
 import datetime as _datetime
 import gc as _gc
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -14,6 +14,7 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import DataQuality, DataSource, Game, GameStatus, GameType, SeasonType, TeamName
+from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
 
 UPSERT_GAME = """-- name: UpsertGame :one
 WITH home AS (
@@ -514,7 +515,7 @@ _LIST_TEAM_CODES_ROW_FIELDS = {"code", "team_id"}
 _TEAM_NAME_FIELDS = {"name", "team_id"}
 
 
-def _decode_game(r: _asyncpg.Record) -> Game:
+def _decode_game(r: _asyncpg.Record | tuple[Any, ...]) -> Game:
     row = Game.__new__(Game)
     values = {
         "game_id": r[0],
@@ -556,7 +557,7 @@ def _decode_game(r: _asyncpg.Record) -> Game:
     return row
 
 
-def _decode_many_game(records: list[_asyncpg.Record]) -> list[Game]:
+def _decode_many_game(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) -> list[Game]:
     rows: list[Game] = []
     append = rows.append
     new = Game.__new__
@@ -610,7 +611,9 @@ def _decode_many_game(records: list[_asyncpg.Record]) -> list[Game]:
     return rows
 
 
-def _decode_insert_unidentified_games_row(r: _asyncpg.Record) -> InsertUnidentifiedGamesRow:
+def _decode_insert_unidentified_games_row(
+    r: _asyncpg.Record | tuple[Any, ...],
+) -> InsertUnidentifiedGamesRow:
     row = InsertUnidentifiedGamesRow.__new__(InsertUnidentifiedGamesRow)
     values = {
         "game_id": r[0],
@@ -627,7 +630,7 @@ def _decode_insert_unidentified_games_row(r: _asyncpg.Record) -> InsertUnidentif
 
 
 def _decode_many_insert_unidentified_games_row(
-    records: list[_asyncpg.Record],
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[InsertUnidentifiedGamesRow]:
     rows: list[InsertUnidentifiedGamesRow] = []
     append = rows.append
@@ -656,7 +659,7 @@ def _decode_many_insert_unidentified_games_row(
     return rows
 
 
-def _decode_list_team_codes_row(r: _asyncpg.Record) -> ListTeamCodesRow:
+def _decode_list_team_codes_row(r: _asyncpg.Record | tuple[Any, ...]) -> ListTeamCodesRow:
     row = ListTeamCodesRow.__new__(ListTeamCodesRow)
     values = {"code": r[0], "team_id": r[1]}
     _setattr(row, "__dict__", values)
@@ -666,7 +669,9 @@ def _decode_list_team_codes_row(r: _asyncpg.Record) -> ListTeamCodesRow:
     return row
 
 
-def _decode_many_list_team_codes_row(records: list[_asyncpg.Record]) -> list[ListTeamCodesRow]:
+def _decode_many_list_team_codes_row(
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
+) -> list[ListTeamCodesRow]:
     rows: list[ListTeamCodesRow] = []
     append = rows.append
     new = ListTeamCodesRow.__new__
@@ -688,7 +693,7 @@ def _decode_many_list_team_codes_row(records: list[_asyncpg.Record]) -> list[Lis
     return rows
 
 
-def _decode_team_name(r: _asyncpg.Record) -> TeamName:
+def _decode_team_name(r: _asyncpg.Record | tuple[Any, ...]) -> TeamName:
     row = TeamName.__new__(TeamName)
     values = {"name": r[0], "team_id": r[1]}
     _setattr(row, "__dict__", values)
@@ -698,7 +703,9 @@ def _decode_team_name(r: _asyncpg.Record) -> TeamName:
     return row
 
 
-def _decode_many_team_name(records: list[_asyncpg.Record]) -> list[TeamName]:
+def _decode_many_team_name(
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
+) -> list[TeamName]:
     rows: list[TeamName] = []
     append = rows.append
     new = TeamName.__new__
@@ -1087,6 +1094,378 @@ class Querier:
         API's event id when it is that feed.
         """
         record = await self._conn.fetchrow(
+            CREATE_FEED_GAME,
+            params.odds_api_event_id,
+            params.official_date,
+            params.home_team_id,
+            params.away_team_id,
+            params.game_number,
+            params.first_pitch_at,
+            params.season,
+            params.source,
+        )
+        return None if record is None else _decode_game(record)
+
+
+class SyncQuerier:
+    """The queries of games.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def upsert_game(self, params: UpsertGameParams) -> Game | None:
+        """Idempotent ingest from any source. The game one of the given external ids already
+        names is updated in place (a rescheduled game keeps its row); failing that, the game
+        with the same natural key, so a second source adds its id to the row the first
+        created. External ids and optional details a source does not send are kept.
+        """
+        record_ = self._conn.fetchrow(
+            UPSERT_GAME,
+            params.mlb_game_pk,
+            params.sbr_game_id,
+            params.action_network_game_id,
+            params.official_date,
+            params.game_number,
+            params.first_pitch_at,
+            params.season,
+            params.season_type,
+            params.game_type,
+            params.status,
+            params.home_score,
+            params.away_score,
+            jsonb(params.venue),
+            jsonb(params.weather),
+            jsonb(params.probable_pitchers),
+            params.source,
+            params.source_url,
+            params.source_updated_at,
+            params.data_quality,
+            params.home_team,
+            params.away_team,
+        )
+        return None if record_ is None else _decode_game(record_)
+
+    def get_game(self, *, game_id: int) -> Game | None:
+        record = self._conn.fetchrow(GET_GAME, *_GET_GAME_ARGS.validate_python((game_id,)))
+        return None if record is None else _decode_game(record)
+
+    def update_game(self, params: UpdateGameParams) -> Game | None:
+        """Partial update: a null argument leaves its column as it was."""
+        record_ = self._conn.fetchrow(
+            UPDATE_GAME,
+            params.status,
+            params.first_pitch_at,
+            params.home_score,
+            params.away_score,
+            jsonb(params.venue),
+            jsonb(params.weather),
+            jsonb(params.probable_pitchers),
+            params.data_quality,
+            params.game_id,
+        )
+        return None if record_ is None else _decode_game(record_)
+
+    def delete_game(self, *, game_id: int) -> int:
+        """Its odds, splits, analyses and signals go with it."""
+        status = self._conn.execute(DELETE_GAME, *_DELETE_GAME_ARGS.validate_python((game_id,)))
+        return int(status.rpartition(" ")[2])
+
+    def list_games(self, *, skip: int, max_results: int) -> list[Game]:
+        """Oldest first, in the order of the natural key index."""
+        records = self._conn.fetch(
+            LIST_GAMES,
+            *_LIST_GAMES_ARGS.validate_python((skip, max_results)),
+        )
+        return _decode_many_game(records)
+
+    def iter_list_games(
+        self,
+        *,
+        skip: int,
+        max_results: int,
+        prefetch: int = 100,
+    ) -> Iterator[Game]:
+        """Stream list_games through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_list_games", self._conn)
+        for record in self._conn.cursor(
+            LIST_GAMES,
+            *_LIST_GAMES_ARGS.validate_python((skip, max_results)),
+            prefetch=prefetch,
+        ):
+            yield _decode_game(record)
+
+    def list_games_newest_first(self, *, skip: int, max_results: int) -> list[Game]:
+        records = self._conn.fetch(
+            LIST_GAMES_NEWEST_FIRST,
+            *_LIST_GAMES_NEWEST_FIRST_ARGS.validate_python((skip, max_results)),
+        )
+        return _decode_many_game(records)
+
+    def iter_list_games_newest_first(
+        self,
+        *,
+        skip: int,
+        max_results: int,
+        prefetch: int = 100,
+    ) -> Iterator[Game]:
+        """Stream list_games_newest_first through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_list_games_newest_first", self._conn)
+        for record in self._conn.cursor(
+            LIST_GAMES_NEWEST_FIRST,
+            *_LIST_GAMES_NEWEST_FIRST_ARGS.validate_python((skip, max_results)),
+            prefetch=prefetch,
+        ):
+            yield _decode_game(record)
+
+    def find_games_by_date_range(
+        self,
+        *,
+        start_date: _betdb_types.GameDay,
+        end_date: _betdb_types.GameDay,
+        status: GameStatus | None,
+    ) -> list[Game]:
+        """Games on official dates from start_date to end_date inclusive, optionally of one
+        status.
+        """
+        records_ = self._conn.fetch(
+            FIND_GAMES_BY_DATE_RANGE,
+            *_FIND_GAMES_BY_DATE_RANGE_ARGS.validate_python((start_date, end_date, status)),
+        )
+        return _decode_many_game(records_)
+
+    def iter_find_games_by_date_range(
+        self,
+        *,
+        start_date: _betdb_types.GameDay,
+        end_date: _betdb_types.GameDay,
+        status: GameStatus | None,
+        prefetch: int = 100,
+    ) -> Iterator[Game]:
+        """Stream find_games_by_date_range through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_find_games_by_date_range", self._conn)
+        for record_ in self._conn.cursor(
+            FIND_GAMES_BY_DATE_RANGE,
+            *_FIND_GAMES_BY_DATE_RANGE_ARGS.validate_python((start_date, end_date, status)),
+            prefetch=prefetch,
+        ):
+            yield _decode_game(record_)
+
+    def find_games_by_team(
+        self,
+        *,
+        team: _betdb_types.TeamCode,
+        since: _datetime.date | None,
+    ) -> list[Game]:
+        """A club's games, home or away, optionally from a date on."""
+        records = self._conn.fetch(
+            FIND_GAMES_BY_TEAM,
+            *_FIND_GAMES_BY_TEAM_ARGS.validate_python((team, since)),
+        )
+        return _decode_many_game(records)
+
+    def iter_find_games_by_team(
+        self,
+        *,
+        team: _betdb_types.TeamCode,
+        since: _datetime.date | None,
+        prefetch: int = 100,
+    ) -> Iterator[Game]:
+        """Stream find_games_by_team through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_find_games_by_team", self._conn)
+        for record in self._conn.cursor(
+            FIND_GAMES_BY_TEAM,
+            *_FIND_GAMES_BY_TEAM_ARGS.validate_python((team, since)),
+            prefetch=prefetch,
+        ):
+            yield _decode_game(record)
+
+    def find_game_by_external_id(self, *, source: DataSource, external_id: str) -> Game | None:
+        """The game a source's own id names; the CASEs keep each id column's index usable. A numeric
+        id is only cast when it is one written plainly (no sign, spaces or leading zeros) and fits,
+        so "abc" or " 1 " names no game instead of failing or finding game 1.
+        """
+        record = self._conn.fetchrow(
+            FIND_GAME_BY_EXTERNAL_ID,
+            *_FIND_GAME_BY_EXTERNAL_ID_ARGS.validate_python((source, external_id)),
+        )
+        return None if record is None else _decode_game(record)
+
+    def get_todays_games(self, *, time_zone: str | None) -> list[Game]:
+        """Games whose official date is today in time_zone (default America/New_York)."""
+        records = self._conn.fetch(
+            GET_TODAYS_GAMES,
+            *_GET_TODAYS_GAMES_ARGS.validate_python((time_zone,)),
+        )
+        return _decode_many_game(records)
+
+    def iter_get_todays_games(
+        self,
+        *,
+        time_zone: str | None,
+        prefetch: int = 100,
+    ) -> Iterator[Game]:
+        """Stream get_todays_games through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_todays_games", self._conn)
+        for record in self._conn.cursor(
+            GET_TODAYS_GAMES,
+            *_GET_TODAYS_GAMES_ARGS.validate_python((time_zone,)),
+            prefetch=prefetch,
+        ):
+            yield _decode_game(record)
+
+    def get_live_games(self) -> list[Game]:
+        records = self._conn.fetch(GET_LIVE_GAMES)
+        return _decode_many_game(records)
+
+    def iter_get_live_games(self, *, prefetch: int = 100) -> Iterator[Game]:
+        """Stream get_live_games through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_live_games", self._conn)
+        for record in self._conn.cursor(GET_LIVE_GAMES, prefetch=prefetch):
+            yield _decode_game(record)
+
+    def list_team_codes(self) -> list[ListTeamCodesRow]:
+        """Every code that names a club: its abbreviation and its aliases (SBR's CUB, KAN, ...)."""
+        records = self._conn.fetch(LIST_TEAM_CODES)
+        return _decode_many_list_team_codes_row(records)
+
+    def iter_list_team_codes(self, *, prefetch: int = 100) -> Iterator[ListTeamCodesRow]:
+        """Stream list_team_codes through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_list_team_codes", self._conn)
+        for record in self._conn.cursor(LIST_TEAM_CODES, prefetch=prefetch):
+            yield _decode_list_team_codes_row(record)
+
+    def list_team_names(self) -> list[TeamName]:
+        """Every full name that names a club, current and former (Cleveland Indians, ...)."""
+        records = self._conn.fetch(LIST_TEAM_NAMES)
+        return _decode_many_team_name(records)
+
+    def iter_list_team_names(self, *, prefetch: int = 100) -> Iterator[TeamName]:
+        """Stream list_team_names through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_list_team_names", self._conn)
+        for record in self._conn.cursor(LIST_TEAM_NAMES, prefetch=prefetch):
+            yield _decode_team_name(record)
+
+    def insert_unidentified_games(
+        self,
+        params: InsertUnidentifiedGamesParams,
+    ) -> list[InsertUnidentifiedGamesRow]:
+        """Games a source names without an id of its own (SBR's archive), by natural key; one per
+        position of the arrays. Games already stored with that key are left alone and not returned.
+        """
+        records = self._conn.fetch(
+            INSERT_UNIDENTIFIED_GAMES,
+            params.official_dates,
+            params.home_team_ids,
+            params.away_team_ids,
+            params.game_numbers,
+            params.seasons,
+            params.home_scores,
+            params.away_scores,
+            params.source,
+        )
+        return _decode_many_insert_unidentified_games_row(records)
+
+    def iter_insert_unidentified_games(
+        self,
+        params: InsertUnidentifiedGamesParams,
+        *,
+        prefetch: int = 100,
+    ) -> Iterator[InsertUnidentifiedGamesRow]:
+        """Stream insert_unidentified_games through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_insert_unidentified_games", self._conn)
+        for record in self._conn.cursor(
+            INSERT_UNIDENTIFIED_GAMES,
+            params.official_dates,
+            params.home_team_ids,
+            params.away_team_ids,
+            params.game_numbers,
+            params.seasons,
+            params.home_scores,
+            params.away_scores,
+            params.source,
+            prefetch=prefetch,
+        ):
+            yield _decode_insert_unidentified_games_row(record)
+
+    def fill_game_scores(
+        self,
+        *,
+        home_scores: Sequence[int | None],
+        away_scores: Sequence[int | None],
+        game_ids: Sequence[int | None],
+    ) -> int:
+        """Final scores for games that have none; a game with a score keeps it."""
+        status = self._conn.execute(
+            FILL_GAME_SCORES,
+            *_FILL_GAME_SCORES_ARGS.validate_python((home_scores, away_scores, game_ids)),
+        )
+        return int(status.rpartition(" ")[2])
+
+    def find_games_of_clubs(
+        self,
+        *,
+        home_id: int,
+        away_id: int,
+        first_day: _betdb_types.GameDay,
+        last_day: _betdb_types.GameDay,
+    ) -> list[Game]:
+        """A pairing's games (home and away as given) on official dates from first_day to last_day,
+        in the order they were played.
+        """
+        records = self._conn.fetch(
+            FIND_GAMES_OF_CLUBS,
+            *_FIND_GAMES_OF_CLUBS_ARGS.validate_python((home_id, away_id, first_day, last_day)),
+        )
+        return _decode_many_game(records)
+
+    def iter_find_games_of_clubs(
+        self,
+        *,
+        home_id: int,
+        away_id: int,
+        first_day: _betdb_types.GameDay,
+        last_day: _betdb_types.GameDay,
+        prefetch: int = 100,
+    ) -> Iterator[Game]:
+        """Stream find_games_of_clubs through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_find_games_of_clubs", self._conn)
+        for record in self._conn.cursor(
+            FIND_GAMES_OF_CLUBS,
+            *_FIND_GAMES_OF_CLUBS_ARGS.validate_python((home_id, away_id, first_day, last_day)),
+            prefetch=prefetch,
+        ):
+            yield _decode_game(record)
+
+    def find_game_by_odds_api_event(self, *, event_id: str | None) -> Game | None:
+        record = self._conn.fetchrow(
+            FIND_GAME_BY_ODDS_API_EVENT,
+            *_FIND_GAME_BY_ODDS_API_EVENT_ARGS.validate_python((event_id,)),
+        )
+        return None if record is None else _decode_game(record)
+
+    def attach_odds_api_event(self, *, event_id: str | None, game_id: int) -> int:
+        """Names a game by The Odds API's event id, unless it already carries one."""
+        status = self._conn.execute(
+            ATTACH_ODDS_API_EVENT,
+            *_ATTACH_ODDS_API_EVENT_ARGS.validate_python((event_id, game_id)),
+        )
+        return int(status.rpartition(" ")[2])
+
+    def create_feed_game(self, params: CreateFeedGameParams) -> Game | None:
+        """A game first named by an odds feed: its clubs, local date and listed start, and The Odds
+        API's event id when it is that feed.
+        """
+        record = self._conn.fetchrow(
             CREATE_FEED_GAME,
             params.odds_api_event_id,
             params.official_date,

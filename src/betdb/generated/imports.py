@@ -4,7 +4,8 @@
 import datetime as _datetime
 import decimal as _decimal
 import gc as _gc
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import Any
 
 import asyncpg as _asyncpg
 import pydantic as _pydantic
@@ -23,6 +24,7 @@ from .models import (
     Side,
     SignalType,
 )
+from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
 
 UPSERT_SCHEDULED_GAME = """-- name: UpsertScheduledGame :one
 WITH known AS (
@@ -243,7 +245,7 @@ _FIND_STORED_ODDS_ROW_FIELDS = {"position"}
 _UPSERT_SCHEDULED_GAME_ROW_FIELDS = {"game_id", "created"}
 
 
-def _decode_find_stored_odds_row(r: _asyncpg.Record) -> FindStoredOddsRow:
+def _decode_find_stored_odds_row(r: _asyncpg.Record | tuple[Any, ...]) -> FindStoredOddsRow:
     row = FindStoredOddsRow.__new__(FindStoredOddsRow)
     values = {"position": r[0]}
     _setattr(row, "__dict__", values)
@@ -253,7 +255,9 @@ def _decode_find_stored_odds_row(r: _asyncpg.Record) -> FindStoredOddsRow:
     return row
 
 
-def _decode_many_find_stored_odds_row(records: list[_asyncpg.Record]) -> list[FindStoredOddsRow]:
+def _decode_many_find_stored_odds_row(
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
+) -> list[FindStoredOddsRow]:
     rows: list[FindStoredOddsRow] = []
     append = rows.append
     new = FindStoredOddsRow.__new__
@@ -275,7 +279,9 @@ def _decode_many_find_stored_odds_row(records: list[_asyncpg.Record]) -> list[Fi
     return rows
 
 
-def _decode_upsert_scheduled_game_row(r: _asyncpg.Record) -> UpsertScheduledGameRow:
+def _decode_upsert_scheduled_game_row(
+    r: _asyncpg.Record | tuple[Any, ...],
+) -> UpsertScheduledGameRow:
     row = UpsertScheduledGameRow.__new__(UpsertScheduledGameRow)
     values = {"game_id": r[0], "created": r[1]}
     _setattr(row, "__dict__", values)
@@ -397,6 +403,131 @@ class Querier:
     async def find_signal(self, params: FindSignalParams) -> int | None:
         """The signal a detector version already raised on one side of a market at a time."""
         record = await self._conn.fetchrow(
+            FIND_SIGNAL,
+            params.game_id,
+            params.signal_type,
+            params.detector_name,
+            params.detector_version,
+            params.market,
+            params.side,
+            params.sportsbook_id,
+            params.detected_at,
+        )
+        return None if record is None else record[0]
+
+
+class SyncQuerier:
+    """The queries of imports.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def upsert_scheduled_game(
+        self,
+        params: UpsertScheduledGameParams,
+    ) -> UpsertScheduledGameRow | None:
+        """A game from the MLB Stats API schedule, found by its gamePk, else by the natural
+        key among games without one (so a game another source created gains its gamePk).
+        The schedule is the authority on time: a first pitch it calls TBD clears a stored one.
+        A game whose values would not change is left alone, updated_at included, and no
+        row comes back; `created` tells an insert from an update.
+        """
+        record_ = self._conn.fetchrow(
+            UPSERT_SCHEDULED_GAME,
+            params.mlb_game_pk,
+            params.official_date,
+            params.home_team_id,
+            params.away_team_id,
+            params.game_number,
+            params.first_pitch_at,
+            params.season,
+            params.season_type,
+            params.game_type,
+            params.status,
+            params.home_score,
+            params.away_score,
+            jsonb(params.venue),
+            params.source_url,
+            params.doubleheader,
+            params.mlb_game_type,
+            params.detailed_state,
+            params.status_reason,
+            params.scheduled_date,
+            params.resumed_on,
+        )
+        return None if record_ is None else _decode_upsert_scheduled_game_row(record_)
+
+    def find_stored_odds(self, params: FindStoredOddsParams) -> list[FindStoredOddsRow]:
+        """The positions (1-based) of the given observations that are already stored,
+        matched on the key of odds_observation_unique; the arrays hold one observation
+        per position.
+        """
+        records = self._conn.fetch(
+            FIND_STORED_ODDS,
+            params.game_ids,
+            params.markets,
+            params.sportsbook_ids,
+            params.sides,
+            params.observed_ats,
+            params.lines,
+        )
+        return _decode_many_find_stored_odds_row(records)
+
+    def iter_find_stored_odds(
+        self,
+        params: FindStoredOddsParams,
+        *,
+        prefetch: int = 100,
+    ) -> Iterator[FindStoredOddsRow]:
+        """Stream find_stored_odds through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_find_stored_odds", self._conn)
+        for record in self._conn.cursor(
+            FIND_STORED_ODDS,
+            params.game_ids,
+            params.markets,
+            params.sportsbook_ids,
+            params.sides,
+            params.observed_ats,
+            params.lines,
+            prefetch=prefetch,
+        ):
+            yield _decode_find_stored_odds_row(record)
+
+    def insert_betting_split(self, params: InsertBettingSplitParams) -> int:
+        """One capture; 0 rows when the same capture (game, market, source, side, time)
+        is already stored.
+        """
+        status = self._conn.execute(
+            INSERT_BETTING_SPLIT,
+            params.game_id,
+            params.market,
+            params.side,
+            params.source,
+            params.line,
+            params.bet_pct,
+            params.money_pct,
+            params.bet_count,
+            params.captured_at,
+        )
+        return int(status.rpartition(" ")[2])
+
+    def find_analysis(self, params: FindAnalysisParams) -> int | None:
+        """The analysis a strategy version already made of one side of a game's market."""
+        record = self._conn.fetchrow(
+            FIND_ANALYSIS,
+            params.game_id,
+            params.analysis_type,
+            params.strategy_name,
+            params.strategy_version,
+            params.market,
+            params.side,
+        )
+        return None if record is None else record[0]
+
+    def find_signal(self, params: FindSignalParams) -> int | None:
+        """The signal a detector version already raised on one side of a market at a time."""
+        record = self._conn.fetchrow(
             FIND_SIGNAL,
             params.game_id,
             params.signal_type,

@@ -3,7 +3,7 @@
 
 import decimal as _decimal
 import gc as _gc
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -13,6 +13,7 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import DataSource, LineMoment, Market, Side, UntimedLine
+from .sync_db import SyncCursorExecutor, SyncExecutor
 
 LIST_UNTIMED_LINES = """-- name: ListUntimedLines :many
 SELECT game_id, sportsbook_id, market, side, moment, line, price, source FROM untimed_lines
@@ -170,7 +171,9 @@ _UNTIMED_LINE_FIELDS = {
 }
 
 
-def _decode_get_closing_lines_any_time_row(r: _asyncpg.Record) -> GetClosingLinesAnyTimeRow:
+def _decode_get_closing_lines_any_time_row(
+    r: _asyncpg.Record | tuple[Any, ...],
+) -> GetClosingLinesAnyTimeRow:
     row = GetClosingLinesAnyTimeRow.__new__(GetClosingLinesAnyTimeRow)
     values = {
         "sportsbook_id": r[0],
@@ -188,7 +191,7 @@ def _decode_get_closing_lines_any_time_row(r: _asyncpg.Record) -> GetClosingLine
 
 
 def _decode_many_get_closing_lines_any_time_row(
-    records: list[_asyncpg.Record],
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[GetClosingLinesAnyTimeRow]:
     rows: list[GetClosingLinesAnyTimeRow] = []
     append = rows.append
@@ -218,7 +221,9 @@ def _decode_many_get_closing_lines_any_time_row(
     return rows
 
 
-def _decode_get_opening_lines_any_time_row(r: _asyncpg.Record) -> GetOpeningLinesAnyTimeRow:
+def _decode_get_opening_lines_any_time_row(
+    r: _asyncpg.Record | tuple[Any, ...],
+) -> GetOpeningLinesAnyTimeRow:
     row = GetOpeningLinesAnyTimeRow.__new__(GetOpeningLinesAnyTimeRow)
     values = {
         "sportsbook_id": r[0],
@@ -236,7 +241,7 @@ def _decode_get_opening_lines_any_time_row(r: _asyncpg.Record) -> GetOpeningLine
 
 
 def _decode_many_get_opening_lines_any_time_row(
-    records: list[_asyncpg.Record],
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[GetOpeningLinesAnyTimeRow]:
     rows: list[GetOpeningLinesAnyTimeRow] = []
     append = rows.append
@@ -266,7 +271,7 @@ def _decode_many_get_opening_lines_any_time_row(
     return rows
 
 
-def _decode_untimed_line(r: _asyncpg.Record) -> UntimedLine:
+def _decode_untimed_line(r: _asyncpg.Record | tuple[Any, ...]) -> UntimedLine:
     row = UntimedLine.__new__(UntimedLine)
     values = {
         "game_id": r[0],
@@ -285,7 +290,9 @@ def _decode_untimed_line(r: _asyncpg.Record) -> UntimedLine:
     return row
 
 
-def _decode_many_untimed_line(records: list[_asyncpg.Record]) -> list[UntimedLine]:
+def _decode_many_untimed_line(
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
+) -> list[UntimedLine]:
     rows: list[UntimedLine] = []
     append = rows.append
     new = UntimedLine.__new__
@@ -429,6 +436,126 @@ class Querier:
         if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError("iter_get_closing_lines_any_time", self._conn)
         async for record in self._conn.cursor(
+            GET_CLOSING_LINES_ANY_TIME,
+            *_GET_CLOSING_LINES_ANY_TIME_ARGS.validate_python((game_id, market)),
+            prefetch=prefetch,
+        ):
+            yield _decode_get_closing_lines_any_time_row(record)
+
+
+class SyncQuerier:
+    """The queries of lines.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def list_untimed_lines(
+        self,
+        *,
+        game_ids: Sequence[int | None],
+        sportsbook_id: int,
+    ) -> list[UntimedLine]:
+        """The stored untimed lines of the given games at one book."""
+        records = self._conn.fetch(
+            LIST_UNTIMED_LINES,
+            *_LIST_UNTIMED_LINES_ARGS.validate_python((game_ids, sportsbook_id)),
+        )
+        return _decode_many_untimed_line(records)
+
+    def iter_list_untimed_lines(
+        self,
+        *,
+        game_ids: Sequence[int | None],
+        sportsbook_id: int,
+        prefetch: int = 100,
+    ) -> Iterator[UntimedLine]:
+        """Stream list_untimed_lines through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_list_untimed_lines", self._conn)
+        for record in self._conn.cursor(
+            LIST_UNTIMED_LINES,
+            *_LIST_UNTIMED_LINES_ARGS.validate_python((game_ids, sportsbook_id)),
+            prefetch=prefetch,
+        ):
+            yield _decode_untimed_line(record)
+
+    def upsert_untimed_lines(self, params: UpsertUntimedLinesParams) -> int:
+        """Opening or closing lines without an observation time, one per position of the arrays;
+        a line whose line and price are already stored is left alone and not counted.
+        """
+        status = self._conn.execute(
+            UPSERT_UNTIMED_LINES,
+            params.game_ids,
+            params.sportsbook_id,
+            params.markets,
+            params.sides,
+            params.moments,
+            params.lines,
+            params.prices,
+            params.source,
+        )
+        return int(status.rpartition(" ")[2])
+
+    def get_opening_lines_any_time(
+        self,
+        *,
+        game_id: int,
+        market: Market,
+    ) -> list[GetOpeningLinesAnyTimeRow]:
+        """Per book and side, the opening line whether observed or untimed: the observation flagged
+        opening, else the book's untimed opening line, else its earliest observation.
+        observed_at is null for an untimed line.
+        """
+        records = self._conn.fetch(
+            GET_OPENING_LINES_ANY_TIME,
+            *_GET_OPENING_LINES_ANY_TIME_ARGS.validate_python((game_id, market)),
+        )
+        return _decode_many_get_opening_lines_any_time_row(records)
+
+    def iter_get_opening_lines_any_time(
+        self,
+        *,
+        game_id: int,
+        market: Market,
+        prefetch: int = 100,
+    ) -> Iterator[GetOpeningLinesAnyTimeRow]:
+        """Stream get_opening_lines_any_time through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_opening_lines_any_time", self._conn)
+        for record in self._conn.cursor(
+            GET_OPENING_LINES_ANY_TIME,
+            *_GET_OPENING_LINES_ANY_TIME_ARGS.validate_python((game_id, market)),
+            prefetch=prefetch,
+        ):
+            yield _decode_get_opening_lines_any_time_row(record)
+
+    def get_closing_lines_any_time(
+        self,
+        *,
+        game_id: int,
+        market: Market,
+    ) -> list[GetClosingLinesAnyTimeRow]:
+        """Per book and side, the closing line whether observed or untimed: the observation flagged
+        closing, else the book's untimed closing line, else its last observation before first
+        pitch. observed_at is null for an untimed line.
+        """
+        records = self._conn.fetch(
+            GET_CLOSING_LINES_ANY_TIME,
+            *_GET_CLOSING_LINES_ANY_TIME_ARGS.validate_python((game_id, market)),
+        )
+        return _decode_many_get_closing_lines_any_time_row(records)
+
+    def iter_get_closing_lines_any_time(
+        self,
+        *,
+        game_id: int,
+        market: Market,
+        prefetch: int = 100,
+    ) -> Iterator[GetClosingLinesAnyTimeRow]:
+        """Stream get_closing_lines_any_time through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_closing_lines_any_time", self._conn)
+        for record in self._conn.cursor(
             GET_CLOSING_LINES_ANY_TIME,
             *_GET_CLOSING_LINES_ANY_TIME_ARGS.validate_python((game_id, market)),
             prefetch=prefetch,

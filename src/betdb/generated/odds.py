@@ -5,7 +5,7 @@
 import datetime as _datetime
 import decimal as _decimal
 import gc as _gc
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -15,6 +15,7 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, Column, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import DataSource, Market, Odds, Side
+from .sync_db import SyncCursorExecutor, SyncExecutor
 
 COPY_ODDS = """-- name: CopyOdds :copyfrom
 INSERT INTO odds (
@@ -508,7 +509,7 @@ _ODDS_FIELDS = {
 }
 
 
-def _decode_get_consensus_odds_row(r: _asyncpg.Record) -> GetConsensusOddsRow:
+def _decode_get_consensus_odds_row(r: _asyncpg.Record | tuple[Any, ...]) -> GetConsensusOddsRow:
     row = GetConsensusOddsRow.__new__(GetConsensusOddsRow)
     values = {
         "side": r[0],
@@ -525,7 +526,7 @@ def _decode_get_consensus_odds_row(r: _asyncpg.Record) -> GetConsensusOddsRow:
 
 
 def _decode_many_get_consensus_odds_row(
-    records: list[_asyncpg.Record],
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[GetConsensusOddsRow]:
     rows: list[GetConsensusOddsRow] = []
     append = rows.append
@@ -554,7 +555,7 @@ def _decode_many_get_consensus_odds_row(
     return rows
 
 
-def _decode_get_line_movement_row(r: _asyncpg.Record) -> GetLineMovementRow:
+def _decode_get_line_movement_row(r: _asyncpg.Record | tuple[Any, ...]) -> GetLineMovementRow:
     row = GetLineMovementRow.__new__(GetLineMovementRow)
     values = {
         "side": r[0],
@@ -571,7 +572,7 @@ def _decode_get_line_movement_row(r: _asyncpg.Record) -> GetLineMovementRow:
     return row
 
 
-def _decode_get_market_movement_row(r: _asyncpg.Record) -> GetMarketMovementRow:
+def _decode_get_market_movement_row(r: _asyncpg.Record | tuple[Any, ...]) -> GetMarketMovementRow:
     row = GetMarketMovementRow.__new__(GetMarketMovementRow)
     values = {
         "sportsbook_id": r[0],
@@ -593,7 +594,7 @@ def _decode_get_market_movement_row(r: _asyncpg.Record) -> GetMarketMovementRow:
 
 
 def _decode_many_get_market_movement_row(
-    records: list[_asyncpg.Record],
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[GetMarketMovementRow]:
     rows: list[GetMarketMovementRow] = []
     append = rows.append
@@ -627,7 +628,7 @@ def _decode_many_get_market_movement_row(
     return rows
 
 
-def _decode_odds(r: _asyncpg.Record) -> Odds:
+def _decode_odds(r: _asyncpg.Record | tuple[Any, ...]) -> Odds:
     row = Odds.__new__(Odds)
     values = {
         "game_id": r[0],
@@ -649,7 +650,7 @@ def _decode_odds(r: _asyncpg.Record) -> Odds:
     return row
 
 
-def _decode_many_odds(records: list[_asyncpg.Record]) -> list[Odds]:
+def _decode_many_odds(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) -> list[Odds]:
     rows: list[Odds] = []
     append = rows.append
     new = Odds.__new__
@@ -1047,6 +1048,337 @@ class Querier:
         if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError("iter_get_consensus_odds", self._conn)
         async for record in self._conn.cursor(
+            GET_CONSENSUS_ODDS,
+            *_GET_CONSENSUS_ODDS_ARGS.validate_python((game_id, market, at)),
+            prefetch=prefetch,
+        ):
+            yield _decode_get_consensus_odds_row(record)
+
+
+class SyncQuerier:
+    """The queries of odds.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def copy_odds(self, params: Iterable[CopyOddsParams | CopyOddsValues]) -> int:
+        """Bulk load through COPY; any duplicate observation fails the whole batch."""
+        records = [
+            (
+                item.game_id,
+                item.sportsbook_id,
+                item.market,
+                item.side,
+                item.line,
+                item.price,
+                item.observed_at,
+                item.is_opening,
+                item.is_closing,
+                item.bet_limit,
+                item.source,
+            )
+            if isinstance(item, CopyOddsParams)
+            else _COPY_ODDS_ARGS.validate_python(item)
+            for item in params
+        ]
+        status = self._conn.copy_records_to_table(
+            "odds",
+            records=records,
+            columns=[
+                "game_id",
+                "sportsbook_id",
+                "market",
+                "side",
+                "line",
+                "price",
+                "observed_at",
+                "is_opening",
+                "is_closing",
+                "bet_limit",
+                "source",
+            ],
+        )
+        return int(status.rpartition(" ")[2])
+
+    def ingest_odds(self, params: Iterable[IngestOddsParams | IngestOddsValues]) -> None:
+        """Idempotent ingest: an observation already stored is skipped."""
+        sets = [
+            (
+                item.game_id,
+                item.sportsbook_id,
+                item.market,
+                item.side,
+                item.line,
+                item.price,
+                item.observed_at,
+                item.is_opening,
+                item.is_closing,
+                item.bet_limit,
+                item.source,
+            )
+            if isinstance(item, IngestOddsParams)
+            else _INGEST_ODDS_ARGS.validate_python(item)
+            for item in params
+        ]
+        self._conn.executemany(INGEST_ODDS, sets)
+
+    def find_odds_by_game(
+        self,
+        *,
+        game_id: int,
+        market: Market | None,
+        sportsbook_id: int | None,
+    ) -> list[Odds]:
+        """A game's whole history, optionally of one market and one book, oldest first."""
+        records = self._conn.fetch(
+            FIND_ODDS_BY_GAME,
+            *_FIND_ODDS_BY_GAME_ARGS.validate_python((game_id, market, sportsbook_id)),
+        )
+        return [_decode_odds(record) for record in records]
+
+    def iter_find_odds_by_game(
+        self,
+        *,
+        game_id: int,
+        market: Market | None,
+        sportsbook_id: int | None,
+        prefetch: int = 100,
+    ) -> Iterator[Odds]:
+        """Stream find_odds_by_game through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_find_odds_by_game", self._conn)
+        for record in self._conn.cursor(
+            FIND_ODDS_BY_GAME,
+            *_FIND_ODDS_BY_GAME_ARGS.validate_python((game_id, market, sportsbook_id)),
+            prefetch=prefetch,
+        ):
+            yield _decode_odds(record)
+
+    def get_latest_odds(self, params: GetLatestOddsParams) -> list[Odds]:
+        """The newest observation per book and side of one market in an observed_at window
+        [observed_from, observed_until), optionally of one book. The window is a parameter, not
+        derived from the game here, so that the planner prunes the odds partitions outside it.
+        """
+        records = self._conn.fetch(
+            GET_LATEST_ODDS,
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
+        )
+        return _decode_many_odds(records)
+
+    def iter_get_latest_odds(
+        self,
+        params: GetLatestOddsParams,
+        *,
+        prefetch: int = 100,
+    ) -> Iterator[Odds]:
+        """Stream get_latest_odds through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_latest_odds", self._conn)
+        for record in self._conn.cursor(
+            GET_LATEST_ODDS,
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
+            prefetch=prefetch,
+        ):
+            yield _decode_odds(record)
+
+    def get_game_latest_odds(
+        self,
+        *,
+        game_id: int,
+        observed_from: _betdb_types.Timestamp,
+        observed_until: _betdb_types.Timestamp,
+    ) -> list[Odds]:
+        """GetLatestOdds of every market of a game in one round trip: the newest observation per
+        market, book and side in the observed_at window [observed_from, observed_until).
+        """
+        records = self._conn.fetch(
+            GET_GAME_LATEST_ODDS,
+            *_GET_GAME_LATEST_ODDS_ARGS.validate_python((game_id, observed_from, observed_until)),
+        )
+        return _decode_many_odds(records)
+
+    def iter_get_game_latest_odds(
+        self,
+        *,
+        game_id: int,
+        observed_from: _betdb_types.Timestamp,
+        observed_until: _betdb_types.Timestamp,
+        prefetch: int = 100,
+    ) -> Iterator[Odds]:
+        """Stream get_game_latest_odds through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_game_latest_odds", self._conn)
+        for record in self._conn.cursor(
+            GET_GAME_LATEST_ODDS,
+            *_GET_GAME_LATEST_ODDS_ARGS.validate_python((game_id, observed_from, observed_until)),
+            prefetch=prefetch,
+        ):
+            yield _decode_odds(record)
+
+    def get_line_movement(self, params: GetLineMovementParams) -> list[GetLineMovementRow]:
+        """One book's observations of a market in an observed_at window [observed_from,
+        observed_until), each with its change from the one before (null for the first, and for
+        the line of a market without one). price_change is in cents, which do not jump across
+        even money: -105 to +105 is 10 (American prices have no values between -100 and +100, so
+        each side of the gap is shifted by 100 towards zero).
+        """
+        records = self._conn.fetch(
+            GET_LINE_MOVEMENT,
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
+        )
+        return [_decode_get_line_movement_row(record) for record in records]
+
+    def iter_get_line_movement(
+        self,
+        params: GetLineMovementParams,
+        *,
+        prefetch: int = 100,
+    ) -> Iterator[GetLineMovementRow]:
+        """Stream get_line_movement through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_line_movement", self._conn)
+        for record in self._conn.cursor(
+            GET_LINE_MOVEMENT,
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
+            prefetch=prefetch,
+        ):
+            yield _decode_get_line_movement_row(record)
+
+    def get_market_movement(self, params: GetMarketMovementParams) -> list[GetMarketMovementRow]:
+        """Every book's observations of one market of a game in an observed_at window
+        [observed_from, observed_until), optionally of one book, in one round trip: each row with
+        its book's key, its change from the book's previous observation of that side (as in
+        GetLineMovement), and whether it is the book's opening or closing observation of the side
+        by the rules of GetOpeningLines and GetClosingLines (within the window).
+        """
+        records = self._conn.fetch(
+            GET_MARKET_MOVEMENT,
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
+        )
+        return _decode_many_get_market_movement_row(records)
+
+    def iter_get_market_movement(
+        self,
+        params: GetMarketMovementParams,
+        *,
+        prefetch: int = 100,
+    ) -> Iterator[GetMarketMovementRow]:
+        """Stream get_market_movement through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_market_movement", self._conn)
+        for record in self._conn.cursor(
+            GET_MARKET_MOVEMENT,
+            params.game_id,
+            params.market,
+            params.sportsbook_id,
+            params.observed_from,
+            params.observed_until,
+            prefetch=prefetch,
+        ):
+            yield _decode_get_market_movement_row(record)
+
+    def get_opening_lines(self, *, game_id: int, market: Market) -> list[Odds]:
+        """Per book and side: the observation flagged opening, else the earliest."""
+        records = self._conn.fetch(
+            GET_OPENING_LINES,
+            *_GET_OPENING_LINES_ARGS.validate_python((game_id, market)),
+        )
+        return _decode_many_odds(records)
+
+    def iter_get_opening_lines(
+        self,
+        *,
+        game_id: int,
+        market: Market,
+        prefetch: int = 100,
+    ) -> Iterator[Odds]:
+        """Stream get_opening_lines through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_opening_lines", self._conn)
+        for record in self._conn.cursor(
+            GET_OPENING_LINES,
+            *_GET_OPENING_LINES_ARGS.validate_python((game_id, market)),
+            prefetch=prefetch,
+        ):
+            yield _decode_odds(record)
+
+    def get_closing_lines(self, *, game_id: int, market: Market) -> list[Odds]:
+        """Per book and side: the observation flagged closing, else the last one before first
+        pitch.
+        """
+        records = self._conn.fetch(
+            GET_CLOSING_LINES,
+            *_GET_CLOSING_LINES_ARGS.validate_python((game_id, market)),
+        )
+        return _decode_many_odds(records)
+
+    def iter_get_closing_lines(
+        self,
+        *,
+        game_id: int,
+        market: Market,
+        prefetch: int = 100,
+    ) -> Iterator[Odds]:
+        """Stream get_closing_lines through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_closing_lines", self._conn)
+        for record in self._conn.cursor(
+            GET_CLOSING_LINES,
+            *_GET_CLOSING_LINES_ARGS.validate_python((game_id, market)),
+            prefetch=prefetch,
+        ):
+            yield _decode_odds(record)
+
+    def get_consensus_odds(
+        self,
+        *,
+        game_id: int,
+        market: Market,
+        at: _betdb_types.Timestamp,
+    ) -> list[GetConsensusOddsRow]:
+        """Per side, across each book's latest observation at a time: the median price, taken
+        over decimal odds (American prices jump from -100 to +100) and given back as
+        American, and the median book's line (the lower middle one for an even count; null
+        for moneylines).
+        """
+        records = self._conn.fetch(
+            GET_CONSENSUS_ODDS,
+            *_GET_CONSENSUS_ODDS_ARGS.validate_python((game_id, market, at)),
+        )
+        return _decode_many_get_consensus_odds_row(records)
+
+    def iter_get_consensus_odds(
+        self,
+        *,
+        game_id: int,
+        market: Market,
+        at: _betdb_types.Timestamp,
+        prefetch: int = 100,
+    ) -> Iterator[GetConsensusOddsRow]:
+        """Stream get_consensus_odds through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_consensus_odds", self._conn)
+        for record in self._conn.cursor(
             GET_CONSENSUS_ODDS,
             *_GET_CONSENSUS_ODDS_ARGS.validate_python((game_id, market, at)),
             prefetch=prefetch,

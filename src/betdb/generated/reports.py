@@ -2,13 +2,14 @@
 """Queries from reports.sql."""
 
 import gc as _gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import asyncpg as _asyncpg
 import pydantic as _pydantic
 
 from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
+from .sync_db import SyncCursorExecutor, SyncExecutor
 
 GET_CLOSING_MONEYLINES = """-- name: GetClosingMoneylines :many
 WITH season_games AS (
@@ -90,7 +91,9 @@ _GET_CLOSING_MONEYLINES_ROW_FIELDS = {
 }
 
 
-def _decode_get_closing_moneylines_row(r: _asyncpg.Record) -> GetClosingMoneylinesRow:
+def _decode_get_closing_moneylines_row(
+    r: _asyncpg.Record | tuple[Any, ...],
+) -> GetClosingMoneylinesRow:
     row = GetClosingMoneylinesRow.__new__(GetClosingMoneylinesRow)
     values = {
         "game_id": r[0],
@@ -107,7 +110,7 @@ def _decode_get_closing_moneylines_row(r: _asyncpg.Record) -> GetClosingMoneylin
 
 
 def _decode_many_get_closing_moneylines_row(
-    records: list[_asyncpg.Record],
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[GetClosingMoneylinesRow]:
     rows: list[GetClosingMoneylinesRow] = []
     append = rows.append
@@ -170,6 +173,47 @@ class Querier:
         if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError("iter_get_closing_moneylines", self._conn)
         async for record in self._conn.cursor(
+            GET_CLOSING_MONEYLINES,
+            *_GET_CLOSING_MONEYLINES_ARGS.validate_python((season, sportsbook_id)),
+            prefetch=prefetch,
+        ):
+            yield _decode_get_closing_moneylines_row(record)
+
+
+class SyncQuerier:
+    """The queries of reports.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def get_closing_moneylines(
+        self,
+        *,
+        season: int,
+        sportsbook_id: int | None,
+    ) -> list[GetClosingMoneylinesRow]:
+        """Per decided game of a season (a final score, not a tie), the closing moneyline of both
+        sides at one book: the book asked for, else the lowest-numbered book that closed both.
+        A closing line is the observation flagged closing, else the book's untimed closing
+        line, else its last observation before first pitch.
+        """
+        records = self._conn.fetch(
+            GET_CLOSING_MONEYLINES,
+            *_GET_CLOSING_MONEYLINES_ARGS.validate_python((season, sportsbook_id)),
+        )
+        return _decode_many_get_closing_moneylines_row(records)
+
+    def iter_get_closing_moneylines(
+        self,
+        *,
+        season: int,
+        sportsbook_id: int | None,
+        prefetch: int = 100,
+    ) -> Iterator[GetClosingMoneylinesRow]:
+        """Stream get_closing_moneylines through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_closing_moneylines", self._conn)
+        for record in self._conn.cursor(
             GET_CLOSING_MONEYLINES,
             *_GET_CLOSING_MONEYLINES_ARGS.validate_python((season, sportsbook_id)),
             prefetch=prefetch,

@@ -4,7 +4,7 @@
 
 import decimal as _decimal
 import gc as _gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -14,6 +14,7 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import ConfidenceLevel, Market, SharpSignal, Side, SignalType
+from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
 
 CREATE_SHARP_SIGNAL = """-- name: CreateSharpSignal :one
 INSERT INTO sharp_signals (
@@ -117,7 +118,7 @@ _SHARP_SIGNAL_FIELDS = {
 }
 
 
-def _decode_sharp_signal(r: _asyncpg.Record) -> SharpSignal:
+def _decode_sharp_signal(r: _asyncpg.Record | tuple[Any, ...]) -> SharpSignal:
     row = SharpSignal.__new__(SharpSignal)
     values = {
         "signal_id": r[0],
@@ -143,7 +144,9 @@ def _decode_sharp_signal(r: _asyncpg.Record) -> SharpSignal:
     return row
 
 
-def _decode_many_sharp_signal(records: list[_asyncpg.Record]) -> list[SharpSignal]:
+def _decode_many_sharp_signal(
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
+) -> list[SharpSignal]:
     rows: list[SharpSignal] = []
     append = rows.append
     new = SharpSignal.__new__
@@ -255,6 +258,87 @@ class Querier:
         if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError("iter_list_signals_by_game", self._conn)
         async for record in self._conn.cursor(
+            LIST_SIGNALS_BY_GAME,
+            *_LIST_SIGNALS_BY_GAME_ARGS.validate_python((game_id,)),
+            prefetch=prefetch,
+        ):
+            yield _decode_sharp_signal(record)
+
+
+class SyncQuerier:
+    """The queries of signals.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def create_sharp_signal(self, params: CreateSharpSignalParams) -> SharpSignal | None:
+        """confidence_level is derived from confidence_score by the database."""
+        record = self._conn.fetchrow(
+            CREATE_SHARP_SIGNAL,
+            params.game_id,
+            params.signal_type,
+            params.detector_name,
+            params.detector_version,
+            params.market,
+            params.side,
+            params.sportsbook_id,
+            params.signal_strength,
+            params.confidence_score,
+            jsonb(params.features),
+            params.detected_at,
+            params.expires_at,
+        )
+        return None if record is None else _decode_sharp_signal(record)
+
+    def get_strong_signals(
+        self,
+        *,
+        min_strength: _decimal.Decimal | None,
+        confidence_level: ConfidenceLevel | None,
+    ) -> list[SharpSignal]:
+        """Unexpired signals with signal_strength (not confidence) of at least min_strength
+        (default 0.8), optionally of one confidence level, strongest first.
+        """
+        records = self._conn.fetch(
+            GET_STRONG_SIGNALS,
+            *_GET_STRONG_SIGNALS_ARGS.validate_python((min_strength, confidence_level)),
+        )
+        return _decode_many_sharp_signal(records)
+
+    def iter_get_strong_signals(
+        self,
+        *,
+        min_strength: _decimal.Decimal | None,
+        confidence_level: ConfidenceLevel | None,
+        prefetch: int = 100,
+    ) -> Iterator[SharpSignal]:
+        """Stream get_strong_signals through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_strong_signals", self._conn)
+        for record in self._conn.cursor(
+            GET_STRONG_SIGNALS,
+            *_GET_STRONG_SIGNALS_ARGS.validate_python((min_strength, confidence_level)),
+            prefetch=prefetch,
+        ):
+            yield _decode_sharp_signal(record)
+
+    def list_signals_by_game(self, *, game_id: int) -> list[SharpSignal]:
+        records = self._conn.fetch(
+            LIST_SIGNALS_BY_GAME,
+            *_LIST_SIGNALS_BY_GAME_ARGS.validate_python((game_id,)),
+        )
+        return _decode_many_sharp_signal(records)
+
+    def iter_list_signals_by_game(
+        self,
+        *,
+        game_id: int,
+        prefetch: int = 100,
+    ) -> Iterator[SharpSignal]:
+        """Stream list_signals_by_game through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_list_signals_by_game", self._conn)
+        for record in self._conn.cursor(
             LIST_SIGNALS_BY_GAME,
             *_LIST_SIGNALS_BY_GAME_ARGS.validate_python((game_id,)),
             prefetch=prefetch,

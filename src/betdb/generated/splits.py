@@ -5,7 +5,7 @@
 import datetime as _datetime
 import decimal as _decimal
 import gc as _gc
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -15,6 +15,7 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import BettingSplit, DataSource, Market, Side
+from .sync_db import SyncCursorExecutor, SyncExecutor
 
 INGEST_BETTING_SPLITS = """-- name: IngestBettingSplits :batchexec
 INSERT INTO betting_splits (
@@ -142,7 +143,7 @@ _BETTING_SPLIT_FIELDS = {
 }
 
 
-def _decode_betting_split(r: _asyncpg.Record) -> BettingSplit:
+def _decode_betting_split(r: _asyncpg.Record | tuple[Any, ...]) -> BettingSplit:
     row = BettingSplit.__new__(BettingSplit)
     values = {
         "split_id": r[0],
@@ -164,7 +165,9 @@ def _decode_betting_split(r: _asyncpg.Record) -> BettingSplit:
     return row
 
 
-def _decode_many_betting_split(records: list[_asyncpg.Record]) -> list[BettingSplit]:
+def _decode_many_betting_split(
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
+) -> list[BettingSplit]:
     rows: list[BettingSplit] = []
     append = rows.append
     new = BettingSplit.__new__
@@ -251,6 +254,61 @@ class Querier:
         if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError("iter_get_latest_betting_splits", self._conn)
         async for record in self._conn.cursor(
+            GET_LATEST_BETTING_SPLITS,
+            *_GET_LATEST_BETTING_SPLITS_ARGS.validate_python((game_id, market)),
+            prefetch=prefetch,
+        ):
+            yield _decode_betting_split(record)
+
+
+class SyncQuerier:
+    """The queries of splits.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def ingest_betting_splits(
+        self,
+        params: Iterable[IngestBettingSplitsParams | IngestBettingSplitsValues],
+    ) -> None:
+        """Idempotent: a capture already stored (game, market, source, side, time) is skipped."""
+        sets = [
+            (
+                item.game_id,
+                item.market,
+                item.side,
+                item.source,
+                item.line,
+                item.bet_pct,
+                item.money_pct,
+                item.bet_count,
+                item.captured_at,
+            )
+            if isinstance(item, IngestBettingSplitsParams)
+            else _INGEST_BETTING_SPLITS_ARGS.validate_python(item)
+            for item in params
+        ]
+        self._conn.executemany(INGEST_BETTING_SPLITS, sets)
+
+    def get_latest_betting_splits(self, *, game_id: int, market: Market) -> list[BettingSplit]:
+        """The newest capture per source and side of one market of a game."""
+        records = self._conn.fetch(
+            GET_LATEST_BETTING_SPLITS,
+            *_GET_LATEST_BETTING_SPLITS_ARGS.validate_python((game_id, market)),
+        )
+        return _decode_many_betting_split(records)
+
+    def iter_get_latest_betting_splits(
+        self,
+        *,
+        game_id: int,
+        market: Market,
+        prefetch: int = 100,
+    ) -> Iterator[BettingSplit]:
+        """Stream get_latest_betting_splits through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_get_latest_betting_splits", self._conn)
+        for record in self._conn.cursor(
             GET_LATEST_BETTING_SPLITS,
             *_GET_LATEST_BETTING_SPLITS_ARGS.validate_python((game_id, market)),
             prefetch=prefetch,

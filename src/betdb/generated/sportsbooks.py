@@ -2,7 +2,7 @@
 """Queries from sportsbooks.sql."""
 
 import gc as _gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -10,6 +10,7 @@ import pydantic as _pydantic
 
 from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import DataSource, Sportsbook
+from .sync_db import SyncCursorExecutor, SyncExecutor
 
 LIST_SPORTSBOOKS = """-- name: ListSportsbooks :many
 SELECT sportsbook_id, key, name, is_active, created_at FROM sportsbooks ORDER BY sportsbook_id
@@ -112,7 +113,7 @@ _set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
 _SPORTSBOOK_FIELDS = {"sportsbook_id", "key", "name", "is_active", "created_at"}
 
 
-def _decode_sportsbook(r: _asyncpg.Record) -> Sportsbook:
+def _decode_sportsbook(r: _asyncpg.Record | tuple[Any, ...]) -> Sportsbook:
     row = Sportsbook.__new__(Sportsbook)
     values = {
         "sportsbook_id": r[0],
@@ -128,7 +129,9 @@ def _decode_sportsbook(r: _asyncpg.Record) -> Sportsbook:
     return row
 
 
-def _decode_many_sportsbook(records: list[_asyncpg.Record]) -> list[Sportsbook]:
+def _decode_many_sportsbook(
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
+) -> list[Sportsbook]:
     rows: list[Sportsbook] = []
     append = rows.append
     new = Sportsbook.__new__
@@ -209,6 +212,54 @@ class Querier:
         external_id: str,
     ) -> Sportsbook | None:
         record = await self._conn.fetchrow(
+            RESOLVE_SPORTSBOOK,
+            *_RESOLVE_SPORTSBOOK_ARGS.validate_python((source, external_id)),
+        )
+        return None if record is None else _decode_sportsbook(record)
+
+
+class SyncQuerier:
+    """The queries of sportsbooks.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def list_sportsbooks(self) -> list[Sportsbook]:
+        records = self._conn.fetch(LIST_SPORTSBOOKS)
+        return _decode_many_sportsbook(records)
+
+    def iter_list_sportsbooks(self, *, prefetch: int = 100) -> Iterator[Sportsbook]:
+        """Stream list_sportsbooks through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_list_sportsbooks", self._conn)
+        for record in self._conn.cursor(LIST_SPORTSBOOKS, prefetch=prefetch):
+            yield _decode_sportsbook(record)
+
+    def get_sportsbook_by_key(self, *, key: str) -> Sportsbook | None:
+        record = self._conn.fetchrow(
+            GET_SPORTSBOOK_BY_KEY,
+            *_GET_SPORTSBOOK_BY_KEY_ARGS.validate_python((key,)),
+        )
+        return None if record is None else _decode_sportsbook(record)
+
+    def upsert_sportsbook(self, *, key: str, name: str, is_active: bool) -> Sportsbook | None:
+        record = self._conn.fetchrow(
+            UPSERT_SPORTSBOOK,
+            *_UPSERT_SPORTSBOOK_ARGS.validate_python((key, name, is_active)),
+        )
+        return None if record is None else _decode_sportsbook(record)
+
+    def map_sportsbook(self, *, source: DataSource, external_id: str, sportsbook_id: int) -> None:
+        """Records which of our books a source's own book id means; a remap replaces the old
+        one.
+        """
+        self._conn.execute(
+            MAP_SPORTSBOOK,
+            *_MAP_SPORTSBOOK_ARGS.validate_python((source, external_id, sportsbook_id)),
+        )
+
+    def resolve_sportsbook(self, *, source: DataSource, external_id: str) -> Sportsbook | None:
+        record = self._conn.fetchrow(
             RESOLVE_SPORTSBOOK,
             *_RESOLVE_SPORTSBOOK_ARGS.validate_python((source, external_id)),
         )

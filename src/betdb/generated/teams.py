@@ -2,7 +2,7 @@
 """Queries from teams.sql."""
 
 import gc as _gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -12,6 +12,7 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import Team
+from .sync_db import SyncCursorExecutor, SyncExecutor
 
 LIST_TEAMS = """-- name: ListTeams :many
 SELECT team_id, abbreviation, name, league, division FROM teams ORDER BY team_id
@@ -60,7 +61,7 @@ _set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
 _TEAM_FIELDS = {"team_id", "abbreviation", "name", "league", "division"}
 
 
-def _decode_team(r: _asyncpg.Record) -> Team:
+def _decode_team(r: _asyncpg.Record | tuple[Any, ...]) -> Team:
     row = Team.__new__(Team)
     values = {
         "team_id": r[0],
@@ -76,7 +77,7 @@ def _decode_team(r: _asyncpg.Record) -> Team:
     return row
 
 
-def _decode_many_team(records: list[_asyncpg.Record]) -> list[Team]:
+def _decode_many_team(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) -> list[Team]:
     rows: list[Team] = []
     append = rows.append
     new = Team.__new__
@@ -129,6 +130,37 @@ class Querier:
     async def resolve_team_code(self, *, code: str) -> Team | None:
         """The club an abbreviation names, whether canonical (AZ) or an alias (ARI)."""
         record = await self._conn.fetchrow(
+            RESOLVE_TEAM_CODE,
+            *_RESOLVE_TEAM_CODE_ARGS.validate_python((code,)),
+        )
+        return None if record is None else _decode_team(record)
+
+
+class SyncQuerier:
+    """The queries of teams.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def list_teams(self) -> list[Team]:
+        """Every club, in Stats API id order."""
+        records = self._conn.fetch(LIST_TEAMS)
+        return _decode_many_team(records)
+
+    def iter_list_teams(self, *, prefetch: int = 100) -> Iterator[Team]:
+        """Stream list_teams through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_list_teams", self._conn)
+        for record in self._conn.cursor(LIST_TEAMS, prefetch=prefetch):
+            yield _decode_team(record)
+
+    def get_team(self, *, team_id: int) -> Team | None:
+        record = self._conn.fetchrow(GET_TEAM, *_GET_TEAM_ARGS.validate_python((team_id,)))
+        return None if record is None else _decode_team(record)
+
+    def resolve_team_code(self, *, code: str) -> Team | None:
+        """The club an abbreviation names, whether canonical (AZ) or an alias (ARI)."""
+        record = self._conn.fetchrow(
             RESOLVE_TEAM_CODE,
             *_RESOLVE_TEAM_CODE_ARGS.validate_python((code,)),
         )

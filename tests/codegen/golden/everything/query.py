@@ -7,7 +7,7 @@ import decimal as _decimal
 import gc as _gc
 import ipaddress as _ipaddress
 import uuid as _uuid
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -17,6 +17,7 @@ import codegen.money as _codegen_money
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Author, Book, Mood
+from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
 
 CREATE_AUTHOR = """-- name: CreateAuthor :one
 INSERT INTO authors (name, bio, mood, moods, tags, data, price, born, birthday, uid, score, ip, net, nick, code, handle, wakes, wakes_tz, local_ts, nap, avatar, ratio, weight, rank, flag, matrix)
@@ -385,7 +386,7 @@ _LIST_AUTHORS_BY_IDS_ROW_FIELDS = {"id", "name"}
 _SEARCH_BOOKS_ROW_FIELDS = {"id", "title", "cost"}
 
 
-def _decode_author(r: _asyncpg.Record) -> Author:
+def _decode_author(r: _asyncpg.Record | tuple[Any, ...]) -> Author:
     row = Author.__new__(Author)
     values = {
         "id": r[0],
@@ -424,7 +425,7 @@ def _decode_author(r: _asyncpg.Record) -> Author:
     return row
 
 
-def _decode_many_author(records: list[_asyncpg.Record]) -> list[Author]:
+def _decode_many_author(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) -> list[Author]:
     rows: list[Author] = []
     append = rows.append
     new = Author.__new__
@@ -475,7 +476,7 @@ def _decode_many_author(records: list[_asyncpg.Record]) -> list[Author]:
     return rows
 
 
-def _decode_author_at_4(r: _asyncpg.Record) -> Author:
+def _decode_author_at_4(r: _asyncpg.Record | tuple[Any, ...]) -> Author:
     row = Author.__new__(Author)
     values = {
         "id": r[4],
@@ -514,7 +515,7 @@ def _decode_author_at_4(r: _asyncpg.Record) -> Author:
     return row
 
 
-def _decode_authors_with_books_row(r: _asyncpg.Record) -> AuthorsWithBooksRow:
+def _decode_authors_with_books_row(r: _asyncpg.Record | tuple[Any, ...]) -> AuthorsWithBooksRow:
     row = AuthorsWithBooksRow.__new__(AuthorsWithBooksRow)
     values = {"author": _decode_author(r), "book": None if r[28] is None else _decode_book_at_28(r)}
     _setattr(row, "__dict__", values)
@@ -525,7 +526,7 @@ def _decode_authors_with_books_row(r: _asyncpg.Record) -> AuthorsWithBooksRow:
 
 
 def _decode_many_authors_with_books_row(
-    records: list[_asyncpg.Record],
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[AuthorsWithBooksRow]:
     rows: list[AuthorsWithBooksRow] = []
     append = rows.append
@@ -551,7 +552,7 @@ def _decode_many_authors_with_books_row(
     return rows
 
 
-def _decode_book(r: _asyncpg.Record) -> Book:
+def _decode_book(r: _asyncpg.Record | tuple[Any, ...]) -> Book:
     row = Book.__new__(Book)
     values = {
         "id": r[0],
@@ -566,7 +567,7 @@ def _decode_book(r: _asyncpg.Record) -> Book:
     return row
 
 
-def _decode_many_book(records: list[_asyncpg.Record]) -> list[Book]:
+def _decode_many_book(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) -> list[Book]:
     rows: list[Book] = []
     append = rows.append
     new = Book.__new__
@@ -593,7 +594,7 @@ def _decode_many_book(records: list[_asyncpg.Record]) -> list[Book]:
     return rows
 
 
-def _decode_book_at_28(r: _asyncpg.Record) -> Book:
+def _decode_book_at_28(r: _asyncpg.Record | tuple[Any, ...]) -> Book:
     row = Book.__new__(Book)
     values = {
         "id": r[28],
@@ -608,7 +609,7 @@ def _decode_book_at_28(r: _asyncpg.Record) -> Book:
     return row
 
 
-def _decode_books_with_authors_row(r: _asyncpg.Record) -> BooksWithAuthorsRow:
+def _decode_books_with_authors_row(r: _asyncpg.Record | tuple[Any, ...]) -> BooksWithAuthorsRow:
     row = BooksWithAuthorsRow.__new__(BooksWithAuthorsRow)
     values = {"book": _decode_book(r), "author": _decode_author_at_4(r)}
     _setattr(row, "__dict__", values)
@@ -619,7 +620,7 @@ def _decode_books_with_authors_row(r: _asyncpg.Record) -> BooksWithAuthorsRow:
 
 
 def _decode_many_books_with_authors_row(
-    records: list[_asyncpg.Record],
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[BooksWithAuthorsRow]:
     rows: list[BooksWithAuthorsRow] = []
     append = rows.append
@@ -642,7 +643,7 @@ def _decode_many_books_with_authors_row(
     return rows
 
 
-def _decode_count_authors_unsure_row(r: _asyncpg.Record) -> CountAuthorsUnsureRow:
+def _decode_count_authors_unsure_row(r: _asyncpg.Record | tuple[Any, ...]) -> CountAuthorsUnsureRow:
     row = CountAuthorsUnsureRow.__new__(CountAuthorsUnsureRow)
     values = {"total": r[0]}
     _setattr(row, "__dict__", values)
@@ -652,7 +653,7 @@ def _decode_count_authors_unsure_row(r: _asyncpg.Record) -> CountAuthorsUnsureRo
     return row
 
 
-def _decode_list_authors_by_ids_row(r: _asyncpg.Record) -> ListAuthorsByIdsRow:
+def _decode_list_authors_by_ids_row(r: _asyncpg.Record | tuple[Any, ...]) -> ListAuthorsByIdsRow:
     row = ListAuthorsByIdsRow.__new__(ListAuthorsByIdsRow)
     values = {"id": r[0], "name": r[1]}
     _setattr(row, "__dict__", values)
@@ -663,7 +664,7 @@ def _decode_list_authors_by_ids_row(r: _asyncpg.Record) -> ListAuthorsByIdsRow:
 
 
 def _decode_many_list_authors_by_ids_row(
-    records: list[_asyncpg.Record],
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[ListAuthorsByIdsRow]:
     rows: list[ListAuthorsByIdsRow] = []
     append = rows.append
@@ -686,7 +687,7 @@ def _decode_many_list_authors_by_ids_row(
     return rows
 
 
-def _decode_search_books_row(r: _asyncpg.Record) -> SearchBooksRow:
+def _decode_search_books_row(r: _asyncpg.Record | tuple[Any, ...]) -> SearchBooksRow:
     row = SearchBooksRow.__new__(SearchBooksRow)
     values = {"id": r[0], "title": r[1], "cost": _COLUMN_TYPE.validate_python(r[2])}
     _setattr(row, "__dict__", values)
@@ -696,7 +697,9 @@ def _decode_search_books_row(r: _asyncpg.Record) -> SearchBooksRow:
     return row
 
 
-def _decode_many_search_books_row(records: list[_asyncpg.Record]) -> list[SearchBooksRow]:
+def _decode_many_search_books_row(
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
+) -> list[SearchBooksRow]:
     rows: list[SearchBooksRow] = []
     append = rows.append
     new = SearchBooksRow.__new__
@@ -980,6 +983,257 @@ class Querier:
         if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError("iter_search_books", self._conn)
         async for record in self._conn.cursor(
+            SEARCH_BOOKS,
+            params.title,
+            params.min_cost,
+            params.max_cost,
+            params.after_id,
+            params.before_id,
+            prefetch=prefetch,
+        ):
+            yield _decode_search_books_row(record)
+
+
+class SyncQuerier:
+    """The queries of query.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def create_author(self, params: CreateAuthorParams) -> Author | None:
+        """Insert an author and return it."""
+        record = self._conn.fetchrow(
+            CREATE_AUTHOR,
+            params.name,
+            params.bio,
+            params.mood,
+            params.moods,
+            params.tags,
+            jsonb(params.data),
+            params.price,
+            params.born,
+            params.birthday,
+            params.uid,
+            params.score,
+            params.ip,
+            params.net,
+            params.nick,
+            params.code,
+            params.handle,
+            params.wakes,
+            params.wakes_tz,
+            params.local_ts,
+            params.nap,
+            params.avatar,
+            params.ratio,
+            params.weight,
+            params.rank,
+            params.flag,
+            params.matrix,
+        )
+        return None if record is None else _decode_author(record)
+
+    def get_author(self, *, id: int) -> Author | None:
+        record = self._conn.fetchrow(GET_AUTHOR, *_GET_AUTHOR_ARGS.validate_python((id,)))
+        return None if record is None else _decode_author(record)
+
+    def list_authors_by_mood(self, *, mood: Mood) -> list[Author]:
+        records = self._conn.fetch(
+            LIST_AUTHORS_BY_MOOD,
+            *_LIST_AUTHORS_BY_MOOD_ARGS.validate_python((mood,)),
+        )
+        return _decode_many_author(records)
+
+    def iter_list_authors_by_mood(self, *, mood: Mood, prefetch: int = 100) -> Iterator[Author]:
+        """Stream list_authors_by_mood through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_list_authors_by_mood", self._conn)
+        for record in self._conn.cursor(
+            LIST_AUTHORS_BY_MOOD,
+            *_LIST_AUTHORS_BY_MOOD_ARGS.validate_python((mood,)),
+            prefetch=prefetch,
+        ):
+            yield _decode_author(record)
+
+    def count_authors(self) -> int | None:
+        record = self._conn.fetchrow(COUNT_AUTHORS)
+        return None if record is None else record[0]
+
+    def count_authors_unsure(self) -> CountAuthorsUnsureRow | None:
+        record = self._conn.fetchrow(COUNT_AUTHORS_UNSURE)
+        return None if record is None else _decode_count_authors_unsure_row(record)
+
+    def author_names(self) -> list[str]:
+        records = self._conn.fetch(AUTHOR_NAMES)
+        return [record[0] for record in records]
+
+    def iter_author_names(self, *, prefetch: int = 100) -> Iterator[str]:
+        """Stream author_names through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_author_names", self._conn)
+        for record in self._conn.cursor(AUTHOR_NAMES, prefetch=prefetch):
+            yield record[0]
+
+    def list_authors_by_ids(self, *, ids: Sequence[int]) -> list[ListAuthorsByIdsRow]:
+        records = self._conn.fetch(
+            LIST_AUTHORS_BY_IDS,
+            *_LIST_AUTHORS_BY_IDS_ARGS.validate_python((ids,)),
+        )
+        return _decode_many_list_authors_by_ids_row(records)
+
+    def iter_list_authors_by_ids(
+        self,
+        *,
+        ids: Sequence[int],
+        prefetch: int = 100,
+    ) -> Iterator[ListAuthorsByIdsRow]:
+        """Stream list_authors_by_ids through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_list_authors_by_ids", self._conn)
+        for record in self._conn.cursor(
+            LIST_AUTHORS_BY_IDS,
+            *_LIST_AUTHORS_BY_IDS_ARGS.validate_python((ids,)),
+            prefetch=prefetch,
+        ):
+            yield _decode_list_authors_by_ids_row(record)
+
+    def authors_in_moods(self, *, moods: Sequence[Mood | None]) -> list[int]:
+        records = self._conn.fetch(
+            AUTHORS_IN_MOODS,
+            *_AUTHORS_IN_MOODS_ARGS.validate_python((moods,)),
+        )
+        return [record[0] for record in records]
+
+    def iter_authors_in_moods(
+        self,
+        *,
+        moods: Sequence[Mood | None],
+        prefetch: int = 100,
+    ) -> Iterator[int]:
+        """Stream authors_in_moods through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_authors_in_moods", self._conn)
+        for record in self._conn.cursor(
+            AUTHORS_IN_MOODS,
+            *_AUTHORS_IN_MOODS_ARGS.validate_python((moods,)),
+            prefetch=prefetch,
+        ):
+            yield record[0]
+
+    def rename_author(self, *, name: str, id: int) -> None:
+        self._conn.execute(RENAME_AUTHOR, *_RENAME_AUTHOR_ARGS.validate_python((name, id)))
+
+    def delete_books_of(self, *, author_id: int | None) -> int:
+        status = self._conn.execute(
+            DELETE_BOOKS_OF,
+            *_DELETE_BOOKS_OF_ARGS.validate_python((author_id,)),
+        )
+        return int(status.rpartition(" ")[2])
+
+    def touch_books(self, *, author_id: int | None) -> str:
+        return self._conn.execute(TOUCH_BOOKS, *_TOUCH_BOOKS_ARGS.validate_python((author_id,)))
+
+    def copy_books(self, params: Iterable[CopyBooksParams | CopyBooksValues]) -> int:
+        records = [
+            (item.author_id, item.title, item.cost)
+            if isinstance(item, CopyBooksParams)
+            else _COPY_BOOKS_ARGS.validate_python(item)
+            for item in params
+        ]
+        status = self._conn.copy_records_to_table(
+            "books",
+            records=records,
+            columns=["author_id", "title", "cost"],
+        )
+        return int(status.rpartition(" ")[2])
+
+    def retitle_books(self, params: Iterable[RetitleBooksParams | RetitleBooksValues]) -> None:
+        sets = [
+            (item.title, item.id)
+            if isinstance(item, RetitleBooksParams)
+            else _RETITLE_BOOKS_ARGS.validate_python(item)
+            for item in params
+        ]
+        self._conn.executemany(RETITLE_BOOKS, sets)
+
+    def books_of_authors(
+        self,
+        params: Iterable[BooksOfAuthorsParams | BooksOfAuthorsValues],
+    ) -> list[list[Book]]:
+        sets = [
+            (item.author_id,)
+            if isinstance(item, BooksOfAuthorsParams)
+            else _BOOKS_OF_AUTHORS_ARGS.validate_python(item)
+            for item in params
+        ]
+        records = self._conn.fetchmany(
+            BOOKS_OF_AUTHORS_BATCH,
+            [(*values, index) for index, values in enumerate(sets)],
+        )
+        results: list[list[Book]] = [[] for _ in sets]
+        for record in records:
+            results[record[4]].append(_decode_book(record))
+        return results
+
+    def book_by_id(self, params: Iterable[BookByIdParams | BookByIdValues]) -> list[Book | None]:
+        sets = [
+            (item.id,)
+            if isinstance(item, BookByIdParams)
+            else _BOOK_BY_ID_ARGS.validate_python(item)
+            for item in params
+        ]
+        records = self._conn.fetchmany(
+            BOOK_BY_ID_BATCH,
+            [(*values, index) for index, values in enumerate(sets)],
+        )
+        results: list[Book | None] = [None] * len(sets)
+        for record in records:
+            results[record[4]] = _decode_book(record)
+        return results
+
+    def authors_with_books(self) -> list[AuthorsWithBooksRow]:
+        records = self._conn.fetch(AUTHORS_WITH_BOOKS)
+        return _decode_many_authors_with_books_row(records)
+
+    def iter_authors_with_books(self, *, prefetch: int = 100) -> Iterator[AuthorsWithBooksRow]:
+        """Stream authors_with_books through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_authors_with_books", self._conn)
+        for record in self._conn.cursor(AUTHORS_WITH_BOOKS, prefetch=prefetch):
+            yield _decode_authors_with_books_row(record)
+
+    def books_with_authors(self) -> list[BooksWithAuthorsRow]:
+        records = self._conn.fetch(BOOKS_WITH_AUTHORS)
+        return _decode_many_books_with_authors_row(records)
+
+    def iter_books_with_authors(self, *, prefetch: int = 100) -> Iterator[BooksWithAuthorsRow]:
+        """Stream books_with_authors through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_books_with_authors", self._conn)
+        for record in self._conn.cursor(BOOKS_WITH_AUTHORS, prefetch=prefetch):
+            yield _decode_books_with_authors_row(record)
+
+    def search_books(self, params: SearchBooksParams) -> list[SearchBooksRow]:
+        records = self._conn.fetch(
+            SEARCH_BOOKS,
+            params.title,
+            params.min_cost,
+            params.max_cost,
+            params.after_id,
+            params.before_id,
+        )
+        return _decode_many_search_books_row(records)
+
+    def iter_search_books(
+        self,
+        params: SearchBooksParams,
+        *,
+        prefetch: int = 100,
+    ) -> Iterator[SearchBooksRow]:
+        """Stream search_books through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_search_books", self._conn)
+        for record in self._conn.cursor(
             SEARCH_BOOKS,
             params.title,
             params.min_cost,

@@ -7,7 +7,7 @@ import decimal as _decimal
 import gc as _gc
 import ipaddress as _ipaddress
 import uuid as _uuid
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -17,6 +17,7 @@ import codegen.money as _codegen_money
 
 from .db import Arguments, Column, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Author, Book, Mood
+from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
 
 CREATE_AUTHOR = """-- name: CreateAuthor :one
 INSERT INTO authors (name, mood, moods, tags, data, price, born, ip, matrix)
@@ -242,7 +243,7 @@ _COUNT_AUTHORS_UNSURE_ROW_FIELDS = {"total"}
 _LIST_AUTHORS_BY_IDS_ROW_FIELDS = {"id", "name", "mood"}
 
 
-def _decode_author(r: _asyncpg.Record) -> Author:
+def _decode_author(r: _asyncpg.Record | tuple[Any, ...]) -> Author:
     row = Author.__new__(Author)
     values = {
         "id": r[0],
@@ -281,7 +282,7 @@ def _decode_author(r: _asyncpg.Record) -> Author:
     return row
 
 
-def _decode_book(r: _asyncpg.Record) -> Book:
+def _decode_book(r: _asyncpg.Record | tuple[Any, ...]) -> Book:
     row = Book.__new__(Book)
     values = {
         "id": r[0],
@@ -296,7 +297,7 @@ def _decode_book(r: _asyncpg.Record) -> Book:
     return row
 
 
-def _decode_many_book(records: list[_asyncpg.Record]) -> list[Book]:
+def _decode_many_book(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) -> list[Book]:
     rows: list[Book] = []
     append = rows.append
     new = Book.__new__
@@ -323,7 +324,7 @@ def _decode_many_book(records: list[_asyncpg.Record]) -> list[Book]:
     return rows
 
 
-def _decode_count_authors_unsure_row(r: _asyncpg.Record) -> CountAuthorsUnsureRow:
+def _decode_count_authors_unsure_row(r: _asyncpg.Record | tuple[Any, ...]) -> CountAuthorsUnsureRow:
     row = CountAuthorsUnsureRow.__new__(CountAuthorsUnsureRow)
     values = {"total": r[0]}
     _setattr(row, "__dict__", values)
@@ -333,7 +334,7 @@ def _decode_count_authors_unsure_row(r: _asyncpg.Record) -> CountAuthorsUnsureRo
     return row
 
 
-def _decode_list_authors_by_ids_row(r: _asyncpg.Record) -> ListAuthorsByIdsRow:
+def _decode_list_authors_by_ids_row(r: _asyncpg.Record | tuple[Any, ...]) -> ListAuthorsByIdsRow:
     row = ListAuthorsByIdsRow.__new__(ListAuthorsByIdsRow)
     values = {"id": r[0], "name": r[1], "mood": r[2]}
     _setattr(row, "__dict__", values)
@@ -584,6 +585,159 @@ class Querier:
         if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError("iter_cheap_books", self._conn)
         async for record in self._conn.cursor(
+            CHEAP_BOOKS,
+            *_CHEAP_BOOKS_ARGS.validate_python((cost,)),
+            prefetch=prefetch,
+        ):
+            yield _decode_book(record)
+
+
+class SyncQuerier:
+    """The queries of query.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def create_author(self, params: CreateAuthorParams) -> Author | None:
+        """Insert an author and return it."""
+        record = self._conn.fetchrow(
+            CREATE_AUTHOR,
+            params.name,
+            params.mood,
+            params.moods,
+            params.tags,
+            jsonb(params.data),
+            params.price,
+            params.born,
+            params.ip,
+            params.matrix,
+        )
+        return None if record is None else _decode_author(record)
+
+    def get_author(self, *, id: int) -> Author | None:
+        record = self._conn.fetchrow(GET_AUTHOR, *_GET_AUTHOR_ARGS.validate_python((id,)))
+        return None if record is None else _decode_author(record)
+
+    def list_authors_by_mood(self, *, mood: Mood) -> list[Author]:
+        records = self._conn.fetch(
+            LIST_AUTHORS_BY_MOOD,
+            *_LIST_AUTHORS_BY_MOOD_ARGS.validate_python((mood,)),
+        )
+        return [_decode_author(record) for record in records]
+
+    def iter_list_authors_by_mood(self, *, mood: Mood, prefetch: int = 100) -> Iterator[Author]:
+        """Stream list_authors_by_mood through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_list_authors_by_mood", self._conn)
+        for record in self._conn.cursor(
+            LIST_AUTHORS_BY_MOOD,
+            *_LIST_AUTHORS_BY_MOOD_ARGS.validate_python((mood,)),
+            prefetch=prefetch,
+        ):
+            yield _decode_author(record)
+
+    def count_authors_unsure(self) -> CountAuthorsUnsureRow | None:
+        record = self._conn.fetchrow(COUNT_AUTHORS_UNSURE)
+        return None if record is None else _decode_count_authors_unsure_row(record)
+
+    def author_names(self) -> list[str]:
+        records = self._conn.fetch(AUTHOR_NAMES)
+        return [record[0] for record in records]
+
+    def iter_author_names(self, *, prefetch: int = 100) -> Iterator[str]:
+        """Stream author_names through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_author_names", self._conn)
+        for record in self._conn.cursor(AUTHOR_NAMES, prefetch=prefetch):
+            yield record[0]
+
+    def list_authors_by_ids(self, *, ids: Sequence[int]) -> list[ListAuthorsByIdsRow]:
+        records = self._conn.fetch(
+            LIST_AUTHORS_BY_IDS,
+            *_LIST_AUTHORS_BY_IDS_ARGS.validate_python((ids,)),
+        )
+        return [_decode_list_authors_by_ids_row(record) for record in records]
+
+    def iter_list_authors_by_ids(
+        self,
+        *,
+        ids: Sequence[int],
+        prefetch: int = 100,
+    ) -> Iterator[ListAuthorsByIdsRow]:
+        """Stream list_authors_by_ids through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_list_authors_by_ids", self._conn)
+        for record in self._conn.cursor(
+            LIST_AUTHORS_BY_IDS,
+            *_LIST_AUTHORS_BY_IDS_ARGS.validate_python((ids,)),
+            prefetch=prefetch,
+        ):
+            yield _decode_list_authors_by_ids_row(record)
+
+    def copy_books(self, params: Iterable[CopyBooksParams | CopyBooksValues]) -> int:
+        records = [
+            (item.author_id, item.title, item.cost)
+            if isinstance(item, CopyBooksParams)
+            else _COPY_BOOKS_ARGS.validate_python(item)
+            for item in params
+        ]
+        status = self._conn.copy_records_to_table(
+            "books",
+            records=records,
+            columns=["author_id", "title", "cost"],
+        )
+        return int(status.rpartition(" ")[2])
+
+    def books_of_authors(
+        self,
+        params: Iterable[BooksOfAuthorsParams | BooksOfAuthorsValues],
+    ) -> list[list[Book]]:
+        sets = [
+            (item.author_id,)
+            if isinstance(item, BooksOfAuthorsParams)
+            else _BOOKS_OF_AUTHORS_ARGS.validate_python(item)
+            for item in params
+        ]
+        records = self._conn.fetchmany(
+            BOOKS_OF_AUTHORS_BATCH,
+            [(*values, index) for index, values in enumerate(sets)],
+        )
+        results: list[list[Book]] = [[] for _ in sets]
+        for record in records:
+            results[record[4]].append(_decode_book(record))
+        return results
+
+    def book_by_id(self, params: Iterable[BookByIdParams | BookByIdValues]) -> list[Book | None]:
+        sets = [
+            (item.id,)
+            if isinstance(item, BookByIdParams)
+            else _BOOK_BY_ID_ARGS.validate_python(item)
+            for item in params
+        ]
+        records = self._conn.fetchmany(
+            BOOK_BY_ID_BATCH,
+            [(*values, index) for index, values in enumerate(sets)],
+        )
+        results: list[Book | None] = [None] * len(sets)
+        for record in records:
+            results[record[4]] = _decode_book(record)
+        return results
+
+    def cheap_books(self, *, cost: _codegen_money.Money) -> list[Book]:
+        """The same rows as pydantic models: row_types overrides row_type for one query."""
+        records = self._conn.fetch(CHEAP_BOOKS, *_CHEAP_BOOKS_ARGS.validate_python((cost,)))
+        return _decode_many_book(records)
+
+    def iter_cheap_books(
+        self,
+        *,
+        cost: _codegen_money.Money,
+        prefetch: int = 100,
+    ) -> Iterator[Book]:
+        """Stream cheap_books through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_cheap_books", self._conn)
+        for record in self._conn.cursor(
             CHEAP_BOOKS,
             *_CHEAP_BOOKS_ARGS.validate_python((cost,)),
             prefetch=prefetch,

@@ -1,0 +1,338 @@
+"""The sync flavour (option emit_sync): a SyncQuerier on psycopg 3 beside each Querier, and
+sync_db.py (the sync executor protocol and configure_sync_connection).
+
+The SyncQuerier runs the same SQL constants (psycopg's RawCursor takes ``$1``), validates
+through the same ``Arguments`` and builds the same row models with the same decoders. A query
+whose rows are typed asyncpg Records returns, on the sync side, the pydantic model its
+``to_model()`` gives: an asyncpg.Record cannot be built outside asyncpg's C code, and the model
+is the value both flavours can be compared by.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .layout import INDENT, docstring, file_text, fit, header, join_blocks, render_imports
+from .pgtypes import Import
+from .plan import ModelRead, ModulePlan, PackagePlan, QueryPlan, Read, RecordPlan
+from .render_queries import call_args, copy_items, param_sets, read_expression
+
+SYNC_DB = ".sync_db"
+_JSON = "pydantic.JsonValue"
+
+
+def _records(module: ModulePlan) -> dict[str, RecordPlan]:
+    return {record.class_name: record for record in module.records}
+
+
+def _as_model(annotation: str, records: dict[str, RecordPlan]) -> str:
+    """An annotation with every record class replaced by the model its to_model() gives."""
+    for name, record in records.items():
+        annotation = re.sub(rf"\b{name}\b", record.model, annotation)
+    return annotation
+
+
+def _read(plan: QueryPlan, records: dict[str, RecordPlan]) -> Read | None:
+    if plan.record_class:
+        return ModelRead(records[plan.record_class].decoder)
+    return plan.read
+
+
+def _signature(plan: QueryPlan, name: str, returns: str, *, prefetch: bool) -> list[str]:
+    args = ["self"]
+    if plan.params_model and plan.values_alias:
+        args.append(f"params: Iterable[{plan.params_model} | {plan.values_alias}]")
+    elif plan.params_model:
+        args.append(f"params: {plan.params_model}")
+    elif plan.params:
+        args.append("*")
+        args.extend(f"{p.name}: {p.annotation}" for p in plan.params)
+    if prefetch:
+        if "*" not in args:
+            args.append("*")
+        args.append("prefetch: int = 100")
+    return fit(INDENT, f"def {name}(", args, f") -> {returns}:")
+
+
+def _json_indices(plan: QueryPlan) -> tuple[int, ...]:
+    """The parameters holding json: psycopg cannot tell a list meant as json from an array,
+    nor a str meant as json from text, so these travel wrapped as Jsonb."""
+    return tuple(i for i, p in enumerate(plan.params) if _JSON in p.annotation)
+
+
+def _sync_call_args(plan: QueryPlan, constant: str) -> list[str | list[str]]:
+    json = _json_indices(plan)
+    if not json:
+        return call_args(plan, constant)
+    if plan.params_model:
+        return [
+            constant,
+            *(
+                f"jsonb(params.{p.name})" if i in json else f"params.{p.name}"
+                for i, p in enumerate(plan.params)
+            ),
+        ]
+    head, packed = call_args(plan, constant)
+    assert isinstance(packed, str)
+    return [head, f"*jsonb_at({packed[1:]}, {_indices(json)})"]
+
+
+def _indices(json: tuple[int, ...]) -> str:
+    return f"({json[0]},)" if len(json) == 1 else f"({', '.join(map(str, json))})"
+
+
+def _wrap_sets(plan: QueryPlan, indent: str, target: str) -> list[str]:
+    json = _json_indices(plan)
+    if not json:
+        return []
+    return [f"{indent}{target} = [jsonb_at(values, {_indices(json)}) for values in {target}]"]
+
+
+def _call(indent: str, head: str, method: str, items: list[str | list[str]]) -> list[str]:
+    return fit(indent, f"{head}self._conn.{method}(", items, ")")
+
+
+def _method(plan: QueryPlan, records: dict[str, RecordPlan]) -> list[str]:
+    sfx = plan.local[len("record") :]
+    record, rows, status = f"record{sfx}", f"records{sfx}", f"status{sfx}"
+    sets, results = f"sets{sfx}", f"results{sfx}"
+    body = INDENT * 2
+    source = _read(plan, records)
+    read = read_expression(source, record) if source else ""
+    result = _as_model(plan.result or "", records)
+    cmd, driver = plan.cmd, plan.driver_method
+    out = _signature(plan, plan.method, _as_model(plan.returns, records), prefetch=False)
+    out.extend(docstring(body, plan.docstring))
+    call = _sync_call_args(plan, plan.constant)
+    if cmd == ":one":
+        out.extend(_call(body, f"{record} = ", driver, call))
+        out.append(f"{body}return None if {record} is None else {read}")
+    elif cmd == ":many":
+        out.extend(_call(body, f"{rows} = ", driver, call))
+        if plan.rows_decoder:
+            out.append(f"{body}return {plan.rows_decoder}({rows})")
+        else:
+            out.append(f"{body}return [{read} for {record} in {rows}]")
+    elif cmd == ":exec":
+        out.extend(_call(body, "", driver, call))
+    elif cmd == ":execrows":
+        out.extend(_call(body, f"{status} = ", driver, call))
+        out.append(f'{body}return int({status}.rpartition(" ")[2])')
+    elif cmd == ":execresult":
+        out.extend(_call(body, "return ", driver, call))
+    elif cmd == ":copyfrom":
+        out.extend(param_sets(plan, body, rows))
+        out.extend(_wrap_sets(plan, body, rows))
+        out.extend(_call(body, f"{status} = ", driver, copy_items(plan, rows)))
+        out.append(f'{body}return int({status}.rpartition(" ")[2])')
+    elif cmd == ":batchexec":
+        out.extend(param_sets(plan, body, sets))
+        out.extend(_wrap_sets(plan, body, sets))
+        out.extend(_call(body, "", driver, [plan.constant, sets]))
+    else:
+        out.extend(param_sets(plan, body, sets))
+        out.extend(_wrap_sets(plan, body, sets))
+        indexed = f"[(*values, index) for index, values in enumerate({sets})]"
+        out.extend(_call(body, f"{rows} = ", driver, [plan.batch_constant or "", indexed]))
+        loop = [f"{body}for {record} in {rows}:"]
+        if cmd == ":batchone":
+            out.append(f"{body}{results}: list[{result} | None] = [None] * len({sets})")
+            out.extend(loop)
+            out.append(f"{body}{INDENT}{results}[{record}[{plan.width}]] = {read}")
+        else:
+            out.append(f"{body}{results}: list[list[{result}]] = [[] for _ in {sets}]")
+            out.extend(loop)
+            out.append(f"{body}{INDENT}{results}[{record}[{plan.width}]].append({read})")
+        out.append(f"{body}return {results}")
+    return out
+
+
+def _iter_method(plan: QueryPlan, records: dict[str, RecordPlan]) -> list[str]:
+    assert plan.iter_method is not None
+    sfx = plan.local[len("record") :]
+    record = f"record{sfx}"
+    body = INDENT * 2
+    returns = f"Iterator[{_as_model(plan.result or '', records)}]"
+    out = _signature(plan, plan.iter_method, returns, prefetch=True)
+    out.extend(
+        docstring(
+            body, [f"Stream {plan.method} through a server-side cursor; needs a transaction."]
+        )
+    )
+    out.append(
+        f"{body}if not isinstance(self._conn, SyncCursorExecutor) "
+        "or not self._conn.is_in_transaction():"
+    )
+    out.append(f'{body}{INDENT}raise TransactionRequiredError("{plan.iter_method}", self._conn)')
+    call = [*_sync_call_args(plan, plan.constant), "prefetch=prefetch"]
+    out.extend(fit(body, f"for {record} in self._conn.cursor(", call, "):"))
+    source = _read(plan, records)
+    out.append(f"{body}{INDENT}yield {read_expression(source, record) if source else record}")
+    return out
+
+
+def sync_imports(module: ModulePlan) -> set[Import]:
+    """What the SyncQuerier of `module` needs beyond the async module's own imports."""
+    imports = {Import(SYNC_DB, "SyncExecutor"), Import("typing", "Any")}
+    if any(_json_indices(q) and (q.params_model and not q.values_alias) for q in module.queries):
+        imports.add(Import(SYNC_DB, "jsonb"))
+    if any(
+        _json_indices(q) and not (q.params_model and not q.values_alias) for q in module.queries
+    ):
+        imports.add(Import(SYNC_DB, "jsonb_at"))
+    if any(q.iter_method for q in module.queries):
+        imports.update(
+            {
+                Import("collections.abc", "Iterator"),
+                Import(SYNC_DB, "SyncCursorExecutor"),
+                Import(".db", "TransactionRequiredError"),
+            }
+        )
+    return imports
+
+
+def render_sync_querier(module: ModulePlan) -> list[str]:
+    records = _records(module)
+    out = [
+        "class SyncQuerier:",
+        f'{INDENT}"""The queries of {module.source}, run on a sync psycopg executor."""',
+        "",
+        f"{INDENT}def __init__(self, conn: SyncExecutor) -> None:",
+        f"{INDENT * 2}self._conn = conn",
+    ]
+    for query in module.queries:
+        out.append("")
+        out.extend(_method(query, records))
+        if query.iter_method:
+            out.append("")
+            out.extend(_iter_method(query, records))
+    return out
+
+
+_PROTOCOL = '''Row = tuple[Any, ...]
+
+
+class SyncExecutor(Protocol):
+    """What a SyncQuerier runs statements on: ``$1`` placeholders, rows as tuples.
+
+    A betdb-style sync executor over psycopg 3 qualifies; ``timeout`` is in seconds.
+    """
+
+    def execute(self, query: str, *args: object, timeout: float | None = ...) -> str: ...
+
+    def executemany(
+        self, command: str, args: Iterable[Sequence[object]], *, timeout: float | None = ...
+    ) -> None: ...
+
+    def fetch(self, query: str, *args: object, timeout: float | None = ...) -> list[Row]: ...
+
+    def fetchrow(self, query: str, *args: object, timeout: float | None = ...) -> Row | None: ...
+
+    def fetchmany(
+        self, query: str, args: Iterable[Sequence[object]], *, timeout: float | None = ...
+    ) -> list[Row]: ...
+
+    def copy_records_to_table(
+        self,
+        table_name: str,
+        *,
+        records: Iterable[Sequence[object]],
+        columns: Sequence[str] | None = ...,
+        schema_name: str | None = ...,
+        timeout: float | None = ...,
+    ) -> str: ...
+
+
+@runtime_checkable
+class SyncCursorExecutor(Protocol):
+    """A sync executor that can stream: one connection that knows whether it is in a
+    transaction (server-side cursors need one)."""
+
+    def is_in_transaction(self) -> bool: ...
+
+    def cursor(self, query: str, *args: object, prefetch: int | None = ...) -> Iterator[Row]: ...'''
+
+
+_JSONB = """
+def jsonb(value: object) -> object:
+    \"\"\"A json parameter as psycopg must send it: a list or str alone would go as an array or
+    text. None stays None (SQL NULL, as on the async side).\"\"\"
+    from psycopg.types.json import Jsonb  # here: the async side never loads psycopg
+
+    return None if value is None else Jsonb(value)
+
+
+def jsonb_at(values: tuple[Any, ...], indices: tuple[int, ...]) -> tuple[Any, ...]:
+    \"\"\"`values` with the json parameters at `indices` wrapped by jsonb().\"\"\"
+    return tuple(jsonb(v) if i in indices else v for i, v in enumerate(values))
+"""
+
+
+def render_sync_db(plan: PackagePlan) -> str:
+    imports = {
+        Import("collections.abc", "Iterable"),
+        Import("collections.abc", "Iterator"),
+        Import("collections.abc", "Sequence"),
+        Import("typing", "TYPE_CHECKING"),
+        Import("typing", "Any"),
+        Import("typing", "Protocol"),
+        Import("typing", "runtime_checkable"),
+    }
+    if plan.enums:
+        imports.add(Import("enum", "StrEnum"))
+    for enum in plan.enums:
+        imports.add(Import(".models", enum.class_name))
+    head = [
+        *header(plan, "the schema and the plugin"),
+        '"""The sync executor protocol and the psycopg connection setup of the SyncQueriers."""',
+        "",
+        *render_imports(imports, plan.first_party),
+        "",
+        "if TYPE_CHECKING:",
+        f"{INDENT}import psycopg",
+    ]
+    configure = [
+        'def configure_sync_connection(conn: "psycopg.Connection[Any]") -> None:',
+        f'{INDENT}"""Register what the SyncQueriers rely on: init_connection\'s counterpart.',
+        "",
+        f"{INDENT}Call it on every connection, e.g. as psycopg_pool.ConnectionPool(configure=...):",
+        f"{INDENT}enums load as their StrEnum members and dump as their labels; json values are",
+        f"{INDENT}Python objects both ways; cursors are RawCursors (the SQL has $1 placeholders).",
+        f'{INDENT}"""',
+        f"{INDENT}# imported here: the async Queriers import this module and never load psycopg",
+        f"{INDENT}import psycopg",
+    ]
+    if plan.enums:
+        configure.append(f"{INDENT}from psycopg.types.enum import EnumInfo, register_enum")
+    if plan.json_types:
+        configure.append(f"{INDENT}from psycopg.types.json import JsonbDumper")
+    configure.extend(["", f"{INDENT}conn.cursor_factory = psycopg.RawCursor"])
+    if plan.enums:
+        body = INDENT * 2
+        configure.extend(
+            [
+                f"{INDENT}for name, members in _ENUMS.items():",
+                f"{body}info = EnumInfo.fetch(conn, name)",
+                f"{body}if info is None:  # not migrated yet: no column of it to read either",
+                f"{body}{INDENT}continue",
+                f"{body}# by label: psycopg would otherwise match member names to labels",
+                f"{body}register_enum(info, conn, members, "
+                "mapping={m: m.value for m in members})",
+            ]
+        )
+    if plan.json_types:
+        configure.append(f"{INDENT}conn.adapters.register_dumper(dict, JsonbDumper)")
+    blocks = [head, _PROTOCOL.splitlines(), _JSONB.strip().splitlines()]
+    if plan.enums:
+        blocks.append(
+            [
+                "# Each enum of the schema and its StrEnum, registered on every connection.",
+                *fit(
+                    "",
+                    "_ENUMS: dict[str, type[StrEnum]] = {",
+                    [f'"{e.db_schema}.{e.db_name}": {e.class_name}' for e in plan.enums],
+                    "}",
+                ),
+            ]
+        )
+    return file_text(join_blocks([*blocks, configure]))
