@@ -43,9 +43,6 @@ NOT_THROUGH_PGBOUNCER = {
     "tests/runtime/test_settings.py::test_a_statement_timeout_below_a_millisecond_is_one_"
     "millisecond_not_off": "sends statement_timeout as a startup parameter, which PgBouncer "
     "refuses",
-    "tests/runtime/test_sync_resilience.py::test_a_connection_lost_during_commit_is_outcome_"
-    "unknown": "OPEN: through PgBouncer the sync COMMIT whose backend is killed returns without "
-    "an error (the async twin raises OutcomeUnknownError); not yet explained, see the notes",
     "tests/runtime/test_sync_database.py::test_connections_are_opened_as_the_settings_say": (
         "builds settings with a statement timeout, which BETDB_PGBOUNCER_POOL_MODE=transaction "
         "in the environment refuses"

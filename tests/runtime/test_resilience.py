@@ -13,9 +13,11 @@ from betdb import Database, errors
 from betdb._breaker import BreakerState
 from betdb.embedded import free_port
 
+# An idle backend's query is its last statement, not a running one: through PgBouncer an idle
+# server connection's last statement may be another client's COMMIT, which must not be "the" one.
 TERMINATE = (
-    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-    " WHERE query LIKE $1 AND pid <> pg_backend_pid()"
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+    " AND state <> 'idle' AND query LIKE $1 AND pid <> pg_backend_pid()"
 )
 
 
@@ -93,10 +95,12 @@ async def test_a_connection_lost_during_commit_is_outcome_unknown(
             await tx.execute("INSERT INTO team_aliases (alias, team_id) VALUES ('CMT', 147)")
 
     task = asyncio.create_task(write())
-    await _terminate_when_running(admin, "COMMIT")
+    assert await _terminate_when_running(admin, "COMMIT") == 1
     with pytest.raises(errors.OutcomeUnknownError) as raised:
         await task
     assert raised.value.query == "COMMIT"
+    # Killed in the deferred trigger, before the commit record: the unknown outcome was "no".
+    assert await admin.fetchval("SELECT count(*) FROM team_aliases WHERE alias = 'CMT'") == 0
 
 
 async def test_conflicting_serializable_transactions_both_finish_through_retries(

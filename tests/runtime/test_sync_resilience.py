@@ -21,9 +21,11 @@ from betdb.embedded import scratch_server
 T = TypeVar("T")
 Admin = psycopg.Connection[tuple[object, ...]]
 
+# An idle backend's query is its last statement, not a running one: through PgBouncer an idle
+# server connection's last statement may be another client's COMMIT, which must not be "the" one.
 TERMINATE = (
-    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-    " WHERE query LIKE $1 AND pid <> pg_backend_pid()"
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+    " AND state <> 'idle' AND query LIKE $1 AND pid <> pg_backend_pid()"
 )
 RUNNING = (
     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
@@ -126,10 +128,12 @@ def test_a_connection_lost_during_commit_is_outcome_unknown(
             tx.executor.execute("INSERT INTO team_aliases (alias, team_id) VALUES ('CMT', 147)")
 
     task = in_thread(write)
-    terminate_when_running(sync_admin, "COMMIT")
+    assert terminate_when_running(sync_admin, "COMMIT") == 1
     with pytest.raises(errors.OutcomeUnknownError) as raised:
         task.result(timeout=30)
     assert raised.value.query == "COMMIT"
+    # Killed in the deferred trigger, before the commit record: the unknown outcome was "no".
+    assert count(sync_admin, "SELECT count(*) FROM team_aliases WHERE alias = 'CMT'") == 0
 
 
 def test_conflicting_serializable_transactions_both_finish_through_retries(
