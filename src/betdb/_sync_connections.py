@@ -7,7 +7,7 @@ import contextlib
 import logging
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
@@ -26,15 +26,20 @@ _CONNECT_FAILURE_POLL = 0.05
 _HOLD_SIGINT = hasattr(signal, "pthread_sigmask")  # POSIX only
 
 
+# Given how long a failed login took, the SQLSTATE the server refused it with (or None).
+RefusalProbe = Callable[[float], "str | None"]
+
+
 class PoolWatch:
     """What betdb knows of a pool that psycopg_pool does not say: why its last connect attempt
     failed (the pool connects in the background and a waiting caller only hears that it timed
     out, so the reason and its SQLSTATE are kept for the caller and its breaker), and which
     connections are lent out (so that close() can stop what outlives its timeout)."""
 
-    def __init__(self) -> None:
+    def __init__(self, refusal: RefusalProbe | None = None) -> None:
         self._lock = threading.Lock()
-        self._failure: tuple[float, BaseException] | None = None
+        self._failure: tuple[float, BaseException, str | None] | None = None
+        self._refusal = refusal
         self._lent: set[Any] = set()
         self._all_back = threading.Condition(self._lock)
 
@@ -54,18 +59,24 @@ class PoolWatch:
             self._all_back.wait_for(lambda: not self._lent, timeout=max(timeout, 0.0))
             return list(self._lent)
 
-    def failed(self, error: BaseException) -> None:
+    def failed(self, error: BaseException, *, failed_after: float = 0.0) -> None:
+        sqlstate: str | None = getattr(error, "sqlstate", None)
+        refused = isinstance(error, psycopg.OperationalError) and sqlstate is None
+        if refused and self._refusal is not None:
+            # psycopg keeps no SQLSTATE of a refused login: the probe asks the server again.
+            sqlstate = self._refusal(failed_after)
         with self._lock:
-            self._failure = (monotonic(), error)
+            self._failure = (monotonic(), error, sqlstate)
 
     def succeeded(self) -> None:
         with self._lock:
             self._failure = None
 
-    def failure_since(self, started: float) -> BaseException | None:
-        """The error of an attempt that failed after ``started`` with none succeeding since."""
+    def failure_since(self, started: float) -> tuple[BaseException, str | None] | None:
+        """The error and SQLSTATE of an attempt that failed after ``started`` with none
+        succeeding since."""
         failure = self._failure
-        return failure[1] if failure is not None and failure[0] >= started else None
+        return failure[1:] if failure is not None and failure[0] >= started else None
 
     def connection_class(self) -> type[psycopg.Connection[Any]]:
         """A psycopg Connection class whose connect() reports here."""
@@ -74,10 +85,11 @@ class PoolWatch:
         class ReportingConnection(psycopg.Connection[Any]):
             @classmethod
             def connect(cls, conninfo: str = "", **kwargs: Any) -> Any:
+                started = monotonic()
                 try:
                     connection = super().connect(conninfo, **kwargs)
                 except Exception as error:
-                    watch.failed(error)
+                    watch.failed(error, failed_after=monotonic() - started)
                     raise
                 watch.succeeded()
                 return connection
@@ -88,8 +100,10 @@ class PoolWatch:
 class WatchedPool(ConnectionPool[Any]):
     """A psycopg_pool ConnectionPool with its PoolWatch."""
 
-    def __init__(self, conninfo: str, **options: Any) -> None:
-        self.watch = PoolWatch()
+    def __init__(
+        self, conninfo: str, *, refusal: RefusalProbe | None = None, **options: Any
+    ) -> None:
+        self.watch = PoolWatch(refusal)
         super().__init__(conninfo, connection_class=self.watch.connection_class(), **options)
 
 
@@ -118,10 +132,10 @@ class SyncPooledConnections:
             except PoolTimeout as timeout:
                 failure = self.pool.watch.failure_since(started)
                 if failure is not None:
+                    error, sqlstate = failure
                     raise DatabaseUnavailableError(
-                        f"cannot connect: {type(failure).__name__}: {failure}",
-                        sqlstate=getattr(failure, "sqlstate", None),
-                    ) from failure
+                        f"cannot connect: {type(error).__name__}: {error}", sqlstate=sqlstate
+                    ) from error
                 if remaining <= _CONNECT_FAILURE_POLL:
                     raise TimeoutError(
                         f"no connection free within {settings.acquire_timeout}s "

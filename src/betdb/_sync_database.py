@@ -4,6 +4,7 @@ event loop (scripts, notebooks, task runners, WSGI apps), with the guarantees of
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from betdb._health import (
     newest_migration,
     replica_health,
 )
+from betdb._login_refusal import login_refusal_sqlstate
 from betdb._observability import MetricsSnapshot, monotonic
 from betdb._policy import rerun_transaction
 from betdb._psycopg_errors import translate
@@ -133,6 +135,7 @@ class SyncDatabase:
         s = self.settings
         pool = WatchedPool(
             dsn,
+            refusal=functools.partial(self._login_refusal, dsn),
             min_size=min_size,
             max_size=s.pool_max_size,
             kwargs=self.connect_options(),
@@ -157,6 +160,12 @@ class SyncDatabase:
                 f"cannot connect to {redact_dsn(dsn)}: {why}", sqlstate=error.sqlstate
             ) from error
         return pool
+
+    def _login_refusal(self, dsn: str, failed_after: float) -> str | None:
+        timeout = self.connect_options()["connect_timeout"]
+        return login_refusal_sqlstate(
+            self.settings, dsn, failed_after=failed_after, timeout=float(timeout)
+        )
 
     def open(self) -> None:
         if self._pool is not None:

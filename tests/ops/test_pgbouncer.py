@@ -47,6 +47,20 @@ NOT_THROUGH_PGBOUNCER = {
         "builds settings with a statement timeout, which BETDB_PGBOUNCER_POOL_MODE=transaction "
         "in the environment refuses"
     ),
+    **{
+        f"tests/runtime/test_login_refusals.py::{test}": "the server's refusal of a login never "
+        "reaches the client through PgBouncer: it answers with its own 08P01 (then holds the "
+        "next logins back until its server_login_retry), and knows only its auth_file's roles"
+        for test in (
+            "test_a_missing_database_is_3d000_on_both_drivers",
+            "test_a_wrong_password_is_28p01_on_both_drivers",
+            "test_a_role_that_may_not_log_in_is_28000_on_both_drivers",
+            "test_a_database_the_role_may_not_connect_to_is_42501_on_both_drivers",
+            "test_a_role_at_its_connection_limit_is_53300_on_both_drivers",
+            "test_a_connection_refused_after_open_carries_the_sqlstate_on_both_drivers",
+            "test_a_login_that_timed_out_is_not_tried_again_to_learn_why",
+        )
+    },
 }
 
 
