@@ -14,41 +14,17 @@ from collections.abc import Callable, Iterator
 import psycopg
 import pytest
 from tests.reliability.conftest import settings_for
+from tests.reliability.sync_activity import (
+    Admin,
+    count,
+    open_transactions,
+    seconds_until_gone,
+    wait_until_running,
+)
 
 from betdb import SyncDatabase, errors
 
-Admin = psycopg.Connection[tuple[object, ...]]
 GONE_WITHIN = 2.0
-RUNNING = (
-    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-    " AND pid <> pg_backend_pid() AND state = 'active' AND query LIKE %s"
-)
-IN_TRANSACTION = (
-    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-    " AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%%'"
-)
-
-
-def _count(admin: Admin, query: str, *args: object) -> int:
-    row = admin.execute(query, args or None).fetchone()
-    assert row is not None
-    return int(str(row[0]))
-
-
-def wait_until_running(admin: Admin, marker: str, within: float = 5.0) -> None:
-    deadline = time.monotonic() + within
-    while _count(admin, RUNNING, f"%{marker}%") == 0:
-        assert time.monotonic() < deadline, f"{marker} never started"
-        time.sleep(0.01)
-
-
-def seconds_until_gone(admin: Admin, marker: str, within: float = GONE_WITHIN) -> float:
-    started = time.monotonic()
-    while _count(admin, RUNNING, f"%{marker}%") > 0:
-        waited = time.monotonic() - started
-        assert waited < within, f"{marker} still runs on the server after {waited:.2f}s"
-        time.sleep(0.005)
-    return time.monotonic() - started
 
 
 def interrupt_when(ready: Callable[[], object], work: Callable[[], object]) -> None:
@@ -87,8 +63,8 @@ def interrupt_once_running(database_url: str, marker: str, work: Callable[[], ob
 
 
 def assert_nothing_left_behind(db: SyncDatabase, admin: Admin, marker: str) -> None:
-    seconds_until_gone(admin, marker)
-    assert _count(admin, IN_TRANSACTION) == 0
+    seconds_until_gone(admin, marker, within=GONE_WITHIN)
+    assert open_transactions(admin) == 0
     health = db.health()
     assert health.pool.in_use == 0
     assert db.executor().fetchval("SELECT count(*) FROM teams") == 30
@@ -128,7 +104,7 @@ def test_interrupting_a_transaction_rolls_it_back(
 
     interrupt_once_running(database_url, "InterruptedInTransaction", write_then_wait)
     assert_nothing_left_behind(small_db, admin_sync, "InterruptedInTransaction")
-    assert _count(admin_sync, "SELECT count(*) FROM team_aliases WHERE alias = 'CNCL'") == 0
+    assert count(admin_sync, "SELECT count(*) FROM team_aliases WHERE alias = 'CNCL'") == 0
 
 
 def test_interrupting_a_stream_closes_its_cursor_and_transaction(
