@@ -67,6 +67,7 @@ class SyncRun:
     operations: int = 0
     acknowledged_after_fault: int = 0
     fault_ended: float | None = None
+    interrupted: list[tuple[Ledger, int]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -107,19 +108,32 @@ class SyncRun:
             self.errors[type(error).__name__] += 1
         time.sleep(self.db.settings.backoff_delay(2))  # as a client would, before trying again
 
-    def unit(self) -> None:
-        unit = self.next_id()
+    def unit(self, unit: int | None = None) -> None:
+        key = self.next_id() if unit is None else unit
+        self._record(self.units, key, lambda: self._write_unit(key))
 
-        def write() -> None:
-            with self.db.transaction() as tx:
-                for part in range(PARTS):
-                    tx.executor.execute(ADD_PART, unit, part)
-
-        self._record(self.units, unit, write)
-
-    def single(self) -> None:
-        key = self.next_id()
+    def single(self, single: int | None = None) -> None:
+        key = self.next_id() if single is None else single
         self._record(self.singles, key, lambda: self.db.executor().execute(ADD_SINGLE, key))
+
+    def interrupted_writes(self, until: float) -> None:
+        """Units and singles written in this (the main) thread until ``until`` while Ctrl-C
+        (KeyboardInterrupt) may land anywhere: an interrupted write's outcome is unknown."""
+        while monotonic() < until:
+            key = self.next_id()
+            ledger = self.units if key % 2 else self.singles
+            try:
+                (self.unit if ledger is self.units else self.single)(key)
+            except KeyboardInterrupt:
+                self.interrupted.append((ledger, key))
+        with self._lock:
+            for ledger, key in self.interrupted:
+                ledger.unknown.add(key)
+
+    def _write_unit(self, unit: int) -> None:
+        with self.db.transaction() as tx:
+            for part in range(PARTS):
+                tx.executor.execute(ADD_PART, unit, part)
 
     def read(self) -> None:
         with self._lock:
@@ -230,4 +244,5 @@ def figures(run: SyncRun, verdict: SyncVerdict) -> dict[str, Any]:
         },
         "unknown_present": verdict.unknown_present,
         "acknowledged_after_fault": run.acknowledged_after_fault,
+        "interrupted": len(run.interrupted),
     }

@@ -1,11 +1,15 @@
-"""The sync runtime under faults (killed backends, a crash restart, a network cut), each
-during the full threaded load. Afterwards every acknowledged write is there, nothing is
+"""The sync runtime under faults (killed backends, a crash restart, a network cut, statements
+past the server's or the client's timeout, Ctrl-C in the thread that writes), each during the
+full threaded load. Afterwards every acknowledged write is there, nothing is
 half-applied, nothing that failed before COMMIT is there, and the pool serves again."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import random
+import signal
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -15,6 +19,7 @@ import psycopg
 import pytest
 
 from betdb import SyncDatabase
+from betdb._observability import monotonic
 from betdb.embedded import EmbeddedPostgres
 from betdb.testing import PostgresServer
 
@@ -31,11 +36,26 @@ ORDER BY random() LIMIT 2
 """
 
 
+# Every write sleeps up to twice sync_slowness.delay (0 until a fault raises it) in a trigger.
+SLOW_WRITES = """
+CREATE TABLE sync_slowness (delay float8 NOT NULL);
+INSERT INTO sync_slowness VALUES (0);
+CREATE FUNCTION sync_slow_write() RETURNS trigger LANGUAGE plpgsql AS
+$$ BEGIN PERFORM pg_sleep(2 * random() * (SELECT delay FROM sync_slowness)); RETURN NEW; END $$;
+CREATE TRIGGER sync_units_slow BEFORE INSERT ON sync_units
+  FOR EACH ROW EXECUTE FUNCTION sync_slow_write();
+CREATE TRIGGER sync_singles_slow BEFORE INSERT ON sync_singles
+  FOR EACH ROW EXECUTE FUNCTION sync_slow_write();
+"""
+
+
 def soak_sync(
-    dsn: str, read_back_dsn: str, fault: Any, scenario: str, **settings: Any
+    dsn: str, read_back_dsn: str, fault: Any, scenario: str, *, setup: str = "", **settings: Any
 ) -> tuple[SyncRun, SyncVerdict]:
     with psycopg.connect(read_back_dsn, autocommit=True) as admin:
         admin.execute(TABLES)
+        if setup:
+            admin.execute(setup)
     with SyncDatabase(soak_settings(dsn, **settings)) as db:
         run = SyncRun(db)
         run.run(SOAK_SECONDS, fault)
@@ -53,7 +73,7 @@ def soak_sync(
 
 def assert_nothing_lost(run: SyncRun, verdict: SyncVerdict) -> None:
     assert run.unexpected == [], "only typed errors, and no operation hung"
-    assert sum(run.errors.values()) > 0, "the fault reached the load"
+    assert sum(run.errors.values()) + len(run.interrupted) > 0, "the fault reached the load"
     assert verdict.units_missing == []
     assert verdict.singles_missing == []
     assert verdict.units_failed_present == [], "a unit reported as not committed was committed"
@@ -131,3 +151,79 @@ async def test_sync_network_cut_under_load_loses_no_acknowledged_write(
 
 async def _call(call: Any) -> Any:
     return call()
+
+
+@pytest.mark.parametrize(
+    ("scenario", "timeouts"),
+    [
+        ("statement-timeout", {"statement_timeout": 0.2}),
+        ("command-timeout", {"command_timeout": 0.2}),
+    ],
+)
+def test_sync_writes_past_their_timeout_under_load_lose_no_acknowledged_write(
+    soak_database_url: str, scenario: str, timeouts: dict[str, float]
+) -> None:
+    """Cancelled by the server (statement_timeout) or by betdb's watchdog (command_timeout):
+    a write that raised a plain QueryTimeoutError is not there afterwards."""
+
+    def slow_writes_for_a_while(run: SyncRun) -> None:
+        with psycopg.connect(soak_database_url, autocommit=True) as admin:
+            time.sleep(0.2 * SOAK_SECONDS)
+            admin.execute("UPDATE sync_slowness SET delay = 0.2")  # about half past 0.2 s
+            time.sleep(max(2.0, 0.4 * SOAK_SECONDS))
+            admin.execute("UPDATE sync_slowness SET delay = 0")
+
+    run, verdict = soak_sync(
+        soak_database_url,
+        soak_database_url,
+        slow_writes_for_a_while,
+        scenario,
+        setup=SLOW_WRITES,
+        **timeouts,
+    )
+    assert run.errors["QueryTimeoutError"] > 0, run.errors
+    assert len(run.units.failed) > 0, "timed-out units are known not to have committed"
+    assert_nothing_lost(run, verdict)
+
+
+def test_sync_writes_interrupted_by_ctrl_c_under_load_lose_no_acknowledged_write(
+    soak_database_url: str,
+) -> None:
+    """KeyboardInterrupt reaches only the main thread: it writes units and singles there while
+    SIGINT lands at random moments (in a statement, a COMMIT, a wait for the pool, betdb's
+    bookkeeping), beside the threaded load."""
+    main = threading.main_thread()
+    assert threading.current_thread() is main, "SIGINT reaches the main thread only"
+    sent = 0
+
+    def interrupt_the_main_thread(run: SyncRun) -> None:
+        nonlocal sent
+        done = threading.Event()
+
+        def interrupter() -> None:
+            nonlocal sent
+            while not done.wait(random.uniform(0.01, 0.1)):
+                signal.pthread_kill(main.ident or 0, signal.SIGINT)
+                sent += 1
+
+        time.sleep(0.1 * SOAK_SECONDS)
+        thread = threading.Thread(target=interrupter)
+        thread.start()
+        try:
+            run.interrupted_writes(until=monotonic() + max(2.0, 0.5 * SOAK_SECONDS))
+        finally:
+            done.set()
+            while thread.is_alive() or sent == 0:
+                try:
+                    thread.join()
+                    time.sleep(0.2)  # the last signal lands here, not in the load after
+                    break
+                except KeyboardInterrupt:
+                    continue
+
+    run, verdict = soak_sync(
+        soak_database_url, soak_database_url, interrupt_the_main_thread, "interrupt"
+    )
+    assert sent > 0
+    assert len(run.interrupted) > 0, "writes were interrupted"
+    assert_nothing_lost(run, verdict)
