@@ -288,15 +288,21 @@ class _OnOneConnection(_Statements):
         )
 
     def _control(self, statement: str, name: str, *, outcome_unknown: bool = False) -> None:
-        try:
-            self.connection.execute(statement)
-        except Exception as error:
-            raise translate(
-                error,
-                query=name,
-                outcome_unknown=outcome_unknown,
-                connection_closed=is_closed(self.connection),
-            ) from error
+        with self._control_deadline() as alarm:
+            try:
+                self.connection.execute(statement)
+            except Exception as error:
+                raise translate(
+                    error,
+                    query=name,
+                    outcome_unknown=outcome_unknown,
+                    connection_closed=is_closed(self.connection),
+                    timed_out=alarm.fired,
+                ) from error
+
+    def _control_deadline(self) -> contextlib.AbstractContextManager[Any]:
+        """How long BEGIN, COMMIT and ROLLBACK may take: unbounded on a bare connection."""
+        return contextlib.nullcontext(_NoAlarm)
 
 
 def _begin(isolation: str | None, readonly: bool, deferrable: bool) -> str:
@@ -322,6 +328,11 @@ class SyncTransactionExecutor(_Instrumented, _OnOneConnection):
     ) -> None:
         super().__init__(runtime, watchdog)
         self.connection = connection
+
+    def _control_deadline(self) -> contextlib.AbstractContextManager[Any]:
+        # The command timeout bounds a COMMIT held in a partition too, as asyncpg's does.
+        limit = self._runtime.settings.command_timeout
+        return _deadline(self._watchdog, self.connection, limit)
 
     def _run(
         self,
