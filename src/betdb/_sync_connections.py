@@ -121,14 +121,16 @@ class SyncPooledConnections:
         self.pool = pool
         self.role = role
 
-    def _acquire(self) -> Any:
+    def _acquire(self, loan: _Loan) -> None:
+        """Wait for a pooled connection into loan (interruptible: Ctrl-C lands between polls)."""
         settings = self.runtime.settings
         started = monotonic()
         deadline = started + settings.acquire_timeout
         while True:
             remaining = deadline - monotonic()
             try:
-                return self._getconn(max(min(remaining, _CONNECT_FAILURE_POLL), 0.001))
+                self._getconn(max(min(remaining, _CONNECT_FAILURE_POLL), 0.001), loan)
+                return
             except PoolTimeout as timeout:
                 failure = self.pool.watch.failure_since(started)
                 if failure is not None:
@@ -142,45 +144,29 @@ class SyncPooledConnections:
                         f"(pool of {self.pool.max_size})"
                     ) from timeout
 
-    def _getconn(self, timeout: float) -> Any:
-        if not _HOLD_SIGINT or threading.current_thread() is not threading.main_thread():
-            return self.pool.getconn(timeout=timeout)
+    def _getconn(self, timeout: float, loan: _Loan) -> None:
         # psycopg_pool hands a connection to a waiter that Ctrl-C interrupted, and it is lost:
-        # SIGINT is held back during the (short) wait and raises here, the connection returned.
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        connection = None
+        # SIGINT is held back during the (short) wait and raises after, the connection returned.
         try:
-            connection = self.pool.getconn(timeout=timeout)
-        finally:
-            try:
-                signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-                _let_signals_land()
-            except BaseException:
-                if connection is not None:
-                    self.pool.putconn(connection)
-                raise
-        return connection
+            with ctrl_c_held():
+                loan.connection = self.pool.getconn(timeout=timeout)
+        except KeyboardInterrupt:
+            self._give_back(loan)
+            raise
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[Any]:
         """A pooled connection, through the breaker; a connection that broke is discarded."""
         breaker = self.runtime.breaker(self.role)
         breaker.before_call()
-        started = monotonic()
+        loan = _Loan()
         try:
-            connection = self._acquire()
-        except TimeoutError as error:
-            breaker.release_probe()
-            raise DatabaseUnavailableError(str(error)) from error
-        except DatabaseUnavailableError:
-            breaker.record_failure()
+            self._lend(breaker, loan)
+        except KeyboardInterrupt:
+            self._give_back(loan)  # whenever Ctrl-C landed, a connection taken goes back
             raise
-        except BaseException:
-            breaker.release_probe()  # interrupted while waiting
-            raise
-        self.runtime.record_pool_wait(monotonic() - started)
-        self.pool.watch.lent(connection)
-        try:
+        connection = loan.connection
+        try:  # from here on, Ctrl-C anywhere leaves by the finally, which gives the loan back
             yield connection
         except BaseException as error:
             broken = isinstance(error, Exception) and is_connection_loss(
@@ -196,9 +182,68 @@ class SyncPooledConnections:
         else:
             breaker.record_success()
         finally:
-            # The pool rolls back what is left open and drops a connection that broke.
-            self.pool.watch.returned(connection)
-            self.pool.putconn(connection)
+            self._give_back(loan)
+
+    def _lend(self, breaker: Any, loan: _Loan) -> None:
+        started = monotonic()
+        try:
+            self._acquire(loan)
+        except TimeoutError as error:
+            breaker.release_probe()
+            raise DatabaseUnavailableError(str(error)) from error
+        except DatabaseUnavailableError:
+            breaker.record_failure()
+            raise
+        except BaseException:
+            breaker.release_probe()  # interrupted while waiting
+            raise
+        with ctrl_c_held():
+            self.runtime.record_pool_wait(monotonic() - started)
+            self.pool.watch.lent(loan.connection)
+
+    def _give_back(self, loan: _Loan) -> None:
+        """Return the connection to the pool (which rolls back what is left open and drops a
+        connection that broke), whenever Ctrl-C lands: a KeyboardInterrupt from before the
+        hold, or held back during it, is raised once the connection is back."""
+        interrupted: KeyboardInterrupt | None = None
+        while loan.connection is not None:
+            try:
+                with ctrl_c_held():
+                    if loan.connection is not None:
+                        self.pool.watch.returned(loan.connection)
+                        self.pool.putconn(loan.connection)
+                        loan.connection = None
+            except KeyboardInterrupt as error:
+                interrupted = error
+        if interrupted is not None:
+            raise interrupted
+
+
+class _Loan:
+    """The connection lent out, until it is back in the pool."""
+
+    __slots__ = ("connection",)
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+
+
+@contextlib.contextmanager
+def ctrl_c_held() -> Iterator[None]:
+    """Ctrl-C (SIGINT, which only the main thread receives) held back during the block and
+    raised as KeyboardInterrupt at its end: betdb's bookkeeping of a connection is never cut
+    in half. Elsewhere than POSIX's main thread, nothing."""
+    if not _HOLD_SIGINT or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held_already = signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, ())
+    try:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        yield
+    finally:
+        if not held_already:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+            _let_signals_land()
 
 
 def _let_signals_land() -> None:

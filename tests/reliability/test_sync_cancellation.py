@@ -1,15 +1,19 @@
 """Interrupting the thread that runs a sync query (Ctrl-C: KeyboardInterrupt, here sent to the
 main thread as SIGINT) during a plain statement, one inside a transaction, a streaming cursor,
-or a wait for a pooled connection; and a cancel sent from another thread. Each leaves no
-statement running on the server, no transaction open, and a pool that is idle and serves
-the next call."""
+a wait for a pooled connection, or the pool taking a connection back; and a cancel sent from
+another thread. Each leaves no statement running on the server, no transaction open, and a
+pool that is idle and serves the next call."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -21,6 +25,7 @@ from tests.reliability.sync_activity import (
     seconds_until_gone,
     wait_until_running,
 )
+from tests.soak.faultproxy import FaultProxy, fault_proxy
 
 from betdb import SyncDatabase, errors
 
@@ -186,3 +191,53 @@ def test_a_timeout_cancels_through_the_watchdog_thread(
     assert raised.value.query == "TimedOutRead"
     assert_nothing_left_behind(small_db, admin_sync, "TimedOutRead")
     assert small_db.metrics().queries["TimedOutRead"].count == 1  # a timeout is not retried
+
+
+@contextlib.contextmanager
+def proxy_beside(port: int) -> Iterator[tuple[FaultProxy, Callable[..., object]]]:
+    """The soak's fault proxy on an event loop of its own thread (the main thread is the one
+    Ctrl-C interrupts), and a way to call it there."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+
+    def on_loop(coroutine: Coroutine[Any, Any, Any]) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, loop).result(10)
+
+    async def call(method: Callable[..., object], *args: object) -> object:
+        return method(*args)
+
+    manager = fault_proxy("127.0.0.1", port)
+    proxy: FaultProxy = on_loop(manager.__aenter__())
+    try:
+        yield proxy, lambda method, *args: on_loop(call(method, *args))
+    finally:
+        on_loop(manager.__aexit__(None, None, None))
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()
+
+
+def test_interrupting_the_pool_while_it_takes_a_connection_back_leaves_the_pool_whole(
+    database_url: str, admin_sync: Admin
+) -> None:
+    # Found by the interrupt soak: Ctrl-C during the pool's ROLLBACK of a returned connection
+    # left that connection neither in the pool nor closed, and a pool of one served no more.
+    with proxy_beside(urlsplit(database_url).port or 5432) as (proxy, call):
+        settings = settings_for(
+            proxy.dsn(database_url), pool_min_size=1, pool_max_size=1, acquire_timeout=3
+        )
+        with SyncDatabase(settings) as db:
+
+            def leave_a_transaction_open() -> None:
+                with db.connection() as connection:
+                    connection.execute("BEGIN")
+                    connection.execute("INSERT INTO team_aliases VALUES ('PUTB', 147)")
+                    call(proxy.delay, 0.5)  # the pool's ROLLBACK takes a second from here
+
+            interrupt_when(lambda: time.sleep(0.5), leave_a_transaction_open)
+            call(proxy.restore)
+            assert db.health().pool.in_use == 0
+            assert db.executor().fetchval("SELECT count(*) FROM teams") == 30
+    assert count(admin_sync, "SELECT count(*) FROM team_aliases WHERE alias = 'PUTB'") == 0
+    assert open_transactions(admin_sync) == 0
