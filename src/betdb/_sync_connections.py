@@ -47,6 +47,10 @@ class PoolWatch:
         with self._lock:
             self._lent.add(connection)
 
+    def lent_count(self) -> int:
+        with self._lock:
+            return len(self._lent)
+
     def returned(self, connection: Any) -> None:
         with self._lock:
             self._lent.discard(connection)

@@ -268,7 +268,8 @@ class SyncDatabase:
         size, idle = stats.get("pool_size", 0), stats.get("pool_available", 0)
         pool_health = PoolHealth(
             size=size,
-            in_use=size - idle,
+            # Lent out by betdb: psycopg_pool's size also counts connections still opening.
+            in_use=pool.watch.lent_count() if pool else 0,
             idle=idle,
             min_size=self.settings.pool_min_size,
             max_size=self.settings.pool_max_size,

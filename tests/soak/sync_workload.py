@@ -209,13 +209,20 @@ def read_back(run: SyncRun, dsn: str) -> SyncVerdict:
             ).fetchall()
         }
         singles = {int(row[0]) for row in connection.execute("SELECT id FROM sync_singles")}
-        busy = [
-            str(row[0])
-            for row in connection.execute(
-                "SELECT state FROM pg_stat_activity WHERE datname = current_database()"
-                " AND application_name = 'betdb' AND state <> 'idle'"
-            )
-        ]
+        # The backend of a connection the client closed (psycopg closes one whose cancel was
+        # interrupted) ends on its own a moment later; one held by a live connection stays.
+        deadline = time.monotonic() + 5
+        while True:
+            busy = [
+                str(row[0])
+                for row in connection.execute(
+                    "SELECT state FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND application_name = 'betdb' AND state <> 'idle'"
+                )
+            ]
+            if not busy or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
     return SyncVerdict(
         units_missing=sorted(u for u in run.units.acknowledged if parts.get(u) != PARTS),
         units_failed_present=sorted(u for u in run.units.failed if u in parts),

@@ -61,14 +61,29 @@ def soak_sync(
         run.run(SOAK_SECONDS, fault)
         assert db.executor().fetchval("SELECT 1") == 1, "the pool serves after the fault"
         in_use = db.health().pool.in_use
+        pool_whole = every_connection_back(db)
     verdict = read_back(run, read_back_dsn)
     out = Path("build/soak")
     out.mkdir(parents=True, exist_ok=True)
     (out / f"sync-{scenario}.json").write_text(
         json.dumps({"scenario": f"sync-{scenario}", **figures(run, verdict)}, indent=2) + "\n"
     )
-    assert in_use == 0, "every connection went back to the pool"
+    assert in_use == 0, "betdb lends no connection any more"
+    assert pool_whole, "every connection went back to the pool"
     return run, verdict
+
+
+def every_connection_back(db: SyncDatabase, within: float = 5.0) -> bool:
+    """Whether all of the pool's connections are idle in it, once those it is still opening
+    (after ones it discarded) are open."""
+    deadline = time.monotonic() + within
+    while True:
+        stats = db.pool.get_stats()
+        if stats.get("pool_available", 0) == stats.get("pool_size", 0):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
 
 
 def assert_nothing_lost(run: SyncRun, verdict: SyncVerdict) -> None:
