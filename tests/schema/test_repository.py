@@ -1,33 +1,47 @@
-"""UnifiedRepository: the queriers side by side, and transactions that span them."""
+"""UnifiedRepository and SyncUnifiedRepository: the queriers side by side, and transactions that
+span them, on a connection and on a pool."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
+import psycopg
 import pytest
 
-from betdb import UnifiedRepository
-from betdb.generated import games, odds
+from betdb import SyncUnifiedRepository, UnifiedRepository
+from betdb.generated import TransactionRequiredError, games, odds
 
-from .conftest import book_id, count, game, quote
+from .conftest import AREAS, book_id, count, game, quote, refused
 
 
 class AbandonedError(Exception):
     """Raised inside a transaction block to abandon it."""
 
 
-def test_the_facade_exposes_one_querier_per_area(connection: asyncpg.Connection) -> None:
-    repo = UnifiedRepository(connection)
-    assert isinstance(repo.games, games.Querier)
-    assert isinstance(repo.odds, odds.Querier)
-    assert {"teams", "sportsbooks", "games", "odds", "splits", "analyses", "signals"} <= set(
-        vars(repo)
-    )
+def test_both_facades_expose_one_querier_per_area_with_the_same_methods(
+    connection: asyncpg.Connection, sync_connection: psycopg.Connection[Any]
+) -> None:
+    async_repo = UnifiedRepository(connection)
+    sync_repo = SyncUnifiedRepository(sync_connection)
+    assert isinstance(async_repo.games, games.Querier)
+    assert isinstance(sync_repo.odds, odds.SyncQuerier)
+    areas = set(vars(async_repo)) - {"executor", "_transactions"}
+    assert areas == set(AREAS)
+    assert set(vars(sync_repo)) - {"executor"} == areas
+    for area in AREAS:
+        querier, sync_querier = getattr(async_repo, area), getattr(sync_repo, area)
+        assert type(querier).__module__ == type(sync_querier).__module__
+        assert (type(querier).__name__, type(sync_querier).__name__) == ("Querier", "SyncQuerier")
+        methods = {name for name in dir(querier) if not name.startswith("_")}
+        assert methods == {name for name in dir(sync_querier) if not name.startswith("_")}, area
+        assert methods
 
 
 async def test_a_transaction_on_a_pool_commits_what_every_querier_wrote(
-    pool: asyncpg.Pool, connection: asyncpg.Connection
+    pooled_repo: UnifiedRepository, connection: asyncpg.Connection
 ) -> None:
-    repo = UnifiedRepository(pool)
+    repo = pooled_repo
     async with repo.transaction() as tx:
         created = await tx.games.upsert_game(game())
         assert created is not None
@@ -39,9 +53,9 @@ async def test_a_transaction_on_a_pool_commits_what_every_querier_wrote(
 
 
 async def test_an_exception_rolls_back_everything_and_leaves_nothing_behind(
-    pool: asyncpg.Pool, connection: asyncpg.Connection
+    pooled_repo: UnifiedRepository, connection: asyncpg.Connection
 ) -> None:
-    repo = UnifiedRepository(pool)
+    repo = pooled_repo
 
     async def write_then_fail() -> None:
         async with repo.transaction() as tx:
@@ -67,15 +81,15 @@ async def test_a_failing_statement_rolls_back_the_statements_before_it(
             await tx.games.upsert_game(game())
             await tx.games.upsert_game(game(mlb_game_pk=2, home_team="LAD", away_team="LAD"))
 
-    with pytest.raises(asyncpg.CheckViolationError):
+    with refused(repo, asyncpg.CheckViolationError, match="games_teams_differ"):
         await write_twice()
     assert await count(connection, "games") == 0
 
 
 async def test_a_nested_block_is_a_savepoint(
-    pool: asyncpg.Pool, connection: asyncpg.Connection
+    pooled_repo: UnifiedRepository, connection: asyncpg.Connection
 ) -> None:
-    repo = UnifiedRepository(pool)
+    repo = pooled_repo
 
     async def abandoned(tx: UnifiedRepository) -> None:
         async with tx.transaction() as inner:
@@ -113,7 +127,19 @@ async def test_a_transaction_on_a_connection_binds_to_that_connection(
 async def test_a_read_only_transaction_refuses_writes(
     repo: UnifiedRepository, connection: asyncpg.Connection
 ) -> None:
-    with pytest.raises(asyncpg.ReadOnlySQLTransactionError):
+    with refused(repo, asyncpg.ReadOnlySQLTransactionError, match="read-only transaction"):
         async with repo.transaction(readonly=True) as tx:
             await tx.games.upsert_game(game())
     assert await count(connection, "games") == 0
+
+
+async def test_streaming_on_a_pool_needs_a_transaction_and_yields_what_the_list_does(
+    pooled_repo: UnifiedRepository,
+) -> None:
+    with pytest.raises(TransactionRequiredError, match="iter_list_teams"):
+        async for _ in pooled_repo.teams.iter_list_teams():
+            pass
+    async with pooled_repo.transaction(readonly=True) as tx:
+        streamed = [team async for team in tx.teams.iter_list_teams(prefetch=7)]
+    assert len(streamed) == 30
+    assert streamed == await pooled_repo.teams.list_teams()
