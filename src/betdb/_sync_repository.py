@@ -15,6 +15,7 @@ from typing import Any, Literal, TypeVar
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from betdb._psycopg_errors import is_closed
 from betdb._statements import query_name
 from betdb._sync_executor import SyncConnectionExecutor, _Statements
 from betdb._sync_protocol import Row, SyncExecutor
@@ -44,6 +45,21 @@ class SyncPoolConnections(_Statements):
     def __init__(self, pool: ConnectionPool[Any]) -> None:
         self.pool = pool
 
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
+        """A connection of the pool in autocommit while lent: a statement commits as it runs
+        (a failed COMMIT is translated with it, not raised by the pool afterwards) and a
+        transaction is the executor's own BEGIN. Its own mode is given back with it."""
+        with self.pool.connection() as connection:
+            autocommit = connection.autocommit
+            connection.autocommit = True
+            try:
+                yield connection
+            finally:
+                idle = connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+                if idle and not is_closed(connection):  # else the pool discards or resets it
+                    connection.autocommit = autocommit
+
     def _run(
         self,
         sql: str,
@@ -51,7 +67,7 @@ class SyncPoolConnections(_Statements):
         *,
         timeout: float | None,
     ) -> T:
-        with self.pool.connection() as connection:
+        with self._connection() as connection:
             return SyncConnectionExecutor(connection)._run(sql, operation, timeout=timeout)
 
     def cursor(self, query: str, *args: object, prefetch: int | None = None) -> Iterator[Row]:
@@ -65,7 +81,7 @@ class SyncPoolConnections(_Statements):
         self, *, isolation: str | None = None, readonly: bool = False, deferrable: bool = False
     ) -> Iterator[SyncConnectionExecutor]:
         with (
-            self.pool.connection() as connection,
+            self._connection() as connection,
             SyncConnectionExecutor(connection).transaction(
                 isolation=isolation, readonly=readonly, deferrable=deferrable
             ) as bound,

@@ -8,9 +8,11 @@ from typing import Any
 import asyncpg
 import psycopg
 import pytest
+from psycopg_pool import ConnectionPool
 
+import betdb.errors
 from betdb import SyncUnifiedRepository, UnifiedRepository
-from betdb.generated import TransactionRequiredError, games, odds
+from betdb.generated import TransactionRequiredError, configure_sync_connection, games, odds
 
 from .conftest import AREAS, book_id, count, game, quote, refused
 
@@ -143,3 +145,24 @@ async def test_streaming_on_a_pool_needs_a_transaction_and_yields_what_the_list_
         streamed = [team async for team in tx.teams.iter_list_teams(prefetch=7)]
     assert len(streamed) == 30
     assert streamed == await pooled_repo.teams.list_teams()
+
+
+async def test_a_sync_repository_on_a_pool_commits_each_statement_and_gives_back_its_connections(
+    database_url: str, connection: asyncpg.Connection
+) -> None:
+    with ConnectionPool(
+        database_url, min_size=1, max_size=1, configure=configure_sync_connection, open=True
+    ) as pool:
+        repository = SyncUnifiedRepository(pool)
+        created = repository.games.upsert_game(game())
+        assert created is not None
+        assert await count(connection, "games") == 1  # committed as it ran
+        with pytest.raises(betdb.errors.CheckViolationError, match="games_teams_differ"):
+            repository.games.upsert_game(game(mlb_game_pk=2, home_team="LAD", away_team="LAD"))
+        with repository.transaction(isolation="repeatable_read") as tx:
+            level = tx.executor.fetchval("SHOW transaction_isolation")
+        assert level == "repeatable read"
+        with pool.connection() as lent:  # the pool's one connection, in its own mode again
+            assert lent.autocommit is False
+            assert lent.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    assert await count(connection, "games") == 1
