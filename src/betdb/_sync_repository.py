@@ -9,6 +9,7 @@ asyncpg Connection or Pool.
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Callable, Iterator
 from typing import Any, Literal, TypeVar
 
@@ -35,6 +36,7 @@ from betdb.generated import (
 
 IsolationLevel = Literal["read_committed", "read_uncommitted", "repeatable_read", "serializable"]
 T = TypeVar("T")
+_EXECUTOR_METHODS = ("execute", "executemany", "fetch", "fetchrow", "copy_records_to_table")
 
 
 class SyncPoolConnections(_Statements):
@@ -96,6 +98,13 @@ def _sync_executor_of(executor: object) -> SyncExecutor:
         return SyncConnectionExecutor(executor)
     if isinstance(executor, ConnectionPool):
         return SyncPoolConnections(executor)
+    methods = [getattr(executor, name, None) for name in _EXECUTOR_METHODS]
+    if not all(callable(m) and not inspect.iscoroutinefunction(m) for m in methods):
+        raise TypeError(
+            f"SyncUnifiedRepository cannot run statements on {type(executor).__name__}: give it "
+            "a psycopg Connection or psycopg_pool ConnectionPool, or a betdb sync executor "
+            "(an asyncpg or async object belongs to UnifiedRepository)"
+        )
     return executor  # type: ignore[return-value]
 
 

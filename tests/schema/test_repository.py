@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 import psycopg
+import psycopg_pool
 import pytest
 from psycopg_pool import ConnectionPool
 
@@ -166,3 +167,14 @@ async def test_a_sync_repository_on_a_pool_commits_each_statement_and_gives_back
             assert lent.autocommit is False
             assert lent.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     assert await count(connection, "games") == 1
+
+
+@pytest.mark.parametrize("given", ["postgresql://localhost/betdb", "async", "async pool"])
+async def test_a_sync_repository_refuses_what_cannot_run_its_statements_naming_it(
+    given: str, connection: asyncpg.Connection, database_url: str
+) -> None:
+    executor: object = {"async": connection}.get(given, given)
+    if given == "async pool":
+        executor = psycopg_pool.AsyncConnectionPool(database_url, open=False)
+    with pytest.raises(TypeError, match=f"cannot run statements on {type(executor).__name__}"):
+        SyncUnifiedRepository(executor)  # type: ignore[arg-type]
