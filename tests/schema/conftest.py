@@ -141,7 +141,8 @@ class AwaitedSyncRepository:
 async def through(function: Callable[..., Any], repo: Any, *args: Any, **kwargs: Any) -> Any:
     """A library function of both flavours (betdb.movement, betdb.reports) on the repository
     under test; on the sync side, checked against what it gives on the async side."""
-    if not isinstance(repo, AwaitedSyncRepository):
+    # betdb's class, not this module's: the PgBouncer run imports this module a second time
+    if isinstance(repo, UnifiedRepository):
         return await function(repo, *args, **kwargs)
     value = function(repo.sync, *args, **kwargs)
     if repo.may_cross_check():
@@ -163,7 +164,7 @@ def refused(
 ) -> Iterator[None]:
     """The server refuses a statement: asyncpg's own error from a bare asyncpg connection,
     betdb's translation of it from the sync side, with the same SQLSTATE."""
-    expected = SYNC_ERRORS[error] if isinstance(repo, AwaitedSyncRepository) else error
+    expected = error if isinstance(repo, UnifiedRepository) else SYNC_ERRORS[error]
     with pytest.raises(expected, match=match) as caught:
         yield
     assert caught.value.sqlstate == error.sqlstate
@@ -180,8 +181,17 @@ async def connection(database_url: str) -> AsyncIterator[asyncpg.Connection]:
 
 
 @pytest.fixture
-def sync_connection(database_url: str) -> Iterator[psycopg.Connection[Any]]:
-    with psycopg.connect(database_url, autocommit=True) as conn:
+def psycopg_options() -> dict[str, Any]:
+    """What the tests' psycopg connections are opened with beyond autocommit (none: psycopg's
+    defaults, as a user has them; the PgBouncer run turns prepared statements off)."""
+    return {}
+
+
+@pytest.fixture
+def sync_connection(
+    database_url: str, psycopg_options: dict[str, Any]
+) -> Iterator[psycopg.Connection[Any]]:
+    with psycopg.connect(database_url, autocommit=True, **psycopg_options) as conn:
         configure_sync_connection(conn)
         yield conn
 
@@ -200,20 +210,27 @@ def flavour(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def repo(flavour: str, connection: asyncpg.Connection, database_url: str) -> Iterator[Any]:
+def repo(
+    flavour: str,
+    connection: asyncpg.Connection,
+    database_url: str,
+    psycopg_options: dict[str, Any],
+) -> Iterator[Any]:
     """UnifiedRepository on an asyncpg connection, then SyncUnifiedRepository on a psycopg one
     (autocommit) behind the async interface."""
     async_repo = UnifiedRepository(connection)
     if flavour == "async":
         yield async_repo
         return
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    with psycopg.connect(database_url, autocommit=True, **psycopg_options) as conn:
         configure_sync_connection(conn)
         yield AwaitedSyncRepository(SyncUnifiedRepository(conn), async_repo)
 
 
 @pytest.fixture
-async def pooled_repo(flavour: str, pool: asyncpg.Pool, database_url: str) -> AsyncIterator[Any]:
+async def pooled_repo(
+    flavour: str, pool: asyncpg.Pool, database_url: str, psycopg_options: dict[str, Any]
+) -> AsyncIterator[Any]:
     """The repository on a pool: asyncpg's, then psycopg_pool's (its connections as they come,
     not autocommit, set up by configure_sync_connection)."""
     async_repo = UnifiedRepository(pool)
@@ -221,7 +238,12 @@ async def pooled_repo(flavour: str, pool: asyncpg.Pool, database_url: str) -> As
         yield async_repo
         return
     with ConnectionPool(
-        database_url, min_size=1, max_size=4, configure=configure_sync_connection, open=True
+        database_url,
+        min_size=1,
+        max_size=4,
+        kwargs=psycopg_options,
+        configure=configure_sync_connection,
+        open=True,
     ) as sync_pool:
         yield AwaitedSyncRepository(SyncUnifiedRepository(sync_pool), async_repo)
 

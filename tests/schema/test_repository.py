@@ -111,20 +111,17 @@ async def test_a_nested_block_is_a_savepoint(
 
 
 async def test_a_transaction_on_a_connection_binds_to_that_connection(
-    repo: UnifiedRepository, database_url: str
+    repo: UnifiedRepository, db_connection: asyncpg.Connection
 ) -> None:
-    other = await asyncpg.connect(database_url)
-    try:
-        async with repo.transaction(isolation="serializable") as tx:
-            assert tx.executor is repo.executor
-            await tx.games.upsert_game(game())
-            assert await count(other, "games") == 0
-            level = await repo.executor.fetchrow("SHOW transaction_isolation")  # type: ignore[attr-defined]
-            assert level is not None
-            assert level[0] == "serializable"
-        assert await count(other, "games") == 1
-    finally:
-        await other.close()
+    other = db_connection  # a connection of its own, not the repository's
+    async with repo.transaction(isolation="serializable") as tx:
+        assert tx.executor is repo.executor
+        await tx.games.upsert_game(game())
+        assert await count(other, "games") == 0
+        level = await repo.executor.fetchrow("SHOW transaction_isolation")  # type: ignore[attr-defined]
+        assert level is not None
+        assert level[0] == "serializable"
+    assert await count(other, "games") == 1
 
 
 async def test_a_read_only_transaction_refuses_writes(
@@ -149,10 +146,15 @@ async def test_streaming_on_a_pool_needs_a_transaction_and_yields_what_the_list_
 
 
 async def test_a_sync_repository_on_a_pool_commits_each_statement_and_gives_back_its_connections(
-    database_url: str, connection: asyncpg.Connection
+    database_url: str, connection: asyncpg.Connection, psycopg_options: dict[str, Any]
 ) -> None:
     with ConnectionPool(
-        database_url, min_size=1, max_size=1, configure=configure_sync_connection, open=True
+        database_url,
+        min_size=1,
+        max_size=1,
+        kwargs=psycopg_options,
+        configure=configure_sync_connection,
+        open=True,
     ) as pool:
         repository = SyncUnifiedRepository(pool)
         created = repository.games.upsert_game(game())
