@@ -2,7 +2,8 @@
 round trip (the GetMarketMovement query), with each book's opening and closing marked.
 
     from betdb.movement import line_movement
-    movement = await line_movement(repository, game, Market.TOTAL)
+    movement = await line_movement(repository, game, Market.TOTAL)  # a UnifiedRepository
+    movement = line_movement(sync_repository, game, Market.TOTAL)  # a SyncUnifiedRepository
     for point in movement.moves():
         print(point.sportsbook, point.side, point.observed_at, point.line, point.price)
 
@@ -19,15 +20,22 @@ Observations outside the window are not read: pass a wider `OddsWindow` to see t
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Coroutine
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, overload
 
 from pydantic import BaseModel
 
+from betdb._flavours import finish
 from betdb._repository import UnifiedRepository
 from betdb.generated.models import Game, Market, Odds, Side
 from betdb.generated.odds import GetLatestOddsParams, GetMarketMovementParams
 from betdb.types import EARLIEST_TIME, LATEST_TIME
+
+if TYPE_CHECKING:  # the sync repository loads psycopg, which async callers never need
+    from betdb._sync_repository import SyncUnifiedRepository
 
 BEFORE_FIRST_PITCH = timedelta(days=14)
 AFTER_FIRST_PITCH = timedelta(days=2)
@@ -124,17 +132,46 @@ class LineMovement(BaseModel):
         return {point.sportsbook_id: point.sportsbook for point in self.points}
 
 
-async def line_movement(
+def _movement(game: Game, market: Market, window: OddsWindow, rows: Any) -> LineMovement:
+    return LineMovement(
+        game_id=game.game_id,
+        market=market,
+        first_pitch_at=game.first_pitch_at,
+        window=window,
+        points=[MovementPoint.model_validate(row, from_attributes=True) for row in rows],
+    )
+
+
+@overload
+def line_movement(
     repository: UnifiedRepository,
     game: Game,
     market: Market,
     *,
     sportsbook_id: int | None = None,
     window: OddsWindow | None = None,
-) -> LineMovement:
-    """How game's market moved at every book (or at sportsbook_id alone), in one query."""
+) -> Coroutine[Any, Any, LineMovement]: ...
+@overload
+def line_movement(
+    repository: SyncUnifiedRepository,
+    game: Game,
+    market: Market,
+    *,
+    sportsbook_id: int | None = None,
+    window: OddsWindow | None = None,
+) -> LineMovement: ...
+def line_movement(
+    repository: UnifiedRepository | SyncUnifiedRepository,
+    game: Game,
+    market: Market,
+    *,
+    sportsbook_id: int | None = None,
+    window: OddsWindow | None = None,
+) -> Coroutine[Any, Any, LineMovement] | LineMovement:
+    """How game's market moved at every book (or at sportsbook_id alone), in one query; to be
+    awaited on a UnifiedRepository, at once on a SyncUnifiedRepository."""
     bounds = window or odds_window(game)
-    rows = await repository.odds.get_market_movement(
+    rows = repository.odds.get_market_movement(
         GetMarketMovementParams(
             game_id=game.game_id,
             market=market,
@@ -143,27 +180,39 @@ async def line_movement(
             observed_until=bounds.observed_until,
         )
     )
-    return LineMovement(
-        game_id=game.game_id,
-        market=market,
-        first_pitch_at=game.first_pitch_at,
-        window=bounds,
-        points=[MovementPoint.model_validate(row, from_attributes=True) for row in rows],
-    )
+    return finish(repository, rows, functools.partial(_movement, game, market, bounds))
 
 
-async def latest_odds(
+@overload
+def latest_odds(
     repository: UnifiedRepository,
     game: Game,
     market: Market,
     *,
     sportsbook_id: int | None = None,
     window: OddsWindow | None = None,
-) -> list[Odds]:
+) -> Coroutine[Any, Any, list[Odds]]: ...
+@overload
+def latest_odds(
+    repository: SyncUnifiedRepository,
+    game: Game,
+    market: Market,
+    *,
+    sportsbook_id: int | None = None,
+    window: OddsWindow | None = None,
+) -> list[Odds]: ...
+def latest_odds(
+    repository: UnifiedRepository | SyncUnifiedRepository,
+    game: Game,
+    market: Market,
+    *,
+    sportsbook_id: int | None = None,
+    window: OddsWindow | None = None,
+) -> Coroutine[Any, Any, list[Odds]] | list[Odds]:
     """The newest observation of each book and side of game's market, where the movement
-    ends (GetLatestOdds in the game's window)."""
+    ends (GetLatestOdds in the game's window); awaited on a UnifiedRepository."""
     bounds = window or odds_window(game)
-    return await repository.odds.get_latest_odds(
+    return repository.odds.get_latest_odds(
         GetLatestOddsParams(
             game_id=game.game_id,
             market=market,
@@ -174,13 +223,24 @@ async def latest_odds(
     )
 
 
-async def latest_odds_of_game(
+@overload
+def latest_odds_of_game(
     repository: UnifiedRepository, game: Game, *, window: OddsWindow | None = None
-) -> list[Odds]:
+) -> Coroutine[Any, Any, list[Odds]]: ...
+@overload
+def latest_odds_of_game(
+    repository: SyncUnifiedRepository, game: Game, *, window: OddsWindow | None = None
+) -> list[Odds]: ...
+def latest_odds_of_game(
+    repository: UnifiedRepository | SyncUnifiedRepository,
+    game: Game,
+    *,
+    window: OddsWindow | None = None,
+) -> Coroutine[Any, Any, list[Odds]] | list[Odds]:
     """latest_odds of every market at once (GetGameLatestOdds: one query), ordered by
-    market, book and side."""
+    market, book and side; awaited on a UnifiedRepository."""
     bounds = window or odds_window(game)
-    return await repository.odds.get_game_latest_odds(
+    return repository.odds.get_game_latest_odds(
         game_id=game.game_id,
         observed_from=bounds.observed_from,
         observed_until=bounds.observed_until,

@@ -8,17 +8,23 @@ sides' closing price at one book (observed or untimed, e.g. SBR's archive). The 
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, overload
 
+from betdb._flavours import finish
 from betdb._repository import UnifiedRepository
 from betdb.generated.reports import GetClosingMoneylinesRow
 from betdb.odds import american_to_decimal, no_vig_probabilities
 from betdb.plot import PlotUnavailableError
+
+if TYPE_CHECKING:  # the sync repository loads psycopg, which async callers never need
+    from betdb._sync_repository import SyncUnifiedRepository
 
 BUCKET_WIDTH = Fraction(1, 20)  # 5 points of probability: 50-55%, 55-60%, ...
 
@@ -105,15 +111,25 @@ def calibrate(season: int, rows: Sequence[GetClosingMoneylinesRow]) -> Calibrati
     )
 
 
-async def closing_calibration(
+@overload
+def closing_calibration(
     repository: UnifiedRepository, season: int, *, sportsbook_id: int | None = None
-) -> Calibration:
+) -> Coroutine[Any, Any, Calibration]: ...
+@overload
+def closing_calibration(
+    repository: SyncUnifiedRepository, season: int, *, sportsbook_id: int | None = None
+) -> Calibration: ...
+def closing_calibration(
+    repository: UnifiedRepository | SyncUnifiedRepository,
+    season: int,
+    *,
+    sportsbook_id: int | None = None,
+) -> Coroutine[Any, Any, Calibration] | Calibration:
     """The calibration of a season's closing moneylines at one book (default: per game, the
-    lowest-numbered book that closed both sides)."""
-    rows = await repository.reports.get_closing_moneylines(
-        season=season, sportsbook_id=sportsbook_id
-    )
-    return calibrate(season, rows)
+    lowest-numbered book that closed both sides); awaited on a UnifiedRepository, at once on
+    a SyncUnifiedRepository."""
+    rows = repository.reports.get_closing_moneylines(season=season, sportsbook_id=sportsbook_id)
+    return finish(repository, rows, functools.partial(calibrate, season))
 
 
 def write_reliability_png(calibration: Calibration, out: Path) -> Path:

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
 import psycopg
 import pytest
 from pgbouncer import PgBouncer
+from tests.schema.conftest import flavour, pooled_repo, repo, sync_connection
 
-from betdb import Database, SyncDatabase, UnifiedRepository
+from betdb import Database, SyncDatabase
 from betdb.generated import init_connection
 from betdb.testing import (  # the fixtures kept as they are; the ones below replace the rest
     PostgresServer,
@@ -29,9 +31,13 @@ from betdb.testing import (  # the fixtures kept as they are; the ones below rep
 __all__ = [
     "betdb_migrations",
     "empty_database_url",
+    "flavour",
     "migrated_template",
+    "pooled_repo",
     "postgres_server",
     "pytest_addoption",
+    "repo",
+    "sync_connection",
 ]
 
 
@@ -80,7 +86,8 @@ async def db_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 # The fixtures of tests/conftest.py, tests/schema/conftest.py and tests/runtime/conftest.py (run
-# with --noconftest), the raw asyncpg ones with the statement cache off as PgBouncer needs.
+# with --noconftest), the raw asyncpg ones with the statement cache off as PgBouncer needs; the
+# repository fixtures of both flavours are tests/schema's own, on these connections.
 
 
 @pytest.fixture
@@ -107,8 +114,8 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 @pytest.fixture
-def repo(connection: asyncpg.Connection) -> UnifiedRepository:
-    return UnifiedRepository(connection)
+def psycopg_options() -> dict[str, Any]:
+    return {"prepare_threshold": None}  # PgBouncer 1.18 moves psycopg's prepared statements
 
 
 @pytest.fixture

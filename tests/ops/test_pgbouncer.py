@@ -38,8 +38,6 @@ NOT_THROUGH_PGBOUNCER = {
     "tests/runtime/test_errors.py::test_connecting_to_a_missing_database_says_so_by_sqlstate": (
         "PgBouncer answers a failed server login with its own 08P01, not the server's 3D000"
     ),
-    "tests/schema/test_repository.py::test_a_transaction_on_a_connection_binds_to_that_"
-    "connection": "opens its own asyncpg connection with the statement cache on",
     "tests/runtime/test_settings.py::test_a_statement_timeout_below_a_millisecond_is_one_"
     "millisecond_not_off": "sends statement_timeout as a startup parameter, which PgBouncer "
     "refuses",

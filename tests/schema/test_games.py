@@ -13,7 +13,7 @@ from betdb import UnifiedRepository
 from betdb.generated.games import UpdateGameParams
 from betdb.generated.models import DataSource, GameStatus
 
-from .conftest import count, game
+from .conftest import count, game, refused
 
 YANKEES, RED_SOX, DIAMONDBACKS, GIANTS = 147, 111, 109, 137
 
@@ -299,7 +299,7 @@ async def test_an_unknown_team_is_rejected_before_any_sql_runs(
 async def test_a_club_cannot_play_itself(
     repo: UnifiedRepository, connection: asyncpg.Connection
 ) -> None:
-    with pytest.raises(asyncpg.CheckViolationError, match="games_teams_differ"):
+    with refused(repo, asyncpg.CheckViolationError, match="games_teams_differ"):
         await repo.games.upsert_game(game(home_team="NYY", away_team="NYY"))
     assert await count(connection, "games") == 0
 
@@ -307,6 +307,6 @@ async def test_a_club_cannot_play_itself(
 async def test_a_game_number_other_than_1_or_2_is_rejected(
     repo: UnifiedRepository, connection: asyncpg.Connection
 ) -> None:
-    with pytest.raises(asyncpg.CheckViolationError, match="game_number"):
+    with refused(repo, asyncpg.CheckViolationError, match="game_number"):
         await repo.games.upsert_game(game(game_number=3))
     assert await count(connection, "games") == 0

@@ -20,7 +20,7 @@ from betdb.movement import (
     odds_window,
 )
 
-from .conftest import book_id, game, quote
+from .conftest import book_id, game, quote, through
 from .test_odds import FIRST_PITCH, _moneyline_series, at
 
 UTC = dt.UTC
@@ -117,7 +117,7 @@ async def test_line_movement_reads_the_games_window_and_leaves_older_prices_out(
             quote(found.game_id, dk, price=-120, observed_at=at(15)),
         ]
     )
-    movement = await line_movement(repo, found, Market.MONEYLINE)
+    movement = await through(line_movement, repo, found, Market.MONEYLINE)
     assert movement.window == odds_window(found) == _window()
     assert [(p.observed_at.hour, p.price, p.opening, p.closing) for p in movement.points] == [
         (12, -110, True, False),
@@ -128,11 +128,11 @@ async def test_line_movement_reads_the_games_window_and_leaves_older_prices_out(
     assert [is_move(p) for p in movement.points] == [True, False, True]
     assert movement.sportsbooks() == {dk: "draftkings"}
 
-    wider = await line_movement(repo, found, Market.MONEYLINE, window=ALL_TIME)
+    wider = await through(line_movement, repo, found, Market.MONEYLINE, window=ALL_TIME)
     assert [(p.price, p.opening) for p in wider.points][:2] == [(-140, True), (-110, False)]
-    latest = await latest_odds(repo, found, Market.MONEYLINE)
+    latest = await through(latest_odds, repo, found, Market.MONEYLINE)
     assert [(o.price, o.observed_at) for o in latest] == [(-120, at(15))]
-    assert await latest_odds_of_game(repo, found) == latest
+    assert await through(latest_odds_of_game, repo, found) == latest
     # JSON round trip: the movement is a plain pydantic model.
     assert LineMovement.model_validate_json(movement.model_dump_json()) == movement
 
@@ -173,8 +173,10 @@ async def test_latest_odds_of_a_game_is_latest_odds_of_each_market_in_one_query(
             quote(found.game_id, dk, market="total", side="under", line="9", observed_at=at(14)),
         ]
     )
-    every_market = await latest_odds_of_game(repo, found)
-    one_by_one = [odds for market in Market for odds in await latest_odds(repo, found, market)]
+    every_market = await through(latest_odds_of_game, repo, found)
+    one_by_one = [
+        odds for market in Market for odds in await through(latest_odds, repo, found, market)
+    ]
     assert every_market == one_by_one
     assert [(o.market, o.side, o.line) for o in every_market if o.market == Market.TOTAL] == [
         (Market.TOTAL, Side.OVER, Decimal("9.00")),

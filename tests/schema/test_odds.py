@@ -14,7 +14,7 @@ from betdb import UnifiedRepository
 from betdb.generated.models import Market, Side
 from betdb.generated.odds import CopyOddsParams, GetLatestOddsParams, GetLineMovementParams
 
-from .conftest import book_id, count, game, quote
+from .conftest import book_id, count, game, quote, refused
 
 FIRST_PITCH = dt.datetime(2026, 6, 12, 23, 5, tzinfo=dt.UTC)
 
@@ -100,7 +100,7 @@ async def test_bulk_copy_of_a_duplicate_observation_fails_whole(
     repo: UnifiedRepository, connection: asyncpg.Connection, game_id: int
 ) -> None:
     dk = await book_id(repo, "draftkings")
-    with pytest.raises(asyncpg.UniqueViolationError, match="odds"):
+    with refused(repo, asyncpg.UniqueViolationError, match="odds"):
         await repo.odds.copy_odds(
             [CopyOddsParams(**quote(game_id, dk).model_dump()) for _ in range(2)]
         )

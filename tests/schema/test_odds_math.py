@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import asyncpg
+import psycopg
 import pytest
 
 from betdb.odds import (
@@ -15,6 +17,8 @@ from betdb.odds import (
     no_vig_probabilities,
     overround,
 )
+
+from .conftest import assert_same
 
 
 def q(value: Decimal, places: str = "0.0001") -> Decimal:
@@ -106,16 +110,23 @@ def test_closing_line_value_against_a_fair_close() -> None:
     assert q(closing_line_value(-110, -150, 130), "0.000001") == Decimal("0.106952")
 
 
+SQL_DECIMAL_TO_AMERICAN = (
+    "SELECT d, (CASE WHEN d >= 2 THEN round((d - 1) * 100)"
+    " ELSE round(-100 / (d - 1)) END)::integer AS price"
+    " FROM unnest($1::numeric[]) AS d"
+)
+DECIMAL_ODDS = [Decimal(v) for v in ("1.91", "1.5", "2", "2.5", "1.87", "3.35", "1.995", "2.005")]
+
+
 async def test_sql_and_python_agree_on_decimal_to_american(
-    db_connection: asyncpg.Connection,
+    db_connection: asyncpg.Connection, sync_connection: psycopg.Connection[Any]
 ) -> None:
     # The consensus query converts median decimal odds back to American in SQL.
-    sql_prices = await db_connection.fetch(
-        "SELECT d, (CASE WHEN d >= 2 THEN round((d - 1) * 100)"
-        " ELSE round(-100 / (d - 1)) END)::integer AS price"
-        " FROM unnest($1::numeric[]) AS d",
-        [Decimal(v) for v in ("1.91", "1.5", "2", "2.5", "1.87", "3.35", "1.995", "2.005")],
-    )
+    sql_prices = await db_connection.fetch(SQL_DECIMAL_TO_AMERICAN, DECIMAL_ODDS)
     assert [row["price"] for row in sql_prices] == [
         decimal_to_american(row["d"]) for row in sql_prices
     ]
+    # psycopg decodes the same numerics and integers as asyncpg does
+    with sync_connection.cursor() as cursor:
+        cursor.execute(SQL_DECIMAL_TO_AMERICAN, [DECIMAL_ODDS])
+        assert_same(cursor.fetchall(), [tuple(row) for row in sql_prices])

@@ -3,6 +3,7 @@
 Every SQL constant of the generated modules is planned twice: as the generic plan asyncpg's
 prepared statements settle on, and as a custom plan for realistic arguments where the query
 reads odds or games. Empty partitions (future months) are left out: scanning one reads no page.
+The windowed reads of betdb.movement are read through both repositories (the same SQL).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from types import ModuleType
 from typing import Any
 
 import asyncpg
+import psycopg
 
-from betdb import UnifiedRepository
+from betdb import SyncUnifiedRepository, UnifiedRepository
 from betdb.generated import (
     analyses,
     games,
@@ -29,6 +31,8 @@ from betdb.generated import (
 )
 from betdb.generated.models import DataSource, Market
 from betdb.movement import latest_odds, odds_window
+
+from .conftest import assert_same
 
 QUERY_MODULES: list[ModuleType] = [analyses, games, odds, signals, splits, sportsbooks, teams]
 
@@ -199,7 +203,7 @@ WINDOWED_QUERIES: dict[str, tuple[str, str | None, str | None]] = {
 
 
 async def test_the_games_window_prunes_odds_to_its_months_in_generic_and_custom_plans(
-    db_connection: asyncpg.Connection,
+    db_connection: asyncpg.Connection, sync_connection: psycopg.Connection[Any]
 ) -> None:
     # Two games a day through June and July 2026, each with one book's moneyline in the hours
     # before first pitch; every 2026 partition exists, most of them empty.
@@ -222,6 +226,7 @@ async def test_the_games_window_prunes_odds_to_its_months_in_generic_and_custom_
     """)
     book = await db_connection.fetchval("SELECT min(sportsbook_id) FROM sportsbooks")
     repository = UnifiedRepository(db_connection)
+    sync_repository = SyncUnifiedRepository(sync_connection)
     await init_connection(db_connection)
     expected = {
         # first pitch 2026-06-16: the window 06-02 .. 06-18 lies inside June
@@ -245,6 +250,7 @@ async def test_the_games_window_prunes_odds_to_its_months_in_generic_and_custom_
                 assert read == months, f"{name} ({mode}) of game {game_pk}"
         latest = await latest_odds(repository, found, Market.MONEYLINE)
         assert len(latest) == 2  # the window holds the game's prices
+        assert_same(latest_odds(sync_repository, found, Market.MONEYLINE), latest)
 
     # Without the window (the whole table), the same query reads every month there is.
     everything = odds_partitions(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import asyncpg
+import psycopg
 import pytest
 from pydantic import BaseModel, ValidationError
 
@@ -15,6 +17,8 @@ from betdb.types import (
     Probability,
     TeamCode,
 )
+
+from .conftest import assert_same
 
 
 class Quote(BaseModel):
@@ -71,15 +75,17 @@ def test_probabilities_accept_floats_as_their_decimal_value() -> None:
     assert Quote(home_team="NYY", price=-110, bet_pct=0.55).bet_pct == Decimal("0.55")  # type: ignore[arg-type]
 
 
+ALIASES_SQL = (
+    "SELECT a.alias, t.abbreviation FROM team_aliases AS a JOIN teams AS t USING (team_id)"
+    " ORDER BY a.alias"
+)
+
+
 async def test_team_codes_match_the_teams_and_aliases_in_the_database(
-    db_connection: asyncpg.Connection,
+    db_connection: asyncpg.Connection, sync_connection: psycopg.Connection[Any]
 ) -> None:
     canonical = {r["abbreviation"] for r in await db_connection.fetch("SELECT * FROM teams")}
-    aliases = {
-        r["alias"]: r["abbreviation"]
-        for r in await db_connection.fetch(
-            "SELECT a.alias, t.abbreviation FROM team_aliases AS a JOIN teams AS t USING (team_id)"
-        )
-    }
+    rows = await db_connection.fetch(ALIASES_SQL)
     assert canonical == CANONICAL_TEAM_CODES
-    assert aliases == TEAM_ALIASES
+    assert {r["alias"]: r["abbreviation"] for r in rows} == TEAM_ALIASES
+    assert_same(sync_connection.execute(ALIASES_SQL).fetchall(), [tuple(r) for r in rows])

@@ -7,8 +7,12 @@ cannot be imported is rejected with its line and reason, never dropped silently,
 others. A file that cannot be read at all raises ImportFileError before anything is written;
 an import the database stops raises ImportStoppedError, naming the line reached and the rows
 committed, and a re-run of the file completes it.
+
+Each takes a UnifiedRepository and is awaited; outside an event loop, run it on a
+SyncUnifiedRepository with ``run_on_sync_repository(import_odds, db.repository(), path)``.
 """
 
+from betdb._awaited import run_on_sync_repository
 from betdb.importers.judgments import import_analyses, import_signals
 from betdb.importers.odds import import_odds
 from betdb.importers.odds_api import import_odds_api
@@ -33,4 +37,5 @@ __all__ = [
     "import_schedule",
     "import_signals",
     "import_splits",
+    "run_on_sync_repository",
 ]
