@@ -18,6 +18,8 @@ import pydantic
 from betdb._sync_executor import SyncConnectionExecutor
 
 FLAVOURS = ["async", "sync"]
+_SYNC_USAGE = "Use: with pool.connection() as conn, conn.transaction()"
+_ASYNC_USAGE = "Use: async with pool.acquire() as conn, conn.transaction()"
 
 
 def assert_same(sync_value: Any, async_value: Any, where: str = "value") -> None:
@@ -77,9 +79,11 @@ class CrossChecked:
         else:
             raise AssertionError(f"{where}: the async side took what sync refused: {refused!r}")
         assert type(also) is type(refused), f"{where}: {also!r} != {refused!r}"
-        # the message names the executor it was given, the only part meant to differ
-        expected = str(refused).replace(
-            type(self._sync._conn).__name__, type(self._async._conn).__name__
+        # by design a message names the executor it was given, and its flavour's idiom
+        expected = (
+            str(refused)
+            .replace(type(self._sync._conn).__name__, type(self._async._conn).__name__)
+            .replace(_SYNC_USAGE, _ASYNC_USAGE)
         )
         assert str(also) == expected, where
 

@@ -320,6 +320,7 @@ def test_sync_streaming_on_a_pool_says_a_transaction_on_one_connection_is_needed
     message = str(raised.value)
     assert message.startswith("iter_author_names reads through a server-side cursor")
     assert "got a SyncPoolExecutor outside one" in message
+    assert message.endswith("Use: with pool.connection() as conn, conn.transaction(): ...")
 
 
 async def test_streaming_works_on_a_pooled_connection_inside_a_transaction(

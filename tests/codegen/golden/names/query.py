@@ -399,7 +399,7 @@ class SyncQuerier:
     ) -> Iterator[Module]:
         """Stream list_modules through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_list_modules", self._conn)
+            raise TransactionRequiredError("iter_list_modules", self._conn, sync=True)
         for record in self._conn.cursor(
             LIST_MODULES,
             *_LIST_MODULES_ARGS.validate_python((datetime, decimal)),

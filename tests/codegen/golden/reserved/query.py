@@ -321,7 +321,7 @@ class SyncQuerier:
     def iter_in_(self, *, ids: Sequence[int | None], prefetch: int = 100) -> Iterator[Keyword]:
         """Stream in_ through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_in_", self._conn)
+            raise TransactionRequiredError("iter_in_", self._conn, sync=True)
         for record in self._conn.cursor(IN, *_IN_ARGS.validate_python((ids,)), prefetch=prefetch):
             yield _decode_keyword(record)
 
