@@ -29,7 +29,8 @@ def assert_same(sync_value: Any, async_value: Any, where: str = "value") -> None
         async_value = async_value.to_model()
     # asyncpg's only foreign class: its C subclass of uuid.UUID (equal, same hash)
     async_type = uuid.UUID if isinstance(async_value, uuid.UUID) else type(async_value)
-    assert type(sync_value) is async_type, f"{where}: {type(sync_value)} != {async_type}"
+    sync_type = type(sync_value)
+    assert sync_type is async_type, f"{where}: {sync_type} != {async_type}"
     if isinstance(async_value, pydantic.BaseModel):
         for name in type(async_value).model_fields:
             assert_same(getattr(sync_value, name), getattr(async_value, name), f"{where}.{name}")
