@@ -173,3 +173,24 @@ async def test_json_of_every_shape_goes_in_and_comes_out_as_it_went_in_either_fl
     assert type(written.data) is type(data)
     fetched = await querier.get_author(id=written.id)  # on sync, checked against async's too
     assert fetched == written
+
+
+@pytest.mark.parametrize(
+    ("sync_value", "async_value"),
+    [
+        (1, True),
+        (decimal.Decimal("1.5"), 1.5),
+        ("1", 1),
+        ([1, 2], (1, 2)),
+        ({"a": 1}, {"a": 1.0}),
+        (
+            models.Book.model_construct(id=1, author_id=None, title="t", cost=1),
+            models.Book.model_construct(id=1, author_id=None, title="t", cost=decimal.Decimal(1)),
+        ),
+    ],
+)
+def test_the_cross_flavour_check_tells_equal_values_of_other_types_apart(
+    sync_value: Any, async_value: Any
+) -> None:
+    with pytest.raises(AssertionError):
+        assert_same(sync_value, async_value)
