@@ -38,10 +38,12 @@ class ModelPlan:
 
 @dataclass(frozen=True)
 class ColumnRead:
-    """The value of column `index` of a record, through the TypeAdapter `adapter` if set."""
+    """The value of column `index` of a record, through the TypeAdapter `adapter` if set;
+    None itself when `void` (psycopg reads a void as '', asyncpg as None)."""
 
     index: int
     adapter: str | None = None
+    void: bool = False
 
 
 @dataclass(frozen=True)

@@ -417,6 +417,8 @@ class ModulePlanner:
         return f"{query.name}.{column.name}" not in self.options.not_null
 
     def read(self, py: PyType, index: int) -> ColumnRead:
+        if py.expr == "None":
+            return ColumnRead(index, void=True)
         if not py.adapt:
             return ColumnRead(index)
         self.use(py)

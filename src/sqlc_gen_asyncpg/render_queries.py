@@ -32,6 +32,8 @@ from .render_models import model_class
 def read_expression(read: Read, record: str) -> str:
     """The expression reading one value (a column or an embedded model) from `record`."""
     if isinstance(read, ColumnRead):
+        if read.void:
+            return "None"
         value = f"{record}[{read.index}]"
         return f"{read.adapter}.validate_python({value})" if read.adapter else value
     call = f"{read.decoder}({record})"

@@ -163,7 +163,8 @@ def _iter_method(plan: QueryPlan, records: dict[str, RecordPlan]) -> list[str]:
         f"{body}if not isinstance(self._conn, SyncCursorExecutor) "
         "or not self._conn.is_in_transaction():"
     )
-    out.append(f'{body}{INDENT}raise TransactionRequiredError("{plan.iter_method}", self._conn)')
+    error = [f'"{plan.iter_method}"', "self._conn", "sync=True"]
+    out.extend(fit(body + INDENT, "raise TransactionRequiredError(", error, ")"))
     call = [*_sync_call_args(plan, plan.constant), "prefetch=prefetch"]
     out.extend(fit(body, f"for {record} in self._conn.cursor(", call, "):"))
     source = _read(plan, records)

@@ -14,12 +14,19 @@ import pydantic
 import pytest
 
 import codegen.golden.everything as g
-from betdb import BetdbSettings, Database
+from betdb import BetdbSettings, Database, SyncDatabase
 from betdb._executor import PoolExecutor, TransactionExecutor
+from betdb._sync_executor import SyncPoolExecutor, SyncTransactionExecutor
 from codegen.golden.everything import models
 from codegen.golden.everything import query as q
 
+from .flavours import Flavour, assert_same
+
 BORN = datetime.datetime(1970, 1, 2, 3, 4, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+
+
+def sync_settings(dsn: str) -> BetdbSettings:
+    return BetdbSettings(dsn=dsn, pool_min_size=1, pool_max_size=2)  # type: ignore[arg-type]
 
 
 def full_author(**changes: Any) -> Any:
@@ -131,16 +138,16 @@ async def test_parameters_are_validated_before_reaching_the_server(
     [("nul\x00inside", "NUL \\(0x00\\)"), ("lone \ud800 surrogate", "lone surrogate")],
 )
 async def test_text_postgresql_cannot_store_is_refused_before_reaching_the_server(
-    case_connection: asyncpg.Connection, text: str, reason: str
+    flavour: Flavour, text: str, reason: str
 ) -> None:
-    created = await q.Querier(case_connection).create_author(full_author())
+    created = await flavour.querier.create_author(full_author())
     assert created is not None
     with pytest.raises(
         g.InvalidArgumentsError, match=f"RenameAuthor: name: .*{reason}"
     ) as rejected:
-        await q.Querier(case_connection).rename_author(name=text, id=created.id)
+        await flavour.querier.rename_author(name=text, id=created.id)
     assert rejected.value.errors[0]["loc"] == (0,)
-    stored = await case_connection.fetchval("SELECT name FROM authors WHERE id = $1", created.id)
+    stored = await flavour.conn.fetchval("SELECT name FROM authors WHERE id = $1", created.id)
     assert stored == created.name
 
 
@@ -244,39 +251,53 @@ async def test_params_model_above_the_parameter_limit(querier: Any) -> None:
     assert all(isinstance(r.cost, decimal.Decimal) for r in rows)
 
 
-async def test_streaming_needs_a_transaction_and_then_yields_every_row(
-    case_connection: asyncpg.Connection,
-) -> None:
-    querier = q.Querier(case_connection)
+async def test_streaming_needs_a_transaction_and_then_yields_every_row(flavour: Flavour) -> None:
     for name in ("a", "b", "c"):
-        await querier.create_author(full_author(name=name))
+        await flavour.querier.create_author(full_author(name=name))
     with pytest.raises(g.TransactionRequiredError, match="transaction"):
-        async for _ in querier.iter_author_names():
+        async for _ in flavour.querier.iter_author_names():
             pass
-    async with case_connection.transaction():
+    async with flavour.transaction() as querier:
         names = [name async for name in querier.iter_author_names(prefetch=2)]
         authors = [a async for a in querier.iter_list_authors_by_mood(mood=models.Mood.SO_SO)]
+        embeds = [row async for row in querier.iter_authors_with_books()]
+        searched = [
+            row
+            async for row in querier.iter_search_books(
+                q.SearchBooksParams(title=None, min_cost=0, max_cost=9, after_id=0, before_id=9)
+            )
+        ]
     assert names == ["a", "b", "c"]
     assert [a.name for a in authors] == ["a", "b", "c"]
+    assert [(row.author.name, row.book) for row in embeds] == [(n, None) for n in "abc"]
+    assert searched == []
 
 
 async def test_querier_runs_on_a_pool_too(
-    case_connection: asyncpg.Connection, empty_database_url: str
+    case_connection: asyncpg.Connection, case_url: str
 ) -> None:
     await q.Querier(case_connection).create_author(full_author(name="Pooled"))
-    pool = await asyncpg.create_pool(
-        empty_database_url, min_size=1, max_size=2, init=g.init_connection
-    )
+    pool = await asyncpg.create_pool(case_url, min_size=1, max_size=2, init=g.init_connection)
     try:
         assert await q.Querier(pool).author_names() == ["Pooled"]
     finally:
         await pool.close()
 
 
-async def test_streaming_on_a_pool_says_a_transaction_on_one_connection_is_needed(
-    case_connection: asyncpg.Connection, empty_database_url: str
+async def test_sync_querier_runs_on_a_sync_database_pool_too(
+    case_connection: asyncpg.Connection, case_url: str
 ) -> None:
-    pool = await asyncpg.create_pool(empty_database_url, min_size=1, max_size=2)
+    created = await q.Querier(case_connection).create_author(full_author(name="Pooled"))
+    with SyncDatabase(sync_settings(case_url), configure=g.configure_sync_connection) as database:
+        pooled = q.SyncQuerier(SyncPoolExecutor(database.runtime, database.pool))
+        assert pooled.author_names() == ["Pooled"]
+        assert_same(pooled.get_author(id=1), created)
+
+
+async def test_streaming_on_a_pool_says_a_transaction_on_one_connection_is_needed(
+    case_url: str,
+) -> None:
+    pool = await asyncpg.create_pool(case_url, min_size=1, max_size=2)
     try:
         with pytest.raises(g.TransactionRequiredError) as raised:
             async for _ in q.Querier(pool).iter_author_names():
@@ -289,14 +310,26 @@ async def test_streaming_on_a_pool_says_a_transaction_on_one_connection_is_neede
     assert "async with pool.acquire() as conn, conn.transaction()" in message
 
 
-async def test_streaming_works_on_a_pooled_connection_inside_a_transaction(
-    case_connection: asyncpg.Connection, empty_database_url: str
+def test_sync_streaming_on_a_pool_says_a_transaction_on_one_connection_is_needed(
+    case_url: str,
 ) -> None:
+    with SyncDatabase(sync_settings(case_url), configure=g.configure_sync_connection) as database:
+        pooled = q.SyncQuerier(SyncPoolExecutor(database.runtime, database.pool))
+        with pytest.raises(g.TransactionRequiredError) as raised:
+            next(pooled.iter_author_names())
+    message = str(raised.value)
+    assert message.startswith("iter_author_names reads through a server-side cursor")
+    assert "got a SyncPoolExecutor outside one" in message
+    assert message.endswith("Use: with pool.connection() as conn, conn.transaction(): ...")
+
+
+async def test_streaming_works_on_a_pooled_connection_inside_a_transaction(
+    case_connection: asyncpg.Connection, case_url: str
+) -> None:
+    # async only: asyncpg's pool hands out a PoolConnectionProxy (the sync twin: the next test)
     for name in ("p", "q", "r"):
         await q.Querier(case_connection).create_author(full_author(name=name))
-    pool = await asyncpg.create_pool(
-        empty_database_url, min_size=1, max_size=2, init=g.init_connection
-    )
+    pool = await asyncpg.create_pool(case_url, min_size=1, max_size=2, init=g.init_connection)
     try:
         async with pool.acquire() as pooled:
             assert type(pooled).__name__ == "PoolConnectionProxy"
@@ -317,11 +350,11 @@ async def test_streaming_works_on_a_pooled_connection_inside_a_transaction(
 
 
 async def test_streaming_works_on_a_betdb_transaction_executor(
-    case_connection: asyncpg.Connection, empty_database_url: str
+    case_connection: asyncpg.Connection, case_url: str
 ) -> None:
     for name in ("x", "y"):
         await q.Querier(case_connection).create_author(full_author(name=name))
-    settings = BetdbSettings(dsn=empty_database_url, pool_min_size=1, pool_max_size=2)  # type: ignore[arg-type]
+    settings = BetdbSettings(dsn=case_url, pool_min_size=1, pool_max_size=2)  # type: ignore[arg-type]
     async with Database(settings, connection_init=g.init_connection) as database:
         outside = PoolExecutor(database.runtime, database.pool)
         with pytest.raises(g.TransactionRequiredError, match="got a PoolExecutor"):
@@ -336,11 +369,28 @@ async def test_streaming_works_on_a_betdb_transaction_executor(
     assert len(ids) == 2
 
 
+async def test_sync_streaming_works_on_a_betdb_sync_transaction_executor(
+    case_connection: asyncpg.Connection, case_url: str
+) -> None:
+    for name in ("x", "y"):
+        await q.Querier(case_connection).create_author(full_author(name=name))
+    with SyncDatabase(sync_settings(case_url), configure=g.configure_sync_connection) as database:
+        outside = SyncPoolExecutor(database.runtime, database.pool)
+        with pytest.raises(g.TransactionRequiredError, match="got a SyncPoolExecutor"):
+            next(q.SyncQuerier(outside).iter_author_names())
+        with outside.transaction() as executor:
+            assert isinstance(executor, SyncTransactionExecutor)
+            querier = q.SyncQuerier(executor)
+            names = list(querier.iter_author_names(prefetch=1))
+            rows = list(querier.iter_list_authors_by_ids(ids=[1, 2, 3]))
+    assert names == ["x", "y"]
+    assert_same(rows, await q.Querier(case_connection).list_authors_by_ids(ids=[1, 2, 3]))
+
+
 @pytest.mark.parametrize("collecting", [True, False])
 async def test_decoding_many_rows_leaves_the_collector_as_it_found_it(
-    case_connection: asyncpg.Connection, collecting: bool
+    querier: Any, collecting: bool
 ) -> None:
-    querier = q.Querier(case_connection)
     for name in ("a", "b"):
         await querier.create_author(full_author(name=name, mood=models.Mood.SAD))
     was = gc.isenabled()
@@ -355,28 +405,25 @@ async def test_decoding_many_rows_leaves_the_collector_as_it_found_it(
 
 
 async def test_a_row_failing_its_override_still_turns_the_collector_back_on(
-    case_connection: asyncpg.Connection,
+    flavour: Flavour,
 ) -> None:
     # Money (ge=0) is checked on read: a negative cost written past the plugin fails the decode.
-    author = await q.Querier(case_connection).create_author(full_author())
+    author = await flavour.querier.create_author(full_author())
     assert author is not None
-    await case_connection.execute(
+    await flavour.conn.execute(
         "INSERT INTO books (author_id, title, cost) VALUES ($1, 'Debt', -5)", author.id
     )
     assert gc.isenabled()
     with pytest.raises(pydantic.ValidationError, match="greater than or equal to 0"):
-        await q.Querier(case_connection).books_of_authors([(author.id,)])
+        await flavour.querier.books_of_authors([(author.id,)])
     assert gc.isenabled()
 
 
-async def test_streaming_keeps_the_collector_running_between_rows(
-    case_connection: asyncpg.Connection,
-) -> None:
-    querier = q.Querier(case_connection)
+async def test_streaming_keeps_the_collector_running_between_rows(flavour: Flavour) -> None:
     for name in ("a", "b", "c"):
-        await querier.create_author(full_author(name=name))
+        await flavour.querier.create_author(full_author(name=name))
     seen: list[bool] = []
-    async with case_connection.transaction():
+    async with flavour.transaction() as querier:
         async for author in querier.iter_list_authors_by_mood(mood=models.Mood.SO_SO, prefetch=1):
             assert type(author) is models.Author
             seen.append(gc.isenabled())
@@ -396,8 +443,9 @@ async def test_streaming_keeps_the_collector_running_between_rows(
     ],
 )
 async def test_arguments_of_their_exact_type_are_checked_as_strictly_as_any_other(
-    case_connection: asyncpg.Connection, querier: Any, values: tuple[Any, ...], message: str | None
+    flavour: Flavour, values: tuple[Any, ...], message: str | None
 ) -> None:
+    querier, case_connection = flavour.querier, flavour.conn
     await querier.create_author(full_author())  # author 1, for the text id
     if message is None:
         assert await querier.copy_books([values]) == 1

@@ -16,17 +16,22 @@ import pytest
 from codegen.golden.names import models
 from codegen.golden.names import query as q
 
-from .conftest import connect_case
+from .conftest import CaseDatabases, emptied_case, load
+from .flavours import FLAVOURS, Flavour, open_flavour
 
 AT = datetime.datetime(2026, 4, 1, 19, 5, tzinfo=datetime.UTC)
 KEY = uuid.UUID("12345678-1234-5678-1234-567812345678")
 
 
-@pytest.fixture
-async def names_connection(empty_database_url: str) -> AsyncIterator[asyncpg.Connection]:
-    conn = await connect_case("names", empty_database_url)
-    yield conn
-    await conn.close()
+@pytest.fixture(params=FLAVOURS)
+async def names(
+    request: pytest.FixtureRequest, case_databases: CaseDatabases
+) -> AsyncIterator[Flavour]:
+    async with (
+        emptied_case("names", case_databases) as conn,
+        open_flavour(request.param, load("names"), conn, case_databases.url("names")) as flavour,
+    ):
+        yield flavour
 
 
 def params(key: uuid.UUID = KEY) -> q.CreateModulesParams:
@@ -47,8 +52,8 @@ def params(key: uuid.UUID = KEY) -> q.CreateModulesParams:
     )
 
 
-async def test_every_module_named_column_round_trips(names_connection: asyncpg.Connection) -> None:
-    querier = q.Querier(names_connection)
+async def test_every_module_named_column_round_trips(names: Flavour) -> None:
+    querier = names.querier
     created = await querier.create_modules(params())
     fetched = await querier.get_modules(uuid=KEY)
     assert fetched == created
@@ -70,14 +75,19 @@ async def test_every_module_named_column_round_trips(names_connection: asyncpg.C
 
 
 async def test_parameters_named_after_modules_filter_and_count(
-    names_connection: asyncpg.Connection,
+    names: Flavour,
 ) -> None:
-    querier = q.Querier(names_connection)
+    querier = names.querier
     other = uuid.UUID("22345678-1234-5678-1234-567812345678")
     await querier.create_modules(params())
     await querier.create_modules(params(other).model_copy(update={"decimal": decimal.Decimal(9)}))
     listed = await querier.list_modules(datetime=AT, decimal=decimal.Decimal(5))
     assert [m.uuid for m in listed] == [other]
+    async with names.transaction() as bound:
+        streamed = [
+            m async for m in bound.iter_list_modules(datetime=AT, decimal=decimal.Decimal(5))
+        ]
+    assert streamed == listed
     counted = await querier.count_modules(enum=models.Enum.B)
     assert counted is not None
     assert counted.asyncpg == 2
@@ -88,13 +98,16 @@ async def test_parameters_named_after_modules_filter_and_count(
 
 
 async def test_a_record_row_keeps_module_named_columns(
-    names_connection: asyncpg.Connection,
+    names: Flavour,
 ) -> None:
-    querier = q.Querier(names_connection)
+    querier = names.querier
     await querier.create_modules(params())
     record = await querier.get_modules_record(uuid=KEY)
     assert record is not None
-    assert isinstance(record, asyncpg.Record)
+    if names.name == "async":
+        assert isinstance(record, asyncpg.Record)
+    else:  # by design: psycopg builds no records, the sync side gives the model to_model() would
+        assert type(record) is q.GetModulesRecordRow
     assert record.uuid == KEY
     assert record.decimal == decimal.Decimal("1.50")
     assert (record.gc, record.operator, record.json_) == (7, "o", [True, "x"])

@@ -1,24 +1,37 @@
 """The records case (row_type: record) on a real PostgreSQL: every annotation that returns
 rows hands back typed asyncpg Records built by the driver, with the same values and Python
-types as the pydantic models of the everything case, and to_model() gives those models."""
+types as the pydantic models of the everything case, and to_model() gives those models.
+The SyncQuerier (psycopg builds no records) hands back those models themselves."""
 
 from __future__ import annotations
 
 import datetime
 import decimal
 import ipaddress
+import typing
 
 import asyncpg
 import pydantic
 import pytest
 
 import codegen.golden.records as g
-from betdb import BetdbSettings, Database
+from betdb import BetdbSettings, Database, SyncDatabase
 from betdb._executor import PoolExecutor, TransactionExecutor
+from betdb._sync_executor import SyncPoolExecutor, SyncTransactionExecutor
 from codegen.golden.records import models
 from codegen.golden.records import query as q
 
+from .flavours import Flavour, assert_same
+
 BORN = datetime.datetime(1970, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+
+
+def row_class(flavour: Flavour, record: type[asyncpg.Record]) -> type[object]:
+    """The record class on the async side; by design, the model its to_model() gives on sync."""
+    if flavour.name == "async":
+        return record
+    model: type[object] = typing.get_type_hints(record.to_model)["return"]  # type: ignore[attr-defined]
+    return model
 
 
 def author(name: str, mood: models.Mood = models.Mood.SO_SO) -> q.CreateAuthorParams:
@@ -36,14 +49,13 @@ def author(name: str, mood: models.Mood = models.Mood.SO_SO) -> q.CreateAuthorPa
 
 
 async def test_one_returns_a_typed_record_with_the_python_type_of_each_column(
-    records_connection: asyncpg.Connection,
+    records_flavour: Flavour,
 ) -> None:
-    querier = q.Querier(records_connection)
+    querier = records_flavour.querier
     created = await querier.create_author(author("Ursula"))
-    assert type(created) is q.AuthorRecord
+    assert type(created) is row_class(records_flavour, q.AuthorRecord)
     fetched = await querier.get_author(id=created.id)
-    assert type(fetched) is q.AuthorRecord
-    assert isinstance(fetched, asyncpg.Record)
+    assert type(fetched) is row_class(records_flavour, q.AuthorRecord)
     assert fetched.name == "Ursula"
     assert fetched.mood is models.Mood.SO_SO  # the enum's own member, from the C-level codec
     assert fetched.moods == [models.Mood.HAPPY, None]
@@ -57,14 +69,16 @@ async def test_one_returns_a_typed_record_with_the_python_type_of_each_column(
     assert fetched.matrix == [[1, 2], [3, None]]
     assert fetched.bio is None
     assert fetched.lambda_ is None  # the rename option names the property too
-    assert fetched["name"] == "Ursula"  # still a Record: by column name and by index
-    assert fetched[1] == "Ursula"
     assert await querier.get_author(id=404) is None
+    if records_flavour.name == "async":
+        assert fetched["name"] == "Ursula"  # still a Record: by column name and by index
+        assert fetched[1] == "Ursula"
 
 
 async def test_a_record_is_read_only_and_to_model_gives_the_pydantic_model(
     records_connection: asyncpg.Connection,
 ) -> None:
+    # async only: Records are asyncpg's; the sync side returns the model (the next test)
     created = await q.Querier(records_connection).create_author(author("Ursula"))
     assert created is not None
     with pytest.raises(AttributeError):
@@ -78,41 +92,58 @@ async def test_a_record_is_read_only_and_to_model_gives_the_pydantic_model(
     assert model.model_fields_set == set(models.Author.model_fields)
 
 
+async def test_the_sync_side_returns_the_model_to_model_gives(records_flavour: Flavour) -> None:
+    created = await records_flavour.querier.create_author(author("Ursula"))
+    assert created is not None
+    model = created.to_model() if records_flavour.name == "async" else created
+    assert type(model) is models.Author
+    model.name = "Changed"  # a model, unlike a record, is mutable
+    assert model.name == "Changed"
+    fetched = await records_flavour.querier.get_author(id=created.id)
+    assert fetched is not None
+    assert fetched.name == "Ursula"
+    if records_flavour.name == "sync":
+        async_row = await q.Querier(records_flavour.conn).get_author(id=created.id)
+        assert_same(fetched, async_row.to_model())  # type: ignore[union-attr]
+
+
 async def test_many_and_streaming_return_records_with_the_same_rows(
-    records_connection: asyncpg.Connection,
+    records_flavour: Flavour,
 ) -> None:
-    querier = q.Querier(records_connection)
+    querier = records_flavour.querier
+    author_row = row_class(records_flavour, q.AuthorRecord)
     for name, mood in (("a", models.Mood.SAD), ("b", models.Mood.HAPPY), ("c", models.Mood.SAD)):
         await querier.create_author(author(name, mood))
     sad = await querier.list_authors_by_mood(mood=models.Mood.SAD)
     assert [(type(r), r.name, r.mood) for r in sad] == [
-        (q.AuthorRecord, "a", models.Mood.SAD),
-        (q.AuthorRecord, "c", models.Mood.SAD),
+        (author_row, "a", models.Mood.SAD),
+        (author_row, "c", models.Mood.SAD),
     ]
     rows = await querier.list_authors_by_ids(ids=[sad[1].id, 999, sad[0].id])
+    by_ids_row = row_class(records_flavour, q.ListAuthorsByIdsRecord)
     assert [(type(r), r.id, r.name, r.mood) for r in rows] == [
-        (q.ListAuthorsByIdsRecord, sad[0].id, "a", models.Mood.SAD),
-        (q.ListAuthorsByIdsRecord, sad[1].id, "c", models.Mood.SAD),
+        (by_ids_row, sad[0].id, "a", models.Mood.SAD),
+        (by_ids_row, sad[1].id, "c", models.Mood.SAD),
     ]
-    assert type(rows[0].to_model()) is q.ListAuthorsByIdsRow
-    assert rows[0].to_model() == q.ListAuthorsByIdsRow(id=sad[0].id, name="a", mood="sad")  # type: ignore[arg-type]
-    async with records_connection.transaction():
-        streamed = [r async for r in querier.iter_list_authors_by_mood(mood=models.Mood.SAD)]
-    assert [(type(r), r.name) for r in streamed] == [(q.AuthorRecord, "a"), (q.AuthorRecord, "c")]
+    model = rows[0].to_model() if records_flavour.name == "async" else rows[0]
+    assert type(model) is q.ListAuthorsByIdsRow
+    assert model == q.ListAuthorsByIdsRow(id=sad[0].id, name="a", mood="sad")  # type: ignore[arg-type]
+    async with records_flavour.transaction() as bound:
+        streamed = [r async for r in bound.iter_list_authors_by_mood(mood=models.Mood.SAD)]
+    assert [(type(r), r.name) for r in streamed] == [(author_row, "a"), (author_row, "c")]
     with pytest.raises(g.TransactionRequiredError, match="iter_list_authors_by_mood reads"):
         async for _ in querier.iter_list_authors_by_mood(mood=models.Mood.SAD):
             pass
     # a computed column and a scalar: the record holds it, the scalar stays a scalar
     count = await querier.count_authors_unsure()
-    assert type(count) is q.CountAuthorsUnsureRecord
+    assert type(count) is row_class(records_flavour, q.CountAuthorsUnsureRecord)
     assert count.total == 3
     assert await querier.author_names() == ["a", "b", "c"]
 
 
-async def test_batches_return_records_per_parameter_set(
-    records_connection: asyncpg.Connection,
-) -> None:
-    querier = q.Querier(records_connection)
+async def test_batches_return_records_per_parameter_set(records_flavour: Flavour) -> None:
+    querier = records_flavour.querier
+    book_row = row_class(records_flavour, q.BookRecord)
     a = await querier.create_author(author("A"))
     b = await querier.create_author(author("B"))
     assert a is not None
@@ -125,34 +156,39 @@ async def test_batches_return_records_per_parameter_set(
     )
     assert [[(type(book), book.title, book.cost) for book in group] for group in groups] == [
         [
-            (q.BookRecord, "a1", decimal.Decimal(1)),
-            (q.BookRecord, "a2", decimal.Decimal("2.5")),
+            (book_row, "a1", decimal.Decimal(1)),
+            (book_row, "a2", decimal.Decimal("2.5")),
         ],
         [],
-        [(q.BookRecord, "b1", decimal.Decimal(3))],
+        [(book_row, "b1", decimal.Decimal(3))],
     ]
     assert all(type(book.cost) is decimal.Decimal for group in groups for book in group)
     ids = [book.id for group in groups for book in group]
     found = await querier.book_by_id([(ids[2],), (12345,), (ids[0],)])
     assert [(type(book), book.title) if book else None for book in found] == [
-        (q.BookRecord, "b1"),
+        (book_row, "b1"),
         None,
-        (q.BookRecord, "a1"),
+        (book_row, "a1"),
     ]
     assert found[0] is not None
-    assert found[0].to_model() == models.Book(id=ids[2], author_id=b.id, title="b1", cost=3)
+    model = found[0].to_model() if records_flavour.name == "async" else found[0]
+    assert model == models.Book(id=ids[2], author_id=b.id, title="b1", cost=3)
 
 
 async def test_an_override_column_of_a_record_is_converted_like_the_models(
-    records_connection: asyncpg.Connection,
+    records_flavour: Flavour,
 ) -> None:
     # Money (ge=0) is checked on read, in the record's property as in the model's decoder
-    querier = q.Querier(records_connection)
+    querier = records_flavour.querier
     a = await querier.create_author(author("A"))
     assert a is not None
-    await records_connection.execute(
+    await records_flavour.conn.execute(
         "INSERT INTO books (author_id, title, cost) VALUES ($1, 'Debt', -5)", a.id
     )
+    if records_flavour.name == "sync":  # by design: the model's decoder checks it at once
+        with pytest.raises(pydantic.ValidationError, match="greater than or equal to 0"):
+            records_flavour.sync_querier.books_of_authors([(a.id,)])
+        return
     (group,) = await querier.books_of_authors([(a.id,)])
     (debt,) = group
     assert debt.title == "Debt"
@@ -160,10 +196,8 @@ async def test_an_override_column_of_a_record_is_converted_like_the_models(
         _ = debt.cost
 
 
-async def test_row_types_keeps_models_for_the_queries_it_names(
-    records_connection: asyncpg.Connection,
-) -> None:
-    querier = q.Querier(records_connection)
+async def test_row_types_keeps_models_for_the_queries_it_names(records_flavour: Flavour) -> None:
+    querier = records_flavour.querier
     a = await querier.create_author(author("A"))
     assert a is not None
     await querier.copy_books([(a.id, "cheap", 1), (a.id, "dear", 50)])
@@ -172,13 +206,13 @@ async def test_row_types_keeps_models_for_the_queries_it_names(
 
 
 async def test_records_come_through_betdbs_executors_too(
-    records_connection: asyncpg.Connection, empty_database_url: str
+    records_connection: asyncpg.Connection, records_url: str
 ) -> None:
     seeded = q.Querier(records_connection)
     a = await seeded.create_author(author("Pooled"))
     assert a is not None
     await seeded.copy_books([(a.id, "one", 1)])
-    settings = BetdbSettings(dsn=empty_database_url, pool_min_size=1, pool_max_size=2)  # type: ignore[arg-type]
+    settings = BetdbSettings(dsn=records_url, pool_min_size=1, pool_max_size=2)  # type: ignore[arg-type]
     async with Database(settings, connection_init=g.init_connection) as database:
         pooled = q.Querier(PoolExecutor(database.runtime, database.pool))
         fetched = await pooled.get_author(id=a.id)  # fetchrow
@@ -196,3 +230,26 @@ async def test_records_come_through_betdbs_executors_too(
     assert type(book) is q.BookRecord
     assert book.title == "one"
     assert [(type(r), r.mood) for r in streamed] == [(q.AuthorRecord, models.Mood.SO_SO)]
+
+
+async def test_models_come_through_betdbs_sync_executors_as_records_do_through_async_ones(
+    records_connection: asyncpg.Connection, records_url: str
+) -> None:
+    seeded = q.Querier(records_connection)
+    a = await seeded.create_author(author("Pooled"))
+    assert a is not None
+    await seeded.copy_books([(a.id, "one", 1)])
+    settings = BetdbSettings(dsn=records_url, pool_min_size=1, pool_max_size=2)  # type: ignore[arg-type]
+    with SyncDatabase(settings, configure=g.configure_sync_connection) as database:
+        pooled = q.SyncQuerier(SyncPoolExecutor(database.runtime, database.pool))
+        fetched = pooled.get_author(id=a.id)  # fetchrow
+        listed = pooled.list_authors_by_mood(mood=models.Mood.SO_SO)  # fetch
+        (book,) = pooled.book_by_id([(1,)])  # fetchmany
+        with SyncPoolExecutor(database.runtime, database.pool).transaction() as executor:
+            assert isinstance(executor, SyncTransactionExecutor)
+            bound = q.SyncQuerier(executor)
+            streamed = list(bound.iter_list_authors_by_mood(mood=models.Mood.SO_SO))
+    assert_same(fetched, a)
+    assert_same(listed, [a])
+    assert_same(book, (await seeded.book_by_id([(1,)]))[0])
+    assert_same(streamed, [a])

@@ -6,20 +6,28 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import asyncpg
 import pytest
 
 from codegen.golden.reserved import models
 from codegen.golden.reserved import query as q
 
-from .conftest import connect_case
+from .conftest import CaseDatabases, emptied_case, load
+from .flavours import FLAVOURS, Flavour, open_flavour
+
+# advisory locks are the session's state: the same call on the async connection would wait
+ADVISORY = frozenset({"lock", "unlock"})
 
 
-@pytest.fixture
-async def reserved_connection(empty_database_url: str) -> AsyncIterator[asyncpg.Connection]:
-    conn = await connect_case("reserved", empty_database_url)
-    yield conn
-    await conn.close()
+@pytest.fixture(params=FLAVOURS)
+async def reserved(
+    request: pytest.FixtureRequest, case_databases: CaseDatabases
+) -> AsyncIterator[Flavour]:
+    dsn = case_databases.url("reserved")
+    async with (
+        emptied_case("reserved", case_databases) as conn,
+        open_flavour(request.param, load("reserved"), conn, dsn, unchecked=ADVISORY) as flavour,
+    ):
+        yield flavour
 
 
 def keyword(id: int, from_: int | None) -> q.CreateKeywordParams:
@@ -39,9 +47,9 @@ def keyword(id: int, from_: int | None) -> q.CreateKeywordParams:
 
 
 async def test_keyword_columns_round_trip_and_serialize_under_the_column_name(
-    reserved_connection: asyncpg.Connection,
+    reserved: Flavour,
 ) -> None:
-    querier = q.Querier(reserved_connection)
+    querier = reserved.querier
     created = await querier.create_keyword(keyword(1, 10))
     assert created is not None
     assert type(created) is models.Keyword
@@ -65,14 +73,14 @@ async def test_keyword_columns_round_trip_and_serialize_under_the_column_name(
 
 
 async def test_a_query_named_in_is_the_method_in_(
-    reserved_connection: asyncpg.Connection,
+    reserved: Flavour,
 ) -> None:
-    querier = q.Querier(reserved_connection)
+    querier = reserved.querier
     await querier.create_keyword(keyword(1, 10))
     await querier.create_keyword(keyword(2, None))
     assert [k.id for k in await querier.in_(ids=[2, 1, 3])] == [1, 2]
-    async with reserved_connection.transaction():  # a cursor streams inside a transaction
-        assert [k.id async for k in querier.iter_in_(ids=[2])] == [2]
+    async with reserved.transaction() as bound:  # a cursor streams inside a transaction
+        assert [k.id async for k in bound.iter_in_(ids=[2])] == [2]
     copied = await querier.copy(from_=10)
     assert copied is not None
     assert (copied.return_, copied.def_, copied.from_) == ("r", "c", 10)
@@ -80,24 +88,24 @@ async def test_a_query_named_in_is_the_method_in_(
     assert await querier.copy(from_=11) is None
 
 
-async def test_unnamed_columns_are_column_n(reserved_connection: asyncpg.Connection) -> None:
-    querier = q.Querier(reserved_connection)
+async def test_unnamed_columns_are_column_n(reserved: Flavour) -> None:
+    querier = reserved.querier
     unnamed = await querier.unnamed()
     assert unnamed is not None
     assert (unnamed.column_1, unnamed.column_2) == (1, "two")
     assert list(models.One.model_fields) == ["column_1"]
-    await reserved_connection.execute("REFRESH MATERIALIZED VIEW ones")
+    await reserved.conn.execute("REFRESH MATERIALIZED VIEW ones")
     counted = await querier.count_ones()
     assert counted is not None
     assert counted.count == 1
 
 
-async def test_a_void_function_returns_none(reserved_connection: asyncpg.Connection) -> None:
-    querier = q.Querier(reserved_connection)
+async def test_a_void_function_returns_none(reserved: Flavour) -> None:
+    querier = reserved.querier
     locked = await querier.lock(pg_advisory_lock=42)
     assert locked is not None
     assert locked.pg_advisory_lock is None
-    held = await reserved_connection.fetchval(
+    held = await reserved.conn.fetchval(
         "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 42"
     )
     assert held == 1

@@ -4,13 +4,11 @@ and every value it decodes equal, type included, to what the async Querier decod
 from __future__ import annotations
 
 import decimal
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
 import psycopg
-import pydantic
 import pytest
 
 import codegen.golden.everything as g
@@ -19,36 +17,17 @@ from betdb.errors import ValidationError
 from codegen.golden.everything import models
 from codegen.golden.everything import query as q
 
+from .flavours import assert_same
 from .test_execution import full_author
-
-
-def assert_same(sync_value: Any, async_value: Any, where: str = "value") -> None:
-    """Equal and of the same type all the way down (models field by field)."""
-    # asyncpg's only foreign class: its C subclass of uuid.UUID (equal, same hash)
-    async_type = uuid.UUID if isinstance(async_value, uuid.UUID) else type(async_value)
-    assert type(sync_value) is async_type, f"{where}: {type(sync_value)} != {async_type}"
-    if isinstance(async_value, pydantic.BaseModel):
-        for name in type(async_value).model_fields:
-            assert_same(getattr(sync_value, name), getattr(async_value, name), f"{where}.{name}")
-    elif isinstance(async_value, list | tuple):
-        assert len(sync_value) == len(async_value), where
-        for i, (s, a) in enumerate(zip(sync_value, async_value, strict=True)):
-            assert_same(s, a, f"{where}[{i}]")
-    elif isinstance(async_value, dict):
-        assert sorted(sync_value) == sorted(async_value), where
-        for key in async_value:
-            assert_same(sync_value[key], async_value[key], f"{where}[{key!r}]")
-    else:
-        assert sync_value == async_value, where
 
 
 @pytest.fixture
 def sync_connection(
-    case_connection: asyncpg.Connection, empty_database_url: str
+    case_connection: asyncpg.Connection, case_url: str
 ) -> Iterator[psycopg.Connection[Any]]:
     """A psycopg connection (autocommit) to the case's database, configured by the package."""
-    del case_connection  # it has created the schema already
-    conn = psycopg.connect(empty_database_url, autocommit=True)
+    del case_connection  # it has emptied the tables already
+    conn = psycopg.connect(case_url, autocommit=True)
     g.configure_sync_connection(conn)
     yield conn
     conn.close()
@@ -155,7 +134,7 @@ async def test_streaming_needs_a_transaction_and_yields_the_same_rows(
 
 
 async def test_record_rows_come_back_as_the_models_their_to_model_gives(
-    records_connection: asyncpg.Connection, empty_database_url: str
+    records_connection: asyncpg.Connection, records_url: str
 ) -> None:
     from codegen.golden import records as rg
     from codegen.golden.records import query as rq
@@ -165,7 +144,7 @@ async def test_record_rows_come_back_as_the_models_their_to_model_gives(
     aq = rq.Querier(records_connection)
     created = await aq.create_author(author("Ann"))
     assert created is not None
-    with psycopg.connect(empty_database_url, autocommit=True) as conn:
+    with psycopg.connect(records_url, autocommit=True) as conn:
         rg.configure_sync_connection(conn)
         sq = rq.SyncQuerier(SyncConnectionExecutor(conn))
         one = sq.get_author(id=created.id)
@@ -185,10 +164,33 @@ async def test_record_rows_come_back_as_the_models_their_to_model_gives(
 
 
 @pytest.mark.parametrize("data", [[1, "two", None], "just text", 3.5, True, {"a": [None]}])
-async def test_json_of_every_shape_goes_in_and_comes_out_as_on_the_async_side(
-    case_connection: asyncpg.Connection, sync_querier: q.SyncQuerier, data: Any
+async def test_json_of_every_shape_goes_in_and_comes_out_as_it_went_in_either_flavour(
+    querier: Any, data: Any
 ) -> None:
-    written = sync_querier.create_author(full_author(data=data))
+    written = await querier.create_author(full_author(data=data))
     assert written is not None
     assert written.data == data
-    assert_same(written, await q.Querier(case_connection).get_author(id=written.id))
+    assert type(written.data) is type(data)
+    fetched = await querier.get_author(id=written.id)  # on sync, checked against async's too
+    assert fetched == written
+
+
+@pytest.mark.parametrize(
+    ("sync_value", "async_value"),
+    [
+        (1, True),
+        (decimal.Decimal("1.5"), 1.5),
+        ("1", 1),
+        ([1, 2], (1, 2)),
+        ({"a": 1}, {"a": 1.0}),
+        (
+            models.Book.model_construct(id=1, author_id=None, title="t", cost=1),
+            models.Book.model_construct(id=1, author_id=None, title="t", cost=decimal.Decimal(1)),
+        ),
+    ],
+)
+def test_the_cross_flavour_check_tells_equal_values_of_other_types_apart(
+    sync_value: Any, async_value: Any
+) -> None:
+    with pytest.raises(AssertionError):
+        assert_same(sync_value, async_value)

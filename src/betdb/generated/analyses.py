@@ -319,7 +319,11 @@ class SyncQuerier:
     ) -> Iterator[BettingAnalysis]:
         """Stream get_high_confidence_analyses through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_get_high_confidence_analyses", self._conn)
+            raise TransactionRequiredError(
+                "iter_get_high_confidence_analyses",
+                self._conn,
+                sync=True,
+            )
         for record in self._conn.cursor(
             GET_HIGH_CONFIDENCE_ANALYSES,
             *_GET_HIGH_CONFIDENCE_ANALYSES_ARGS.validate_python((min_confidence, max_results)),
@@ -342,7 +346,7 @@ class SyncQuerier:
     ) -> Iterator[BettingAnalysis]:
         """Stream list_analyses_by_game through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_list_analyses_by_game", self._conn)
+            raise TransactionRequiredError("iter_list_analyses_by_game", self._conn, sync=True)
         for record in self._conn.cursor(
             LIST_ANALYSES_BY_GAME,
             *_LIST_ANALYSES_BY_GAME_ARGS.validate_python((game_id,)),

@@ -1187,7 +1187,7 @@ class SyncQuerier:
     ) -> Iterator[Game]:
         """Stream list_games through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_list_games", self._conn)
+            raise TransactionRequiredError("iter_list_games", self._conn, sync=True)
         for record in self._conn.cursor(
             LIST_GAMES,
             *_LIST_GAMES_ARGS.validate_python((skip, max_results)),
@@ -1211,7 +1211,7 @@ class SyncQuerier:
     ) -> Iterator[Game]:
         """Stream list_games_newest_first through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_list_games_newest_first", self._conn)
+            raise TransactionRequiredError("iter_list_games_newest_first", self._conn, sync=True)
         for record in self._conn.cursor(
             LIST_GAMES_NEWEST_FIRST,
             *_LIST_GAMES_NEWEST_FIRST_ARGS.validate_python((skip, max_results)),
@@ -1245,7 +1245,7 @@ class SyncQuerier:
     ) -> Iterator[Game]:
         """Stream find_games_by_date_range through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_find_games_by_date_range", self._conn)
+            raise TransactionRequiredError("iter_find_games_by_date_range", self._conn, sync=True)
         for record_ in self._conn.cursor(
             FIND_GAMES_BY_DATE_RANGE,
             *_FIND_GAMES_BY_DATE_RANGE_ARGS.validate_python((start_date, end_date, status)),
@@ -1275,7 +1275,7 @@ class SyncQuerier:
     ) -> Iterator[Game]:
         """Stream find_games_by_team through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_find_games_by_team", self._conn)
+            raise TransactionRequiredError("iter_find_games_by_team", self._conn, sync=True)
         for record in self._conn.cursor(
             FIND_GAMES_BY_TEAM,
             *_FIND_GAMES_BY_TEAM_ARGS.validate_python((team, since)),
@@ -1310,7 +1310,7 @@ class SyncQuerier:
     ) -> Iterator[Game]:
         """Stream get_todays_games through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_get_todays_games", self._conn)
+            raise TransactionRequiredError("iter_get_todays_games", self._conn, sync=True)
         for record in self._conn.cursor(
             GET_TODAYS_GAMES,
             *_GET_TODAYS_GAMES_ARGS.validate_python((time_zone,)),
@@ -1325,7 +1325,7 @@ class SyncQuerier:
     def iter_get_live_games(self, *, prefetch: int = 100) -> Iterator[Game]:
         """Stream get_live_games through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_get_live_games", self._conn)
+            raise TransactionRequiredError("iter_get_live_games", self._conn, sync=True)
         for record in self._conn.cursor(GET_LIVE_GAMES, prefetch=prefetch):
             yield _decode_game(record)
 
@@ -1337,7 +1337,7 @@ class SyncQuerier:
     def iter_list_team_codes(self, *, prefetch: int = 100) -> Iterator[ListTeamCodesRow]:
         """Stream list_team_codes through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_list_team_codes", self._conn)
+            raise TransactionRequiredError("iter_list_team_codes", self._conn, sync=True)
         for record in self._conn.cursor(LIST_TEAM_CODES, prefetch=prefetch):
             yield _decode_list_team_codes_row(record)
 
@@ -1349,7 +1349,7 @@ class SyncQuerier:
     def iter_list_team_names(self, *, prefetch: int = 100) -> Iterator[TeamName]:
         """Stream list_team_names through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_list_team_names", self._conn)
+            raise TransactionRequiredError("iter_list_team_names", self._conn, sync=True)
         for record in self._conn.cursor(LIST_TEAM_NAMES, prefetch=prefetch):
             yield _decode_team_name(record)
 
@@ -1381,7 +1381,7 @@ class SyncQuerier:
     ) -> Iterator[InsertUnidentifiedGamesRow]:
         """Stream insert_unidentified_games through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_insert_unidentified_games", self._conn)
+            raise TransactionRequiredError("iter_insert_unidentified_games", self._conn, sync=True)
         for record in self._conn.cursor(
             INSERT_UNIDENTIFIED_GAMES,
             params.official_dates,
@@ -1438,7 +1438,7 @@ class SyncQuerier:
     ) -> Iterator[Game]:
         """Stream find_games_of_clubs through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_find_games_of_clubs", self._conn)
+            raise TransactionRequiredError("iter_find_games_of_clubs", self._conn, sync=True)
         for record in self._conn.cursor(
             FIND_GAMES_OF_CLUBS,
             *_FIND_GAMES_OF_CLUBS_ARGS.validate_python((home_id, away_id, first_day, last_day)),

@@ -481,7 +481,7 @@ class SyncQuerier:
     ) -> Iterator[FindStoredOddsRow]:
         """Stream find_stored_odds through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_find_stored_odds", self._conn)
+            raise TransactionRequiredError("iter_find_stored_odds", self._conn, sync=True)
         for record in self._conn.cursor(
             FIND_STORED_ODDS,
             params.game_ids,

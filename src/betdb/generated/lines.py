@@ -471,7 +471,7 @@ class SyncQuerier:
     ) -> Iterator[UntimedLine]:
         """Stream list_untimed_lines through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_list_untimed_lines", self._conn)
+            raise TransactionRequiredError("iter_list_untimed_lines", self._conn, sync=True)
         for record in self._conn.cursor(
             LIST_UNTIMED_LINES,
             *_LIST_UNTIMED_LINES_ARGS.validate_python((game_ids, sportsbook_id)),
@@ -521,7 +521,7 @@ class SyncQuerier:
     ) -> Iterator[GetOpeningLinesAnyTimeRow]:
         """Stream get_opening_lines_any_time through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_get_opening_lines_any_time", self._conn)
+            raise TransactionRequiredError("iter_get_opening_lines_any_time", self._conn, sync=True)
         for record in self._conn.cursor(
             GET_OPENING_LINES_ANY_TIME,
             *_GET_OPENING_LINES_ANY_TIME_ARGS.validate_python((game_id, market)),
@@ -554,7 +554,7 @@ class SyncQuerier:
     ) -> Iterator[GetClosingLinesAnyTimeRow]:
         """Stream get_closing_lines_any_time through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_get_closing_lines_any_time", self._conn)
+            raise TransactionRequiredError("iter_get_closing_lines_any_time", self._conn, sync=True)
         for record in self._conn.cursor(
             GET_CLOSING_LINES_ANY_TIME,
             *_GET_CLOSING_LINES_ANY_TIME_ARGS.validate_python((game_id, market)),

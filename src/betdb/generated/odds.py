@@ -1146,7 +1146,7 @@ class SyncQuerier:
     ) -> Iterator[Odds]:
         """Stream find_odds_by_game through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_find_odds_by_game", self._conn)
+            raise TransactionRequiredError("iter_find_odds_by_game", self._conn, sync=True)
         for record in self._conn.cursor(
             FIND_ODDS_BY_GAME,
             *_FIND_ODDS_BY_GAME_ARGS.validate_python((game_id, market, sportsbook_id)),
@@ -1177,7 +1177,7 @@ class SyncQuerier:
     ) -> Iterator[Odds]:
         """Stream get_latest_odds through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_get_latest_odds", self._conn)
+            raise TransactionRequiredError("iter_get_latest_odds", self._conn, sync=True)
         for record in self._conn.cursor(
             GET_LATEST_ODDS,
             params.game_id,
@@ -1215,7 +1215,7 @@ class SyncQuerier:
     ) -> Iterator[Odds]:
         """Stream get_game_latest_odds through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_get_game_latest_odds", self._conn)
+            raise TransactionRequiredError("iter_get_game_latest_odds", self._conn, sync=True)
         for record in self._conn.cursor(
             GET_GAME_LATEST_ODDS,
             *_GET_GAME_LATEST_ODDS_ARGS.validate_python((game_id, observed_from, observed_until)),
@@ -1248,7 +1248,7 @@ class SyncQuerier:
     ) -> Iterator[GetLineMovementRow]:
         """Stream get_line_movement through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_get_line_movement", self._conn)
+            raise TransactionRequiredError("iter_get_line_movement", self._conn, sync=True)
         for record in self._conn.cursor(
             GET_LINE_MOVEMENT,
             params.game_id,
@@ -1285,7 +1285,7 @@ class SyncQuerier:
     ) -> Iterator[GetMarketMovementRow]:
         """Stream get_market_movement through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_get_market_movement", self._conn)
+            raise TransactionRequiredError("iter_get_market_movement", self._conn, sync=True)
         for record in self._conn.cursor(
             GET_MARKET_MOVEMENT,
             params.game_id,
@@ -1314,7 +1314,7 @@ class SyncQuerier:
     ) -> Iterator[Odds]:
         """Stream get_opening_lines through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_get_opening_lines", self._conn)
+            raise TransactionRequiredError("iter_get_opening_lines", self._conn, sync=True)
         for record in self._conn.cursor(
             GET_OPENING_LINES,
             *_GET_OPENING_LINES_ARGS.validate_python((game_id, market)),
@@ -1341,7 +1341,7 @@ class SyncQuerier:
     ) -> Iterator[Odds]:
         """Stream get_closing_lines through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_get_closing_lines", self._conn)
+            raise TransactionRequiredError("iter_get_closing_lines", self._conn, sync=True)
         for record in self._conn.cursor(
             GET_CLOSING_LINES,
             *_GET_CLOSING_LINES_ARGS.validate_python((game_id, market)),
@@ -1377,7 +1377,7 @@ class SyncQuerier:
     ) -> Iterator[GetConsensusOddsRow]:
         """Stream get_consensus_odds through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_get_consensus_odds", self._conn)
+            raise TransactionRequiredError("iter_get_consensus_odds", self._conn, sync=True)
         for record in self._conn.cursor(
             GET_CONSENSUS_ODDS,
             *_GET_CONSENSUS_ODDS_ARGS.validate_python((game_id, market, at)),

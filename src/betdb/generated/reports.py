@@ -212,7 +212,7 @@ class SyncQuerier:
     ) -> Iterator[GetClosingMoneylinesRow]:
         """Stream get_closing_moneylines through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_get_closing_moneylines", self._conn)
+            raise TransactionRequiredError("iter_get_closing_moneylines", self._conn, sync=True)
         for record in self._conn.cursor(
             GET_CLOSING_MONEYLINES,
             *_GET_CLOSING_MONEYLINES_ARGS.validate_python((season, sportsbook_id)),

@@ -314,7 +314,7 @@ class SyncQuerier:
     ) -> Iterator[SharpSignal]:
         """Stream get_strong_signals through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_get_strong_signals", self._conn)
+            raise TransactionRequiredError("iter_get_strong_signals", self._conn, sync=True)
         for record in self._conn.cursor(
             GET_STRONG_SIGNALS,
             *_GET_STRONG_SIGNALS_ARGS.validate_python((min_strength, confidence_level)),
@@ -337,7 +337,7 @@ class SyncQuerier:
     ) -> Iterator[SharpSignal]:
         """Stream list_signals_by_game through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_list_signals_by_game", self._conn)
+            raise TransactionRequiredError("iter_list_signals_by_game", self._conn, sync=True)
         for record in self._conn.cursor(
             LIST_SIGNALS_BY_GAME,
             *_LIST_SIGNALS_BY_GAME_ARGS.validate_python((game_id,)),

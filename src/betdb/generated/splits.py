@@ -307,7 +307,7 @@ class SyncQuerier:
     ) -> Iterator[BettingSplit]:
         """Stream get_latest_betting_splits through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_get_latest_betting_splits", self._conn)
+            raise TransactionRequiredError("iter_get_latest_betting_splits", self._conn, sync=True)
         for record in self._conn.cursor(
             GET_LATEST_BETTING_SPLITS,
             *_GET_LATEST_BETTING_SPLITS_ARGS.validate_python((game_id, market)),

@@ -231,7 +231,7 @@ class SyncQuerier:
     def iter_list_sportsbooks(self, *, prefetch: int = 100) -> Iterator[Sportsbook]:
         """Stream list_sportsbooks through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_list_sportsbooks", self._conn)
+            raise TransactionRequiredError("iter_list_sportsbooks", self._conn, sync=True)
         for record in self._conn.cursor(LIST_SPORTSBOOKS, prefetch=prefetch):
             yield _decode_sportsbook(record)
 

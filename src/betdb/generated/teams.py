@@ -150,7 +150,7 @@ class SyncQuerier:
     def iter_list_teams(self, *, prefetch: int = 100) -> Iterator[Team]:
         """Stream list_teams through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_list_teams", self._conn)
+            raise TransactionRequiredError("iter_list_teams", self._conn, sync=True)
         for record in self._conn.cursor(LIST_TEAMS, prefetch=prefetch):
             yield _decode_team(record)
 

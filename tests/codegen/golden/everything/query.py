@@ -1047,7 +1047,7 @@ class SyncQuerier:
     def iter_list_authors_by_mood(self, *, mood: Mood, prefetch: int = 100) -> Iterator[Author]:
         """Stream list_authors_by_mood through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_list_authors_by_mood", self._conn)
+            raise TransactionRequiredError("iter_list_authors_by_mood", self._conn, sync=True)
         for record in self._conn.cursor(
             LIST_AUTHORS_BY_MOOD,
             *_LIST_AUTHORS_BY_MOOD_ARGS.validate_python((mood,)),
@@ -1070,7 +1070,7 @@ class SyncQuerier:
     def iter_author_names(self, *, prefetch: int = 100) -> Iterator[str]:
         """Stream author_names through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_author_names", self._conn)
+            raise TransactionRequiredError("iter_author_names", self._conn, sync=True)
         for record in self._conn.cursor(AUTHOR_NAMES, prefetch=prefetch):
             yield record[0]
 
@@ -1089,7 +1089,7 @@ class SyncQuerier:
     ) -> Iterator[ListAuthorsByIdsRow]:
         """Stream list_authors_by_ids through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_list_authors_by_ids", self._conn)
+            raise TransactionRequiredError("iter_list_authors_by_ids", self._conn, sync=True)
         for record in self._conn.cursor(
             LIST_AUTHORS_BY_IDS,
             *_LIST_AUTHORS_BY_IDS_ARGS.validate_python((ids,)),
@@ -1112,7 +1112,7 @@ class SyncQuerier:
     ) -> Iterator[int]:
         """Stream authors_in_moods through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_authors_in_moods", self._conn)
+            raise TransactionRequiredError("iter_authors_in_moods", self._conn, sync=True)
         for record in self._conn.cursor(
             AUTHORS_IN_MOODS,
             *_AUTHORS_IN_MOODS_ARGS.validate_python((moods,)),
@@ -1198,7 +1198,7 @@ class SyncQuerier:
     def iter_authors_with_books(self, *, prefetch: int = 100) -> Iterator[AuthorsWithBooksRow]:
         """Stream authors_with_books through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_authors_with_books", self._conn)
+            raise TransactionRequiredError("iter_authors_with_books", self._conn, sync=True)
         for record in self._conn.cursor(AUTHORS_WITH_BOOKS, prefetch=prefetch):
             yield _decode_authors_with_books_row(record)
 
@@ -1209,7 +1209,7 @@ class SyncQuerier:
     def iter_books_with_authors(self, *, prefetch: int = 100) -> Iterator[BooksWithAuthorsRow]:
         """Stream books_with_authors through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_books_with_authors", self._conn)
+            raise TransactionRequiredError("iter_books_with_authors", self._conn, sync=True)
         for record in self._conn.cursor(BOOKS_WITH_AUTHORS, prefetch=prefetch):
             yield _decode_books_with_authors_row(record)
 
@@ -1232,7 +1232,7 @@ class SyncQuerier:
     ) -> Iterator[SearchBooksRow]:
         """Stream search_books through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_search_books", self._conn)
+            raise TransactionRequiredError("iter_search_books", self._conn, sync=True)
         for record in self._conn.cursor(
             SEARCH_BOOKS,
             params.title,

@@ -76,11 +76,15 @@ class CursorExecutor(Protocol):
 class TransactionRequiredError(RuntimeError):
     """A streaming method was called outside a transaction (server-side cursors need one)."""
 
-    def __init__(self, method: str, executor: object) -> None:
+    def __init__(self, method: str, executor: object, *, sync: bool = False) -> None:
+        usage = (
+            "with pool.connection() as conn, conn.transaction(): ..."  # psycopg_pool's
+            if sync
+            else "async with pool.acquire() as conn, conn.transaction(): ..."
+        )
         super().__init__(
             f"{method} reads through a server-side cursor, which needs one connection inside a"
-            f" transaction; got a {type(executor).__name__} outside one. Use:"
-            " async with pool.acquire() as conn, conn.transaction(): ..."
+            f" transaction; got a {type(executor).__name__} outside one. Use: {usage}"
         )
 
 

@@ -7,7 +7,7 @@ import decimal as _decimal
 import gc as _gc
 import ipaddress as _ipaddress
 import uuid as _uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -17,6 +17,7 @@ import codegen.money as _codegen_money
 
 from .db import Arguments, Column, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Enum, Module
+from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
 
 CREATE_MODULES = """-- name: CreateModules :one
 INSERT INTO modules (
@@ -171,7 +172,7 @@ _MODULE_FIELDS = {
 }
 
 
-def _decode_count_modules_row(r: _asyncpg.Record) -> CountModulesRow:
+def _decode_count_modules_row(r: _asyncpg.Record | tuple[Any, ...]) -> CountModulesRow:
     row = CountModulesRow.__new__(CountModulesRow)
     values = {"asyncpg": r[0]}
     _setattr(row, "__dict__", values)
@@ -181,7 +182,7 @@ def _decode_count_modules_row(r: _asyncpg.Record) -> CountModulesRow:
     return row
 
 
-def _decode_get_modules_record_row(r: _asyncpg.Record) -> GetModulesRecordRow:
+def _decode_get_modules_record_row(r: _asyncpg.Record | tuple[Any, ...]) -> GetModulesRecordRow:
     row = GetModulesRecordRow.__new__(GetModulesRecordRow)
     values = {
         "uuid": r[0],
@@ -199,7 +200,7 @@ def _decode_get_modules_record_row(r: _asyncpg.Record) -> GetModulesRecordRow:
     return row
 
 
-def _decode_module(r: _asyncpg.Record) -> Module:
+def _decode_module(r: _asyncpg.Record | tuple[Any, ...]) -> Module:
     row = Module.__new__(Module)
     values = {
         "uuid": r[0],
@@ -223,7 +224,7 @@ def _decode_module(r: _asyncpg.Record) -> Module:
     return row
 
 
-def _decode_many_module(records: list[_asyncpg.Record]) -> list[Module]:
+def _decode_many_module(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) -> list[Module]:
     rows: list[Module] = []
     append = rows.append
     new = Module.__new__
@@ -345,4 +346,74 @@ class Querier:
             COUNT_MODULES,
             *_COUNT_MODULES_ARGS.validate_python((enum,)),
         )
+        return None if record is None else _decode_count_modules_row(record)
+
+
+class SyncQuerier:
+    """The queries of query.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def create_modules(self, params: CreateModulesParams) -> Module | None:
+        record = self._conn.fetchrow(
+            CREATE_MODULES,
+            params.uuid,
+            params.datetime,
+            params.decimal,
+            params.ipaddress,
+            params.enum,
+            jsonb(params.pydantic),
+            jsonb(params.json_),
+            params.asyncpg,
+            params.gc,
+            params.operator,
+            params.typing,
+            params.collections,
+            params.codegen,
+        )
+        return None if record is None else _decode_module(record)
+
+    def get_modules(self, *, uuid: _uuid.UUID) -> Module | None:
+        record = self._conn.fetchrow(GET_MODULES, *_GET_MODULES_ARGS.validate_python((uuid,)))
+        return None if record is None else _decode_module(record)
+
+    def list_modules(
+        self,
+        *,
+        datetime: _datetime.datetime,
+        decimal: _decimal.Decimal,
+    ) -> list[Module]:
+        records = self._conn.fetch(
+            LIST_MODULES,
+            *_LIST_MODULES_ARGS.validate_python((datetime, decimal)),
+        )
+        return _decode_many_module(records)
+
+    def iter_list_modules(
+        self,
+        *,
+        datetime: _datetime.datetime,
+        decimal: _decimal.Decimal,
+        prefetch: int = 100,
+    ) -> Iterator[Module]:
+        """Stream list_modules through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_list_modules", self._conn, sync=True)
+        for record in self._conn.cursor(
+            LIST_MODULES,
+            *_LIST_MODULES_ARGS.validate_python((datetime, decimal)),
+            prefetch=prefetch,
+        ):
+            yield _decode_module(record)
+
+    def get_modules_record(self, *, uuid: _uuid.UUID) -> GetModulesRecordRow | None:
+        record = self._conn.fetchrow(
+            GET_MODULES_RECORD,
+            *_GET_MODULES_RECORD_ARGS.validate_python((uuid,)),
+        )
+        return None if record is None else _decode_get_modules_record_row(record)
+
+    def count_modules(self, *, enum: Enum) -> CountModulesRow | None:
+        record = self._conn.fetchrow(COUNT_MODULES, *_COUNT_MODULES_ARGS.validate_python((enum,)))
         return None if record is None else _decode_count_modules_row(record)

@@ -628,7 +628,7 @@ class SyncQuerier:
     def iter_list_authors_by_mood(self, *, mood: Mood, prefetch: int = 100) -> Iterator[Author]:
         """Stream list_authors_by_mood through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_list_authors_by_mood", self._conn)
+            raise TransactionRequiredError("iter_list_authors_by_mood", self._conn, sync=True)
         for record in self._conn.cursor(
             LIST_AUTHORS_BY_MOOD,
             *_LIST_AUTHORS_BY_MOOD_ARGS.validate_python((mood,)),
@@ -647,7 +647,7 @@ class SyncQuerier:
     def iter_author_names(self, *, prefetch: int = 100) -> Iterator[str]:
         """Stream author_names through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_author_names", self._conn)
+            raise TransactionRequiredError("iter_author_names", self._conn, sync=True)
         for record in self._conn.cursor(AUTHOR_NAMES, prefetch=prefetch):
             yield record[0]
 
@@ -666,7 +666,7 @@ class SyncQuerier:
     ) -> Iterator[ListAuthorsByIdsRow]:
         """Stream list_authors_by_ids through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_list_authors_by_ids", self._conn)
+            raise TransactionRequiredError("iter_list_authors_by_ids", self._conn, sync=True)
         for record in self._conn.cursor(
             LIST_AUTHORS_BY_IDS,
             *_LIST_AUTHORS_BY_IDS_ARGS.validate_python((ids,)),
@@ -736,7 +736,7 @@ class SyncQuerier:
     ) -> Iterator[Book]:
         """Stream cheap_books through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
-            raise TransactionRequiredError("iter_cheap_books", self._conn)
+            raise TransactionRequiredError("iter_cheap_books", self._conn, sync=True)
         for record in self._conn.cursor(
             CHEAP_BOOKS,
             *_CHEAP_BOOKS_ARGS.validate_python((cost,)),

@@ -3,7 +3,7 @@
 """Queries from query.sql."""
 
 import gc as _gc
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -11,6 +11,7 @@ import pydantic as _pydantic
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Keyword
+from .sync_db import SyncCursorExecutor, SyncExecutor
 
 IN = """-- name: In :many
 SELECT id, return, class, "from", model_config, schema, copy, json, dict, validate, renamed FROM keywords WHERE id = ANY($1::integer[]) ORDER BY id
@@ -134,7 +135,7 @@ _UNLOCK_ROW_FIELDS = {"pg_advisory_unlock"}
 _UNNAMED_ROW_FIELDS = {"column_1", "column_2"}
 
 
-def _decode_copy_row(r: _asyncpg.Record) -> CopyRow:
+def _decode_copy_row(r: _asyncpg.Record | tuple[Any, ...]) -> CopyRow:
     row = CopyRow.__new__(CopyRow)
     values = {"return_": r[0], "def_": r[1], "from_": r[2]}
     _setattr(row, "__dict__", values)
@@ -144,7 +145,7 @@ def _decode_copy_row(r: _asyncpg.Record) -> CopyRow:
     return row
 
 
-def _decode_count_ones_row(r: _asyncpg.Record) -> CountOnesRow:
+def _decode_count_ones_row(r: _asyncpg.Record | tuple[Any, ...]) -> CountOnesRow:
     row = CountOnesRow.__new__(CountOnesRow)
     values = {"count": r[0]}
     _setattr(row, "__dict__", values)
@@ -154,7 +155,7 @@ def _decode_count_ones_row(r: _asyncpg.Record) -> CountOnesRow:
     return row
 
 
-def _decode_keyword(r: _asyncpg.Record) -> Keyword:
+def _decode_keyword(r: _asyncpg.Record | tuple[Any, ...]) -> Keyword:
     row = Keyword.__new__(Keyword)
     values = {
         "id": r[0],
@@ -176,7 +177,7 @@ def _decode_keyword(r: _asyncpg.Record) -> Keyword:
     return row
 
 
-def _decode_many_keyword(records: list[_asyncpg.Record]) -> list[Keyword]:
+def _decode_many_keyword(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) -> list[Keyword]:
     rows: list[Keyword] = []
     append = rows.append
     new = Keyword.__new__
@@ -210,9 +211,9 @@ def _decode_many_keyword(records: list[_asyncpg.Record]) -> list[Keyword]:
     return rows
 
 
-def _decode_lock_row(r: _asyncpg.Record) -> LockRow:
+def _decode_lock_row(r: _asyncpg.Record | tuple[Any, ...]) -> LockRow:
     row = LockRow.__new__(LockRow)
-    values = {"pg_advisory_lock": r[0]}
+    values = {"pg_advisory_lock": None}
     _setattr(row, "__dict__", values)
     _set_fields_set(row, _LOCK_ROW_FIELDS)
     _set_extra(row, None)
@@ -220,7 +221,7 @@ def _decode_lock_row(r: _asyncpg.Record) -> LockRow:
     return row
 
 
-def _decode_unlock_row(r: _asyncpg.Record) -> UnlockRow:
+def _decode_unlock_row(r: _asyncpg.Record | tuple[Any, ...]) -> UnlockRow:
     row = UnlockRow.__new__(UnlockRow)
     values = {"pg_advisory_unlock": r[0]}
     _setattr(row, "__dict__", values)
@@ -230,7 +231,7 @@ def _decode_unlock_row(r: _asyncpg.Record) -> UnlockRow:
     return row
 
 
-def _decode_unnamed_row(r: _asyncpg.Record) -> UnnamedRow:
+def _decode_unnamed_row(r: _asyncpg.Record | tuple[Any, ...]) -> UnnamedRow:
     row = UnnamedRow.__new__(UnnamedRow)
     values = {"column_1": r[0], "column_2": r[1]}
     _setattr(row, "__dict__", values)
@@ -304,4 +305,59 @@ class Querier:
             UNLOCK,
             *_UNLOCK_ARGS.validate_python((pg_advisory_unlock,)),
         )
+        return None if record is None else _decode_unlock_row(record)
+
+
+class SyncQuerier:
+    """The queries of query.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def in_(self, *, ids: Sequence[int | None]) -> list[Keyword]:
+        records = self._conn.fetch(IN, *_IN_ARGS.validate_python((ids,)))
+        return _decode_many_keyword(records)
+
+    def iter_in_(self, *, ids: Sequence[int | None], prefetch: int = 100) -> Iterator[Keyword]:
+        """Stream in_ through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_in_", self._conn, sync=True)
+        for record in self._conn.cursor(IN, *_IN_ARGS.validate_python((ids,)), prefetch=prefetch):
+            yield _decode_keyword(record)
+
+    def create_keyword(self, params: CreateKeywordParams) -> Keyword | None:
+        record = self._conn.fetchrow(
+            CREATE_KEYWORD,
+            params.id,
+            params.return_,
+            params.class_,
+            params.from_,
+            params.model_config_,
+            params.schema_,
+            params.copy_,
+            params.json_,
+            params.dict_,
+            params.is_valid,
+            params.renamed_as,
+        )
+        return None if record is None else _decode_keyword(record)
+
+    def copy(self, *, from_: int | None) -> CopyRow | None:
+        record = self._conn.fetchrow(COPY, *_COPY_ARGS.validate_python((from_,)))
+        return None if record is None else _decode_copy_row(record)
+
+    def count_ones(self) -> CountOnesRow | None:
+        record = self._conn.fetchrow(COUNT_ONES)
+        return None if record is None else _decode_count_ones_row(record)
+
+    def unnamed(self) -> UnnamedRow | None:
+        record = self._conn.fetchrow(UNNAMED)
+        return None if record is None else _decode_unnamed_row(record)
+
+    def lock(self, *, pg_advisory_lock: int) -> LockRow | None:
+        record = self._conn.fetchrow(LOCK, *_LOCK_ARGS.validate_python((pg_advisory_lock,)))
+        return None if record is None else _decode_lock_row(record)
+
+    def unlock(self, *, pg_advisory_unlock: int) -> UnlockRow | None:
+        record = self._conn.fetchrow(UNLOCK, *_UNLOCK_ARGS.validate_python((pg_advisory_unlock,)))
         return None if record is None else _decode_unlock_row(record)
