@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -15,6 +16,7 @@ from typing import Any
 
 import asyncpg
 import psycopg
+import pydantic
 import pytest
 
 from betdb._sync_executor import SyncConnectionExecutor
@@ -133,3 +135,84 @@ def querier(
     with psycopg.connect(empty_database_url, autocommit=True) as conn:
         package.configure_sync_connection(conn)
         yield AwaitedSync(package.query.SyncQuerier(SyncConnectionExecutor(conn)))
+
+
+# The cases pgtypes, extensions, pgvector and joins_and_types on both flavours: their
+# Querier on asyncpg and SyncQuerier on psycopg side by side on one database, and the
+# comparison of what each decodes (composites: asyncpg.Record against the sync CompositeValue).
+
+
+class Flavours:
+    """A case's Querier (asyncpg) and SyncQuerier (psycopg, autocommit) on the same database;
+    `querier` is the one under test (the sync one behind AwaitedSync), `sync_connection` the
+    configured psycopg connection."""
+
+    def __init__(self, flavour: str, querier: Any, sync_querier: Any, sync_connection: Any):
+        self.flavour = flavour
+        self.async_querier = querier
+        self.sync_querier = sync_querier
+        self.sync_connection = sync_connection
+        self.querier = querier if flavour == "async" else AwaitedSync(sync_querier)
+
+
+def flavours_of(case: str) -> Any:
+    """A fixture running each test on both flavours of `case`, its schema on a fresh database."""
+
+    @pytest.fixture(params=["async", "sync"])
+    async def fixture(
+        request: pytest.FixtureRequest, empty_database_url: str
+    ) -> AsyncIterator[Flavours]:
+        package = load(case)
+        queries = importlib.import_module(f"codegen.golden.{case}.query")
+        conn = await connect_case(case, empty_database_url)
+        try:
+            with psycopg.connect(empty_database_url, autocommit=True) as sync_conn:
+                package.configure_sync_connection(sync_conn)
+                sync_querier = queries.SyncQuerier(SyncConnectionExecutor(sync_conn))
+                querier = queries.Querier(conn)
+                yield Flavours(request.param, querier, sync_querier, sync_conn)
+        finally:
+            await conn.close()
+
+    return fixture
+
+
+pgtypes_flavours = flavours_of("pgtypes")
+extensions_flavours = flavours_of("extensions")
+joins_flavours = flavours_of("joins_and_types")
+
+
+def assert_decoded_alike(sync_value: Any, async_value: Any, where: str = "value") -> None:
+    """The sync flavour's value equals the async one's and is of the same class all the way
+    down (models field by field, lists, tuples and asyncpg's Path point by point); where asyncpg
+    gives a Record (a composite), the sync side's CompositeValue holds the same fields."""
+    if isinstance(async_value, asyncpg.Record):
+        assert type(sync_value).__name__ != "tuple", f"{where}: a bare tuple"
+        assert list(sync_value.keys()) == list(async_value.keys()), where
+        for key, value in async_value.items():  # a Record iterates over its values
+            assert_decoded_alike(sync_value[key], value, f"{where}[{key!r}]")
+        assert sync_value == async_value, where
+        return
+    async_type = uuid.UUID if isinstance(async_value, uuid.UUID) else type(async_value)
+    assert type(sync_value) is async_type, f"{where}: {type(sync_value)} != {async_type}"
+    if isinstance(async_value, pydantic.BaseModel):
+        for name in type(async_value).model_fields:
+            value = getattr(sync_value, name)
+            assert_decoded_alike(value, getattr(async_value, name), f"{where}.{name}")
+        return
+    if isinstance(async_value, asyncpg.Path):
+        assert sync_value.is_closed == async_value.is_closed, where
+        async_value, sync_value = async_value.points, sync_value.points
+    if isinstance(async_value, asyncpg.Range):
+        for bound in ("lower", "upper"):
+            s, a = getattr(sync_value, bound), getattr(async_value, bound)
+            assert_decoded_alike(s, a, f"{where}.{bound}")
+    if isinstance(async_value, list | tuple):
+        assert len(sync_value) == len(async_value), where
+        for i, (s, a) in enumerate(zip(sync_value, async_value, strict=True)):
+            assert_decoded_alike(s, a, f"{where}[{i}]")
+    elif isinstance(async_value, dict):
+        assert sorted(sync_value) == sorted(async_value), where
+        for key in async_value:
+            assert_decoded_alike(sync_value[key], async_value[key], f"{where}[{key!r}]")
+    assert sync_value == async_value, where

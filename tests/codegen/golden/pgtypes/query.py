@@ -4,7 +4,7 @@
 
 import datetime as _datetime
 import decimal as _decimal
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -12,6 +12,7 @@ import pydantic as _pydantic
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Shape
+from .sync_db import SyncCursorExecutor, SyncExecutor, untyped, untyped_at
 
 CREATE_SHAPE = """-- name: CreateShape :one
 INSERT INTO shapes (
@@ -161,7 +162,7 @@ _SHAPE_FIELDS = {
 }
 
 
-def _decode_shape(r: _asyncpg.Record) -> Shape:
+def _decode_shape(r: _asyncpg.Record | tuple[Any, ...]) -> Shape:
     row = Shape.__new__(Shape)
     values = {
         "id": r[0],
@@ -299,3 +300,87 @@ class Querier:
             CREATE_BLANK_SHAPE,
             *_CREATE_BLANK_SHAPE_ARGS.validate_python((id,)),
         )
+
+
+class SyncQuerier:
+    """The queries of query.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def create_shape(self, params: CreateShapeParams) -> Shape | None:
+        record = self._conn.fetchrow(
+            CREATE_SHAPE,
+            params.id,
+            untyped(params.i4, "int4range"),
+            untyped(params.i8, "int8range"),
+            untyped(params.num, "numrange"),
+            untyped(params.day, "daterange"),
+            untyped(params.ts, "tsrange"),
+            untyped(params.tstz, "tstzrange"),
+            untyped(params.i4s, "int4multirange"),
+            untyped(params.i8s, "int8multirange"),
+            untyped(params.nums, "nummultirange"),
+            untyped(params.days, "datemultirange"),
+            untyped(params.tss, "tsmultirange"),
+            untyped(params.tstzs, "tstzmultirange"),
+            untyped(params.flags, "bit"),
+            untyped(params.bits, "varbit"),
+            untyped(params.pt, "point"),
+            untyped(params.ln, "line"),
+            untyped(params.seg, "lseg"),
+            untyped(params.bx, "box"),
+            untyped(params.pth, "path"),
+            untyped(params.poly, "polygon"),
+            untyped(params.circ, "circle"),
+            untyped(params.o, "oid"),
+            params.rel,
+            params.typ,
+            untyped(params.x, "xid"),
+            untyped(params.x8, "xid8"),
+            untyped(params.c, "cid"),
+            untyped(params.lsn, "pg_lsn"),
+            params.cash,
+            params.mac,
+            params.mac8,
+            params.doc,
+            params.search,
+            untyped(params.i4_list, "int4range[]"),
+            untyped(params.bits_list, "varbit[]"),
+            untyped(params.pt_list, "point[]"),
+            untyped(params.circ_list, "circle[]"),
+            params.rel_list,
+            untyped(params.lsn_list, "pg_lsn[]"),
+            params.mac_list,
+        )
+        return None if record is None else _decode_shape(record)
+
+    def get_shape(self, *, id: int) -> Shape | None:
+        record = self._conn.fetchrow(GET_SHAPE, *_GET_SHAPE_ARGS.validate_python((id,)))
+        return None if record is None else _decode_shape(record)
+
+    def shapes_overlapping(self, *, span: _asyncpg.Range[int]) -> list[int]:
+        records = self._conn.fetch(
+            SHAPES_OVERLAPPING,
+            *untyped_at(_SHAPES_OVERLAPPING_ARGS.validate_python((span,)), ((0, "int4range"),)),
+        )
+        return [record[0] for record in records]
+
+    def iter_shapes_overlapping(
+        self,
+        *,
+        span: _asyncpg.Range[int],
+        prefetch: int = 100,
+    ) -> Iterator[int]:
+        """Stream shapes_overlapping through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_shapes_overlapping", self._conn)
+        for record in self._conn.cursor(
+            SHAPES_OVERLAPPING,
+            *untyped_at(_SHAPES_OVERLAPPING_ARGS.validate_python((span,)), ((0, "int4range"),)),
+            prefetch=prefetch,
+        ):
+            yield record[0]
+
+    def create_blank_shape(self, *, id: int) -> None:
+        self._conn.execute(CREATE_BLANK_SHAPE, *_CREATE_BLANK_SHAPE_ARGS.validate_python((id,)))
