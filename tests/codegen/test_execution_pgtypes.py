@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import ipaddress
 from typing import Any
 
 import pytest
@@ -64,6 +65,10 @@ VALUES: dict[str, Any] = {
     "rel_list": ["pg_type", None],
     "lsn_list": [0, None],
     "mac_list": ["08:00:2b:01:02:03", None],
+    "span": datetime.timedelta(days=428, seconds=14706, microseconds=500000),
+    "addr": ipaddress.ip_address("10.0.0.1"),
+    "net": ipaddress.ip_network("10.0.0.0/8"),
+    "nets": [ipaddress.ip_network("10.1.0.0/16"), ipaddress.ip_network("::/0"), None],
 }
 
 # The class asyncpg hands back for each non-null scalar: exactly the annotated one.
@@ -80,6 +85,9 @@ TYPES: dict[str, type] = {
     **{k: Range for k in ("i4", "i8", "num", "day", "ts", "tstz")},
     **{k: int for k in ("o", "x", "x8", "c", "lsn")},
     **{k: str for k in ("rel", "typ", "cash", "mac", "mac8", "doc", "search")},
+    "span": datetime.timedelta,
+    "addr": ipaddress.IPv4Address,
+    "net": ipaddress.IPv4Network,
 }
 
 
@@ -127,6 +135,9 @@ EDGES: dict[str, Any] = {
     "rel_list": [None, "pg_class", None],
     "lsn_list": [0xFFFFFFFF, 2**32],
     "bits_list": [BitString("1" * 17)],
+    "span": datetime.timedelta(days=-1, microseconds=1),
+    "addr": ipaddress.ip_interface("2001:db8::1/64"),  # an address with its network
+    "net": ipaddress.ip_network("2001:db8::/32"),
 }
 
 

@@ -4,6 +4,7 @@
 
 import datetime as _datetime
 import decimal as _decimal
+import ipaddress as _ipaddress
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
@@ -18,18 +19,18 @@ CREATE_SHAPE = """-- name: CreateShape :one
 INSERT INTO shapes (
     id, i4, i8, num, day, ts, tstz, i4s, i8s, nums, days, tss, tstzs, flags, bits,
     pt, ln, seg, bx, pth, poly, circ, o, rel, typ, x, x8, c, lsn, cash, mac, mac8, doc, search,
-    i4_list, bits_list, pt_list, circ_list, rel_list, lsn_list, mac_list
+    i4_list, bits_list, pt_list, circ_list, rel_list, lsn_list, mac_list, span, addr, net, nets
 ) VALUES (
     $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
     $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38,
-    $39, $40, $41
+    $39, $40, $41, $42, $43, $44, $45
 )
-RETURNING id, i4, i8, num, day, ts, tstz, i4s, i8s, nums, days, tss, tstzs, flags, bits, pt, ln, seg, bx, pth, poly, circ, o, rel, typ, x, x8, c, lsn, cash, mac, mac8, doc, search, page, i4_list, bits_list, pt_list, circ_list, rel_list, lsn_list, mac_list
+RETURNING id, i4, i8, num, day, ts, tstz, i4s, i8s, nums, days, tss, tstzs, flags, bits, pt, ln, seg, bx, pth, poly, circ, o, rel, typ, x, x8, c, lsn, cash, mac, mac8, doc, search, page, i4_list, bits_list, pt_list, circ_list, rel_list, lsn_list, mac_list, span, addr, net, nets
 """
 
 
 GET_SHAPE = """-- name: GetShape :one
-SELECT id, i4, i8, num, day, ts, tstz, i4s, i8s, nums, days, tss, tstzs, flags, bits, pt, ln, seg, bx, pth, poly, circ, o, rel, typ, x, x8, c, lsn, cash, mac, mac8, doc, search, page, i4_list, bits_list, pt_list, circ_list, rel_list, lsn_list, mac_list FROM shapes WHERE id = $1
+SELECT id, i4, i8, num, day, ts, tstz, i4s, i8s, nums, days, tss, tstzs, flags, bits, pt, ln, seg, bx, pth, poly, circ, o, rel, typ, x, x8, c, lsn, cash, mac, mac8, doc, search, page, i4_list, bits_list, pt_list, circ_list, rel_list, lsn_list, mac_list, span, addr, net, nets FROM shapes WHERE id = $1
 """
 
 
@@ -107,6 +108,16 @@ class CreateShapeParams(ParamsModel):
     rel_list: Sequence[str | None] | None
     lsn_list: Sequence[int | None] | None
     mac_list: Sequence[str | None] | None
+    span: _datetime.timedelta | None
+    addr: (
+        _ipaddress.IPv4Address
+        | _ipaddress.IPv6Address
+        | _ipaddress.IPv4Interface
+        | _ipaddress.IPv6Interface
+        | None
+    )
+    net: _ipaddress.IPv4Network | _ipaddress.IPv6Network | None
+    nets: Sequence[_ipaddress.IPv4Network | _ipaddress.IPv6Network | None] | None
 
 
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
@@ -159,6 +170,10 @@ _SHAPE_FIELDS = {
     "rel_list",
     "lsn_list",
     "mac_list",
+    "span",
+    "addr",
+    "net",
+    "nets",
 }
 
 
@@ -207,6 +222,10 @@ def _decode_shape(r: _asyncpg.Record | tuple[Any, ...]) -> Shape:
         "rel_list": r[39],
         "lsn_list": r[40],
         "mac_list": r[41],
+        "span": r[42],
+        "addr": r[43],
+        "net": r[44],
+        "nets": r[45],
     }
     _setattr(row, "__dict__", values)
     _set_fields_set(row, _SHAPE_FIELDS)
@@ -265,6 +284,10 @@ class Querier:
             params.rel_list,
             params.lsn_list,
             params.mac_list,
+            params.span,
+            params.addr,
+            params.net,
+            params.nets,
         )
         return None if record is None else _decode_shape(record)
 
@@ -352,6 +375,10 @@ class SyncQuerier:
             params.rel_list,
             untyped(params.lsn_list, "pg_lsn[]"),
             params.mac_list,
+            params.span,
+            params.addr,
+            params.net,
+            params.nets,
         )
         return None if record is None else _decode_shape(record)
 
