@@ -174,3 +174,16 @@ async def test_a_wrong_class_is_refused_before_the_server(pgtypes_flavours: Flav
     querier = pgtypes_flavours.querier
     with pytest.raises(Exception, match="span"):
         await querier.shapes_overlapping(span=(4, 10))  # type: ignore[arg-type]
+
+
+async def test_a_batch_sends_each_set_with_its_types(pgtypes_flavours: Flavours) -> None:
+    sets = [
+        q.CreatePlacedShapesParams(id=10, pt=Point(1, 2), lsn=2**40, i4s=[Range(1, 2)]),
+        (11, None, 0, []),
+    ]
+    await pgtypes_flavours.querier.create_placed_shapes(sets)
+    placed = await pgtypes_flavours.async_querier.get_shape(id=10)
+    assert placed is not None
+    assert (placed.pt, placed.lsn, placed.i4s) == (Point(1, 2), 2**40, [Range(1, 2)])
+    for shape_id in (10, 11):
+        await assert_both_flavours_read_alike(pgtypes_flavours, shape_id)

@@ -18,3 +18,6 @@ SELECT id FROM shapes WHERE i4 && sqlc.arg(span)::int4range ORDER BY id;
 
 -- name: CreateBlankShape :exec
 INSERT INTO shapes (id) VALUES ($1);
+
+-- name: CreatePlacedShapes :batchexec
+INSERT INTO shapes (id, pt, lsn, i4s) VALUES ($1, $2, $3, $4);

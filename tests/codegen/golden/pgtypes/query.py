@@ -5,7 +5,7 @@
 import datetime as _datetime
 import decimal as _decimal
 import ipaddress as _ipaddress
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -44,6 +44,11 @@ INSERT INTO shapes (id) VALUES ($1)
 """
 
 
+CREATE_PLACED_SHAPES = """-- name: CreatePlacedShapes :batchexec
+INSERT INTO shapes (id, pt, lsn, i4s) VALUES ($1, $2, $3, $4)
+"""
+
+
 def _create_blank_shape_is_exact(v: tuple[Any, ...]) -> bool:
     """Whether each argument of CreateBlankShape has its exact type."""
     return len(v) == 1 and type(v[0]) is int
@@ -54,11 +59,22 @@ def _get_shape_is_exact(v: tuple[Any, ...]) -> bool:
     return len(v) == 1 and type(v[0]) is int
 
 
+CreatePlacedShapesValues = tuple[
+    int,
+    _asyncpg.Point | None,
+    int | None,
+    list[_asyncpg.Range[int]] | None,
+]
 _CREATE_BLANK_SHAPE_ARGS = Arguments(
     tuple[int],
     "CreateBlankShape",
     ("id",),
     exact=_create_blank_shape_is_exact,
+)
+_CREATE_PLACED_SHAPES_ARGS = Arguments(
+    tuple[int, _asyncpg.Point | None, int | None, list[_asyncpg.Range[int]] | None],
+    "CreatePlacedShapes",
+    ("id", "pt", "lsn", "i4s"),
 )
 _GET_SHAPE_ARGS = Arguments(tuple[int], "GetShape", ("id",), exact=_get_shape_is_exact)
 _SHAPES_OVERLAPPING_ARGS = Arguments(tuple[_asyncpg.Range[int]], "ShapesOverlapping", ("span",))
@@ -118,6 +134,15 @@ class CreateShapeParams(ParamsModel):
     )
     net: _ipaddress.IPv4Network | _ipaddress.IPv6Network | None
     nets: Sequence[_ipaddress.IPv4Network | _ipaddress.IPv6Network | None] | None
+
+
+class CreatePlacedShapesParams(ParamsModel):
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
+
+    id: int
+    pt: _asyncpg.Point | None
+    lsn: int | None
+    i4s: list[_asyncpg.Range[int]] | None
 
 
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
@@ -324,6 +349,18 @@ class Querier:
             *_CREATE_BLANK_SHAPE_ARGS.validate_python((id,)),
         )
 
+    async def create_placed_shapes(
+        self,
+        params: Iterable[CreatePlacedShapesParams | CreatePlacedShapesValues],
+    ) -> None:
+        sets = [
+            (item.id, item.pt, item.lsn, item.i4s)
+            if isinstance(item, CreatePlacedShapesParams)
+            else _CREATE_PLACED_SHAPES_ARGS.validate_python(item)
+            for item in params
+        ]
+        await self._conn.executemany(CREATE_PLACED_SHAPES, sets)
+
 
 class SyncQuerier:
     """The queries of query.sql, run on a sync psycopg executor."""
@@ -411,3 +448,19 @@ class SyncQuerier:
 
     def create_blank_shape(self, *, id: int) -> None:
         self._conn.execute(CREATE_BLANK_SHAPE, *_CREATE_BLANK_SHAPE_ARGS.validate_python((id,)))
+
+    def create_placed_shapes(
+        self,
+        params: Iterable[CreatePlacedShapesParams | CreatePlacedShapesValues],
+    ) -> None:
+        sets = [
+            (item.id, item.pt, item.lsn, item.i4s)
+            if isinstance(item, CreatePlacedShapesParams)
+            else _CREATE_PLACED_SHAPES_ARGS.validate_python(item)
+            for item in params
+        ]
+        sets = [
+            untyped_at(values, ((1, "point"), (2, "pg_lsn"), (3, "int4multirange")))
+            for values in sets
+        ]
+        self._conn.executemany(CREATE_PLACED_SHAPES, sets)
