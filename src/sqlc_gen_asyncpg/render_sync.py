@@ -5,7 +5,8 @@ The SyncQuerier runs the same SQL constants (psycopg's RawCursor takes ``$1``), 
 through the same ``Arguments`` and builds the same row models with the same decoders. A query
 whose rows are typed asyncpg Records returns, on the sync side, the pydantic model its
 ``to_model()`` gives: an asyncpg.Record cannot be built outside asyncpg's C code, and the model
-is the value both flavours can be compared by.
+is the value both flavours can be compared by. Parameters psycopg would type wrongly from their
+class (the plan's ``sync_kind``) travel wrapped by ``untyped``; sync_types.py renders the rest.
 """
 
 from __future__ import annotations
