@@ -12,6 +12,8 @@ from .pgtypes import (
     CODEC_EXTENSION_TYPES,
     EXTENSION_TYPES,
     PSEUDO_TYPES,
+    SYNC_LOADED,
+    SYNC_UNTYPED,
     Import,
     PyType,
     canonical,
@@ -28,6 +30,8 @@ class TypeResolver:
         self.options = options
         self.json_types: set[str] = set()  # json/jsonb seen: db.py installs their codecs
         self.extension_types: set[str] = set()  # hstore/vector seen: db.py registers them
+        self.sync_types: set[str] = set()  # SYNC_LOADED types seen: sync_types.py loads them
+        self.composites: set[tuple[str, str]] = set()  # seen: the sync side registers them
 
     def column_type(self, column: Column, where: Where, *, nullable: bool, param: bool) -> PyType:
         """The annotation of a column or parameter, arrays and nullability included."""
@@ -65,6 +69,9 @@ class TypeResolver:
                 expr = f"{container}[{expr}]"
         else:
             expr = element.param if param else element.expr
+        sync_kind = None
+        if override is None and element.sync_kind is not None:
+            sync_kind = element.sync_kind + "[]" * (1 if column.is_sqlc_slice else dims)
         if nullable and expr != "None":
             expr = f"{expr} | None"
         scalar = scalar and not dims
@@ -76,6 +83,7 @@ class TypeResolver:
             param_expr=None,
             exact=element.exact if scalar else None,
             override=element.override if scalar else None,
+            sync_kind=sync_kind,
         )
 
     def _exact_of(self, type_id: Identifier, where: Where) -> str | None:
@@ -127,25 +135,27 @@ class TypeResolver:
             if builtin is not None:
                 if canonical(name) in ("json", "jsonb"):
                     self.json_types.add(canonical(name))
-                return builtin
+                return self._sync(canonical(name), builtin)
         if key in self.catalog.enums:
             enum = self.catalog.enums[key]
             return PyType(enum, frozenset({Import(MODELS_IMPORT, enum)}), exact=enum)
         if key in self.catalog.domains:
             return self._scalar(Identifier("", "", self.catalog.domains[key]), where)
         if key in self.catalog.composites:
+            self.composites.add(key)
             return PyType(
                 "_asyncpg.Record",
                 frozenset({Import("asyncpg")}),
                 arbitrary=True,
                 param_expr="tuple[Any, ...]",
                 param_imports=frozenset({Import("typing", "Any")}),
+                sync_kind="composite",
             )
         extension = EXTENSION_TYPES.get(name) if schema in ("", "public") else None
         if extension is not None:
             if name in CODEC_EXTENSION_TYPES:
                 self.extension_types.add(name)
-            return extension
+            return self._sync(name, extension)
         if canonical(name) == "void" and schema in ("", "pg_catalog"):
             return PyType("None", exact=None)  # a function called for its effect
         if canonical(name) in PSEUDO_TYPES or not name:
@@ -157,6 +167,12 @@ class TypeResolver:
         raise where.error(
             f"unknown type {shown!r}: add an override with db_type {shown!r} and a py_type"
         )
+
+    def _sync(self, name: str, py: PyType) -> PyType:
+        """`py` marked with what the sync flavour needs for type `name`, if anything."""
+        if name in SYNC_LOADED:
+            self.sync_types.add(name)
+        return replace(py, sync_kind=name) if name in SYNC_UNTYPED else py
 
     def _domain_array(self, type_id: Identifier) -> tuple[Identifier, int]:
         """A domain over an array is that array: its element type and its dimensions."""

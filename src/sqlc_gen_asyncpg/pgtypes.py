@@ -22,6 +22,8 @@ class PyType:
     schema for, checked by isinstance only. `exact` is the class an argument must be exactly
     for the arguments' fast path (pydantic would pass it through unchanged); None: no fast path.
     `override` is an override annotation whose own validator still runs on that path.
+    `sync_kind` is how the sync flavour sends the value when psycopg cannot type it from its
+    Python class: the PostgreSQL type (with a [] per array dimension) of SYNC_UNTYPED.
     """
 
     expr: str
@@ -32,6 +34,7 @@ class PyType:
     param_imports: frozenset[Import] | None = None
     exact: str | None = None
     override: str | None = None
+    sync_kind: str | None = None
 
     @property
     def param(self) -> str:
@@ -170,6 +173,34 @@ EXTENSION_TYPES: dict[str, PyType] = {
     "ltxtquery": _std("str"),
 }
 CODEC_EXTENSION_TYPES = frozenset({"hstore", "vector"})
+
+# What psycopg decodes differently from asyncpg: the sync flavour registers its own loaders
+# for these (sync_types.py), so both flavours return the same Python values.
+SYNC_LOADED = frozenset(
+    {
+        *_RANGES,
+        *(name.replace("range", "multirange") for name in _RANGES),
+        "bit",
+        "varbit",
+        "point",
+        "line",
+        "lseg",
+        "box",
+        "path",
+        "polygon",
+        "circle",
+        "xid",
+        "xid8",
+        "cid",
+        "pg_lsn",
+        *EXTENSION_TYPES,
+    }
+)
+
+# Parameters psycopg would type wrongly from their Python class (an int is no pg_lsn, a dict
+# no hstore, an asyncpg class nothing): the sync flavour sends them as text of no type, and
+# the server types them from the statement, as it does for asyncpg's prepared statements.
+SYNC_UNTYPED = (SYNC_LOADED - {"ltree", "lquery", "ltxtquery"}) | {"oid", "composite"}
 
 # The spellings sqlc reports (SQL standard names, serials, pg_catalog-qualified) -> canonical.
 ALIASES: dict[str, str] = {

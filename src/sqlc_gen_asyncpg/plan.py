@@ -129,6 +129,7 @@ class ParamPlan:
     annotation: str
     number: int
     exact: ExactCheck | None = None
+    sync_kind: str | None = None  # the sync flavour sends it untyped, as this type (SYNC_UNTYPED)
 
 
 @dataclass(frozen=True)
@@ -187,3 +188,5 @@ class PackagePlan:
     extension_types: tuple[str, ...] = ()  # hstore, vector: codecs registered where installed
     uses_records: bool = False  # some query returns record classes: executors take record_class
     emit_sync: bool = False  # SyncQuerier classes on psycopg 3 beside the Queriers
+    sync_types: tuple[str, ...] = ()  # types the sync side loads itself (SYNC_LOADED) as asyncpg
+    composites: tuple[tuple[str, str], ...] = ()  # (schema, name) of the composites used

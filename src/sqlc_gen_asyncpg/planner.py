@@ -72,6 +72,8 @@ def plan_request(request: GenerateRequest, options: Options, *, root: Path) -> P
         invalid_arguments=_invalid_arguments(options),
         uses_records=any(q.record_class for m in modules for q in m.queries),
         emit_sync=options.emit_sync,
+        sync_types=tuple(sorted(types.sync_types)),
+        composites=tuple(sorted(types.composites)),
     )
 
 

@@ -384,7 +384,7 @@ class ModulePlanner:
                     text=py.exact == "str",
                     override=py.override,
                 )
-            plans.append(ParamPlan(name, py.expr, param.number, exact))
+            plans.append(ParamPlan(name, py.expr, param.number, exact, sync_kind=py.sync_kind))
         return tuple(plans)
 
     def plan_result(self, query: Query, where: Where) -> tuple[str | None, Read | None]:

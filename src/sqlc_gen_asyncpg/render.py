@@ -7,6 +7,7 @@ from .render_db import render_db, render_init
 from .render_models import render_models
 from .render_queries import render_module
 from .render_sync import render_sync_db, render_sync_querier, sync_imports
+from .render_sync_types import needs_sync_types, render_sync_types
 from .request import File
 
 
@@ -18,6 +19,8 @@ def render(plan: PackagePlan) -> list[File]:
     ]
     if plan.emit_sync:
         files.append(File("sync_db.py", render_sync_db(plan).encode()))
+        if needs_sync_types(plan):
+            files.append(File("sync_types.py", render_sync_types(plan).encode()))
     for module in plan.modules:
         sync = (sync_imports(module), render_sync_querier(module)) if plan.emit_sync else None
         files.append(File(f"{module.module}.py", render_module(plan, module, sync).encode()))

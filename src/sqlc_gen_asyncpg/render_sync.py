@@ -5,17 +5,29 @@ The SyncQuerier runs the same SQL constants (psycopg's RawCursor takes ``$1``), 
 through the same ``Arguments`` and builds the same row models with the same decoders. A query
 whose rows are typed asyncpg Records returns, on the sync side, the pydantic model its
 ``to_model()`` gives: an asyncpg.Record cannot be built outside asyncpg's C code, and the model
-is the value both flavours can be compared by.
+is the value both flavours can be compared by. Parameters psycopg would type wrongly from their
+class (the plan's ``sync_kind``) travel wrapped by ``untyped``; sync_types.py renders the rest.
 """
 
 from __future__ import annotations
 
 import re
 
-from .layout import INDENT, docstring, file_text, fit, header, join_blocks, render_imports
+from .layout import (
+    INDENT,
+    WIDTH,
+    docstring,
+    file_text,
+    fit,
+    fit_item,
+    header,
+    join_blocks,
+    render_imports,
+)
 from .pgtypes import Import
 from .plan import ModelRead, ModulePlan, PackagePlan, QueryPlan, Read, RecordPlan
 from .render_queries import call_args, copy_items, param_sets, read_expression
+from .render_sync_types import extension_names, needs_sync_types
 
 SYNC_DB = ".sync_db"
 _JSON = "pydantic.JsonValue"
@@ -60,21 +72,54 @@ def _json_indices(plan: QueryPlan) -> tuple[int, ...]:
     return tuple(i for i, p in enumerate(plan.params) if _JSON in p.annotation)
 
 
-def _sync_call_args(plan: QueryPlan, constant: str) -> list[str | list[str]]:
+def _untyped(plan: QueryPlan) -> tuple[tuple[int, str], ...]:
+    """The parameters psycopg would type wrongly from their class, with the type they are sent
+    as (untyped text); not in COPY, whose binary rows take the columns' own types."""
+    if plan.cmd == ":copyfrom":
+        return ()
+    return tuple((i, p.sync_kind) for i, p in enumerate(plan.params) if p.sync_kind)
+
+
+def _wrapped_values(plan: QueryPlan, values: str, *, room: int = WIDTH) -> str | list[str]:
+    """`values` (one parameter set as a tuple) with each parameter wrapped as psycopg needs:
+    on one line if it has `room`, else exploded."""
+    calls: list[tuple[str, str]] = []
+    untyped = _untyped(plan)
+    if untyped:
+        kinds = ", ".join(f'({i}, "{kind}")' for i, kind in untyped)
+        calls.append(("untyped_at", f"({kinds},)" if len(untyped) == 1 else f"({kinds})"))
     json = _json_indices(plan)
-    if not json:
+    if json:
+        calls.append(("jsonb_at", _indices(json)))
+    inner = values
+    for function, argument in calls[:-1]:
+        inner = f"{function}({inner}, {argument})"
+    function, argument = calls[-1]
+    return fit_item(f"{function}(", [inner, argument], ")", room=room)
+
+
+def _wrapped_field(plan: QueryPlan, index: int, value: str) -> str:
+    kinds = dict(_untyped(plan))
+    if index in kinds:
+        return f'untyped({value}, "{kinds[index]}")'
+    return f"jsonb({value})" if index in _json_indices(plan) else value
+
+
+def _sync_call_args(plan: QueryPlan, constant: str) -> list[str | list[str]]:
+    if not _json_indices(plan) and not _untyped(plan):
         return call_args(plan, constant)
     if plan.params_model:
         return [
             constant,
-            *(
-                f"jsonb(params.{p.name})" if i in json else f"params.{p.name}"
-                for i, p in enumerate(plan.params)
-            ),
+            *(_wrapped_field(plan, i, f"params.{p.name}") for i, p in enumerate(plan.params)),
         ]
     head, packed = call_args(plan, constant)
     assert isinstance(packed, str)
-    return [head, f"*jsonb_at({packed[1:]}, {_indices(json)})"]
+    room = WIDTH - len(INDENT * 3) - 2  # inside the call, with its star and trailing comma
+    wrapped = _wrapped_values(plan, packed[1:], room=room)
+    if isinstance(wrapped, str):
+        return [head, f"*{wrapped}"]
+    return [head, [f"*{wrapped[0]}", *wrapped[1:]]]
 
 
 def _indices(json: tuple[int, ...]) -> str:
@@ -82,10 +127,20 @@ def _indices(json: tuple[int, ...]) -> str:
 
 
 def _wrap_sets(plan: QueryPlan, indent: str, target: str) -> list[str]:
-    json = _json_indices(plan)
-    if not json:
+    if not _json_indices(plan) and not _untyped(plan):
         return []
-    return [f"{indent}{target} = [jsonb_at(values, {_indices(json)}) for values in {target}]"]
+    expression = _wrapped_values(plan, "values", room=WIDTH - len(indent) - len(INDENT))
+    if isinstance(expression, str):
+        line = f"{indent}{target} = [{expression} for values in {target}]"
+        if len(line) <= WIDTH:
+            return [line]
+        expression = [expression]
+    return [
+        f"{indent}{target} = [",
+        *(f"{indent}{INDENT}{line}" for line in expression),
+        f"{indent}{INDENT}for values in {target}",
+        f"{indent}]",
+    ]
 
 
 def _call(indent: str, head: str, method: str, items: list[str | list[str]]) -> list[str]:
@@ -181,6 +236,10 @@ def sync_imports(module: ModulePlan) -> set[Import]:
         _json_indices(q) and not (q.params_model and not q.values_alias) for q in module.queries
     ):
         imports.add(Import(SYNC_DB, "jsonb_at"))
+    if any(_untyped(q) and (q.params_model and not q.values_alias) for q in module.queries):
+        imports.add(Import(SYNC_DB, "untyped"))
+    if any(_untyped(q) and not (q.params_model and not q.values_alias) for q in module.queries):
+        imports.add(Import(SYNC_DB, "untyped_at"))
     if any(q.iter_method for q in module.queries):
         imports.update(
             {
@@ -269,6 +328,52 @@ def jsonb_at(values: tuple[Any, ...], indices: tuple[int, ...]) -> tuple[Any, ..
 """
 
 
+_UNTYPED = """
+class Untyped:
+    \"\"\"A parameter psycopg would type wrongly from its Python class (an int meant as pg_lsn, a
+    dict meant as hstore, an asyncpg class): sent as text of no type, which the server types
+    from the statement, as it does for asyncpg's prepared statements.\"\"\"
+
+    __slots__ = ("kind", "value")
+
+    def __init__(self, value: object, kind: str) -> None:
+        self.value = value
+        self.kind = kind  # the PostgreSQL type, with a [] per array dimension
+
+
+def untyped(value: object, kind: str) -> object:
+    \"\"\"`value` to be sent untyped as `kind`; None stays None (SQL NULL).\"\"\"
+    return None if value is None else Untyped(value, kind)
+
+
+def untyped_at(values: tuple[Any, ...], kinds: tuple[tuple[int, str], ...]) -> tuple[Any, ...]:
+    \"\"\"`values` with the parameters at the indices of `kinds` wrapped by untyped().\"\"\"
+    wrapped = list(values)
+    for index, kind in kinds:
+        wrapped[index] = untyped(wrapped[index], kind)
+    return tuple(wrapped)
+"""
+
+# The one lookup configure_sync_connection makes: enums and composites by schema and name,
+# extension types by name in whichever schema their extension was created in.
+_LOOKUP = """_TYPES = (
+    "SELECT n.nspname, t.typname, t.oid::int, t.typarray::int, t.typtype::text,"
+    " ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum AS e"
+    "  WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder),"
+    " ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute AS a"
+    "  WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),"
+    " ARRAY(SELECT a.atttypid::int FROM pg_catalog.pg_attribute AS a"
+    "  WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)"
+    " FROM pg_catalog.pg_type AS t JOIN pg_catalog.pg_namespace AS n ON n.oid = t.typnamespace"
+    " WHERE (n.nspname, t.typname) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
+    " OR (t.typname = ANY($3::text[]) AND t.typtype = 'b')"
+)"""
+
+
+def _uses_untyped(plan: PackagePlan) -> bool:
+    return any(_untyped(q) for module in plan.modules for q in module.queries)
+
+
 def render_sync_db(plan: PackagePlan) -> str:
     imports = {
         Import("collections.abc", "Iterable"),
@@ -303,37 +408,109 @@ def render_sync_db(plan: PackagePlan) -> str:
         f"{INDENT}# imported here: the async Queriers import this module and never load psycopg",
         f"{INDENT}import psycopg",
     ]
+    extensions = extension_names(plan)
+    lookup = bool(plan.enums or plan.composites or extensions)
     if plan.enums:
         configure.append(f"{INDENT}from psycopg.types.enum import EnumInfo, register_enum")
     if plan.json_types:
         configure.append(f"{INDENT}from psycopg.types.json import JsonbDumper")
+    if needs_sync_types(plan):
+        configure.append("")
+        configure.append(f"{INDENT}from . import sync_types")
     configure.extend(["", f"{INDENT}conn.cursor_factory = psycopg.RawCursor"])
-    if plan.enums:
-        body = INDENT * 2
-        configure.extend(
-            [
-                f"{INDENT}for name, members in _ENUMS.items():",
-                f"{body}info = EnumInfo.fetch(conn, name)",
-                f"{body}if info is None:  # not migrated yet: no column of it to read either",
-                f"{body}{INDENT}continue",
-                f"{body}# by label: psycopg would otherwise match member names to labels",
-                f"{body}register_enum(info, conn, members, "
-                "mapping={m: m.value for m in members})",
-            ]
-        )
+    if lookup:
+        configure.extend(_lookup(plan, extensions))
+    if needs_sync_types(plan):
+        configure.append(f"{INDENT}sync_types.register_builtins(conn)")
     if plan.json_types:
         configure.append(f"{INDENT}conn.adapters.register_dumper(dict, JsonbDumper)")
     blocks = [head, _PROTOCOL.splitlines(), _JSONB.strip().splitlines()]
+    if _uses_untyped(plan):
+        blocks.append(_UNTYPED.strip().splitlines())
+    if lookup:
+        blocks.append(_LOOKUP.splitlines())
     if plan.enums:
         blocks.append(
             [
                 "# Each enum of the schema and its StrEnum, registered on every connection.",
                 *fit(
                     "",
-                    "_ENUMS: dict[str, type[StrEnum]] = {",
-                    [f'"{e.db_schema}.{e.db_name}": {e.class_name}' for e in plan.enums],
+                    "_ENUMS: dict[tuple[str, str], type[StrEnum]] = {",
+                    [f'("{e.db_schema}", "{e.db_name}"): {e.class_name}' for e in plan.enums],
                     "}",
                 ),
             ]
         )
+    if plan.composites:
+        blocks.append(
+            [
+                "# The composites the queries read, registered on every connection.",
+                *fit(
+                    "",
+                    "_COMPOSITES: tuple[tuple[str, str], ...] = (",
+                    [f'("{schema}", "{name}")' for schema, name in plan.composites],
+                    ")" if len(plan.composites) > 1 else ",)",
+                ),
+            ]
+        )
+    if extensions:
+        names = ", ".join(f'"{name}"' for name in extensions)
+        trail = "," if len(extensions) == 1 else ""
+        blocks.append(
+            [
+                "# The extension types the queries use, registered where the database has them.",
+                f"_EXTENSIONS: tuple[str, ...] = ({names}{trail})",
+            ]
+        )
     return file_text(join_blocks([*blocks, configure]))
+
+
+def _lookup(plan: PackagePlan, extensions: tuple[str, ...]) -> list[str]:
+    """configure_sync_connection's one round trip: every enum, composite and extension type."""
+    named = [n for n, used in (("*_ENUMS", plan.enums), ("*_COMPOSITES", plan.composites)) if used]
+    wanted = "list(_EXTENSIONS)" if extensions else "[]"
+    out = [
+        f"{INDENT}# one round trip for all of them, as a pool opens connections often; a type",
+        f"{INDENT}# not there yet (an unmigrated database) has no column to read either",
+        f"{INDENT}named: list[tuple[str, str]] = [{', '.join(named)}]",
+        f"{INDENT}wanted: tuple[list[str], ...] = (",
+        f"{INDENT * 2}[s for s, _ in named],",
+        f"{INDENT * 2}[n for _, n in named],",
+        f"{INDENT * 2}{wanted},",
+        f"{INDENT})",
+        f"{INDENT}# in autocommit, so that a pool finds the connection as idle as it gave it",
+        f"{INDENT}autocommit = conn.autocommit",
+        f"{INDENT}if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:",
+        f"{INDENT * 2}conn.autocommit = True",
+        f"{INDENT}try:",
+        f"{INDENT * 2}found = conn.execute(_TYPES, wanted).fetchall()",
+        f"{INDENT}finally:",
+        f"{INDENT * 2}if conn.autocommit != autocommit:",
+        f"{INDENT * 3}conn.autocommit = autocommit",
+        f"{INDENT}for row in found:",
+    ]
+    columns = ["schema", "name", "oid", "array_oid", "kind", "labels", "fields", "field_types"]
+    if not (plan.composites or extensions):
+        columns = [
+            c if c in ("schema", "name", "oid", "array_oid", "labels") else "_" for c in columns
+        ]
+    elif not plan.enums:
+        columns = ["_" if c in ("schema", "labels") else c for c in columns]
+    out.append(f"{INDENT * 2}{', '.join(columns)} = row")
+    enum = [
+        "members = _ENUMS[schema, name]",
+        "# by label: psycopg would otherwise match member names to labels",
+        "info = EnumInfo(name, oid, array_oid, labels)",
+        "register_enum(info, conn, members, mapping={m: m.value for m in members})",
+    ]
+    other = ["sync_types.register_found(conn, kind, name, oid, array_oid, fields, field_types)"]
+    if plan.enums and (plan.composites or extensions):
+        out.append(f'{INDENT * 2}if kind == "e":')
+        out.extend(f"{INDENT * 3}{line}" for line in enum)
+        out.append(f"{INDENT * 2}else:")
+        out.extend(f"{INDENT * 3}{line}" for line in other)
+    elif plan.enums:
+        out.extend(f"{INDENT * 2}{line}" for line in enum)
+    else:
+        out.extend(f"{INDENT * 2}{line}" for line in other)
+    return out

@@ -9,14 +9,18 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import asyncpg
+import psycopg
+import pydantic
 import pytest
 
+from betdb._sync_executor import SyncConnectionExecutor
 from betdb.testing import PostgresServer, run_sync
 
 from .flavours import FLAVOURS, Flavour, open_flavour
@@ -184,3 +188,107 @@ async def joins_connection(empty_database_url: str) -> AsyncIterator[asyncpg.Con
     conn = await connect_case("joins_and_types", empty_database_url)
     yield conn
     await conn.close()
+
+
+class AwaitedSync:
+    """A SyncQuerier behind the Querier's async interface, so one test body runs both flavours:
+    each method runs synchronously and its result is awaited; iter_ methods become async."""
+
+    def __init__(self, sync_querier: Any) -> None:
+        self._sync = sync_querier
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        method = getattr(self._sync, name)
+        if name.startswith("iter_"):
+
+            async def stream(*args: Any, **kwargs: Any) -> Any:
+                for item in method(*args, **kwargs):
+                    yield item
+
+            return stream
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            return method(*args, **kwargs)
+
+        return call
+
+
+# The cases pgtypes, extensions, pgvector and joins_and_types on both flavours: their
+# Querier on asyncpg and SyncQuerier on psycopg side by side on one database, and the
+# comparison of what each decodes (composites: asyncpg.Record against the sync CompositeValue).
+
+
+class Flavours:
+    """A case's Querier (asyncpg) and SyncQuerier (psycopg, autocommit) on the same database;
+    `querier` is the one under test (the sync one behind AwaitedSync), `sync_connection` the
+    configured psycopg connection."""
+
+    def __init__(self, flavour: str, querier: Any, sync_querier: Any, sync_connection: Any):
+        self.flavour = flavour
+        self.async_querier = querier
+        self.sync_querier = sync_querier
+        self.sync_connection = sync_connection
+        self.querier = querier if flavour == "async" else AwaitedSync(sync_querier)
+
+
+def flavours_of(case: str) -> Any:
+    """A fixture running each test on both flavours of `case`, its schema on a fresh database."""
+
+    @pytest.fixture(params=["async", "sync"])
+    async def fixture(
+        request: pytest.FixtureRequest, empty_database_url: str
+    ) -> AsyncIterator[Flavours]:
+        package = load(case)
+        queries = importlib.import_module(f"codegen.golden.{case}.query")
+        conn = await connect_case(case, empty_database_url)
+        try:
+            with psycopg.connect(empty_database_url, autocommit=True) as sync_conn:
+                package.configure_sync_connection(sync_conn)
+                sync_querier = queries.SyncQuerier(SyncConnectionExecutor(sync_conn))
+                querier = queries.Querier(conn)
+                yield Flavours(request.param, querier, sync_querier, sync_conn)
+        finally:
+            await conn.close()
+
+    return fixture
+
+
+pgtypes_flavours = flavours_of("pgtypes")
+extensions_flavours = flavours_of("extensions")
+joins_flavours = flavours_of("joins_and_types")
+
+
+def assert_decoded_alike(sync_value: Any, async_value: Any, where: str = "value") -> None:
+    """The sync flavour's value equals the async one's and is of the same class all the way
+    down (models field by field, lists, tuples and asyncpg's Path point by point); where asyncpg
+    gives a Record (a composite), the sync side's CompositeValue holds the same fields."""
+    if isinstance(async_value, asyncpg.Record):
+        assert type(sync_value).__name__ != "tuple", f"{where}: a bare tuple"
+        assert list(sync_value.keys()) == list(async_value.keys()), where
+        for key, value in async_value.items():  # a Record iterates over its values
+            assert_decoded_alike(sync_value[key], value, f"{where}[{key!r}]")
+        assert sync_value == async_value, where
+        return
+    async_type = uuid.UUID if isinstance(async_value, uuid.UUID) else type(async_value)
+    assert type(sync_value) is async_type, f"{where}: {type(sync_value)} != {async_type}"
+    if isinstance(async_value, pydantic.BaseModel):
+        for name in type(async_value).model_fields:
+            value = getattr(sync_value, name)
+            assert_decoded_alike(value, getattr(async_value, name), f"{where}.{name}")
+        return
+    if isinstance(async_value, asyncpg.Path):
+        assert sync_value.is_closed == async_value.is_closed, where
+        async_value, sync_value = async_value.points, sync_value.points
+    if isinstance(async_value, asyncpg.Range):
+        for bound in ("lower", "upper"):
+            s, a = getattr(sync_value, bound), getattr(async_value, bound)
+            assert_decoded_alike(s, a, f"{where}.{bound}")
+    if isinstance(async_value, list | tuple):
+        assert len(sync_value) == len(async_value), where
+        for i, (s, a) in enumerate(zip(sync_value, async_value, strict=True)):
+            assert_decoded_alike(s, a, f"{where}[{i}]")
+    elif isinstance(async_value, dict):
+        assert sorted(sync_value) == sorted(async_value), where
+        for key in async_value:
+            assert_decoded_alike(sync_value[key], async_value[key], f"{where}[{key!r}]")
+    assert sync_value == async_value, where

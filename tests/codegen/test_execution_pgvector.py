@@ -1,18 +1,21 @@
 """The pgvector case: vector as list[float] through the codec init_connection registers where
 the extension exists, NULL and arrays included (skipped on a server that ships no pgvector);
 the codec's text form is checked against the server's float8[] parser, and a database
-without the extension still connects."""
+without the extension still connects, on both flavours (the SyncQuerier's loader and untyped
+parameter text are checked the same way)."""
 
 from __future__ import annotations
 
 import asyncpg
+import psycopg
 import pytest
 
+from betdb._sync_executor import SyncConnectionExecutor
 from codegen.golden import pgvector as g
-from codegen.golden.pgvector import db
+from codegen.golden.pgvector import db, sync_db, sync_types
 from codegen.golden.pgvector import query as q
 
-from .conftest import CASES
+from .conftest import CASES, assert_decoded_alike
 from .test_server_agreement import has_pgvector
 
 
@@ -23,6 +26,21 @@ async def test_a_database_without_pgvector_still_connects(empty_database_url: st
         assert await conn.fetchval("SELECT 41 + 1") == 42
     finally:
         await conn.close()
+    with psycopg.connect(empty_database_url, autocommit=True) as sync:
+        g.configure_sync_connection(sync)
+        assert sync.execute("SELECT 41 + 1").fetchone() == (42,)
+
+
+def test_the_sync_vector_text_and_loader_agree_with_the_async_codec() -> None:
+    values = [1, 2.5, -3e-7]
+    untyped = sync_types._UntypedDumper(sync_db.Untyped)
+    assert untyped.dump(sync_db.Untyped(values, "vector")) == db._encode_vector(values).encode()
+    assert untyped.dump(sync_db.Untyped([values, None], "vector[]")) == (
+        b'{"[1.0,2.5,-3e-07]",NULL}'
+    )
+    loader = sync_types._VectorLoader(0)
+    for text in ("[1.0,2.5,-3e-07]", "[]", "[1,2]"):
+        assert_decoded_alike(loader.load(text.encode()), db._decode_vector(text), text)
 
 
 async def test_the_vector_text_form_is_a_list_of_floats(empty_database_url: str) -> None:
@@ -59,5 +77,13 @@ async def test_vector_round_trips_where_pgvector_is_installed(empty_database_url
         fetched = await querier.get_embedding(id=1)
         assert fetched is not None
         assert fetched.many == [[1.0, 2.0], None]
+        with psycopg.connect(empty_database_url, autocommit=True) as sync:
+            g.configure_sync_connection(sync)
+            sync_querier = q.SyncQuerier(SyncConnectionExecutor(sync))
+            assert_decoded_alike(sync_querier.get_embedding(id=1), fetched)
+            written = sync_querier.create_embedding(
+                id=2, v=[0.5, 1.0, -2.0], maybe=[1e-3, 4.0], many=[[1.0, 2.0], None]
+            )
+            assert_decoded_alike(written, await querier.get_embedding(id=2))
     finally:
         await conn.close()

@@ -384,3 +384,40 @@ def test_validate_false_reads_the_column_as_is_but_still_checks_arguments(
     assert fields(plan, "Book")["cost"] == "_codegen_money.Money"
     copy = adapter_of(plan, "CopyBooks")
     assert copy.exact[2].override == "_codegen_money.Money"  # arguments from users: validated
+
+
+def plan_of(case: str, tmp_path: Path) -> PackagePlan:
+    parsed = parse_request(json.dumps(captured_request(case, tmp_path), default=bytes.decode))
+    return plan_request(parsed, parse_options(parsed.plugin_options), root=CASES / case)
+
+
+def test_the_sync_side_loads_the_types_psycopg_decodes_otherwise(tmp_path: Path) -> None:
+    shapes = plan_of("pgtypes", tmp_path)
+    assert {"int4range", "int4multirange", "varbit", "point", "circle", "pg_lsn"} <= set(
+        shapes.sync_types
+    )
+    # psycopg decodes these as asyncpg does by itself: no loader of ours
+    assert not {"oid", "money", "regclass", "interval", "inet", "cidr"} & set(shapes.sync_types)
+    labels = plan_of("extensions", tmp_path)
+    assert set(labels.sync_types) == {"hstore", "ltree", "lquery"}  # lquery: a cast's type
+    joins = plan_of("joins_and_types", tmp_path)
+    assert joins.composites == (("public", "point2"),)
+    assert joins.sync_types == ()
+
+
+def test_parameters_psycopg_would_type_wrongly_are_sent_untyped(tmp_path: Path) -> None:
+    shapes = plan_of("pgtypes", tmp_path)
+    kinds = {p.name: p.sync_kind for p in query(shapes, "CreateShape").params}
+    assert kinds["i4"] == "int4range"
+    assert kinds["i4s"] == "int4multirange"
+    assert kinds["i4_list"] == "int4range[]"
+    assert kinds["lsn_list"] == "pg_lsn[]"
+    assert kinds["o"] == "oid"
+    # the Python class says the type already (str goes untyped anyway, timedelta as interval)
+    for name in ("id", "cash", "rel", "mac_list", "span", "addr", "nets"):
+        assert kinds[name] is None, name
+    assert [p.sync_kind for p in query(shapes, "ShapesOverlapping").params] == ["int4range"]
+    joins = plan_of("joins_and_types", tmp_path)
+    home = next(p for p in query(joins, "MoveHome").params if p.name == "home")
+    assert home.sync_kind == "composite"
+    assert all(p.sync_kind is None for p in query(joins, "PlayersByContact").params)

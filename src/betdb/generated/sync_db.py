@@ -86,24 +86,37 @@ def jsonb_at(values: tuple[Any, ...], indices: tuple[int, ...]) -> tuple[Any, ..
     return tuple(jsonb(v) if i in indices else v for i, v in enumerate(values))
 
 
+_TYPES = (
+    "SELECT n.nspname, t.typname, t.oid::int, t.typarray::int, t.typtype::text,"
+    " ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum AS e"
+    "  WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder),"
+    " ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute AS a"
+    "  WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),"
+    " ARRAY(SELECT a.atttypid::int FROM pg_catalog.pg_attribute AS a"
+    "  WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)"
+    " FROM pg_catalog.pg_type AS t JOIN pg_catalog.pg_namespace AS n ON n.oid = t.typnamespace"
+    " WHERE (n.nspname, t.typname) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
+    " OR (t.typname = ANY($3::text[]) AND t.typtype = 'b')"
+)
+
 # Each enum of the schema and its StrEnum, registered on every connection.
-_ENUMS: dict[str, type[StrEnum]] = {
-    "public.analysis_type": AnalysisType,
-    "public.confidence_level": ConfidenceLevel,
-    "public.data_quality": DataQuality,
-    "public.data_source": DataSource,
-    "public.division": Division,
-    "public.doubleheader": Doubleheader,
-    "public.game_status": GameStatus,
-    "public.game_type": GameType,
-    "public.league": League,
-    "public.line_moment": LineMoment,
-    "public.market": Market,
-    "public.recommendation": Recommendation,
-    "public.risk_level": RiskLevel,
-    "public.season_type": SeasonType,
-    "public.side": Side,
-    "public.signal_type": SignalType,
+_ENUMS: dict[tuple[str, str], type[StrEnum]] = {
+    ("public", "analysis_type"): AnalysisType,
+    ("public", "confidence_level"): ConfidenceLevel,
+    ("public", "data_quality"): DataQuality,
+    ("public", "data_source"): DataSource,
+    ("public", "division"): Division,
+    ("public", "doubleheader"): Doubleheader,
+    ("public", "game_status"): GameStatus,
+    ("public", "game_type"): GameType,
+    ("public", "league"): League,
+    ("public", "line_moment"): LineMoment,
+    ("public", "market"): Market,
+    ("public", "recommendation"): Recommendation,
+    ("public", "risk_level"): RiskLevel,
+    ("public", "season_type"): SeasonType,
+    ("public", "side"): Side,
+    ("public", "signal_type"): SignalType,
 }
 
 
@@ -120,10 +133,27 @@ def configure_sync_connection(conn: "psycopg.Connection[Any]") -> None:
     from psycopg.types.json import JsonbDumper
 
     conn.cursor_factory = psycopg.RawCursor
-    for name, members in _ENUMS.items():
-        info = EnumInfo.fetch(conn, name)
-        if info is None:  # not migrated yet: no column of it to read either
-            continue
+    # one round trip for all of them, as a pool opens connections often; a type
+    # not there yet (an unmigrated database) has no column to read either
+    named: list[tuple[str, str]] = [*_ENUMS]
+    wanted: tuple[list[str], ...] = (
+        [s for s, _ in named],
+        [n for _, n in named],
+        [],
+    )
+    # in autocommit, so that a pool finds the connection as idle as it gave it
+    autocommit = conn.autocommit
+    if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+        conn.autocommit = True
+    try:
+        found = conn.execute(_TYPES, wanted).fetchall()
+    finally:
+        if conn.autocommit != autocommit:
+            conn.autocommit = autocommit
+    for row in found:
+        schema, name, oid, array_oid, _, labels, _, _ = row
+        members = _ENUMS[schema, name]
         # by label: psycopg would otherwise match member names to labels
+        info = EnumInfo(name, oid, array_oid, labels)
         register_enum(info, conn, members, mapping={m: m.value for m in members})
     conn.adapters.register_dumper(dict, JsonbDumper)

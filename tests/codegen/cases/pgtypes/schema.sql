@@ -1,4 +1,5 @@
--- Every PostgreSQL type asyncpg decodes to its own classes, or to int/str, with an array each.
+-- Every PostgreSQL type asyncpg decodes to its own classes, or to int/str, with an array each;
+-- interval and the network types, which psycopg decodes to the same classes by itself.
 CREATE TABLE shapes (
     id integer PRIMARY KEY,
     i4 int4range,
@@ -41,5 +42,9 @@ CREATE TABLE shapes (
     circ_list circle[],
     rel_list regclass[],
     lsn_list pg_lsn[],
-    mac_list macaddr[]
+    mac_list macaddr[],
+    span interval,
+    addr inet,
+    net cidr,
+    nets cidr[]
 );

@@ -9,11 +9,19 @@ from .db import (
     TransactionRequiredError,
     init_connection,
 )
+from .sync_db import (
+    SyncCursorExecutor,
+    SyncExecutor,
+    configure_sync_connection,
+)
 
 __all__ = [
     "CursorExecutor",
     "Executor",
     "InvalidArgumentsError",
+    "SyncCursorExecutor",
+    "SyncExecutor",
     "TransactionRequiredError",
+    "configure_sync_connection",
     "init_connection",
 ]

@@ -2,7 +2,7 @@
 """Queries from query.sql."""
 
 import gc as _gc
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -10,6 +10,7 @@ import pydantic as _pydantic
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Label
+from .sync_db import SyncCursorExecutor, SyncExecutor, untyped
 
 CREATE_LABEL = """-- name: CreateLabel :one
 INSERT INTO labels (id, attrs, path, attrs_list, paths) VALUES ($1, $2, $3, $4, $5)
@@ -86,7 +87,7 @@ _LABEL_FIELDS = {"id", "attrs", "path", "attrs_list", "paths"}
 _LABELS_WITH_KEY_ROW_FIELDS = {"id", "value"}
 
 
-def _decode_label(r: _asyncpg.Record) -> Label:
+def _decode_label(r: _asyncpg.Record | tuple[Any, ...]) -> Label:
     row = Label.__new__(Label)
     values = {"id": r[0], "attrs": r[1], "path": r[2], "attrs_list": r[3], "paths": r[4]}
     _setattr(row, "__dict__", values)
@@ -96,7 +97,7 @@ def _decode_label(r: _asyncpg.Record) -> Label:
     return row
 
 
-def _decode_labels_with_key_row(r: _asyncpg.Record) -> LabelsWithKeyRow:
+def _decode_labels_with_key_row(r: _asyncpg.Record | tuple[Any, ...]) -> LabelsWithKeyRow:
     row = LabelsWithKeyRow.__new__(LabelsWithKeyRow)
     values = {"id": r[0], "value": r[1]}
     _setattr(row, "__dict__", values)
@@ -106,7 +107,9 @@ def _decode_labels_with_key_row(r: _asyncpg.Record) -> LabelsWithKeyRow:
     return row
 
 
-def _decode_many_labels_with_key_row(records: list[_asyncpg.Record]) -> list[LabelsWithKeyRow]:
+def _decode_many_labels_with_key_row(
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
+) -> list[LabelsWithKeyRow]:
     rows: list[LabelsWithKeyRow] = []
     append = rows.append
     new = LabelsWithKeyRow.__new__
@@ -184,6 +187,58 @@ class Querier:
         if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError("iter_labels_with_key", self._conn)
         async for record in self._conn.cursor(
+            LABELS_WITH_KEY,
+            *_LABELS_WITH_KEY_ARGS.validate_python((key,)),
+            prefetch=prefetch,
+        ):
+            yield _decode_labels_with_key_row(record)
+
+
+class SyncQuerier:
+    """The queries of query.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def create_label(self, params: CreateLabelParams) -> Label | None:
+        record = self._conn.fetchrow(
+            CREATE_LABEL,
+            params.id,
+            untyped(params.attrs, "hstore"),
+            params.path,
+            untyped(params.attrs_list, "hstore[]"),
+            params.paths,
+        )
+        return None if record is None else _decode_label(record)
+
+    def get_label(self, *, id: int) -> Label | None:
+        record = self._conn.fetchrow(GET_LABEL, *_GET_LABEL_ARGS.validate_python((id,)))
+        return None if record is None else _decode_label(record)
+
+    def labels_under(self, *, pattern: str) -> list[int]:
+        records = self._conn.fetch(LABELS_UNDER, *_LABELS_UNDER_ARGS.validate_python((pattern,)))
+        return [record[0] for record in records]
+
+    def iter_labels_under(self, *, pattern: str, prefetch: int = 100) -> Iterator[int]:
+        """Stream labels_under through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_labels_under", self._conn, sync=True)
+        for record in self._conn.cursor(
+            LABELS_UNDER,
+            *_LABELS_UNDER_ARGS.validate_python((pattern,)),
+            prefetch=prefetch,
+        ):
+            yield record[0]
+
+    def labels_with_key(self, *, key: str) -> list[LabelsWithKeyRow]:
+        records = self._conn.fetch(LABELS_WITH_KEY, *_LABELS_WITH_KEY_ARGS.validate_python((key,)))
+        return _decode_many_labels_with_key_row(records)
+
+    def iter_labels_with_key(self, *, key: str, prefetch: int = 100) -> Iterator[LabelsWithKeyRow]:
+        """Stream labels_with_key through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_labels_with_key", self._conn, sync=True)
+        for record in self._conn.cursor(
             LABELS_WITH_KEY,
             *_LABELS_WITH_KEY_ARGS.validate_python((key,)),
             prefetch=prefetch,

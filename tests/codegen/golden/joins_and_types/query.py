@@ -3,7 +3,7 @@
 """Queries from query.sql."""
 
 import gc as _gc
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -11,6 +11,7 @@ import pydantic as _pydantic
 
 from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import Player, Team
+from .sync_db import SyncCursorExecutor, SyncExecutor, untyped_at
 
 CREATE_TEAM = """-- name: CreateTeam :exec
 INSERT INTO teams (id, name) VALUES ($1, $2)
@@ -166,7 +167,7 @@ _PLAYERS_WITH_MENTORS_ROW_FIELDS = {"p", "m"}
 _TEAM_FIELDS = {"id", "name"}
 
 
-def _decode_contact_of_row(r: _asyncpg.Record) -> ContactOfRow:
+def _decode_contact_of_row(r: _asyncpg.Record | tuple[Any, ...]) -> ContactOfRow:
     row = ContactOfRow.__new__(ContactOfRow)
     values = {"contact": r[0]}
     _setattr(row, "__dict__", values)
@@ -176,7 +177,7 @@ def _decode_contact_of_row(r: _asyncpg.Record) -> ContactOfRow:
     return row
 
 
-def _decode_home_of_row(r: _asyncpg.Record) -> HomeOfRow:
+def _decode_home_of_row(r: _asyncpg.Record | tuple[Any, ...]) -> HomeOfRow:
     row = HomeOfRow.__new__(HomeOfRow)
     values = {"home": r[0]}
     _setattr(row, "__dict__", values)
@@ -186,7 +187,7 @@ def _decode_home_of_row(r: _asyncpg.Record) -> HomeOfRow:
     return row
 
 
-def _decode_mentees_of_row(r: _asyncpg.Record) -> MenteesOfRow:
+def _decode_mentees_of_row(r: _asyncpg.Record | tuple[Any, ...]) -> MenteesOfRow:
     row = MenteesOfRow.__new__(MenteesOfRow)
     values = {"mentor": _decode_player(r), "mentee": _decode_player_at_6(r)}
     _setattr(row, "__dict__", values)
@@ -196,7 +197,9 @@ def _decode_mentees_of_row(r: _asyncpg.Record) -> MenteesOfRow:
     return row
 
 
-def _decode_many_mentees_of_row(records: list[_asyncpg.Record]) -> list[MenteesOfRow]:
+def _decode_many_mentees_of_row(
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
+) -> list[MenteesOfRow]:
     rows: list[MenteesOfRow] = []
     append = rows.append
     new = MenteesOfRow.__new__
@@ -218,7 +221,7 @@ def _decode_many_mentees_of_row(records: list[_asyncpg.Record]) -> list[MenteesO
     return rows
 
 
-def _decode_player(r: _asyncpg.Record) -> Player:
+def _decode_player(r: _asyncpg.Record | tuple[Any, ...]) -> Player:
     row = Player.__new__(Player)
     values = {
         "id": r[0],
@@ -235,7 +238,7 @@ def _decode_player(r: _asyncpg.Record) -> Player:
     return row
 
 
-def _decode_player_at_6(r: _asyncpg.Record) -> Player:
+def _decode_player_at_6(r: _asyncpg.Record | tuple[Any, ...]) -> Player:
     row = Player.__new__(Player)
     values = {
         "id": r[6],
@@ -252,7 +255,9 @@ def _decode_player_at_6(r: _asyncpg.Record) -> Player:
     return row
 
 
-def _decode_players_full_join_teams_row(r: _asyncpg.Record) -> PlayersFullJoinTeamsRow:
+def _decode_players_full_join_teams_row(
+    r: _asyncpg.Record | tuple[Any, ...],
+) -> PlayersFullJoinTeamsRow:
     row = PlayersFullJoinTeamsRow.__new__(PlayersFullJoinTeamsRow)
     values = {
         "player": None if r[0] is None else _decode_player(r),
@@ -266,7 +271,7 @@ def _decode_players_full_join_teams_row(r: _asyncpg.Record) -> PlayersFullJoinTe
 
 
 def _decode_many_players_full_join_teams_row(
-    records: list[_asyncpg.Record],
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[PlayersFullJoinTeamsRow]:
     rows: list[PlayersFullJoinTeamsRow] = []
     append = rows.append
@@ -292,7 +297,9 @@ def _decode_many_players_full_join_teams_row(
     return rows
 
 
-def _decode_players_right_join_teams_row(r: _asyncpg.Record) -> PlayersRightJoinTeamsRow:
+def _decode_players_right_join_teams_row(
+    r: _asyncpg.Record | tuple[Any, ...],
+) -> PlayersRightJoinTeamsRow:
     row = PlayersRightJoinTeamsRow.__new__(PlayersRightJoinTeamsRow)
     values = {"player": None if r[0] is None else _decode_player(r), "team": _decode_team_at_6(r)}
     _setattr(row, "__dict__", values)
@@ -303,7 +310,7 @@ def _decode_players_right_join_teams_row(r: _asyncpg.Record) -> PlayersRightJoin
 
 
 def _decode_many_players_right_join_teams_row(
-    records: list[_asyncpg.Record],
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[PlayersRightJoinTeamsRow]:
     rows: list[PlayersRightJoinTeamsRow] = []
     append = rows.append
@@ -329,7 +336,7 @@ def _decode_many_players_right_join_teams_row(
     return rows
 
 
-def _decode_players_with_mentors_row(r: _asyncpg.Record) -> PlayersWithMentorsRow:
+def _decode_players_with_mentors_row(r: _asyncpg.Record | tuple[Any, ...]) -> PlayersWithMentorsRow:
     row = PlayersWithMentorsRow.__new__(PlayersWithMentorsRow)
     values = {"p": _decode_player(r), "m": None if r[6] is None else _decode_player_at_6(r)}
     _setattr(row, "__dict__", values)
@@ -340,7 +347,7 @@ def _decode_players_with_mentors_row(r: _asyncpg.Record) -> PlayersWithMentorsRo
 
 
 def _decode_many_players_with_mentors_row(
-    records: list[_asyncpg.Record],
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[PlayersWithMentorsRow]:
     rows: list[PlayersWithMentorsRow] = []
     append = rows.append
@@ -363,7 +370,7 @@ def _decode_many_players_with_mentors_row(
     return rows
 
 
-def _decode_team_at_6(r: _asyncpg.Record) -> Team:
+def _decode_team_at_6(r: _asyncpg.Record | tuple[Any, ...]) -> Team:
     row = Team.__new__(Team)
     values = {"id": r[6], "name": r[7]}
     _setattr(row, "__dict__", values)
@@ -499,4 +506,127 @@ class Querier:
 
     async def move_home(self, *, home: tuple[Any, ...] | None, id: int) -> int:
         status = await self._conn.execute(MOVE_HOME, *_MOVE_HOME_ARGS.validate_python((home, id)))
+        return int(status.rpartition(" ")[2])
+
+
+class SyncQuerier:
+    """The queries of query.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def create_team(self, *, id: int, name: str) -> None:
+        self._conn.execute(CREATE_TEAM, *_CREATE_TEAM_ARGS.validate_python((id, name)))
+
+    def create_player(
+        self,
+        *,
+        id: int,
+        team_id: int | None,
+        mentor_id: int | None,
+        name: str,
+        contact: str | None,
+        home: tuple[Any, ...] | None,
+    ) -> Player | None:
+        record = self._conn.fetchrow(
+            CREATE_PLAYER,
+            *untyped_at(
+                _CREATE_PLAYER_ARGS.validate_python((id, team_id, mentor_id, name, contact, home)),
+                ((5, "composite"),),
+            ),
+        )
+        return None if record is None else _decode_player(record)
+
+    def players_right_join_teams(self) -> list[PlayersRightJoinTeamsRow]:
+        records = self._conn.fetch(PLAYERS_RIGHT_JOIN_TEAMS)
+        return _decode_many_players_right_join_teams_row(records)
+
+    def iter_players_right_join_teams(
+        self,
+        *,
+        prefetch: int = 100,
+    ) -> Iterator[PlayersRightJoinTeamsRow]:
+        """Stream players_right_join_teams through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_players_right_join_teams", self._conn, sync=True)
+        for record in self._conn.cursor(PLAYERS_RIGHT_JOIN_TEAMS, prefetch=prefetch):
+            yield _decode_players_right_join_teams_row(record)
+
+    def players_full_join_teams(self) -> list[PlayersFullJoinTeamsRow]:
+        records = self._conn.fetch(PLAYERS_FULL_JOIN_TEAMS)
+        return _decode_many_players_full_join_teams_row(records)
+
+    def iter_players_full_join_teams(
+        self,
+        *,
+        prefetch: int = 100,
+    ) -> Iterator[PlayersFullJoinTeamsRow]:
+        """Stream players_full_join_teams through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_players_full_join_teams", self._conn, sync=True)
+        for record in self._conn.cursor(PLAYERS_FULL_JOIN_TEAMS, prefetch=prefetch):
+            yield _decode_players_full_join_teams_row(record)
+
+    def players_with_mentors(self) -> list[PlayersWithMentorsRow]:
+        records = self._conn.fetch(PLAYERS_WITH_MENTORS)
+        return _decode_many_players_with_mentors_row(records)
+
+    def iter_players_with_mentors(self, *, prefetch: int = 100) -> Iterator[PlayersWithMentorsRow]:
+        """Stream players_with_mentors through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_players_with_mentors", self._conn, sync=True)
+        for record in self._conn.cursor(PLAYERS_WITH_MENTORS, prefetch=prefetch):
+            yield _decode_players_with_mentors_row(record)
+
+    def mentees_of(self, *, mentor_id: int) -> list[MenteesOfRow]:
+        records = self._conn.fetch(MENTEES_OF, *_MENTEES_OF_ARGS.validate_python((mentor_id,)))
+        return _decode_many_mentees_of_row(records)
+
+    def iter_mentees_of(self, *, mentor_id: int, prefetch: int = 100) -> Iterator[MenteesOfRow]:
+        """Stream mentees_of through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_mentees_of", self._conn, sync=True)
+        for record in self._conn.cursor(
+            MENTEES_OF,
+            *_MENTEES_OF_ARGS.validate_python((mentor_id,)),
+            prefetch=prefetch,
+        ):
+            yield _decode_mentees_of_row(record)
+
+    def contact_of(self, *, id: int) -> ContactOfRow | None:
+        record = self._conn.fetchrow(CONTACT_OF, *_CONTACT_OF_ARGS.validate_python((id,)))
+        return None if record is None else _decode_contact_of_row(record)
+
+    def players_by_contact(self, *, contacts: Sequence[str | None]) -> list[int]:
+        records = self._conn.fetch(
+            PLAYERS_BY_CONTACT,
+            *_PLAYERS_BY_CONTACT_ARGS.validate_python((contacts,)),
+        )
+        return [record[0] for record in records]
+
+    def iter_players_by_contact(
+        self,
+        *,
+        contacts: Sequence[str | None],
+        prefetch: int = 100,
+    ) -> Iterator[int]:
+        """Stream players_by_contact through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_players_by_contact", self._conn, sync=True)
+        for record in self._conn.cursor(
+            PLAYERS_BY_CONTACT,
+            *_PLAYERS_BY_CONTACT_ARGS.validate_python((contacts,)),
+            prefetch=prefetch,
+        ):
+            yield record[0]
+
+    def home_of(self, *, id: int) -> HomeOfRow | None:
+        record = self._conn.fetchrow(HOME_OF, *_HOME_OF_ARGS.validate_python((id,)))
+        return None if record is None else _decode_home_of_row(record)
+
+    def move_home(self, *, home: tuple[Any, ...] | None, id: int) -> int:
+        status = self._conn.execute(
+            MOVE_HOME,
+            *untyped_at(_MOVE_HOME_ARGS.validate_python((home, id)), ((0, "composite"),)),
+        )
         return int(status.rpartition(" ")[2])

@@ -3,6 +3,7 @@
 
 import datetime as _datetime
 import decimal as _decimal
+import ipaddress as _ipaddress
 
 import asyncpg as _asyncpg
 import pydantic as _pydantic
@@ -53,3 +54,13 @@ class Shape(_pydantic.BaseModel):
     rel_list: list[str | None] | None
     lsn_list: list[int | None] | None
     mac_list: list[str | None] | None
+    span: _datetime.timedelta | None
+    addr: (
+        _ipaddress.IPv4Address
+        | _ipaddress.IPv6Address
+        | _ipaddress.IPv4Interface
+        | _ipaddress.IPv6Interface
+        | None
+    )
+    net: _ipaddress.IPv4Network | _ipaddress.IPv6Network | None
+    nets: list[_ipaddress.IPv4Network | _ipaddress.IPv6Network | None] | None

@@ -4,7 +4,8 @@
 
 import datetime as _datetime
 import decimal as _decimal
-from collections.abc import AsyncIterator, Sequence
+import ipaddress as _ipaddress
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import Any
 
 import asyncpg as _asyncpg
@@ -12,23 +13,24 @@ import pydantic as _pydantic
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Shape
+from .sync_db import SyncCursorExecutor, SyncExecutor, untyped, untyped_at
 
 CREATE_SHAPE = """-- name: CreateShape :one
 INSERT INTO shapes (
     id, i4, i8, num, day, ts, tstz, i4s, i8s, nums, days, tss, tstzs, flags, bits,
     pt, ln, seg, bx, pth, poly, circ, o, rel, typ, x, x8, c, lsn, cash, mac, mac8, doc, search,
-    i4_list, bits_list, pt_list, circ_list, rel_list, lsn_list, mac_list
+    i4_list, bits_list, pt_list, circ_list, rel_list, lsn_list, mac_list, span, addr, net, nets
 ) VALUES (
     $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
     $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38,
-    $39, $40, $41
+    $39, $40, $41, $42, $43, $44, $45
 )
-RETURNING id, i4, i8, num, day, ts, tstz, i4s, i8s, nums, days, tss, tstzs, flags, bits, pt, ln, seg, bx, pth, poly, circ, o, rel, typ, x, x8, c, lsn, cash, mac, mac8, doc, search, page, i4_list, bits_list, pt_list, circ_list, rel_list, lsn_list, mac_list
+RETURNING id, i4, i8, num, day, ts, tstz, i4s, i8s, nums, days, tss, tstzs, flags, bits, pt, ln, seg, bx, pth, poly, circ, o, rel, typ, x, x8, c, lsn, cash, mac, mac8, doc, search, page, i4_list, bits_list, pt_list, circ_list, rel_list, lsn_list, mac_list, span, addr, net, nets
 """
 
 
 GET_SHAPE = """-- name: GetShape :one
-SELECT id, i4, i8, num, day, ts, tstz, i4s, i8s, nums, days, tss, tstzs, flags, bits, pt, ln, seg, bx, pth, poly, circ, o, rel, typ, x, x8, c, lsn, cash, mac, mac8, doc, search, page, i4_list, bits_list, pt_list, circ_list, rel_list, lsn_list, mac_list FROM shapes WHERE id = $1
+SELECT id, i4, i8, num, day, ts, tstz, i4s, i8s, nums, days, tss, tstzs, flags, bits, pt, ln, seg, bx, pth, poly, circ, o, rel, typ, x, x8, c, lsn, cash, mac, mac8, doc, search, page, i4_list, bits_list, pt_list, circ_list, rel_list, lsn_list, mac_list, span, addr, net, nets FROM shapes WHERE id = $1
 """
 
 
@@ -42,6 +44,11 @@ INSERT INTO shapes (id) VALUES ($1)
 """
 
 
+CREATE_PLACED_SHAPES = """-- name: CreatePlacedShapes :batchexec
+INSERT INTO shapes (id, pt, lsn, i4s) VALUES ($1, $2, $3, $4)
+"""
+
+
 def _create_blank_shape_is_exact(v: tuple[Any, ...]) -> bool:
     """Whether each argument of CreateBlankShape has its exact type."""
     return len(v) == 1 and type(v[0]) is int
@@ -52,11 +59,22 @@ def _get_shape_is_exact(v: tuple[Any, ...]) -> bool:
     return len(v) == 1 and type(v[0]) is int
 
 
+CreatePlacedShapesValues = tuple[
+    int,
+    _asyncpg.Point | None,
+    int | None,
+    list[_asyncpg.Range[int]] | None,
+]
 _CREATE_BLANK_SHAPE_ARGS = Arguments(
     tuple[int],
     "CreateBlankShape",
     ("id",),
     exact=_create_blank_shape_is_exact,
+)
+_CREATE_PLACED_SHAPES_ARGS = Arguments(
+    tuple[int, _asyncpg.Point | None, int | None, list[_asyncpg.Range[int]] | None],
+    "CreatePlacedShapes",
+    ("id", "pt", "lsn", "i4s"),
 )
 _GET_SHAPE_ARGS = Arguments(tuple[int], "GetShape", ("id",), exact=_get_shape_is_exact)
 _SHAPES_OVERLAPPING_ARGS = Arguments(tuple[_asyncpg.Range[int]], "ShapesOverlapping", ("span",))
@@ -106,6 +124,25 @@ class CreateShapeParams(ParamsModel):
     rel_list: Sequence[str | None] | None
     lsn_list: Sequence[int | None] | None
     mac_list: Sequence[str | None] | None
+    span: _datetime.timedelta | None
+    addr: (
+        _ipaddress.IPv4Address
+        | _ipaddress.IPv6Address
+        | _ipaddress.IPv4Interface
+        | _ipaddress.IPv6Interface
+        | None
+    )
+    net: _ipaddress.IPv4Network | _ipaddress.IPv6Network | None
+    nets: Sequence[_ipaddress.IPv4Network | _ipaddress.IPv6Network | None] | None
+
+
+class CreatePlacedShapesParams(ParamsModel):
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
+
+    id: int
+    pt: _asyncpg.Point | None
+    lsn: int | None
+    i4s: list[_asyncpg.Range[int]] | None
 
 
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
@@ -158,10 +195,14 @@ _SHAPE_FIELDS = {
     "rel_list",
     "lsn_list",
     "mac_list",
+    "span",
+    "addr",
+    "net",
+    "nets",
 }
 
 
-def _decode_shape(r: _asyncpg.Record) -> Shape:
+def _decode_shape(r: _asyncpg.Record | tuple[Any, ...]) -> Shape:
     row = Shape.__new__(Shape)
     values = {
         "id": r[0],
@@ -206,6 +247,10 @@ def _decode_shape(r: _asyncpg.Record) -> Shape:
         "rel_list": r[39],
         "lsn_list": r[40],
         "mac_list": r[41],
+        "span": r[42],
+        "addr": r[43],
+        "net": r[44],
+        "nets": r[45],
     }
     _setattr(row, "__dict__", values)
     _set_fields_set(row, _SHAPE_FIELDS)
@@ -264,6 +309,10 @@ class Querier:
             params.rel_list,
             params.lsn_list,
             params.mac_list,
+            params.span,
+            params.addr,
+            params.net,
+            params.nets,
         )
         return None if record is None else _decode_shape(record)
 
@@ -299,3 +348,119 @@ class Querier:
             CREATE_BLANK_SHAPE,
             *_CREATE_BLANK_SHAPE_ARGS.validate_python((id,)),
         )
+
+    async def create_placed_shapes(
+        self,
+        params: Iterable[CreatePlacedShapesParams | CreatePlacedShapesValues],
+    ) -> None:
+        sets = [
+            (item.id, item.pt, item.lsn, item.i4s)
+            if isinstance(item, CreatePlacedShapesParams)
+            else _CREATE_PLACED_SHAPES_ARGS.validate_python(item)
+            for item in params
+        ]
+        await self._conn.executemany(CREATE_PLACED_SHAPES, sets)
+
+
+class SyncQuerier:
+    """The queries of query.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def create_shape(self, params: CreateShapeParams) -> Shape | None:
+        record = self._conn.fetchrow(
+            CREATE_SHAPE,
+            params.id,
+            untyped(params.i4, "int4range"),
+            untyped(params.i8, "int8range"),
+            untyped(params.num, "numrange"),
+            untyped(params.day, "daterange"),
+            untyped(params.ts, "tsrange"),
+            untyped(params.tstz, "tstzrange"),
+            untyped(params.i4s, "int4multirange"),
+            untyped(params.i8s, "int8multirange"),
+            untyped(params.nums, "nummultirange"),
+            untyped(params.days, "datemultirange"),
+            untyped(params.tss, "tsmultirange"),
+            untyped(params.tstzs, "tstzmultirange"),
+            untyped(params.flags, "bit"),
+            untyped(params.bits, "varbit"),
+            untyped(params.pt, "point"),
+            untyped(params.ln, "line"),
+            untyped(params.seg, "lseg"),
+            untyped(params.bx, "box"),
+            untyped(params.pth, "path"),
+            untyped(params.poly, "polygon"),
+            untyped(params.circ, "circle"),
+            untyped(params.o, "oid"),
+            params.rel,
+            params.typ,
+            untyped(params.x, "xid"),
+            untyped(params.x8, "xid8"),
+            untyped(params.c, "cid"),
+            untyped(params.lsn, "pg_lsn"),
+            params.cash,
+            params.mac,
+            params.mac8,
+            params.doc,
+            params.search,
+            untyped(params.i4_list, "int4range[]"),
+            untyped(params.bits_list, "varbit[]"),
+            untyped(params.pt_list, "point[]"),
+            untyped(params.circ_list, "circle[]"),
+            params.rel_list,
+            untyped(params.lsn_list, "pg_lsn[]"),
+            params.mac_list,
+            params.span,
+            params.addr,
+            params.net,
+            params.nets,
+        )
+        return None if record is None else _decode_shape(record)
+
+    def get_shape(self, *, id: int) -> Shape | None:
+        record = self._conn.fetchrow(GET_SHAPE, *_GET_SHAPE_ARGS.validate_python((id,)))
+        return None if record is None else _decode_shape(record)
+
+    def shapes_overlapping(self, *, span: _asyncpg.Range[int]) -> list[int]:
+        records = self._conn.fetch(
+            SHAPES_OVERLAPPING,
+            *untyped_at(_SHAPES_OVERLAPPING_ARGS.validate_python((span,)), ((0, "int4range"),)),
+        )
+        return [record[0] for record in records]
+
+    def iter_shapes_overlapping(
+        self,
+        *,
+        span: _asyncpg.Range[int],
+        prefetch: int = 100,
+    ) -> Iterator[int]:
+        """Stream shapes_overlapping through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_shapes_overlapping", self._conn, sync=True)
+        for record in self._conn.cursor(
+            SHAPES_OVERLAPPING,
+            *untyped_at(_SHAPES_OVERLAPPING_ARGS.validate_python((span,)), ((0, "int4range"),)),
+            prefetch=prefetch,
+        ):
+            yield record[0]
+
+    def create_blank_shape(self, *, id: int) -> None:
+        self._conn.execute(CREATE_BLANK_SHAPE, *_CREATE_BLANK_SHAPE_ARGS.validate_python((id,)))
+
+    def create_placed_shapes(
+        self,
+        params: Iterable[CreatePlacedShapesParams | CreatePlacedShapesValues],
+    ) -> None:
+        sets = [
+            (item.id, item.pt, item.lsn, item.i4s)
+            if isinstance(item, CreatePlacedShapesParams)
+            else _CREATE_PLACED_SHAPES_ARGS.validate_python(item)
+            for item in params
+        ]
+        sets = [
+            untyped_at(values, ((1, "point"), (2, "pg_lsn"), (3, "int4multirange")))
+            for values in sets
+        ]
+        self._conn.executemany(CREATE_PLACED_SHAPES, sets)

@@ -9,6 +9,7 @@ import pydantic as _pydantic
 
 from .db import Arguments, Executor
 from .models import Embedding
+from .sync_db import SyncExecutor, untyped_at
 
 CREATE_EMBEDDING = """-- name: CreateEmbedding :one
 INSERT INTO embeddings (id, v, maybe, many) VALUES ($1, $2, $3, $4) RETURNING id, v, maybe, many
@@ -43,7 +44,7 @@ _set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
 _EMBEDDING_FIELDS = {"id", "v", "maybe", "many"}
 
 
-def _decode_embedding(r: _asyncpg.Record) -> Embedding:
+def _decode_embedding(r: _asyncpg.Record | tuple[Any, ...]) -> Embedding:
     row = Embedding.__new__(Embedding)
     values = {"id": r[0], "v": r[1], "maybe": r[2], "many": r[3]}
     _setattr(row, "__dict__", values)
@@ -78,4 +79,32 @@ class Querier:
             GET_EMBEDDING,
             *_GET_EMBEDDING_ARGS.validate_python((id,)),
         )
+        return None if record is None else _decode_embedding(record)
+
+
+class SyncQuerier:
+    """The queries of query.sql, run on a sync psycopg executor."""
+
+    def __init__(self, conn: SyncExecutor) -> None:
+        self._conn = conn
+
+    def create_embedding(
+        self,
+        *,
+        id: int,
+        v: list[float],
+        maybe: list[float] | None,
+        many: Sequence[list[float] | None] | None,
+    ) -> Embedding | None:
+        record = self._conn.fetchrow(
+            CREATE_EMBEDDING,
+            *untyped_at(
+                _CREATE_EMBEDDING_ARGS.validate_python((id, v, maybe, many)),
+                ((1, "vector"), (2, "vector"), (3, "vector[]")),
+            ),
+        )
+        return None if record is None else _decode_embedding(record)
+
+    def get_embedding(self, *, id: int) -> Embedding | None:
+        record = self._conn.fetchrow(GET_EMBEDDING, *_GET_EMBEDDING_ARGS.validate_python((id,)))
         return None if record is None else _decode_embedding(record)
