@@ -80,7 +80,7 @@ CASE_FACTS = {
     "everything": ((("authors.lambda", "lambda_"),), 20),
     "joins_and_types": ((), 10),
     "reserved": ((("keywords.renamed", "renamed_as"), ("keywords.validate", "is_valid")), 7),
-    "pgtypes": ((), 4),
+    "pgtypes": ((), 5),
     "extensions": ((), 4),
     "pgvector": ((), 2),
     "names": ((("modules.json", "json_"),), 5),
