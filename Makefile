@@ -17,7 +17,7 @@ PGBIN = $$($(BIN)/python -m betdb.embedded bindir)
 
 help:
 	@echo "make test      lint, type-check, drift check, then the test suite (a real PostgreSQL)"
-	@echo "make soak      50 tasks of load for 60 s per scenario: none, restart, kills, network cut"
+	@echo "make soak      the load soak for 60 s per scenario, async and sync: none, restart, kills, network cut; sync also timeouts and Ctrl-C"
 	@echo "make demo      start the local server, migrate, load the sample week, show every command"
 	@echo "make generate  regenerate src/betdb/generated from db/queries and the schema dump"
 	@echo "make schema    dump db/schema/schema.sql from a scratch server migrated from zero"
