@@ -48,7 +48,15 @@ async def run(server: BenchServer, sizes: Sizes) -> BenchResult:
     dsn = await server.database("sync_ingest")
     betdb_conn = connect(dsn, configured=True)
     plain = connect(dsn, configured=False)
-    database = SyncDatabase(BetdbSettings(dsn=SecretStr(dsn), pool_min_size=1, pool_max_size=1))
+    # A COPY of a million rows is long by design: no client timeout, no slow-query warning.
+    settings = BetdbSettings(
+        dsn=SecretStr(dsn),
+        pool_min_size=1,
+        pool_max_size=1,
+        command_timeout=3600,
+        slow_query_threshold=3600,
+    )
+    database = SyncDatabase(settings)
     database.open()
     setup = await asyncpg.connect(dsn)
     try:
