@@ -56,8 +56,7 @@ SELECT g.game_id, b.sportsbook_id, c.market::market, c.side::side, c.line,
        CASE WHEN b.sportsbook_id % 2 = 0 THEN 5000 END,
        'sbr'
 FROM games AS g
--- the first 10 books only: later migrations add more, and every size here counts 10
-CROSS JOIN (SELECT sportsbook_id FROM sportsbooks ORDER BY sportsbook_id LIMIT 10) AS b
+CROSS JOIN sportsbooks AS b
 CROSS JOIN (VALUES (0, 'moneyline', 'home', NULL::numeric), (1, 'moneyline', 'away', NULL),
                    (2, 'run_line', 'home', -1.5), (3, 'run_line', 'away', 1.5),
                    (4, 'total', 'over', 8.5), (5, 'total', 'under', 8.5))
