@@ -1,4 +1,5 @@
-"""SQLAlchemy 2 over the same tables: the mapped classes a team would write by hand."""
+"""SQLAlchemy 2 over the same tables: the mapped classes a team would write by hand, and the
+engines of both flavours (asyncpg for the async side, psycopg 3 for the sync side)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,25 @@ import decimal
 import enum
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import BigInteger, Date, DateTime, Enum, Integer, Numeric, SmallInteger, Text
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    Engine,
+    Enum,
+    Integer,
+    Numeric,
+    SmallInteger,
+    Text,
+    create_engine,
+)
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from betdb.generated.models import DataSource, GameStatus, Market, Side
 
@@ -74,3 +86,14 @@ def engine(dsn: str, *, pool_size: int = 1) -> AsyncEngine:
 
 def sessions(bound: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(bound, expire_on_commit=False)
+
+
+def sync_engine(dsn: str) -> Engine:
+    """SQLAlchemy's sync engine on psycopg 3 (the postgresql+psycopg dialect), one connection."""
+    parts = urlsplit(dsn)
+    url = urlunsplit(("postgresql+psycopg", parts.netloc, parts.path, parts.query, ""))
+    return create_engine(url, pool_size=1, max_overflow=0)
+
+
+def sync_sessions(bound: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bound, expire_on_commit=False)

@@ -14,7 +14,10 @@ from typing import Any
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("betdb", "asyncpg", "pydantic", "pydantic-core", "sqlalchemy", "aiosql", "greenlet")
+PACKAGES = (
+    "betdb", "asyncpg", "psycopg", "psycopg-binary", "psycopg-pool", "pydantic", "pydantic-core",
+    "sqlalchemy", "aiosql", "greenlet",
+)  # fmt: skip
 
 
 def _git_commit() -> str:

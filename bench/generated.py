@@ -5,6 +5,7 @@ from a method's own signature, so a benchmark keeps working when a query gains p
 from __future__ import annotations
 
 import datetime
+import functools
 import inspect
 import typing
 from collections.abc import Awaitable, Callable, Mapping
@@ -68,6 +69,30 @@ def _value(name: str, annotation: Any, values: Values, window: tuple[Any, Any] |
     raise KeyError(f"no value for parameter {name}: {annotation}")
 
 
+def _arguments(
+    bound: Callable[..., Any],
+    values: Values,
+    window: tuple[datetime.datetime, datetime.datetime] | None,
+) -> tuple[tuple[object, ...], dict[str, object], tuple[object, ...]]:
+    """The positional and keyword arguments of a generated method (a params model is built
+    from `values`), and the SQL arguments in the method's parameter order."""
+    hints = typing.get_type_hints(bound)
+    signature = inspect.signature(bound)
+    if "params" in signature.parameters:
+        model = hints["params"]
+        fields = {
+            name: _value(name, info.annotation, values, window)
+            for name, info in model.model_fields.items()
+        }
+        return (model(**fields),), {}, tuple(fields.values())
+    keywords = {
+        name: _value(name, hints.get(name), values, window)
+        for name, parameter in signature.parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+    return (), keywords, tuple(keywords.values())
+
+
 def call(
     querier: object,
     method: str,
@@ -78,27 +103,21 @@ def call(
     (a time-window parameter from `window` by its name: ..._from/_after get the start, ..._to/
     _before the end), and the positional SQL arguments in the method's parameter order."""
     bound = getattr(querier, method)
-    hints = typing.get_type_hints(bound)
-    signature = inspect.signature(bound)
-    if "params" in signature.parameters:
-        model = hints["params"]
-        fields = {
-            name: _value(name, info.annotation, values, window)
-            for name, info in model.model_fields.items()
-        }
-        params = model(**fields)
+    args, keywords, sql_args = _arguments(bound, values, window)
 
-        async def with_params() -> object:
-            return await bound(params)
+    async def filled() -> object:
+        return await bound(*args, **keywords)
 
-        return with_params, tuple(fields.values())
-    keywords = {
-        name: _value(name, hints.get(name), values, window)
-        for name, parameter in signature.parameters.items()
-        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
-    }
+    return filled, sql_args
 
-    async def with_keywords() -> object:
-        return await bound(**keywords)
 
-    return with_keywords, tuple(keywords.values())
+def sync_call(
+    querier: object,
+    method: str,
+    values: Values,
+    window: tuple[datetime.datetime, datetime.datetime] | None = None,
+) -> tuple[Callable[[], object], tuple[object, ...]]:
+    """`call` for a SyncQuerier method."""
+    bound = getattr(querier, method)
+    args, keywords, sql_args = _arguments(bound, values, window)
+    return functools.partial(bound, *args, **keywords), sql_args

@@ -89,3 +89,32 @@ async def interleaved(
             if round_ >= warmups:
                 times[name].append(seconds)
     return times
+
+
+def timed_sync(run: Callable[[], object]) -> float:
+    """`timed` for a blocking call (the sync flavour on psycopg)."""
+    gc.collect()
+    started = time.perf_counter()
+    result = run()
+    elapsed = time.perf_counter() - started
+    del result
+    return elapsed
+
+
+def interleaved_sync(
+    methods: Mapping[str, Callable[[], object]],
+    *,
+    warmups: int,
+    repeats: int,
+    before: Callable[[], object] | None = None,
+) -> dict[str, list[float]]:
+    """`interleaved` for blocking calls: the methods take turns, `before` runs untimed."""
+    times: dict[str, list[float]] = {name: [] for name in methods}
+    for round_ in range(warmups + repeats):
+        for name, run in methods.items():
+            if before is not None:
+                before()
+            seconds = timed_sync(run)
+            if round_ >= warmups:
+                times[name].append(seconds)
+    return times

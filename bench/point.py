@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 import asyncpg
 from pydantic import SecretStr
@@ -45,7 +45,8 @@ LATEST_ORM = "get_latest_odds: SQLAlchemy ORM"
 class Samples:
     """Per method: every call's wall seconds, each block's p50, each block's CPU per call."""
 
-    def __init__(self, methods: dict[str, Call]) -> None:
+    def __init__(self, methods: Iterable[str]) -> None:
+        methods = list(methods)
         self.every: dict[str, list[float]] = {name: [] for name in methods}
         self.block_p50: dict[str, list[float]] = {name: [] for name in methods}
         self.block_cpu: dict[str, list[float]] = {name: [] for name in methods}

@@ -15,14 +15,32 @@ from typing import Any
 
 from rich.console import Console
 
-from bench import concurrency, environment, export, fixtures, ingest, point, read, scale, stream
+from bench import (
+    concurrency,
+    environment,
+    export,
+    fixtures,
+    ingest,
+    point,
+    read,
+    scale,
+    stream,
+    sync_ingest,
+    sync_point,
+    sync_read,
+)
 from bench.report import print_report, write_chart, write_json
 from bench.results import BenchResult
 from bench.server import bench_server
 from bench.sizes import FULL, QUICK, TINY, Sizes
 
-BENCHMARKS = ("read", "point", "ingest", "stream", "scale", "concurrency", "export")
-NEEDS_MAIN_DATA = {"read", "point", "stream", "concurrency"}
+BENCHMARKS = (
+    "read", "sync_read", "point", "sync_point", "ingest", "sync_ingest",
+    "stream", "scale", "concurrency", "export",
+)  # fmt: skip
+NEEDS_MAIN_DATA = {"read", "sync_read", "point", "sync_point", "stream", "concurrency"}
+# The sync flavour (psycopg 3) blocks: it runs here between awaits, with nothing else running.
+SYNC_ON_MAIN_DATA = {"sync_read": sync_read.run, "sync_point": sync_point.run}
 
 
 async def run_all(
@@ -47,9 +65,13 @@ async def run_all(
                     continue
                 console.print(f"[dim]running {name}...[/dim]")
                 began = time.perf_counter()
-                if name in {"ingest", "scale", "export"}:
+                if name in SYNC_ON_MAIN_DATA:
+                    assert data is not None
+                    result = SYNC_ON_MAIN_DATA[name](data, sizes)
+                elif name in {"ingest", "sync_ingest", "scale", "export"}:
                     result = await {
                         "ingest": ingest.run,
+                        "sync_ingest": sync_ingest.run,
                         "scale": scale.run,
                         "export": export.run,
                     }[name](server, sizes)

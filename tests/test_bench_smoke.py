@@ -19,6 +19,7 @@ pytest.importorskip("matplotlib", reason="the bench extra is not installed (make
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = {"read", "point", "ingest", "stream", "scale", "concurrency", "export"}
+BENCHMARKS |= {"sync_read", "sync_point", "sync_ingest"}  # issue 15: psycopg 3
 # Every goal of issue 13 (and the streaming one) is a row of the table, met or not.
 GOALS = {
     "read": [">= 0.65x", ">= 3.5x", ">= 0.95x"],
@@ -28,6 +29,9 @@ GOALS = {
     "scale": ["<= 1.2x"] * 6,
     "concurrency": [">= 2.5x"],
     "export": ["<= 1.5x"],  # issue 18: flat memory whatever the season's size
+    "sync_read": [">= 0.8x", ">= 3x"],  # issue 15: the sync flavour's goals
+    "sync_point": ["<= 1.1x"],
+    "sync_ingest": [">= 0.9x"],
 }
 
 

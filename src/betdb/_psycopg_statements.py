@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from psycopg import sql as psql
+from psycopg.pq import ExecStatus
 
 Row = tuple[Any, ...]
 
@@ -19,17 +20,24 @@ ORDER BY a.attnum
 _TEXT = 25  # the oid of text
 
 
+def _has_rows(cursor: Any) -> bool:
+    """cursor.description is not None, without building its Column objects (about 20 µs for a
+    31-column row, most of a point query's client time)."""
+    result = cursor.pgresult
+    return result is not None and bool(result.nfields or result.status == ExecStatus.TUPLES_OK)
+
+
 def fetch(connection: Any, query: str, args: Sequence[object]) -> tuple[list[Row], int]:
     with connection.cursor() as cursor:
         cursor.execute(query, args or None)
-        rows = cursor.fetchall() if cursor.description is not None else []
+        rows = cursor.fetchall() if _has_rows(cursor) else []
     return rows, len(rows)
 
 
 def fetchrow(connection: Any, query: str, args: Sequence[object]) -> tuple[Row | None, int]:
     with connection.cursor() as cursor:
         cursor.execute(query, args or None)
-        row = cursor.fetchone() if cursor.description is not None else None
+        row = cursor.fetchone() if _has_rows(cursor) else None
     return row, int(row is not None)
 
 
@@ -56,7 +64,7 @@ def fetchmany(
     with connection.cursor() as cursor:
         cursor.executemany(query, args, returning=True)
         while True:
-            if cursor.description is not None:
+            if _has_rows(cursor):
                 rows.extend(cursor.fetchall())
             if not cursor.nextset():
                 break

@@ -37,6 +37,17 @@ def _records(module: ModulePlan) -> dict[str, RecordPlan]:
     return {record.class_name: record for record in module.records}
 
 
+def _rows_decoders(module: ModulePlan) -> dict[str, str]:
+    """Each record class's list decoder (its model's loop, collector paused), where the module
+    has one: the sync side builds models where the async side hands out records."""
+    loops = {d.function: d.rows_function for d in module.decoders if d.rows_function}
+    return {
+        name: loops[record.decoder]
+        for name, record in _records(module).items()
+        if record.decoder in loops
+    }
+
+
 def _as_model(annotation: str, records: dict[str, RecordPlan]) -> str:
     """An annotation with every record class replaced by the model its to_model() gives."""
     for name, record in records.items():
@@ -147,7 +158,9 @@ def _call(indent: str, head: str, method: str, items: list[str | list[str]]) -> 
     return fit(indent, f"{head}self._conn.{method}(", items, ")")
 
 
-def _method(plan: QueryPlan, records: dict[str, RecordPlan]) -> list[str]:
+def _method(
+    plan: QueryPlan, records: dict[str, RecordPlan], rows_decoders: dict[str, str]
+) -> list[str]:
     sfx = plan.local[len("record") :]
     record, rows, status = f"record{sfx}", f"records{sfx}", f"status{sfx}"
     sets, results = f"sets{sfx}", f"results{sfx}"
@@ -164,8 +177,9 @@ def _method(plan: QueryPlan, records: dict[str, RecordPlan]) -> list[str]:
         out.append(f"{body}return None if {record} is None else {read}")
     elif cmd == ":many":
         out.extend(_call(body, f"{rows} = ", driver, call))
-        if plan.rows_decoder:
-            out.append(f"{body}return {plan.rows_decoder}({rows})")
+        rows_decoder = plan.rows_decoder or rows_decoders.get(plan.record_class or "")
+        if rows_decoder:
+            out.append(f"{body}return {rows_decoder}({rows})")
         else:
             out.append(f"{body}return [{read} for {record} in {rows}]")
     elif cmd == ":exec":
@@ -252,7 +266,7 @@ def sync_imports(module: ModulePlan) -> set[Import]:
 
 
 def render_sync_querier(module: ModulePlan) -> list[str]:
-    records = _records(module)
+    records, rows_decoders = _records(module), _rows_decoders(module)
     out = [
         "class SyncQuerier:",
         f'{INDENT}"""The queries of {module.source}, run on a sync psycopg executor."""',
@@ -262,7 +276,7 @@ def render_sync_querier(module: ModulePlan) -> list[str]:
     ]
     for query in module.queries:
         out.append("")
-        out.extend(_method(query, records))
+        out.extend(_method(query, records, rows_decoders))
         if query.iter_method:
             out.append("")
             out.extend(_iter_method(query, records))
@@ -373,6 +387,45 @@ _LOOKUP = """_TYPES = (
 def _uses_untyped(plan: PackagePlan) -> bool:
     return any(_untyped(q) for module in plan.modules for q in module.queries)
 
+_ENUM_LOADERS = """
+class _Labels(dict[bytes, StrEnum]):
+    \"\"\"An enum's label bytes to its members; a label it does not know is a DataError.\"\"\"
+
+    def __init__(self, members: type[StrEnum], encoding: str) -> None:
+        super().__init__((member.value.encode(encoding), member) for member in members)
+        self.members = members
+        self.encoding = encoding
+
+    def __missing__(self, label: bytes) -> StrEnum:
+        import psycopg
+
+        text = bytes(label).decode(self.encoding, "replace")
+        raise psycopg.DataError(f"bad member for enum {self.members.__qualname__}: {text!r}")
+
+
+@_functools.cache
+def _enum_loaders(members: type[StrEnum], encoding: str) -> tuple[type[Any], type[Any]]:
+    \"\"\"Text and binary loaders of one enum whose load is a dict's C-level __getitem__:
+    psycopg calls it once per value, and a Python load() would cost a frame each time.\"\"\"
+    from psycopg.adapt import Loader
+    from psycopg.pq import Format
+
+    labels = _Labels(members, encoding)
+
+    class TextLoader(Loader):
+        def __init__(self, oid: int, context: Any = None) -> None:
+            super().__init__(oid, context)
+            vars(self)["load"] = labels.__getitem__  # shadows load() below
+
+        def load(self, data: Any) -> Any:
+            return labels[bytes(data)]
+
+    class BinaryLoader(TextLoader):
+        format = Format.BINARY
+
+    return TextLoader, BinaryLoader
+"""
+
 
 def render_sync_db(plan: PackagePlan) -> str:
     imports = {
@@ -386,6 +439,7 @@ def render_sync_db(plan: PackagePlan) -> str:
     }
     if plan.enums:
         imports.add(Import("enum", "StrEnum"))
+        imports.add(Import("functools"))
     for enum in plan.enums:
         imports.add(Import(".models", enum.class_name))
     head = [
@@ -441,6 +495,7 @@ def render_sync_db(plan: PackagePlan) -> str:
                 ),
             ]
         )
+        blocks.append(_ENUM_LOADERS.strip().splitlines())
     if plan.composites:
         blocks.append(
             [
@@ -502,6 +557,8 @@ def _lookup(plan: PackagePlan, extensions: tuple[str, ...]) -> list[str]:
         "# by label: psycopg would otherwise match member names to labels",
         "info = EnumInfo(name, oid, array_oid, labels)",
         "register_enum(info, conn, members, mapping={m: m.value for m in members})",
+        "for loader in _enum_loaders(members, conn.info.encoding):",
+        f"{INDENT}conn.adapters.register_loader(oid, loader)",
     ]
     other = ["sync_types.register_found(conn, kind, name, oid, array_oid, fields, field_types)"]
     if plan.enums and (plan.composites or extensions):

@@ -1134,7 +1134,7 @@ class SyncQuerier:
             FIND_ODDS_BY_GAME,
             *_FIND_ODDS_BY_GAME_ARGS.validate_python((game_id, market, sportsbook_id)),
         )
-        return [_decode_odds(record) for record in records]
+        return _decode_many_odds(records)
 
     def iter_find_odds_by_game(
         self,

@@ -2,6 +2,7 @@
 # Source: the schema and the plugin
 """The sync executor protocol and the psycopg connection setup of the SyncQueriers."""
 
+import functools as _functools
 from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -86,6 +87,44 @@ _TYPES = (
 _ENUMS: dict[tuple[str, str], type[StrEnum]] = {("public", "mood"): Mood}
 
 
+class _Labels(dict[bytes, StrEnum]):
+    """An enum's label bytes to its members; a label it does not know is a DataError."""
+
+    def __init__(self, members: type[StrEnum], encoding: str) -> None:
+        super().__init__((member.value.encode(encoding), member) for member in members)
+        self.members = members
+        self.encoding = encoding
+
+    def __missing__(self, label: bytes) -> StrEnum:
+        import psycopg
+
+        text = bytes(label).decode(self.encoding, "replace")
+        raise psycopg.DataError(f"bad member for enum {self.members.__qualname__}: {text!r}")
+
+
+@_functools.cache
+def _enum_loaders(members: type[StrEnum], encoding: str) -> tuple[type[Any], type[Any]]:
+    """Text and binary loaders of one enum whose load is a dict's C-level __getitem__:
+    psycopg calls it once per value, and a Python load() would cost a frame each time."""
+    from psycopg.adapt import Loader
+    from psycopg.pq import Format
+
+    labels = _Labels(members, encoding)
+
+    class TextLoader(Loader):
+        def __init__(self, oid: int, context: Any = None) -> None:
+            super().__init__(oid, context)
+            vars(self)["load"] = labels.__getitem__  # shadows load() below
+
+        def load(self, data: Any) -> Any:
+            return labels[bytes(data)]
+
+    class BinaryLoader(TextLoader):
+        format = Format.BINARY
+
+    return TextLoader, BinaryLoader
+
+
 def configure_sync_connection(conn: "psycopg.Connection[Any]") -> None:
     """Register what the SyncQueriers rely on: init_connection's counterpart.
 
@@ -122,4 +161,6 @@ def configure_sync_connection(conn: "psycopg.Connection[Any]") -> None:
         # by label: psycopg would otherwise match member names to labels
         info = EnumInfo(name, oid, array_oid, labels)
         register_enum(info, conn, members, mapping={m: m.value for m in members})
+        for loader in _enum_loaders(members, conn.info.encoding):
+            conn.adapters.register_loader(oid, loader)
     conn.adapters.register_dumper(dict, JsonbDumper)
