@@ -387,6 +387,7 @@ _LOOKUP = """_TYPES = (
 def _uses_untyped(plan: PackagePlan) -> bool:
     return any(_untyped(q) for module in plan.modules for q in module.queries)
 
+
 _ENUM_LOADERS = """
 class _Labels(dict[bytes, StrEnum]):
     \"\"\"An enum's label bytes to its members; a label it does not know is a DataError.\"\"\"
