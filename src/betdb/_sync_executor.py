@@ -232,7 +232,8 @@ class _OnOneConnection(_Statements):
     connection: Any
 
     def is_in_transaction(self) -> bool:
-        status = self.connection.info.transaction_status
+        # pgconn's status, not connection.info's: info builds a ConnectionInfo per call
+        status = self.connection.pgconn.transaction_status
         return bool(status != psycopg.pq.TransactionStatus.IDLE)
 
     def cursor(self, query: str, *args: object, prefetch: int | None = None) -> Iterator[Row]:

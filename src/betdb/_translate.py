@@ -28,6 +28,7 @@ from betdb.errors import (
     PermissionDeniedError,
     QueryError,
     QueryTimeoutError,
+    SchemaMismatchError,
     SerializationError,
     StatementCacheError,
     TransactionError,
@@ -35,6 +36,7 @@ from betdb.errors import (
     ValidationError,
     WriteTimeoutError,
 )
+from betdb.generated.db import UnknownLabelError
 
 
 class Kind(Enum):
@@ -94,6 +96,8 @@ def passthrough(error: BaseException, query: str | None) -> BetdbError | None:
         return ValidationError(
             f"invalid parameters: {error}", errors=error.errors(include_url=False), query=query
         )
+    if isinstance(error, UnknownLabelError):
+        return SchemaMismatchError(str(error), query=query)
     if isinstance(error, OverflowError | UnicodeEncodeError):
         # COPY encodes its rows in the driver without a wrapper; the copy is abandoned.
         return ValidationError(f"invalid value: {type(error).__name__}: {error}", query=query)

@@ -48,6 +48,11 @@ class StatementCacheError(ConfigurationError):
     (26000, 42P05): a pooler in transaction mode moved the session; betdb never names its own."""
 
 
+class SchemaMismatchError(ConfigurationError):
+    """The database holds what the generated code does not know (an enum label added by a
+    migration after the code was generated): regenerate the code (`make generate`)."""
+
+
 class ValidationError(BetdbError, ValueError):
     """A parameter was rejected before any SQL ran."""
 

@@ -258,7 +258,8 @@ def render_db(plan: PackagePlan) -> str:
                     quote(enum.db_name),
                     f"schema={quote(enum.db_schema)}",
                     "encoder=str.encode",  # a StrEnum member is its label
-                    f"decoder=_label_decoder({enum.class_name}._value2member_map_)",
+                    f"decoder=_label_decoder({enum.class_name}._value2member_map_, "
+                    f"{quote(enum.class_name)})",
                     'format="binary"',
                 ],
                 ")",
@@ -468,10 +469,34 @@ def _encode_jsonb(value: object) -> bytes:
 def _decode_jsonb(data: bytes) -> object:
     return _json.loads(data[1:])"""
 
-_ENUM_CODECS = '''def _label_decoder(members: Mapping[str, object]) -> Callable[[bytes], object]:
+_ENUM_CODECS = '''class UnknownLabelError(ValueError):
+    """A value of an enum read from the database that its StrEnum has no member for: the
+    schema gained a label after the code was generated (regenerate it)."""
+
+    def __init__(self, enum: str, label: bytes) -> None:
+        self.enum = enum
+        self.label = bytes(label).decode(errors="replace")
+        super().__init__(
+            f"enum {enum} has no member {self.label!r}: the database has a label added"
+            " after the code was generated (regenerate it)"
+        )
+
+
+class _Labels(dict[bytes, object]):
+    """An enum's labels (bytes) to its members; __missing__ runs only for a label not known."""
+
+    def __init__(self, members: Mapping[str, object], enum: str, encoding: str = "utf-8"):
+        super().__init__((label.encode(encoding), member) for label, member in members.items())
+        self.enum = enum
+
+    def __missing__(self, label: bytes) -> object:
+        raise UnknownLabelError(self.enum, label)
+
+
+def _label_decoder(members: Mapping[str, object], enum: str) -> Callable[[bytes], object]:
     """An enum's binary format is its label: a dict's own lookup turns it into the member
     without a Python frame per value."""
-    return {label.encode(): member for label, member in members.items()}.__getitem__'''
+    return _Labels(members, enum).__getitem__'''
 
 
 def render_init(plan: PackagePlan) -> str:
@@ -485,10 +510,13 @@ def render_init(plan: PackagePlan) -> str:
         f"{INDENT}Executor,",
         f"{INDENT}InvalidArgumentsError,",
         f"{INDENT}TransactionRequiredError,",
+        *([f"{INDENT}UnknownLabelError,"] if plan.enums else []),
         f"{INDENT}init_connection,",
         ")",
     ]
     names = ["CursorExecutor", "Executor", "InvalidArgumentsError", "TransactionRequiredError"]
+    if plan.enums:
+        names.append("UnknownLabelError")
     # isort order in __all__ (ruff RUF022): capitals first, then the functions
     if plan.emit_sync:
         lines.extend(

@@ -389,21 +389,6 @@ def _uses_untyped(plan: PackagePlan) -> bool:
 
 
 _ENUM_LOADERS = """
-class _Labels(dict[bytes, StrEnum]):
-    \"\"\"An enum's label bytes to its members; a label it does not know is a DataError.\"\"\"
-
-    def __init__(self, members: type[StrEnum], encoding: str) -> None:
-        super().__init__((member.value.encode(encoding), member) for member in members)
-        self.members = members
-        self.encoding = encoding
-
-    def __missing__(self, label: bytes) -> StrEnum:
-        import psycopg
-
-        text = bytes(label).decode(self.encoding, "replace")
-        raise psycopg.DataError(f"bad member for enum {self.members.__qualname__}: {text!r}")
-
-
 @_functools.cache
 def _enum_loaders(members: type[StrEnum], encoding: str) -> tuple[type[Any], type[Any]]:
     \"\"\"Text and binary loaders of one enum whose load is a dict's C-level __getitem__:
@@ -411,7 +396,7 @@ def _enum_loaders(members: type[StrEnum], encoding: str) -> tuple[type[Any], typ
     from psycopg.adapt import Loader
     from psycopg.pq import Format
 
-    labels = _Labels(members, encoding)
+    labels = _Labels(members._value2member_map_, members.__name__, encoding)
 
     class TextLoader(Loader):
         def __init__(self, oid: int, context: Any = None) -> None:
@@ -443,6 +428,8 @@ def render_sync_db(plan: PackagePlan) -> str:
         imports.add(Import("functools"))
     for enum in plan.enums:
         imports.add(Import(".models", enum.class_name))
+    if plan.enums:
+        imports.add(Import(".db", "_Labels"))  # one lookup and one unknown-label error for both
     head = [
         *header(plan, "the schema and the plugin"),
         '"""The sync executor protocol and the psycopg connection setup of the SyncQueriers."""',

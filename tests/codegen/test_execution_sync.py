@@ -18,6 +18,7 @@ from codegen.golden.everything import models
 from codegen.golden.everything import query as q
 
 from .flavours import assert_same
+from .conftest import connect_case
 from .test_execution import full_author
 
 
@@ -194,3 +195,25 @@ def test_the_cross_flavour_check_tells_equal_values_of_other_types_apart(
 ) -> None:
     with pytest.raises(AssertionError):
         assert_same(sync_value, async_value)
+
+
+async def test_a_label_the_package_does_not_know_is_refused_on_read_naming_it(
+    empty_database_url: str,
+) -> None:
+    # a migration added a label after the code was generated
+    conn = await connect_case("everything", empty_database_url)
+    try:
+        await conn.execute("ALTER TYPE mood ADD VALUE 'giddy'")
+        await conn.execute("INSERT INTO authors (name, mood) VALUES ('Ursula', 'giddy')")
+        expected = "enum Mood has no member 'giddy'"
+        with pytest.raises(g.UnknownLabelError, match=expected) as plain:
+            await q.Querier(conn).get_author(id=1)  # asyncpg alone
+        assert (plain.value.enum, plain.value.label) == ("Mood", "giddy")
+        with psycopg.connect(empty_database_url, autocommit=True) as sync_conn:
+            g.configure_sync_connection(sync_conn)
+            with pytest.raises(g.UnknownLabelError, match=expected):
+                sync_conn.execute(q.GET_AUTHOR, (1,)).fetchall()  # psycopg alone
+            assert sync_conn.execute(q.AUTHOR_NAMES).fetchall() == [("Ursula",)]  # still whole
+        assert await q.Querier(conn).author_names() == ["Ursula"]
+    finally:
+        await conn.close()

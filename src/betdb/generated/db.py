@@ -314,10 +314,34 @@ def _decode_jsonb(data: bytes) -> object:
     return _json.loads(data[1:])
 
 
-def _label_decoder(members: Mapping[str, object]) -> Callable[[bytes], object]:
+class UnknownLabelError(ValueError):
+    """A value of an enum read from the database that its StrEnum has no member for: the
+    schema gained a label after the code was generated (regenerate it)."""
+
+    def __init__(self, enum: str, label: bytes) -> None:
+        self.enum = enum
+        self.label = bytes(label).decode(errors="replace")
+        super().__init__(
+            f"enum {enum} has no member {self.label!r}: the database has a label added"
+            " after the code was generated (regenerate it)"
+        )
+
+
+class _Labels(dict[bytes, object]):
+    """An enum's labels (bytes) to its members; __missing__ runs only for a label not known."""
+
+    def __init__(self, members: Mapping[str, object], enum: str, encoding: str = "utf-8"):
+        super().__init__((label.encode(encoding), member) for label, member in members.items())
+        self.enum = enum
+
+    def __missing__(self, label: bytes) -> object:
+        raise UnknownLabelError(self.enum, label)
+
+
+def _label_decoder(members: Mapping[str, object], enum: str) -> Callable[[bytes], object]:
     """An enum's binary format is its label: a dict's own lookup turns it into the member
     without a Python frame per value."""
-    return {label.encode(): member for label, member in members.items()}.__getitem__
+    return _Labels(members, enum).__getitem__
 
 
 async def init_connection(conn: _asyncpg.Connection) -> None:
@@ -338,111 +362,111 @@ async def init_connection(conn: _asyncpg.Connection) -> None:
         "analysis_type",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(AnalysisType._value2member_map_),
+        decoder=_label_decoder(AnalysisType._value2member_map_, "AnalysisType"),
         format="binary",
     )
     await conn.set_type_codec(
         "confidence_level",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(ConfidenceLevel._value2member_map_),
+        decoder=_label_decoder(ConfidenceLevel._value2member_map_, "ConfidenceLevel"),
         format="binary",
     )
     await conn.set_type_codec(
         "data_quality",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(DataQuality._value2member_map_),
+        decoder=_label_decoder(DataQuality._value2member_map_, "DataQuality"),
         format="binary",
     )
     await conn.set_type_codec(
         "data_source",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(DataSource._value2member_map_),
+        decoder=_label_decoder(DataSource._value2member_map_, "DataSource"),
         format="binary",
     )
     await conn.set_type_codec(
         "division",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(Division._value2member_map_),
+        decoder=_label_decoder(Division._value2member_map_, "Division"),
         format="binary",
     )
     await conn.set_type_codec(
         "doubleheader",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(Doubleheader._value2member_map_),
+        decoder=_label_decoder(Doubleheader._value2member_map_, "Doubleheader"),
         format="binary",
     )
     await conn.set_type_codec(
         "game_status",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(GameStatus._value2member_map_),
+        decoder=_label_decoder(GameStatus._value2member_map_, "GameStatus"),
         format="binary",
     )
     await conn.set_type_codec(
         "game_type",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(GameType._value2member_map_),
+        decoder=_label_decoder(GameType._value2member_map_, "GameType"),
         format="binary",
     )
     await conn.set_type_codec(
         "league",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(League._value2member_map_),
+        decoder=_label_decoder(League._value2member_map_, "League"),
         format="binary",
     )
     await conn.set_type_codec(
         "line_moment",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(LineMoment._value2member_map_),
+        decoder=_label_decoder(LineMoment._value2member_map_, "LineMoment"),
         format="binary",
     )
     await conn.set_type_codec(
         "market",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(Market._value2member_map_),
+        decoder=_label_decoder(Market._value2member_map_, "Market"),
         format="binary",
     )
     await conn.set_type_codec(
         "recommendation",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(Recommendation._value2member_map_),
+        decoder=_label_decoder(Recommendation._value2member_map_, "Recommendation"),
         format="binary",
     )
     await conn.set_type_codec(
         "risk_level",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(RiskLevel._value2member_map_),
+        decoder=_label_decoder(RiskLevel._value2member_map_, "RiskLevel"),
         format="binary",
     )
     await conn.set_type_codec(
         "season_type",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(SeasonType._value2member_map_),
+        decoder=_label_decoder(SeasonType._value2member_map_, "SeasonType"),
         format="binary",
     )
     await conn.set_type_codec(
         "side",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(Side._value2member_map_),
+        decoder=_label_decoder(Side._value2member_map_, "Side"),
         format="binary",
     )
     await conn.set_type_codec(
         "signal_type",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(SignalType._value2member_map_),
+        decoder=_label_decoder(SignalType._value2member_map_, "SignalType"),
         format="binary",
     )

@@ -220,10 +220,34 @@ def _decode_jsonb(data: bytes) -> object:
     return _json.loads(data[1:])
 
 
-def _label_decoder(members: Mapping[str, object]) -> Callable[[bytes], object]:
+class UnknownLabelError(ValueError):
+    """A value of an enum read from the database that its StrEnum has no member for: the
+    schema gained a label after the code was generated (regenerate it)."""
+
+    def __init__(self, enum: str, label: bytes) -> None:
+        self.enum = enum
+        self.label = bytes(label).decode(errors="replace")
+        super().__init__(
+            f"enum {enum} has no member {self.label!r}: the database has a label added"
+            " after the code was generated (regenerate it)"
+        )
+
+
+class _Labels(dict[bytes, object]):
+    """An enum's labels (bytes) to its members; __missing__ runs only for a label not known."""
+
+    def __init__(self, members: Mapping[str, object], enum: str, encoding: str = "utf-8"):
+        super().__init__((label.encode(encoding), member) for label, member in members.items())
+        self.enum = enum
+
+    def __missing__(self, label: bytes) -> object:
+        raise UnknownLabelError(self.enum, label)
+
+
+def _label_decoder(members: Mapping[str, object], enum: str) -> Callable[[bytes], object]:
     """An enum's binary format is its label: a dict's own lookup turns it into the member
     without a Python frame per value."""
-    return {label.encode(): member for label, member in members.items()}.__getitem__
+    return _Labels(members, enum).__getitem__
 
 
 async def init_connection(conn: _asyncpg.Connection) -> None:
@@ -244,6 +268,6 @@ async def init_connection(conn: _asyncpg.Connection) -> None:
         "mood",
         schema="public",
         encoder=str.encode,
-        decoder=_label_decoder(Mood._value2member_map_),
+        decoder=_label_decoder(Mood._value2member_map_, "Mood"),
         format="binary",
     )

@@ -7,6 +7,7 @@ from .db import (
     Executor,
     InvalidArgumentsError,
     TransactionRequiredError,
+    UnknownLabelError,
     init_connection,
 )
 from .sync_db import (
@@ -22,6 +23,7 @@ __all__ = [
     "SyncCursorExecutor",
     "SyncExecutor",
     "TransactionRequiredError",
+    "UnknownLabelError",
     "configure_sync_connection",
     "init_connection",
 ]

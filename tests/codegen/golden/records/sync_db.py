@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from .db import _Labels
 from .models import Mood
 
 if TYPE_CHECKING:
@@ -87,21 +88,6 @@ _TYPES = (
 _ENUMS: dict[tuple[str, str], type[StrEnum]] = {("public", "mood"): Mood}
 
 
-class _Labels(dict[bytes, StrEnum]):
-    """An enum's label bytes to its members; a label it does not know is a DataError."""
-
-    def __init__(self, members: type[StrEnum], encoding: str) -> None:
-        super().__init__((member.value.encode(encoding), member) for member in members)
-        self.members = members
-        self.encoding = encoding
-
-    def __missing__(self, label: bytes) -> StrEnum:
-        import psycopg
-
-        text = bytes(label).decode(self.encoding, "replace")
-        raise psycopg.DataError(f"bad member for enum {self.members.__qualname__}: {text!r}")
-
-
 @_functools.cache
 def _enum_loaders(members: type[StrEnum], encoding: str) -> tuple[type[Any], type[Any]]:
     """Text and binary loaders of one enum whose load is a dict's C-level __getitem__:
@@ -109,7 +95,7 @@ def _enum_loaders(members: type[StrEnum], encoding: str) -> tuple[type[Any], typ
     from psycopg.adapt import Loader
     from psycopg.pq import Format
 
-    labels = _Labels(members, encoding)
+    labels = _Labels(members._value2member_map_, members.__name__, encoding)
 
     class TextLoader(Loader):
         def __init__(self, oid: int, context: Any = None) -> None:
