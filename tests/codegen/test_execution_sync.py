@@ -17,8 +17,8 @@ from betdb.errors import ValidationError
 from codegen.golden.everything import models
 from codegen.golden.everything import query as q
 
-from .flavours import assert_same
 from .conftest import connect_case
+from .flavours import assert_same
 from .test_execution import full_author
 
 
