@@ -25,6 +25,7 @@ from psycopg_pool import ConnectionPool
 
 import betdb.errors
 from betdb import SyncUnifiedRepository, UnifiedRepository
+from betdb._awaited import AREAS
 from betdb._statements import is_read_only
 from betdb.generated import configure_sync_connection, init_connection
 from betdb.generated.games import UpsertGameParams
@@ -32,10 +33,6 @@ from betdb.generated.models import DataQuality, DataSource, GameStatus, GameType
 from betdb.generated.odds import IngestOddsParams
 
 UTC = dt.UTC
-AREAS = (
-    "teams", "sportsbooks", "games", "odds", "splits", "analyses", "signals", "imports",
-    "lines", "reports",
-)  # fmt: skip
 
 
 def assert_same(sync_value: Any, async_value: Any, where: str = "value") -> None:

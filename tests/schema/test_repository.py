@@ -30,7 +30,8 @@ def test_both_facades_expose_one_querier_per_area_with_the_same_methods(
     assert isinstance(async_repo.games, games.Querier)
     assert isinstance(sync_repo.odds, odds.SyncQuerier)
     areas = set(vars(async_repo)) - {"executor", "_transactions"}
-    assert areas == set(AREAS)
+    assert "odds" in areas
+    assert areas == set(AREAS)  # what betdb._awaited puts behind the async interface
     assert set(vars(sync_repo)) - {"executor"} == areas
     for area in AREAS:
         querier, sync_querier = getattr(async_repo, area), getattr(sync_repo, area)
