@@ -264,6 +264,21 @@ class _OnOneConnection(_Statements):
         COMMIT raises OutcomeUnknownError; during the body, ConnectionLostError (the server
         rolls back what it had)."""
         nested = self.is_in_transaction()
+        # psycopg outside autocommit would send a BEGIN of its own before ours (and warn)
+        lent = not nested and not self.connection.autocommit
+        if lent:
+            self.connection.autocommit = True
+        try:
+            yield from self._transaction(nested, isolation, readonly, deferrable)
+        finally:
+            if lent:
+                # a broken connection keeps autocommit: the body's error is what matters
+                with contextlib.suppress(psycopg.Error):
+                    self.connection.autocommit = False
+
+    def _transaction(
+        self, nested: bool, isolation: str | None, readonly: bool, deferrable: bool
+    ) -> Iterator[Any]:
         savepoint = f"betdb_savepoint_{next(_savepoints)}" if nested else None
         begin = f"SAVEPOINT {savepoint}" if savepoint else _begin(isolation, readonly, deferrable)
         self._control(begin, "BEGIN")

@@ -205,6 +205,27 @@ def test_a_bare_psycopg_connection_is_an_executor_too(database_url: str, sync_ad
     assert rows == [("BCB",)]
 
 
+def test_a_transaction_on_a_connection_not_in_autocommit_is_betdbs_alone(
+    database_url: str, sync_admin: Admin
+) -> None:
+    # psycopg's default mode opens a transaction of its own before the first statement
+    with psycopg.connect(database_url, cursor_factory=psycopg.RawCursor) as conn:
+        notices: list[str] = []
+        conn.add_notice_handler(lambda notice: notices.append(str(notice.message_primary)))
+        executor = SyncConnectionExecutor(conn)
+        with executor.transaction(isolation="serializable", readonly=True) as tx:
+            assert tx.fetchval("SHOW transaction_isolation") == "serializable"
+            assert tx.fetchval("SHOW transaction_read_only") == "on"
+        with executor.transaction() as tx:
+            tx.execute(ADD_ALIAS, "NAC", 147)
+        assert notices == []  # no "there is already a transaction in progress"
+        assert conn.autocommit is False
+        assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    # committed by betdb's COMMIT, not left in psycopg's transaction for close() to drop
+    rows = sync_admin.execute("SELECT alias FROM team_aliases WHERE alias = 'NAC'").fetchall()
+    assert rows == [("NAC",)]
+
+
 def test_the_repository_names_each_area_and_says_when_its_sync_querier_is_missing(
     sync_db: SyncDatabase,
 ) -> None:

@@ -64,6 +64,21 @@ def count(admin: Admin, query: str) -> int:
     return int(str(row[0]))
 
 
+def terminate_committing(admin: Admin, pid: int) -> int:
+    """Kill backend `pid` once it is running COMMIT (slowed by a deferred trigger)."""
+    with admin.cursor() as cursor:
+        for _ in range(300):
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE pid = %s AND state = 'active' AND query ILIKE '%%COMMIT%%'",
+                (pid,),
+            )
+            if cursor.fetchall():
+                return 1
+            time.sleep(0.01)
+    raise AssertionError(f"backend {pid} never ran COMMIT")
+
+
 def test_a_read_whose_connection_is_killed_is_retried(
     sync_db: SyncDatabase, sync_admin: Admin
 ) -> None:
@@ -123,12 +138,16 @@ def test_a_connection_lost_during_commit_is_outcome_unknown(
         """
     )
 
+    backend: Future[int] = Future()
+
     def write() -> None:
         with sync_db.transaction() as tx:
+            backend.set_result(tx.executor.fetchval("SELECT pg_backend_pid()"))
             tx.executor.execute("INSERT INTO team_aliases (alias, team_id) VALUES ('CMT', 147)")
 
     task = in_thread(write)
-    assert terminate_when_running(sync_admin, "COMMIT") == 1
+    # that transaction's own backend, once it runs COMMIT: never another session's
+    assert terminate_committing(sync_admin, backend.result(timeout=30)) == 1
     with pytest.raises(errors.OutcomeUnknownError) as raised:
         task.result(timeout=30)
     assert raised.value.query == "COMMIT"

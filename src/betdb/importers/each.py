@@ -81,6 +81,8 @@ def stops_reported(report: ImportReport, rejects: RejectsFile) -> Iterator[None]
         rejects.discard()
         raise
     except DATABASE_ERRORS as error:
+        if not is_connection_loss(error):
+            report.in_doubt = 0  # the server refused it: known not stored
         with contextlib.suppress(OSError):
             report.rejects_path = rejects.finish()
         raise stopped(report, error) from error
@@ -132,6 +134,7 @@ async def import_each(
                     report.imported += 1
                 else:
                     report.duplicates += 1
-        report.committed = report.imported + report.updated
+            report.in_doubt = report.imported + report.updated  # the COMMIT comes next
+        report.committed, report.in_doubt = report.in_doubt, 0
     report.seconds = time.perf_counter() - started
     return report

@@ -245,15 +245,19 @@ class OddsImport:
                     fresh = await self._not_stored(tx, batch)
                     if fresh:
                         await tx.odds.copy_odds(fresh)
+                    self.report.in_doubt = len(fresh)  # the COMMIT comes next
             except RACES:
+                self.report.in_doubt = 0
                 continue
             self.counted(batch, fresh)
             return
         fresh = await self._not_stored(self.repository, batch)
+        self.report.in_doubt = len(fresh)  # one statement, its own commit
         await self.repository.odds.ingest_odds(fresh)
         self.counted(batch, fresh)
 
     def counted(self, batch: list[CopyOddsValues], fresh: list[CopyOddsValues]) -> None:
+        self.report.in_doubt = 0
         self.report.imported += len(fresh)
         self.report.committed += len(fresh)
         self.report.duplicates += len(batch) - len(fresh)

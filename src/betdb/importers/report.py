@@ -116,6 +116,9 @@ class ImportReport:
     """The line of the last record read (where an interrupted import stopped)."""
     committed: int = 0
     """Rows written whose transaction committed: all of imported and updated once done."""
+    in_doubt: int = 0
+    """Rows whose COMMIT was under way when the import stopped: stored or not, nobody knows
+    (a re-run imports them or counts them as stored, either way)."""
 
     def skip(self, reason: str, count: int = 1) -> None:
         self.skipped += count
@@ -169,7 +172,12 @@ class ImportStoppedError(Exception):
 
 def stopped_at(report: ImportReport, hint: str | None = None) -> str:
     """Where an import that did not finish stopped, and what of it is stored."""
+    doubt = (
+        f" and {report.in_doubt:,} more whose commit was under way (stored or not)"
+        if report.in_doubt
+        else ""
+    )
     return (
         f"{report.path}: stopped at line {report.line:,} with {report.committed:,} row(s)"
-        f" committed ({hint or 'a re-run imports the rest'})"
+        f" committed{doubt} ({hint or 'a re-run imports the rest'})"
     )
