@@ -34,7 +34,7 @@ from betdb.generated.sync_db import configure_sync_connection
 from sqlc_gen_asyncpg.names import snake
 
 QUERY = "find_odds_by_game"
-BETDB = "betdb SyncQuerier.find_odds_by_game (pydantic models)"
+BETDB = "betdb find_odds_by_game into pydantic models (row_type: model)"
 RECORDS = "betdb SyncQuerier.find_odds_by_game (typed tuple rows, row_type: record)"
 LIST_DECODER = "raw fetchall + the generated list decoder (collector paused), betdb's codecs"
 RAW = "raw psycopg RawCursor fetchall (text)"
@@ -135,8 +135,8 @@ def run(data: MainData, sizes: Sizes) -> BenchResult:
     rows = f"sync :many {data.read_rows:,} rows"
     goals = []
     targets = [
-        (BETDB, RAW, 0.8, "betdb SyncQuerier models / raw psycopg fetchall"),
-        (BETDB, ORM, 3, "betdb SyncQuerier models / SQLAlchemy 2 sync ORM"),
+        (BETDB, RAW, 0.8, "betdb sync models / raw psycopg fetchall"),
+        (BETDB, ORM, 3, "betdb sync models / SQLAlchemy 2 sync ORM"),
     ]
     if RECORDS in rates:
         # issue 15's sync read goal (the async record row's is 0.95x raw fetch)
@@ -150,8 +150,8 @@ def run(data: MainData, sizes: Sizes) -> BenchResult:
     informational = [
         (RAW_CODECS, RAW, "raw fetchall with betdb's sync codecs / plain"),
         (RAW_BINARY, RAW, "raw fetchall binary / text"),
-        (BETDB, RAW_CODECS, "betdb SyncQuerier / raw fetchall, both betdb's codecs"),
-        (BETDB, CORE, "betdb SyncQuerier / SQLAlchemy Core sync"),
+        (BETDB, RAW_CODECS, "betdb sync models / raw fetchall, both betdb's codecs"),
+        (BETDB, CORE, "betdb sync models / SQLAlchemy Core sync"),
     ]
     if RECORDS in rates:
         informational.append(
@@ -159,7 +159,7 @@ def run(data: MainData, sizes: Sizes) -> BenchResult:
         )
         informational.append((RECORDS, BETDB, "typed rows / models"))
     if LIST_DECODER in rates:
-        informational.append((LIST_DECODER, BETDB, "fetchall + list decoder / SyncQuerier"))
+        informational.append((LIST_DECODER, BETDB, "fetchall + list decoder / SyncQuerier models"))
     for ours, theirs, claim in informational:
         ratio, spread = faster(ours, theirs)
         goals.append(Goal.informational(f"sync: {claim}", ratio, spread=spread))
