@@ -25,12 +25,18 @@ class Variant:
 
     @property
     def is_record(self) -> bool:
-        return issubclass(self.row, asyncpg.Record)
+        return is_record_row(self.row)
+
+
+def is_record_row(row: type[Any]) -> bool:
+    """A row_type: record row: a typed asyncpg.Record subclass (the Querier), or the typed
+    tuple row class of the SyncQuerier; either has to_model()."""
+    return issubclass(row, asyncpg.Record) or (issubclass(row, tuple) and hasattr(row, "to_model"))
 
 
 def row_variants(querier: type[Any], query: str) -> list[Variant]:
     """The non-streaming methods named like `query` (the query itself, `<query>_records`, ...)
-    that return list[row], with a pydantic model or asyncpg.Record subclass as row."""
+    that return list[row], with a pydantic model or a record row class (is_record_row) as row."""
     variants = []
     for name, function in inspect.getmembers(querier, inspect.isfunction):
         if not name.startswith(query):
@@ -39,7 +45,7 @@ def row_variants(querier: type[Any], query: str) -> list[Variant]:
         if typing.get_origin(returns) is not list:
             continue
         (row,) = typing.get_args(returns)
-        if inspect.isclass(row) and issubclass(row, (pydantic.BaseModel, asyncpg.Record)):
+        if inspect.isclass(row) and (issubclass(row, pydantic.BaseModel) or is_record_row(row)):
             variants.append(Variant(name, row))
     return sorted(variants, key=lambda v: (v.method != query, v.method))
 

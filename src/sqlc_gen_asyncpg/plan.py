@@ -86,12 +86,14 @@ class RecordColumn:
 @dataclass(frozen=True)
 class RecordPlan:
     """A typed asyncpg.Record subclass the driver builds rows into; to_model() gives `model`
-    through its decoder `decoder`."""
+    through its decoder `decoder`. With emit_sync, `sync_class_name` is its sync counterpart: a
+    typed tuple subclass of the same columns over psycopg's rows."""
 
     class_name: str
     model: str
     decoder: str
     columns: tuple[RecordColumn, ...]
+    sync_class_name: str = ""
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,8 @@ DRIVER_METHODS = {
 }
 # What an asyncpg.Record has itself, which a column must not hide.
 RECORD_ATTRIBUTES = frozenset({"get", "items", "keys", "values", "to_model"})
+# What a tuple has itself, which a column of the sync flavour's tuple rows must not hide.
+SYNC_ROW_ATTRIBUTES = frozenset({"count", "index"})
 # Local variables of the generated methods, kept clear of parameter names.
 _LOCALS = ("record", "records", "status", "sets", "results", "row")
 
@@ -304,6 +306,10 @@ class ModulePlanner:
         if name in self.records:
             return name
         self.claim(name, query.name, where)
+        # Sync as in SyncQuerier: the sync flavour's tuple row of the same columns
+        sync_name = f"Sync{name}" if self.options.emit_sync else ""
+        if sync_name:
+            self.claim(sync_name, query.name, where)
         columns: list[RecordColumn] = []
         for (field, value), annotation in zip(decoder.reads, decoder.annotations, strict=True):
             if not isinstance(value, ColumnRead):
@@ -314,8 +320,15 @@ class ModulePlanner:
                 raise where.at(field).error(
                     f"a column named {field!r} would hide asyncpg.Record.{field}: add a rename"
                 )
+            if self.options.emit_sync and field in SYNC_ROW_ATTRIBUTES:
+                raise where.at(field).error(
+                    f"a column named {field!r} would hide tuple.{field} in the sync row of"
+                    f" {name}: add a rename"
+                )
             columns.append(RecordColumn(field, annotation, value.index, value.adapter))
-        self.records[name] = RecordPlan(name, decoder.model, decoder.function, tuple(columns))
+        self.records[name] = RecordPlan(
+            name, decoder.model, decoder.function, tuple(columns), sync_name
+        )
         self.imports.update(self.annotation_imports[decoder.function])
         self.imports.add(Import(".db", "Column"))
         return name

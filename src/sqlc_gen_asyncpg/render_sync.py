@@ -3,10 +3,11 @@ sync_db.py (the sync executor protocol and configure_sync_connection).
 
 The SyncQuerier runs the same SQL constants (psycopg's RawCursor takes ``$1``), validates
 through the same ``Arguments`` and builds the same row models with the same decoders. A query
-whose rows are typed asyncpg Records returns, on the sync side, the pydantic model its
-``to_model()`` gives: an asyncpg.Record cannot be built outside asyncpg's C code, and the model
-is the value both flavours can be compared by. Parameters psycopg would type wrongly from their
-class (the plan's ``sync_kind``) travel wrapped by ``untyped``; sync_types.py renders the rest.
+whose rows are typed asyncpg Records returns, on the sync side, rows of a typed tuple subclass
+named ``Sync<Record class>`` (an asyncpg.Record cannot be built outside asyncpg's C code): the
+same read-only properties over psycopg's own values, and the same ``to_model()``. Parameters
+psycopg would type wrongly from their class (the plan's ``sync_kind``) travel wrapped by
+``untyped``; sync_types.py renders the rest.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .layout import (
     render_imports,
 )
 from .pgtypes import Import
-from .plan import ModelRead, ModulePlan, PackagePlan, QueryPlan, Read, RecordPlan
+from .plan import ModulePlan, PackagePlan, QueryPlan, RecordPlan
 from .render_queries import call_args, copy_items, param_sets, read_expression
 from .render_sync_types import extension_names, needs_sync_types
 
@@ -33,32 +34,67 @@ SYNC_DB = ".sync_db"
 _JSON = "pydantic.JsonValue"
 
 
-def _records(module: ModulePlan) -> dict[str, RecordPlan]:
-    return {record.class_name: record for record in module.records}
+def _sync_names(module: ModulePlan) -> dict[str, str]:
+    """Each record class of `module` and its sync tuple row class."""
+    return {record.class_name: record.sync_class_name for record in module.records}
 
 
-def _rows_decoders(module: ModulePlan) -> dict[str, str]:
-    """Each record class's list decoder (its model's loop, collector paused), where the module
-    has one: the sync side builds models where the async side hands out records."""
-    loops = {d.function: d.rows_function for d in module.decoders if d.rows_function}
-    return {
-        name: loops[record.decoder]
-        for name, record in _records(module).items()
-        if record.decoder in loops
-    }
+def _as_sync(annotation: str, names: dict[str, str]) -> str:
+    """An annotation with every record class replaced by its sync tuple row class."""
+    if not names:
+        return annotation
+    pattern = "|".join(re.escape(name) for name in names)
+    return re.sub(rf"\b({pattern})\b", lambda m: names[m.group(1)], annotation)
 
 
-def _as_model(annotation: str, records: dict[str, RecordPlan]) -> str:
-    """An annotation with every record class replaced by the model its to_model() gives."""
-    for name, record in records.items():
-        annotation = re.sub(rf"\b{name}\b", record.model, annotation)
-    return annotation
-
-
-def _read(plan: QueryPlan, records: dict[str, RecordPlan]) -> Read | None:
+def _row_read(plan: QueryPlan, record: str, names: dict[str, str]) -> str:
+    """The expression turning one psycopg tuple `record` into the query's result."""
     if plan.record_class:
-        return ModelRead(records[plan.record_class].decoder)
-    return plan.read
+        return f"{names[plan.record_class]}({record})"
+    return read_expression(plan.read, record) if plan.read else ""
+
+
+def _sync_record(record: RecordPlan) -> list[str]:
+    model, name = record.model, record.sync_class_name
+    out = [
+        f"class {name}(tuple[Any, ...]):",
+        *docstring(
+            INDENT,
+            [
+                f"A row of {record.class_name}'s shape as psycopg reads it: a tuple, with the",
+                f"same typed read-only columns; to_model() gives the pydantic {model}.",
+            ],
+        ),
+        "",
+        f"{INDENT}__slots__ = ()",
+        "",
+    ]
+    for column in record.columns:
+        args = str(column.index)
+        if column.adapter:
+            args += f", {column.adapter}.validate_python"
+        line = f"{INDENT}{column.name} = SyncColumn[{column.annotation}]({args})"
+        if len(line) <= WIDTH:
+            out.append(line)
+            continue
+        first, *rest = column.annotation.split(" | ")
+        out.extend(
+            [
+                f"{INDENT}{column.name} = SyncColumn[",
+                f"{INDENT * 2}{first}",
+                *(f"{INDENT * 2}| {part}" for part in rest),
+                f"{INDENT}]({args})",
+            ]
+        )
+    out.extend(
+        [
+            "",
+            f"{INDENT}def to_model(self) -> {model}:",
+            *docstring(INDENT * 2, [f"The row as the pydantic model {model}."]),
+            f"{INDENT * 2}return {record.decoder}(self)",
+        ]
+    )
+    return out
 
 
 def _signature(plan: QueryPlan, name: str, returns: str, *, prefetch: bool) -> list[str]:
@@ -158,18 +194,15 @@ def _call(indent: str, head: str, method: str, items: list[str | list[str]]) -> 
     return fit(indent, f"{head}self._conn.{method}(", items, ")")
 
 
-def _method(
-    plan: QueryPlan, records: dict[str, RecordPlan], rows_decoders: dict[str, str]
-) -> list[str]:
+def _method(plan: QueryPlan, records: dict[str, str]) -> list[str]:
     sfx = plan.local[len("record") :]
     record, rows, status = f"record{sfx}", f"records{sfx}", f"status{sfx}"
     sets, results = f"sets{sfx}", f"results{sfx}"
     body = INDENT * 2
-    source = _read(plan, records)
-    read = read_expression(source, record) if source else ""
-    result = _as_model(plan.result or "", records)
+    read = _row_read(plan, record, records)
+    result = _as_sync(plan.result or "", records)
     cmd, driver = plan.cmd, plan.driver_method
-    out = _signature(plan, plan.method, _as_model(plan.returns, records), prefetch=False)
+    out = _signature(plan, plan.method, _as_sync(plan.returns, records), prefetch=False)
     out.extend(docstring(body, plan.docstring))
     call = _sync_call_args(plan, plan.constant)
     if cmd == ":one":
@@ -177,9 +210,10 @@ def _method(
         out.append(f"{body}return None if {record} is None else {read}")
     elif cmd == ":many":
         out.extend(_call(body, f"{rows} = ", driver, call))
-        rows_decoder = plan.rows_decoder or rows_decoders.get(plan.record_class or "")
-        if rows_decoder:
-            out.append(f"{body}return {rows_decoder}({rows})")
+        if plan.record_class:
+            out.append(f"{body}return typed_rows({records[plan.record_class]}, {rows})")
+        elif plan.rows_decoder:
+            out.append(f"{body}return {plan.rows_decoder}({rows})")
         else:
             out.append(f"{body}return [{read} for {record} in {rows}]")
     elif cmd == ":exec":
@@ -216,12 +250,12 @@ def _method(
     return out
 
 
-def _iter_method(plan: QueryPlan, records: dict[str, RecordPlan]) -> list[str]:
+def _iter_method(plan: QueryPlan, records: dict[str, str]) -> list[str]:
     assert plan.iter_method is not None
     sfx = plan.local[len("record") :]
     record = f"record{sfx}"
     body = INDENT * 2
-    returns = f"Iterator[{_as_model(plan.result or '', records)}]"
+    returns = f"Iterator[{_as_sync(plan.result or '', records)}]"
     out = _signature(plan, plan.iter_method, returns, prefetch=True)
     out.extend(
         docstring(
@@ -236,8 +270,7 @@ def _iter_method(plan: QueryPlan, records: dict[str, RecordPlan]) -> list[str]:
     out.extend(fit(body + INDENT, "raise TransactionRequiredError(", error, ")"))
     call = [*_sync_call_args(plan, plan.constant), "prefetch=prefetch"]
     out.extend(fit(body, f"for {record} in self._conn.cursor(", call, "):"))
-    source = _read(plan, records)
-    out.append(f"{body}{INDENT}yield {read_expression(source, record) if source else record}")
+    out.append(f"{body}{INDENT}yield {_row_read(plan, record, records) or record}")
     return out
 
 
@@ -254,6 +287,10 @@ def sync_imports(module: ModulePlan) -> set[Import]:
         imports.add(Import(SYNC_DB, "untyped"))
     if any(_untyped(q) and not (q.params_model and not q.values_alias) for q in module.queries):
         imports.add(Import(SYNC_DB, "untyped_at"))
+    if module.records:
+        imports.add(Import(SYNC_DB, "SyncColumn"))
+    if any(q.record_class and q.cmd == ":many" for q in module.queries):
+        imports.add(Import(SYNC_DB, "typed_rows"))
     if any(q.iter_method for q in module.queries):
         imports.update(
             {
@@ -266,8 +303,12 @@ def sync_imports(module: ModulePlan) -> set[Import]:
 
 
 def render_sync_querier(module: ModulePlan) -> list[str]:
-    records, rows_decoders = _records(module), _rows_decoders(module)
-    out = [
+    """The sync tuple row class of each record class of `module`, then its SyncQuerier."""
+    records = _sync_names(module)
+    out = join_blocks([_sync_record(record) for record in module.records])
+    if out:
+        out.extend(["", ""])
+    out += [
         "class SyncQuerier:",
         f'{INDENT}"""The queries of {module.source}, run on a sync psycopg executor."""',
         "",
@@ -276,7 +317,7 @@ def render_sync_querier(module: ModulePlan) -> list[str]:
     ]
     for query in module.queries:
         out.append("")
-        out.extend(_method(query, records, rows_decoders))
+        out.extend(_method(query, records))
         if query.iter_method:
             out.append("")
             out.extend(_iter_method(query, records))
@@ -368,6 +409,49 @@ def untyped_at(values: tuple[Any, ...], kinds: tuple[tuple[int, str], ...]) -> t
     return tuple(wrapped)
 """
 
+_ROWS = '''_T = TypeVar("_T")
+_R = TypeVar("_R", bound=Row)
+
+
+if TYPE_CHECKING:
+
+    class SyncColumn(Generic[_T]):
+        """A column of a sync row class, read-only and typed T (item `index`, through `convert`)."""
+
+        def __init__(self, index: int, convert: Callable[[Any], _T] | None = None) -> None: ...
+
+        @overload
+        def __get__(self, row: None, owner: object) -> "SyncColumn[_T]": ...
+
+        @overload
+        def __get__(self, row: Row, owner: object) -> _T: ...
+
+        def __get__(self, row: Row | None, owner: object) -> "_T | SyncColumn[_T]": ...
+
+else:
+
+    class SyncColumn:
+        """At run time a column is a property over the tuple's own item lookup, in C."""
+
+        def __class_getitem__(cls, annotation):
+            return cls
+
+        def __new__(cls, index, convert=None):
+            get = _operator.itemgetter(index)
+            return property(get if convert is None else lambda row: convert(get(row)))
+
+
+def typed_rows(row_class: type[_R], rows: list[Row]) -> list[_R]:
+    """`rows` as `row_class`, each built by tuple's own constructor (in C, through map)."""
+    collecting = _gc.isenabled()
+    _gc.disable()  # nothing here can form a cycle; the collector would only rescan the rows
+    try:
+        return list(map(row_class, rows))
+    finally:
+        if collecting:
+            _gc.enable()'''
+
+
 # The one lookup configure_sync_connection makes: enums and composites by schema and name,
 # extension types by name in whichever schema their extension was created in.
 _LOOKUP = """_TYPES = (
@@ -423,6 +507,17 @@ def render_sync_db(plan: PackagePlan) -> str:
         Import("typing", "Protocol"),
         Import("typing", "runtime_checkable"),
     }
+    if plan.uses_records:
+        imports.update(
+            {
+                Import("collections.abc", "Callable"),
+                Import("gc"),
+                Import("operator"),
+                Import("typing", "Generic"),
+                Import("typing", "TypeVar"),
+                Import("typing", "overload"),
+            }
+        )
     if plan.enums:
         imports.add(Import("enum", "StrEnum"))
         imports.add(Import("functools"))
@@ -467,6 +562,8 @@ def render_sync_db(plan: PackagePlan) -> str:
     if plan.json_types:
         configure.append(f"{INDENT}conn.adapters.register_dumper(dict, JsonbDumper)")
     blocks = [head, _PROTOCOL.splitlines(), _JSONB.strip().splitlines()]
+    if plan.uses_records:
+        blocks.append(_ROWS.splitlines())
     if _uses_untyped(plan):
         blocks.append(_UNTYPED.strip().splitlines())
     if lookup:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import typing
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -23,10 +24,11 @@ _ASYNC_USAGE = "Use: async with pool.acquire() as conn, conn.transaction()"
 
 
 def assert_same(sync_value: Any, async_value: Any, where: str = "value") -> None:
-    """Equal and of the same type all the way down (models field by field)."""
+    """Equal and of the same type all the way down (models field by field, and a typed Record
+    against the sync flavour's typed tuple row column by column)."""
     if isinstance(async_value, asyncpg.Record) and hasattr(async_value, "to_model"):
-        # by design: a record row of the async side is, on the sync side, the model it gives
-        async_value = async_value.to_model()
+        _assert_same_row(sync_value, async_value, where)
+        return
     # asyncpg's only foreign class: its C subclass of uuid.UUID (equal, same hash)
     async_type = uuid.UUID if isinstance(async_value, uuid.UUID) else type(async_value)
     sync_type = type(sync_value)
@@ -44,6 +46,32 @@ def assert_same(sync_value: Any, async_value: Any, where: str = "value") -> None
             assert_same(sync_value[key], async_value[key], f"{where}[{key!r}]")
     else:
         assert sync_value == async_value, where
+
+
+def _assert_same_row(sync_row: Any, record: asyncpg.Record, where: str) -> None:
+    """A typed asyncpg Record against its sync counterpart, the tuple row class named Sync and
+    the record's class name: column by column, the items themselves, and to_model()."""
+    record_class = type(record)
+    assert type(sync_row).__name__ == f"Sync{record_class.__name__}", f"{where}: {type(sync_row)}"
+    assert isinstance(sync_row, tuple), where
+    assert sync_row == tuple(record), where  # every item, a batch's index column included
+    model = typing.get_type_hints(record_class.to_model)["return"]
+    for name in model.model_fields:
+        assert_same(*_column(sync_row, record, name), f"{where}.{name}")
+    assert_same(*_column(sync_row, record, "to_model"), f"{where}.to_model()")
+
+
+def _column(sync_row: Any, record: asyncpg.Record, name: str) -> tuple[Any, Any]:
+    """Both rows' property `name` (a call, for to_model), or what it raised on each side: a
+    validated override checks the stored value on read, and both must refuse it alike."""
+    values = []
+    for row in (sync_row, record):
+        try:
+            value = getattr(row, name)
+            values.append(value() if name == "to_model" else value)
+        except pydantic.ValidationError as error:
+            values.append(("raised", type(error).__name__, error.error_count(), str(error)))
+    return values[0], values[1]
 
 
 def _reads_only(module: ModuleType, method: str) -> bool:

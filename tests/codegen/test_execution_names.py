@@ -106,8 +106,9 @@ async def test_a_record_row_keeps_module_named_columns(
     assert record is not None
     if names.name == "async":
         assert isinstance(record, asyncpg.Record)
-    else:  # by design: psycopg builds no records, the sync side gives the model to_model() would
-        assert type(record) is q.GetModulesRecordRow
+    else:  # psycopg builds no asyncpg Records: the sync side's typed tuple row
+        assert type(record) is q.SyncGetModulesRecordRecord
+    assert type(record.to_model()) is q.GetModulesRecordRow
     assert record.uuid == KEY
     assert record.decimal == decimal.Decimal("1.50")
     assert (record.gc, record.operator, record.json_) == (7, "o", [True, "x"])

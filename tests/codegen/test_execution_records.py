@@ -1,14 +1,15 @@
 """The records case (row_type: record) on a real PostgreSQL: every annotation that returns
 rows hands back typed asyncpg Records built by the driver, with the same values and Python
 types as the pydantic models of the everything case, and to_model() gives those models.
-The SyncQuerier (psycopg builds no records) hands back those models themselves."""
+The SyncQuerier (psycopg builds no asyncpg Records) hands back its typed tuple rows, named Sync
+and the record class: the same typed read-only columns over the same values, the same
+to_model(), and equal to the Records as tuples."""
 
 from __future__ import annotations
 
 import datetime
 import decimal
 import ipaddress
-import typing
 
 import asyncpg
 import pydantic
@@ -27,11 +28,12 @@ BORN = datetime.datetime(1970, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
 
 
 def row_class(flavour: Flavour, record: type[asyncpg.Record]) -> type[object]:
-    """The record class on the async side; by design, the model its to_model() gives on sync."""
+    """The record class on the async side; on sync, its typed tuple row class."""
     if flavour.name == "async":
         return record
-    model: type[object] = typing.get_type_hints(record.to_model)["return"]  # type: ignore[attr-defined]
-    return model
+    sync_row: type[object] = getattr(q, f"Sync{record.__name__}")
+    assert issubclass(sync_row, tuple)
+    return sync_row
 
 
 def author(name: str, mood: models.Mood = models.Mood.SO_SO) -> q.CreateAuthorParams:
@@ -70,19 +72,21 @@ async def test_one_returns_a_typed_record_with_the_python_type_of_each_column(
     assert fetched.bio is None
     assert fetched.lambda_ is None  # the rename option names the property too
     assert await querier.get_author(id=404) is None
+    assert fetched[1] == "Ursula"  # still a Record or a tuple: by index
     if records_flavour.name == "async":
-        assert fetched["name"] == "Ursula"  # still a Record: by column name and by index
-        assert fetched[1] == "Ursula"
+        assert fetched["name"] == "Ursula"  # a Record by column name too
 
 
 async def test_a_record_is_read_only_and_to_model_gives_the_pydantic_model(
-    records_connection: asyncpg.Connection,
+    records_flavour: Flavour,
 ) -> None:
-    # async only: Records are asyncpg's; the sync side returns the model (the next test)
-    created = await q.Querier(records_connection).create_author(author("Ursula"))
+    created = await records_flavour.querier.create_author(author("Ursula"))
     assert created is not None
     with pytest.raises(AttributeError):
-        created.name = "Changed"  # type: ignore[misc]
+        created.name = "Changed"
+    if records_flavour.name == "sync":
+        with pytest.raises(AttributeError):
+            created.nickname = "new"  # __slots__ = (): a sync row holds its items alone
     model = created.to_model()
     assert type(model) is models.Author
     assert model.name == "Ursula"
@@ -92,19 +96,23 @@ async def test_a_record_is_read_only_and_to_model_gives_the_pydantic_model(
     assert model.model_fields_set == set(models.Author.model_fields)
 
 
-async def test_the_sync_side_returns_the_model_to_model_gives(records_flavour: Flavour) -> None:
+async def test_the_sync_row_equals_the_async_record_and_gives_the_same_model(
+    records_flavour: Flavour,
+) -> None:
     created = await records_flavour.querier.create_author(author("Ursula"))
     assert created is not None
-    model = created.to_model() if records_flavour.name == "async" else created
+    model = created.to_model()
     assert type(model) is models.Author
     model.name = "Changed"  # a model, unlike a record, is mutable
     assert model.name == "Changed"
-    fetched = await records_flavour.querier.get_author(id=created.id)
-    assert fetched is not None
-    assert fetched.name == "Ursula"
+    assert created.name == "Ursula"
+    async_row = await q.Querier(records_flavour.conn).get_author(id=created.id)
+    assert async_row is not None
+    assert created == async_row  # a Record, or a tuple, of the same items
+    assert created.to_model() == async_row.to_model()
     if records_flavour.name == "sync":
-        async_row = await q.Querier(records_flavour.conn).get_author(id=created.id)
-        assert_same(fetched, async_row.to_model())  # type: ignore[union-attr]
+        assert isinstance(created, tuple)
+        assert_same(created, async_row)  # column by column, types included
 
 
 async def test_many_and_streaming_return_records_with_the_same_rows(
@@ -125,7 +133,7 @@ async def test_many_and_streaming_return_records_with_the_same_rows(
         (by_ids_row, sad[0].id, "a", models.Mood.SAD),
         (by_ids_row, sad[1].id, "c", models.Mood.SAD),
     ]
-    model = rows[0].to_model() if records_flavour.name == "async" else rows[0]
+    model = rows[0].to_model()
     assert type(model) is q.ListAuthorsByIdsRow
     assert model == q.ListAuthorsByIdsRow(id=sad[0].id, name="a", mood="sad")  # type: ignore[arg-type]
     async with records_flavour.transaction() as bound:
@@ -171,7 +179,7 @@ async def test_batches_return_records_per_parameter_set(records_flavour: Flavour
         (book_row, "a1"),
     ]
     assert found[0] is not None
-    model = found[0].to_model() if records_flavour.name == "async" else found[0]
+    model = found[0].to_model()
     assert model == models.Book(id=ids[2], author_id=b.id, title="b1", cost=3)
 
 
@@ -185,15 +193,16 @@ async def test_an_override_column_of_a_record_is_converted_like_the_models(
     await records_flavour.conn.execute(
         "INSERT INTO books (author_id, title, cost) VALUES ($1, 'Debt', -5)", a.id
     )
-    if records_flavour.name == "sync":  # by design: the model's decoder checks it at once
-        with pytest.raises(pydantic.ValidationError, match="greater than or equal to 0"):
-            records_flavour.sync_querier.books_of_authors([(a.id,)])
-        return
+    # on both flavours the row comes back, and its cost is refused when read (the sync side
+    # is checked against the async one: both must refuse it alike)
     (group,) = await querier.books_of_authors([(a.id,)])
     (debt,) = group
     assert debt.title == "Debt"
+    assert debt[3] == decimal.Decimal(-5)  # the item itself, as stored
     with pytest.raises(pydantic.ValidationError, match="greater than or equal to 0"):
         _ = debt.cost
+    with pytest.raises(pydantic.ValidationError, match="greater than or equal to 0"):
+        debt.to_model()
 
 
 async def test_row_types_keeps_models_for_the_queries_it_names(records_flavour: Flavour) -> None:
@@ -232,7 +241,7 @@ async def test_records_come_through_betdbs_executors_too(
     assert [(type(r), r.mood) for r in streamed] == [(q.AuthorRecord, models.Mood.SO_SO)]
 
 
-async def test_models_come_through_betdbs_sync_executors_as_records_do_through_async_ones(
+async def test_sync_rows_come_through_betdbs_sync_executors_as_records_do_through_async_ones(
     records_connection: asyncpg.Connection, records_url: str
 ) -> None:
     seeded = q.Querier(records_connection)
@@ -249,7 +258,9 @@ async def test_models_come_through_betdbs_sync_executors_as_records_do_through_a
             assert isinstance(executor, SyncTransactionExecutor)
             bound = q.SyncQuerier(executor)
             streamed = list(bound.iter_list_authors_by_mood(mood=models.Mood.SO_SO))
+    assert type(fetched) is q.SyncAuthorRecord
     assert_same(fetched, a)
     assert_same(listed, [a])
+    assert type(book) is q.SyncBookRecord
     assert_same(book, (await seeded.book_by_id([(1,)]))[0])
     assert_same(streamed, [a])

@@ -134,7 +134,7 @@ async def test_streaming_needs_a_transaction_and_yields_the_same_rows(
     assert len(streamed) == 3
 
 
-async def test_record_rows_come_back_as_the_models_their_to_model_gives(
+async def test_record_rows_come_back_as_typed_tuple_rows_equal_to_the_async_records(
     records_connection: asyncpg.Connection, records_url: str
 ) -> None:
     from codegen.golden import records as rg
@@ -149,16 +149,20 @@ async def test_record_rows_come_back_as_the_models_their_to_model_gives(
         rg.configure_sync_connection(conn)
         sq = rq.SyncQuerier(SyncConnectionExecutor(conn))
         one = sq.get_author(id=created.id)
-        assert isinstance(one, rg.models.Author)
-        assert_same(one, created.to_model())
-        assert_same(sq.list_authors_by_mood(mood=rg.models.Mood.SO_SO), [created.to_model()])
+        assert type(one) is rq.SyncAuthorRecord
+        assert one == created  # a tuple of the same items as the Record
+        assert_same(one, created)
+        assert_same(one.to_model(), created.to_model())
+        assert_same(sq.list_authors_by_mood(mood=rg.models.Mood.SO_SO), [created])
         assert_same(sq.author_names(), await aq.author_names())
         assert sq.copy_books([(created.id, "B", decimal.Decimal("3.50"))]) == 1
         batches = await aq.books_of_authors([(created.id,), (-1,)])
-        assert_same(
-            sq.books_of_authors([(created.id,), (-1,)]),
-            [[r.to_model() for r in found] for found in batches],
-        )
+        synced = sq.books_of_authors([(created.id,), (-1,)])
+        assert_same(synced, batches)
+        assert [[book.cost for book in found] for found in synced] == [
+            [decimal.Decimal("3.50")],
+            [],
+        ]
         with SyncConnectionExecutor(conn).transaction() as bound:
             streamed = list(rq.SyncQuerier(bound).iter_author_names())
         assert_same(streamed, sq.author_names())

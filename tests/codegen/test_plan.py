@@ -374,6 +374,32 @@ def test_row_type_record_refuses_embeds_and_unknown_query_names(
     assert "options.row_types names 'NoSuchQuery', which is no query" in messages
 
 
+def test_row_type_record_refuses_a_column_hiding_a_tuple_method_of_the_sync_row(
+    everything_request: dict[str, Any],
+) -> None:
+    current = json.loads(base64.b64decode(everything_request["plugin_options"]))
+    renamed = {**current.get("rename", {}), "books.title": "count"}
+    options = {
+        "row_type": "record",
+        "row_types": {"AuthorsWithBooks": "model", "BooksWithAuthors": "model"},
+        "rename": renamed,
+    }
+    # async alone: an asyncpg.Record has no count, so the column may take the name
+    book = next(
+        r for m in planned(everything_request, emit_sync=False, **options).modules
+        for r in m.records
+        if r.class_name == "BookRecord"
+    )  # fmt: skip
+    assert [c.name for c in book.columns][2] == "count"
+    with pytest.raises(PlanFailedError) as failed:
+        planned(everything_request, emit_sync=True, **options)
+    assert any(
+        "a column named 'count' would hide tuple.count in the sync row of BookRecord: "
+        "add a rename" in str(e)
+        for e in failed.value.errors
+    ), [str(e) for e in failed.value.errors]
+
+
 def test_validate_false_reads_the_column_as_is_but_still_checks_arguments(
     everything_request: dict[str, Any],
 ) -> None:

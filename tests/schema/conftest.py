@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import sys
+import typing
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from decimal import Decimal
@@ -36,7 +37,11 @@ UTC = dt.UTC
 
 
 def assert_same(sync_value: Any, async_value: Any, where: str = "value") -> None:
-    """Equal and of the same type all the way down (models field by field)."""
+    """Equal and of the same type all the way down (models field by field, and a typed Record
+    against the sync flavour's typed tuple row column by column)."""
+    if isinstance(async_value, asyncpg.Record) and hasattr(async_value, "to_model"):
+        _assert_same_row(sync_value, async_value, where)
+        return
     # asyncpg's only foreign class: its C subclass of uuid.UUID (equal, same hash)
     async_type = uuid.UUID if isinstance(async_value, uuid.UUID) else type(async_value)
     assert type(sync_value) is async_type, f"{where}: {type(sync_value)} != {async_type}"
@@ -55,14 +60,17 @@ def assert_same(sync_value: Any, async_value: Any, where: str = "value") -> None
         assert sync_value == async_value, where
 
 
-def as_models(value: Any) -> Any:
-    """A query's value with its typed asyncpg Records (the async side of a record-row query) as
-    the models the sync side returns for them."""
-    if isinstance(value, list):
-        return [as_models(item) for item in value]
-    if isinstance(value, asyncpg.Record) and hasattr(value, "to_model"):
-        return value.to_model()
-    return value
+def _assert_same_row(sync_row: Any, record: asyncpg.Record, where: str) -> None:
+    """A typed asyncpg Record (row_type: record) against its sync counterpart, the tuple row
+    class named Sync and the record's class name: items, columns and to_model() alike."""
+    record_class = type(record)
+    assert type(sync_row).__name__ == f"Sync{record_class.__name__}", f"{where}: {type(sync_row)}"
+    assert isinstance(sync_row, tuple), where
+    assert sync_row == tuple(record), where
+    model = typing.get_type_hints(record_class.to_model)["return"]
+    for name in model.model_fields:
+        assert_same(getattr(sync_row, name), getattr(record, name), f"{where}.{name}")
+    assert_same(sync_row.to_model(), record.to_model(), f"{where}.to_model()")
 
 
 class CrossChecked:
@@ -92,7 +100,7 @@ class CrossChecked:
             value = method(*args, **kwargs)
             if reads and self._twin is not None and self._repository.may_cross_check():
                 twin_value = await getattr(self._twin, name)(*args, **kwargs)
-                assert_same(value, as_models(twin_value), f"{name}()")
+                assert_same(value, twin_value, f"{name}()")
             return value
 
         return call

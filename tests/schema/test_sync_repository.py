@@ -16,7 +16,11 @@ import betdb.errors
 from betdb import SyncUnifiedRepository, UnifiedRepository
 from betdb.generated import TransactionRequiredError
 from betdb.generated.models import Market, Odds, Side
-from betdb.generated.odds import CopyOddsParams, GetLineMovementParams
+from betdb.generated.odds import (
+    CopyOddsParams,
+    GetLineMovementParams,
+    SyncOddsRecord,
+)
 
 from .conftest import assert_same, book_id, game, quote
 
@@ -78,15 +82,19 @@ async def test_odds_copied_ingested_and_read_back_agree_across_flavours(
     batch = [quote(game_id, dk, price=-130, observed_at=later)]
     sync_repo.odds.ingest_odds(batch)
     sync_repo.odds.ingest_odds(batch)  # idempotent on the sync side as on the async side
-    # FindOddsByGame has record rows: the sync side gives the models to_model() gives
+    # FindOddsByGame has record rows: the sync side gives typed tuple rows of the same columns
     records = await async_repo.odds.find_odds_by_game(
         game_id=game_id, market=None, sportsbook_id=None
     )
     rows = sync_repo.odds.find_odds_by_game(game_id=game_id, market=None, sportsbook_id=None)
     assert len(rows) == 3
-    assert all(isinstance(row, Odds) for row in rows)
+    assert all(type(row) is SyncOddsRecord for row in rows)
     assert rows[0].market is Market.MONEYLINE
-    assert_same(rows, [record.to_model() for record in records])
+    assert rows[0].price == -120
+    assert rows == records  # tuples of the same items as the Records
+    assert_same(rows, records)
+    assert_same([row.to_model() for row in rows], [record.to_model() for record in records])
+    assert all(isinstance(row.to_model(), Odds) for row in rows)
     movement = GetLineMovementParams(
         game_id=game_id,
         market=Market.MONEYLINE,
@@ -96,7 +104,7 @@ async def test_odds_copied_ingested_and_read_back_agree_across_flavours(
     )
     assert_same(
         sync_repo.odds.get_line_movement(movement),
-        [record.to_model() for record in await async_repo.odds.get_line_movement(movement)],
+        await async_repo.odds.get_line_movement(movement),
     )
     consensus = sync_repo.odds.get_consensus_odds(
         game_id=game_id, market=Market.MONEYLINE, at=later

@@ -15,7 +15,7 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, Column, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import DataSource, Market, Odds, Side
-from .sync_db import SyncCursorExecutor, SyncExecutor
+from .sync_db import SyncColumn, SyncCursorExecutor, SyncExecutor, typed_rows
 
 COPY_ODDS = """-- name: CopyOdds :copyfrom
 INSERT INTO odds (
@@ -1055,6 +1055,49 @@ class Querier:
             yield _decode_get_consensus_odds_row(record)
 
 
+class SyncOddsRecord(tuple[Any, ...]):
+    """A row of OddsRecord's shape as psycopg reads it: a tuple, with the
+    same typed read-only columns; to_model() gives the pydantic Odds.
+    """
+
+    __slots__ = ()
+
+    game_id = SyncColumn[int](0)
+    sportsbook_id = SyncColumn[int](1)
+    market = SyncColumn[Market](2)
+    side = SyncColumn[Side](3)
+    line = SyncColumn[_decimal.Decimal | None](4)
+    price = SyncColumn[_betdb_types.AmericanOdds](5)
+    observed_at = SyncColumn[_betdb_types.Timestamp](6)
+    is_opening = SyncColumn[bool](7)
+    is_closing = SyncColumn[bool](8)
+    bet_limit = SyncColumn[_decimal.Decimal | None](9)
+    source = SyncColumn[DataSource](10)
+
+    def to_model(self) -> Odds:
+        """The row as the pydantic model Odds."""
+        return _decode_odds(self)
+
+
+class SyncGetLineMovementRecord(tuple[Any, ...]):
+    """A row of GetLineMovementRecord's shape as psycopg reads it: a tuple, with the
+    same typed read-only columns; to_model() gives the pydantic GetLineMovementRow.
+    """
+
+    __slots__ = ()
+
+    side = SyncColumn[Side](0)
+    line = SyncColumn[_decimal.Decimal | None](1)
+    price = SyncColumn[_betdb_types.AmericanOdds](2)
+    observed_at = SyncColumn[_betdb_types.Timestamp](3)
+    line_change = SyncColumn[_decimal.Decimal | None](4)
+    price_change = SyncColumn[int | None](5)
+
+    def to_model(self) -> GetLineMovementRow:
+        """The row as the pydantic model GetLineMovementRow."""
+        return _decode_get_line_movement_row(self)
+
+
 class SyncQuerier:
     """The queries of odds.sql, run on a sync psycopg executor."""
 
@@ -1128,13 +1171,13 @@ class SyncQuerier:
         game_id: int,
         market: Market | None,
         sportsbook_id: int | None,
-    ) -> list[Odds]:
+    ) -> list[SyncOddsRecord]:
         """A game's whole history, optionally of one market and one book, oldest first."""
         records = self._conn.fetch(
             FIND_ODDS_BY_GAME,
             *_FIND_ODDS_BY_GAME_ARGS.validate_python((game_id, market, sportsbook_id)),
         )
-        return _decode_many_odds(records)
+        return typed_rows(SyncOddsRecord, records)
 
     def iter_find_odds_by_game(
         self,
@@ -1143,7 +1186,7 @@ class SyncQuerier:
         market: Market | None,
         sportsbook_id: int | None,
         prefetch: int = 100,
-    ) -> Iterator[Odds]:
+    ) -> Iterator[SyncOddsRecord]:
         """Stream find_odds_by_game through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError("iter_find_odds_by_game", self._conn, sync=True)
@@ -1152,7 +1195,7 @@ class SyncQuerier:
             *_FIND_ODDS_BY_GAME_ARGS.validate_python((game_id, market, sportsbook_id)),
             prefetch=prefetch,
         ):
-            yield _decode_odds(record)
+            yield SyncOddsRecord(record)
 
     def get_latest_odds(self, params: GetLatestOddsParams) -> list[Odds]:
         """The newest observation per book and side of one market in an observed_at window
@@ -1223,7 +1266,7 @@ class SyncQuerier:
         ):
             yield _decode_odds(record)
 
-    def get_line_movement(self, params: GetLineMovementParams) -> list[GetLineMovementRow]:
+    def get_line_movement(self, params: GetLineMovementParams) -> list[SyncGetLineMovementRecord]:
         """One book's observations of a market in an observed_at window [observed_from,
         observed_until), each with its change from the one before (null for the first, and for
         the line of a market without one). price_change is in cents, which do not jump across
@@ -1238,14 +1281,14 @@ class SyncQuerier:
             params.observed_from,
             params.observed_until,
         )
-        return [_decode_get_line_movement_row(record) for record in records]
+        return typed_rows(SyncGetLineMovementRecord, records)
 
     def iter_get_line_movement(
         self,
         params: GetLineMovementParams,
         *,
         prefetch: int = 100,
-    ) -> Iterator[GetLineMovementRow]:
+    ) -> Iterator[SyncGetLineMovementRecord]:
         """Stream get_line_movement through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError("iter_get_line_movement", self._conn, sync=True)
@@ -1258,7 +1301,7 @@ class SyncQuerier:
             params.observed_until,
             prefetch=prefetch,
         ):
-            yield _decode_get_line_movement_row(record)
+            yield SyncGetLineMovementRecord(record)
 
     def get_market_movement(self, params: GetMarketMovementParams) -> list[GetMarketMovementRow]:
         """Every book's observations of one market of a game in an observed_at window

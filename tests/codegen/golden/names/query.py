@@ -17,7 +17,7 @@ import codegen.money as _codegen_money
 
 from .db import Arguments, Column, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Enum, Module
-from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
+from .sync_db import SyncColumn, SyncCursorExecutor, SyncExecutor, jsonb
 
 CREATE_MODULES = """-- name: CreateModules :one
 INSERT INTO modules (
@@ -349,6 +349,26 @@ class Querier:
         return None if record is None else _decode_count_modules_row(record)
 
 
+class SyncGetModulesRecordRecord(tuple[Any, ...]):
+    """A row of GetModulesRecordRecord's shape as psycopg reads it: a tuple, with the
+    same typed read-only columns; to_model() gives the pydantic GetModulesRecordRow.
+    """
+
+    __slots__ = ()
+
+    uuid = SyncColumn[_uuid.UUID](0)
+    datetime = SyncColumn[_datetime.datetime](1)
+    decimal = SyncColumn[_decimal.Decimal](2)
+    gc = SyncColumn[int | None](3)
+    operator = SyncColumn[str | None](4)
+    json_ = SyncColumn[_pydantic.JsonValue | None](5)
+    codegen = SyncColumn[_codegen_money.Money | None](6, _COLUMN_TYPE.validate_python)
+
+    def to_model(self) -> GetModulesRecordRow:
+        """The row as the pydantic model GetModulesRecordRow."""
+        return _decode_get_modules_record_row(self)
+
+
 class SyncQuerier:
     """The queries of query.sql, run on a sync psycopg executor."""
 
@@ -407,12 +427,12 @@ class SyncQuerier:
         ):
             yield _decode_module(record)
 
-    def get_modules_record(self, *, uuid: _uuid.UUID) -> GetModulesRecordRow | None:
+    def get_modules_record(self, *, uuid: _uuid.UUID) -> SyncGetModulesRecordRecord | None:
         record = self._conn.fetchrow(
             GET_MODULES_RECORD,
             *_GET_MODULES_RECORD_ARGS.validate_python((uuid,)),
         )
-        return None if record is None else _decode_get_modules_record_row(record)
+        return None if record is None else SyncGetModulesRecordRecord(record)
 
     def count_modules(self, *, enum: Enum) -> CountModulesRow | None:
         record = self._conn.fetchrow(COUNT_MODULES, *_COUNT_MODULES_ARGS.validate_python((enum,)))

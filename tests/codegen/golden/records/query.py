@@ -17,7 +17,7 @@ import codegen.money as _codegen_money
 
 from .db import Arguments, Column, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Author, Book, Mood
-from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
+from .sync_db import SyncColumn, SyncCursorExecutor, SyncExecutor, jsonb, typed_rows
 
 CREATE_AUTHOR = """-- name: CreateAuthor :one
 INSERT INTO authors (name, mood, moods, tags, data, price, born, ip, matrix)
@@ -592,13 +592,107 @@ class Querier:
             yield _decode_book(record)
 
 
+class SyncAuthorRecord(tuple[Any, ...]):
+    """A row of AuthorRecord's shape as psycopg reads it: a tuple, with the
+    same typed read-only columns; to_model() gives the pydantic Author.
+    """
+
+    __slots__ = ()
+
+    id = SyncColumn[int](0)
+    name = SyncColumn[str](1)
+    bio = SyncColumn[str | None](2)
+    mood = SyncColumn[Mood](3)
+    moods = SyncColumn[list[Mood | None] | None](4)
+    tags = SyncColumn[list[str | None]](5)
+    data = SyncColumn[_pydantic.JsonValue | None](6)
+    price = SyncColumn[_decimal.Decimal | None](7)
+    born = SyncColumn[_datetime.datetime | None](8)
+    birthday = SyncColumn[_datetime.date | None](9)
+    uid = SyncColumn[_uuid.UUID | None](10)
+    score = SyncColumn[int | None](11)
+    ip = SyncColumn[
+        _ipaddress.IPv4Address
+        | _ipaddress.IPv6Address
+        | _ipaddress.IPv4Interface
+        | _ipaddress.IPv6Interface
+        | None
+    ](12)
+    net = SyncColumn[_ipaddress.IPv4Network | _ipaddress.IPv6Network | None](13)
+    nick = SyncColumn[str | None](14)
+    code = SyncColumn[str | None](15)
+    handle = SyncColumn[str | None](16)
+    wakes = SyncColumn[_datetime.time | None](17)
+    wakes_tz = SyncColumn[_datetime.time | None](18)
+    local_ts = SyncColumn[_datetime.datetime | None](19)
+    nap = SyncColumn[_datetime.timedelta | None](20)
+    avatar = SyncColumn[bytes | None](21)
+    ratio = SyncColumn[float | None](22)
+    weight = SyncColumn[float | None](23)
+    rank = SyncColumn[int | None](24)
+    flag = SyncColumn[bool | None](25)
+    matrix = SyncColumn[list[list[int | None]] | None](26)
+    lambda_ = SyncColumn[str | None](27)
+
+    def to_model(self) -> Author:
+        """The row as the pydantic model Author."""
+        return _decode_author(self)
+
+
+class SyncCountAuthorsUnsureRecord(tuple[Any, ...]):
+    """A row of CountAuthorsUnsureRecord's shape as psycopg reads it: a tuple, with the
+    same typed read-only columns; to_model() gives the pydantic CountAuthorsUnsureRow.
+    """
+
+    __slots__ = ()
+
+    total = SyncColumn[int | None](0)
+
+    def to_model(self) -> CountAuthorsUnsureRow:
+        """The row as the pydantic model CountAuthorsUnsureRow."""
+        return _decode_count_authors_unsure_row(self)
+
+
+class SyncListAuthorsByIdsRecord(tuple[Any, ...]):
+    """A row of ListAuthorsByIdsRecord's shape as psycopg reads it: a tuple, with the
+    same typed read-only columns; to_model() gives the pydantic ListAuthorsByIdsRow.
+    """
+
+    __slots__ = ()
+
+    id = SyncColumn[int](0)
+    name = SyncColumn[str](1)
+    mood = SyncColumn[Mood](2)
+
+    def to_model(self) -> ListAuthorsByIdsRow:
+        """The row as the pydantic model ListAuthorsByIdsRow."""
+        return _decode_list_authors_by_ids_row(self)
+
+
+class SyncBookRecord(tuple[Any, ...]):
+    """A row of BookRecord's shape as psycopg reads it: a tuple, with the
+    same typed read-only columns; to_model() gives the pydantic Book.
+    """
+
+    __slots__ = ()
+
+    id = SyncColumn[int](0)
+    author_id = SyncColumn[int | None](1)
+    title = SyncColumn[str](2)
+    cost = SyncColumn[_codegen_money.Money](3, _COLUMN_TYPE.validate_python)
+
+    def to_model(self) -> Book:
+        """The row as the pydantic model Book."""
+        return _decode_book(self)
+
+
 class SyncQuerier:
     """The queries of query.sql, run on a sync psycopg executor."""
 
     def __init__(self, conn: SyncExecutor) -> None:
         self._conn = conn
 
-    def create_author(self, params: CreateAuthorParams) -> Author | None:
+    def create_author(self, params: CreateAuthorParams) -> SyncAuthorRecord | None:
         """Insert an author and return it."""
         record = self._conn.fetchrow(
             CREATE_AUTHOR,
@@ -612,20 +706,25 @@ class SyncQuerier:
             params.ip,
             params.matrix,
         )
-        return None if record is None else _decode_author(record)
+        return None if record is None else SyncAuthorRecord(record)
 
-    def get_author(self, *, id: int) -> Author | None:
+    def get_author(self, *, id: int) -> SyncAuthorRecord | None:
         record = self._conn.fetchrow(GET_AUTHOR, *_GET_AUTHOR_ARGS.validate_python((id,)))
-        return None if record is None else _decode_author(record)
+        return None if record is None else SyncAuthorRecord(record)
 
-    def list_authors_by_mood(self, *, mood: Mood) -> list[Author]:
+    def list_authors_by_mood(self, *, mood: Mood) -> list[SyncAuthorRecord]:
         records = self._conn.fetch(
             LIST_AUTHORS_BY_MOOD,
             *_LIST_AUTHORS_BY_MOOD_ARGS.validate_python((mood,)),
         )
-        return [_decode_author(record) for record in records]
+        return typed_rows(SyncAuthorRecord, records)
 
-    def iter_list_authors_by_mood(self, *, mood: Mood, prefetch: int = 100) -> Iterator[Author]:
+    def iter_list_authors_by_mood(
+        self,
+        *,
+        mood: Mood,
+        prefetch: int = 100,
+    ) -> Iterator[SyncAuthorRecord]:
         """Stream list_authors_by_mood through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError("iter_list_authors_by_mood", self._conn, sync=True)
@@ -634,11 +733,11 @@ class SyncQuerier:
             *_LIST_AUTHORS_BY_MOOD_ARGS.validate_python((mood,)),
             prefetch=prefetch,
         ):
-            yield _decode_author(record)
+            yield SyncAuthorRecord(record)
 
-    def count_authors_unsure(self) -> CountAuthorsUnsureRow | None:
+    def count_authors_unsure(self) -> SyncCountAuthorsUnsureRecord | None:
         record = self._conn.fetchrow(COUNT_AUTHORS_UNSURE)
-        return None if record is None else _decode_count_authors_unsure_row(record)
+        return None if record is None else SyncCountAuthorsUnsureRecord(record)
 
     def author_names(self) -> list[str]:
         records = self._conn.fetch(AUTHOR_NAMES)
@@ -651,19 +750,19 @@ class SyncQuerier:
         for record in self._conn.cursor(AUTHOR_NAMES, prefetch=prefetch):
             yield record[0]
 
-    def list_authors_by_ids(self, *, ids: Sequence[int]) -> list[ListAuthorsByIdsRow]:
+    def list_authors_by_ids(self, *, ids: Sequence[int]) -> list[SyncListAuthorsByIdsRecord]:
         records = self._conn.fetch(
             LIST_AUTHORS_BY_IDS,
             *_LIST_AUTHORS_BY_IDS_ARGS.validate_python((ids,)),
         )
-        return [_decode_list_authors_by_ids_row(record) for record in records]
+        return typed_rows(SyncListAuthorsByIdsRecord, records)
 
     def iter_list_authors_by_ids(
         self,
         *,
         ids: Sequence[int],
         prefetch: int = 100,
-    ) -> Iterator[ListAuthorsByIdsRow]:
+    ) -> Iterator[SyncListAuthorsByIdsRecord]:
         """Stream list_authors_by_ids through a server-side cursor; needs a transaction."""
         if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
             raise TransactionRequiredError("iter_list_authors_by_ids", self._conn, sync=True)
@@ -672,7 +771,7 @@ class SyncQuerier:
             *_LIST_AUTHORS_BY_IDS_ARGS.validate_python((ids,)),
             prefetch=prefetch,
         ):
-            yield _decode_list_authors_by_ids_row(record)
+            yield SyncListAuthorsByIdsRecord(record)
 
     def copy_books(self, params: Iterable[CopyBooksParams | CopyBooksValues]) -> int:
         records = [
@@ -691,7 +790,7 @@ class SyncQuerier:
     def books_of_authors(
         self,
         params: Iterable[BooksOfAuthorsParams | BooksOfAuthorsValues],
-    ) -> list[list[Book]]:
+    ) -> list[list[SyncBookRecord]]:
         sets = [
             (item.author_id,)
             if isinstance(item, BooksOfAuthorsParams)
@@ -702,12 +801,15 @@ class SyncQuerier:
             BOOKS_OF_AUTHORS_BATCH,
             [(*values, index) for index, values in enumerate(sets)],
         )
-        results: list[list[Book]] = [[] for _ in sets]
+        results: list[list[SyncBookRecord]] = [[] for _ in sets]
         for record in records:
-            results[record[4]].append(_decode_book(record))
+            results[record[4]].append(SyncBookRecord(record))
         return results
 
-    def book_by_id(self, params: Iterable[BookByIdParams | BookByIdValues]) -> list[Book | None]:
+    def book_by_id(
+        self,
+        params: Iterable[BookByIdParams | BookByIdValues],
+    ) -> list[SyncBookRecord | None]:
         sets = [
             (item.id,)
             if isinstance(item, BookByIdParams)
@@ -718,9 +820,9 @@ class SyncQuerier:
             BOOK_BY_ID_BATCH,
             [(*values, index) for index, values in enumerate(sets)],
         )
-        results: list[Book | None] = [None] * len(sets)
+        results: list[SyncBookRecord | None] = [None] * len(sets)
         for record in records:
-            results[record[4]] = _decode_book(record)
+            results[record[4]] = SyncBookRecord(record)
         return results
 
     def cheap_books(self, *, cost: _codegen_money.Money) -> list[Book]:

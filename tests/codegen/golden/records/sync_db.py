@@ -3,9 +3,11 @@
 """The sync executor protocol and the psycopg connection setup of the SyncQueriers."""
 
 import functools as _functools
-from collections.abc import Iterable, Iterator, Sequence
+import gc as _gc
+import operator as _operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload, runtime_checkable
 
 from .db import _Labels
 from .models import Mood
@@ -69,6 +71,49 @@ def jsonb(value: object) -> object:
 def jsonb_at(values: tuple[Any, ...], indices: tuple[int, ...]) -> tuple[Any, ...]:
     """`values` with the json parameters at `indices` wrapped by jsonb()."""
     return tuple(jsonb(v) if i in indices else v for i, v in enumerate(values))
+
+
+_T = TypeVar("_T")
+_R = TypeVar("_R", bound=Row)
+
+
+if TYPE_CHECKING:
+
+    class SyncColumn(Generic[_T]):
+        """A column of a sync row class, read-only and typed T (item `index`, through `convert`)."""
+
+        def __init__(self, index: int, convert: Callable[[Any], _T] | None = None) -> None: ...
+
+        @overload
+        def __get__(self, row: None, owner: object) -> "SyncColumn[_T]": ...
+
+        @overload
+        def __get__(self, row: Row, owner: object) -> _T: ...
+
+        def __get__(self, row: Row | None, owner: object) -> "_T | SyncColumn[_T]": ...
+
+else:
+
+    class SyncColumn:
+        """At run time a column is a property over the tuple's own item lookup, in C."""
+
+        def __class_getitem__(cls, annotation):
+            return cls
+
+        def __new__(cls, index, convert=None):
+            get = _operator.itemgetter(index)
+            return property(get if convert is None else lambda row: convert(get(row)))
+
+
+def typed_rows(row_class: type[_R], rows: list[Row]) -> list[_R]:
+    """`rows` as `row_class`, each built by tuple's own constructor (in C, through map)."""
+    collecting = _gc.isenabled()
+    _gc.disable()  # nothing here can form a cycle; the collector would only rescan the rows
+    try:
+        return list(map(row_class, rows))
+    finally:
+        if collecting:
+            _gc.enable()
 
 
 _TYPES = (
