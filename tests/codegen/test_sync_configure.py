@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+import types
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import asyncpg
 import psycopg
 import pytest
+from psycopg.adapt import PyFormat
 from psycopg.pq import Trace, TransactionStatus
 
 import betdb.generated as betdb_generated
@@ -65,6 +67,24 @@ def test_betdb_registers_its_sixteen_enums_in_one_round_trip(
         for members in betdb_generated.sync_db._ENUMS.values():
             for member in members:  # every enum loads as its members and dumps as its label
                 assert conn.execute("SELECT $1", [member]).fetchone() == (member,)
+
+
+def test_enums_dump_their_labels_through_a_c_level_lookup(database_url: str) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        betdb_generated.configure_sync_connection(conn)
+        for members in betdb_generated.sync_db._ENUMS.values():
+            for format_ in (PyFormat.TEXT, PyFormat.BINARY):
+                dumper = conn.adapters.get_dumper(members, format_)(members, conn)
+                assert isinstance(dumper.dump, types.BuiltinFunctionType)  # no frame a value
+                labels = [bytes(dumper.dump(member)) for member in members]
+                assert labels == [member.value.encode() for member in members]
+        conn.execute("CREATE TEMP TABLE copied (market market, sides side[])")
+        with conn.cursor() as cursor:
+            with cursor.copy("COPY copied FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(["market", "side[]"])
+                copy.write_row((betdb_models.Market.TOTAL, [betdb_models.Side.OVER, None]))
+            stored = cursor.execute("SELECT market::text, sides::text[] FROM copied").fetchall()
+    assert stored == [("total", ["over", None])]
 
 
 async def test_extension_types_and_composites_are_found_in_one_round_trip(

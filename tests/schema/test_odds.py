@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 import betdb.errors
 from betdb import UnifiedRepository
-from betdb.generated.models import Market, Side
+from betdb.generated.models import DataSource, Market, Side
 from betdb.generated.odds import CopyOddsParams, GetLatestOddsParams, GetLineMovementParams
 
 from .conftest import book_id, count, game, quote, refused
@@ -139,6 +139,47 @@ async def test_a_price_between_minus_100_and_100_is_rejected_before_any_sql_runs
     assert rejected.value.query == "IngestOdds"
     assert rejected.value.errors[0]["loc"] == (5,)
     assert str(rejected.value).startswith("IngestOdds: price: Value error, American odds")
+    assert await count(connection, "odds") == 0
+
+
+@pytest.mark.parametrize(
+    ("column", "exact", "converted", "message"),
+    [
+        (
+            "price",
+            50,
+            "50",  # text: pydantic converts it, then the same validator refuses it
+            "CopyOdds: price: Value error, American odds must be -100 or below or +100 or above,"
+            " got +50 (decimal prices go through betdb.odds.decimal_to_american)",
+        ),
+        (
+            "observed_at",
+            dt.datetime(1870, 12, 31, tzinfo=dt.UTC),
+            "1870-12-31T00:00:00+00:00",
+            "CopyOdds: observed_at: Value error, 1870-12-31T00:00:00+00:00 is out of range:"
+            " times from 1871 to 2099 only (a placeholder date?)",
+        ),
+    ],
+)
+async def test_an_override_refuses_a_value_of_its_exact_type_in_the_full_checks_words(
+    repo: UnifiedRepository,
+    connection: asyncpg.Connection,
+    game_id: int,
+    column: str,
+    exact: object,
+    converted: object,
+    message: str,
+) -> None:
+    # exact types take the fast path (the validator called directly), text the full check
+    dk = await book_id(repo, "draftkings")
+    good = (game_id, dk, Market.MONEYLINE, Side.HOME, None, -110, at(12), False, False, None)
+    index = ["price", "observed_at"].index(column) + 5
+    for value in (exact, converted):
+        row = (*good[:index], value, *good[index + 1 :], DataSource.SBR)
+        with pytest.raises(betdb.errors.ValidationError) as rejected:
+            await repo.odds.copy_odds([(*good, DataSource.SBR), row])
+        assert str(rejected.value).startswith(f"{message} [query=CopyOdds, correlation_id=")
+        assert rejected.value.errors[0]["loc"] == (index,)
     assert await count(connection, "odds") == 0
 
 

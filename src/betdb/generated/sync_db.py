@@ -190,6 +190,33 @@ def _enum_loaders(members: type[StrEnum], encoding: str) -> tuple[type[Any], typ
     return TextLoader, BinaryLoader
 
 
+@_functools.cache
+def _enum_dumpers(
+    members: type[StrEnum], enum_oid: int, encoding: str
+) -> tuple[type[Any], type[Any]]:
+    """Text and binary dumpers of one enum, its label bytes by a dict's C-level __getitem__
+    (COPY calls it once per value; psycopg's own dumper is a Python dump() doing the same)."""
+    from psycopg.adapt import Dumper
+    from psycopg.pq import Format
+
+    labels = {member: member.value.encode(encoding) for member in members}
+
+    class TextDumper(Dumper):
+        oid = enum_oid
+
+        def __init__(self, cls: type, context: Any = None) -> None:
+            super().__init__(cls, context)
+            vars(self)["dump"] = labels.__getitem__  # shadows dump() below
+
+        def dump(self, obj: Any) -> bytes:
+            return labels[obj]
+
+    class BinaryDumper(TextDumper):
+        format = Format.BINARY
+
+    return TextDumper, BinaryDumper
+
+
 def configure_sync_connection(conn: "psycopg.Connection[Any]") -> None:
     """Register what the SyncQueriers rely on: init_connection's counterpart.
 
@@ -228,4 +255,6 @@ def configure_sync_connection(conn: "psycopg.Connection[Any]") -> None:
         register_enum(info, conn, members, mapping={m: m.value for m in members})
         for loader in _enum_loaders(members, conn.info.encoding):
             conn.adapters.register_loader(oid, loader)
+        for dumper in _enum_dumpers(members, oid, conn.info.encoding):
+            conn.adapters.register_dumper(members, dumper)
     conn.adapters.register_dumper(dict, JsonbDumper)

@@ -2,8 +2,14 @@
 # Source: the schema and the plugin
 """The executor protocol and the connection setup shared by the generated queriers."""
 
+import datetime as _datetime
+import decimal as _decimal
+import enum as _enum
+import inspect as _inspect
 import json as _json
 import operator as _operator
+import typing as _typing
+import uuid as _uuid
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
 from typing import (
     TYPE_CHECKING,
@@ -157,6 +163,107 @@ T = TypeVar("T")
 
 _ARGS_CONFIG = _pydantic.ConfigDict(arbitrary_types_allowed=True, defer_build=True)
 
+# Classes whose exact instances pydantic passes through unchanged, so a validator over one of
+# them sees the value as given (Decimal too, when finite; enums are classes of their own).
+_PASSED_AS_IS: frozenset[type] = frozenset(
+    {
+        int,
+        float,
+        bool,
+        str,
+        bytes,
+        _datetime.datetime,
+        _datetime.date,
+        _datetime.time,
+        _datetime.timedelta,
+        _uuid.UUID,
+    }
+)
+_VALIDATORS = (_pydantic.AfterValidator, _pydantic.BeforeValidator, _pydantic.PlainValidator)
+
+
+class _NotExactError(Exception):
+    """A value the direct check cannot decide as pydantic would: the TypeAdapter decides."""
+
+
+def _exact_base(base: type) -> Callable[[Any], Any] | None:
+    """What pydantic does with base for a value of its exact class (it passes it), or None."""
+    if base is _decimal.Decimal:
+
+        def finite_decimal(value: Any) -> Any:
+            if type(value) is _decimal.Decimal and value.is_finite():
+                return value
+            raise _NotExactError
+
+        return finite_decimal
+    if base in _PASSED_AS_IS or (isinstance(base, type) and issubclass(base, _enum.Enum)):
+
+        def exact(value: Any) -> Any:
+            if type(value) is base:
+                return value
+            raise _NotExactError
+
+        return exact
+    return None
+
+
+def _takes_the_value_alone(func: Any) -> bool:
+    """Whether pydantic calls func(value), without its ValidationInfo (pydantic's own rule)."""
+    try:
+        parameters = list(_inspect.signature(func).parameters.values())
+    except (TypeError, ValueError):
+        return True  # a C callable: pydantic passes no info to it either
+    positional = (_inspect.Parameter.POSITIONAL_ONLY, _inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    required = [
+        p
+        for i, p in enumerate(parameters)
+        if p.kind in positional and (i == 0 or p.default is _inspect.Parameter.empty)
+    ]
+    return len(required) == 1
+
+
+def _then(first: Callable[[Any], Any], second: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: second(first(value))
+
+
+def _direct_check(annotation: Any) -> tuple[type | None, Callable[[Any], Any]] | None:
+    """An override's validators called directly, as pydantic calls them, or None.
+
+    For Annotated[base, *validators] where each is a pydantic After/Before/PlainValidator
+    taking the value alone and base is a class pydantic passes as it is: (gate, check). With
+    only AfterValidators, gate is base and check runs them on a value of exactly that class;
+    otherwise gate is None and check does it all, raising _NotExactError where the base class
+    would convert (the TypeAdapter does that). Built once, when the module is imported: the
+    plugin cannot import the override's module, as sqlc runs it in its own process.
+    """
+    if _typing.get_origin(annotation) is not _typing.Annotated:
+        return None
+    base, *metadata = _typing.get_args(annotation)
+    check = _exact_base(base)
+    if check is None or not metadata:
+        return None
+    steps: list[tuple[type, Callable[[Any], Any]]] = []
+    for item in metadata:
+        func = getattr(item, "func", None)
+        if type(item) not in _VALIDATORS or func is None or not _takes_the_value_alone(func):
+            return None
+        steps.append((type(item), func))
+    # pydantic applies the metadata inside out: each item wraps the schema before it
+    afters = [func for kind, func in steps if kind is _pydantic.AfterValidator]
+    if len(afters) == len(steps) and base is not _decimal.Decimal:
+        run = afters[0]
+        for func in afters[1:]:
+            run = _then(run, func)
+        return base, run
+    for kind, func in steps:
+        if kind is _pydantic.AfterValidator:
+            check = _then(check, func)
+        elif kind is _pydantic.BeforeValidator:
+            check = _then(func, check)
+        else:
+            check = func  # a PlainValidator replaces what came before it
+    return None, check
+
 
 class Arguments(Generic[T]):
     """One query's arguments, checked before any SQL runs: pydantic validates the types, then
@@ -164,8 +271,9 @@ class Arguments(Generic[T]):
     InvalidArgumentsError naming the query and the parameter.
 
     Values that each have their exact type (`exact` says so) skip pydantic, which would pass
-    them unchanged; only the `overrides` (position, annotation) still run their validators.
-    Anything else, and any failure, takes the full check, so every error reads the same.
+    them unchanged; only the `overrides` (position, annotation) still run their validators,
+    called directly where _direct_check can (else through a TypeAdapter). Anything else, and
+    any failure, takes the full check, so every error reads the same.
     """
 
     def __init__(
@@ -181,23 +289,40 @@ class Arguments(Generic[T]):
         self._query = query
         self._names = names
         self._exact = exact
-        self._overrides = tuple(
-            (index, _pydantic.TypeAdapter(annotation, config=_ARGS_CONFIG))
-            for index, annotation in overrides
-        )
+        checks: list[tuple[int, type | None, Callable[[Any], Any], Callable[[Any], Any]]] = []
+        for index, annotation in overrides:
+            adapter = _pydantic.TypeAdapter(annotation, config=_ARGS_CONFIG).validate_python
+            gate, check = _direct_check(annotation) or (None, adapter)
+            checks.append((index, gate, check, adapter))
+        self._overrides = tuple(checks)
 
     def validate_python(self, values: tuple[object, ...]) -> T:
         if self._exact is not None and self._exact(values):
             if not self._overrides:
                 return cast(T, values)
-            fixed = list(values)
+            fixed: list[object] | None = None  # a copy only if a validator changed a value
             try:
-                for index, adapter in self._overrides:
-                    fixed[index] = adapter.validate_python(fixed[index])
-            except _pydantic.ValidationError:
-                pass  # the full check below names the parameter
+                for index, gate, check, adapter in self._overrides:
+                    value = checked = values[index]
+                    if type(value) is gate:
+                        checked = check(value)
+                    elif gate is not None:
+                        # None is nullable here (exact allowed it), and base refuses it anyway
+                        if value is not None:
+                            checked = adapter(value)
+                    else:
+                        try:
+                            checked = check(value)
+                        except _NotExactError:
+                            checked = adapter(value)
+                    if checked is not value:
+                        if fixed is None:
+                            fixed = list(values)
+                        fixed[index] = checked
+            except (ValueError, AssertionError):  # what pydantic reports; the full check does
+                pass
             else:
-                return cast(T, tuple(fixed))
+                return cast(T, values if fixed is None else tuple(fixed))
         try:
             checked = self._adapter.validate_python(values)
         except _pydantic.ValidationError as error:
