@@ -45,7 +45,7 @@ class _AwaitedQuerier:
         return call
 
 
-class _AwaitedExecutor:
+class AwaitedExecutor:
     """A sync executor whose statements are awaited (transaction() is the repository's)."""
 
     def __init__(self, executor: Any) -> None:
@@ -65,7 +65,7 @@ class AwaitedRepository:
 
     def __init__(self, repository: SyncUnifiedRepository) -> None:
         self.sync = repository
-        self.executor = _AwaitedExecutor(repository.executor)
+        self.executor = AwaitedExecutor(repository.executor)
         for area in AREAS:
             setattr(self, area, _AwaitedQuerier(getattr(repository, area)))
 

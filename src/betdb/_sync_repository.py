@@ -58,7 +58,8 @@ class SyncPoolConnections(_Statements):
             try:
                 yield connection
             finally:
-                idle = connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+                status = connection.pgconn.transaction_status  # info builds an object a call
+                idle = status == psycopg.pq.TransactionStatus.IDLE
                 if idle and not is_closed(connection):  # else the pool discards or resets it
                     connection.autocommit = autocommit
 

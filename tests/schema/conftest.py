@@ -26,7 +26,7 @@ from psycopg_pool import ConnectionPool
 
 import betdb.errors
 from betdb import SyncUnifiedRepository, UnifiedRepository
-from betdb._awaited import AREAS
+from betdb._awaited import AREAS, AwaitedExecutor
 from betdb._statements import is_read_only
 from betdb.generated import configure_sync_connection, init_connection
 from betdb.generated.games import UpsertGameParams
@@ -106,21 +106,6 @@ class CrossChecked:
         return call
 
 
-class AwaitedSync:
-    """A sync executor behind the async executor's interface (for a test's own statements)."""
-
-    def __init__(self, sync_executor: Any) -> None:
-        self.sync = sync_executor
-
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        method = getattr(self.sync, name)
-
-        async def call(*args: Any, **kwargs: Any) -> Any:
-            return method(*args, **kwargs)
-
-        return call
-
-
 class AwaitedSyncRepository:
     """A SyncUnifiedRepository behind UnifiedRepository's async interface, transactions
     included. twin: the async repository on the same database, for the cross-checks."""
@@ -128,7 +113,7 @@ class AwaitedSyncRepository:
     def __init__(self, sync: SyncUnifiedRepository, twin: UnifiedRepository | None) -> None:
         self.sync = sync
         self.twin = twin
-        self.executor = AwaitedSync(sync.executor)
+        self.executor = AwaitedExecutor(sync.executor)
         for area in AREAS:
             setattr(self, area, CrossChecked(self, area))
 
