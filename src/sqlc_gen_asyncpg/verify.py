@@ -47,6 +47,8 @@ from ._wire import Description, Field, ServerError, WireConnection, WireError
 from .names import pascal, snake
 
 _OUTER_JOIN = re.compile(r"\b(LEFT|RIGHT|FULL)\s+(OUTER\s+)?JOIN\b", re.IGNORECASE)
+_ALIAS = re.compile(r'\bAS\s+(?:"((?:[^"]|"")+)"|(\w+))', re.IGNORECASE)
+_BATCH_FORM = "WITH batch_query AS (\n"
 _NAME_LINE = re.compile(r"^-- name: (\w+) (:\w+)")
 _NOT_QUERIERS = frozenset({"db", "models"})
 _NO_ROWS = {":exec": type(None), ":batchexec": type(None), ":execrows": int, ":copyfrom": int}
@@ -91,6 +93,7 @@ class Catalog:
     types: dict[int, PgType]
     columns: dict[tuple[int, int], Column]
     relations: dict[int, tuple[str, str]]  # oid -> (schema, name)
+    views: frozenset[int]  # views and materialized views: the server records no NOT NULL
 
     @classmethod
     def load(cls, wire: WireConnection) -> Catalog:
@@ -111,14 +114,15 @@ class Catalog:
                 int(_text(element)), int(_text(base)), int(_text(relation)),
                 tuple(labels.get(key, ())),
             )  # fmt: skip
-        relations = {
-            int(_text(oid)): (_text(schema), _text(name))
-            for oid, schema, name in wire.query(
-                "SELECT c.oid, n.nspname, c.relname FROM pg_catalog.pg_class c"
-                " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')"
-            )
-        }
+        relations, views = {}, set()
+        for oid, schema, name, kind in wire.query(
+            "SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c"
+            " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')"
+        ):
+            relations[int(_text(oid))] = (_text(schema), _text(name))
+            if _text(kind) in ("v", "m"):
+                views.add(int(_text(oid)))
         columns = {
             (int(_text(relation)), int(_text(number))): Column(
                 _text(name), int(_text(type_oid)), _text(not_null) == "t"
@@ -130,7 +134,7 @@ class Catalog:
                 " AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'c')"
             )
         }
-        return cls(pg_types, columns, relations)
+        return cls(pg_types, columns, relations, frozenset(views))
 
     def composite_fields(self, relation: int) -> list[Column]:
         numbers = sorted(n for (r, n) in self.columns if r == relation)
@@ -149,13 +153,24 @@ class Report:
 
     package: str
     statements: int = 0
+    sync_statements: int = 0  # of those, also run by a SyncQuerier method, checked as well
     enums: int = 0
     mismatches: list[str] = _field(default_factory=list)
     unchecked: list[str] = _field(default_factory=list)
+    fallbacks: list[str] = _field(default_factory=list)  # `object` columns: the server's type
+    unknown_nullability: list[str] = _field(default_factory=list)  # untraceable view columns
 
     @property
     def agrees(self) -> bool:
         return not self.mismatches
+
+    def findings(self) -> dict[str, list[str]]:
+        return {
+            "mismatch": self.mismatches,
+            "not checked": self.unchecked,
+            "fallback": self.fallbacks,
+            "nullability unknown": self.unknown_nullability,
+        }
 
 
 @dataclass(frozen=True)
@@ -319,7 +334,13 @@ def _record_slots(runtime: _Runtime, record: Any) -> list[Slot]:
     exist for the type checker only), so the types are read from the model its to_model()
     returns, which the plugin plans from the same columns; the names must match that model's.
     """
-    columns = [name for name, value in vars(record).items() if isinstance(value, property)]
+    columns = [
+        name
+        for name, value in vars(record).items()
+        if not name.startswith("__")
+        and not inspect.isroutine(value)
+        and hasattr(type(value), "__get__")
+    ]  # properties of an asyncpg.Record subclass, column descriptors of the sync tuple
     to_model = getattr(record, "to_model", None)
     model = _hints(to_model).get("return") if to_model is not None else None
     if model is None or not runtime.is_model(model):
@@ -391,6 +412,8 @@ def result_slots(runtime: _Runtime, method: Any, cmd: str) -> list[Slot] | None:
         return list(_model_slots(runtime, row, "", nullable=False))
     if runtime.is_record_class(row) and row is not runtime.asyncpg.Record:
         return _record_slots(runtime, row)
+    if inspect.isclass(row) and issubclass(row, tuple) and hasattr(row, "to_model"):
+        return _record_slots(runtime, row)  # the sync flavour's typed row
     return [Slot("(the value)", row)]
 
 
@@ -406,12 +429,20 @@ class _Checker:
         self.catalog = catalog
         self.report = report
         self.renames = dict(renames)
+        self.view_fields: dict[int, tuple[Field, ...] | str] = {}
 
     def type_errors(self, oid: int, annotation: Any, *, param: bool, where: str) -> list[str]:
         """Why the annotation is not what asyncpg hands out (or accepts) for the type."""
         pg = self.catalog.types[oid]
         while pg.typtype == "d":
             pg = self.catalog.types[pg.base]
+        if _is_fallback(_strip_none(annotation)):
+            self.report.fallbacks.append(
+                f"{where} is {show(annotation)} (a fallback): the server says"
+                f" {self._python_of(pg, param=param)}; cast it in the query, override it,"
+                " or generate with sqlc's database analyzer"
+            )
+            return []
         members, optional = _members(annotation)
         got = show(annotation)
         if pg.category == "A":
@@ -466,6 +497,20 @@ class _Checker:
             return [f"the server's {pg.shown} needs {needs}, generated {got}"]
         return []
 
+    def _python_of(self, pg: PgType, *, param: bool) -> str:
+        """The server's type, and the Python type asyncpg gives it where verify knows one."""
+        if pg.category == "A" and pg.element in self.catalog.types:
+            element = self.catalog.types[pg.element]
+            while element.typtype == "d":
+                element = self.catalog.types[element.base]
+            inner = self.runtime.expected(element.name, param=param)
+            shown = f"{element.shown}[]"
+            return f"{shown}, list[{' | '.join(sorted(map(show, inner)))}]" if inner else shown
+        expected = self.runtime.expected(pg.name, param=param)
+        if expected is None:
+            return pg.shown
+        return f"{pg.shown}, {' | '.join(sorted(map(show, expected)))}"
+
     def _composite_errors(
         self, pg: PgType, members: frozenset[Any], got: str, *, param: bool, where: str
     ) -> list[str]:
@@ -497,18 +542,52 @@ class _Checker:
         sql: str,
         wire: WireConnection,
     ) -> None:
-        where = f"{name} ({module.__name__}.{constant})"
-        problems = self.report.mismatches
-        method = _method(module, name)
+        where = f"{module.__name__}.{constant}"
+        method = _method(module, "Querier", name)
         if method is None:
-            problems.append(f"{where}: the module's Querier has no method {snake(name)}")
+            self.report.mismatches.append(
+                f"{name} ({where}): the module's Querier has no method {snake(name)}"
+            )
             return
         try:
             described: Description = wire.describe(sql)
         except ServerError as refused:
-            problems.append(f"{where}: the server cannot prepare it: {refused}")
+            self.report.mismatches.append(
+                f"{name} ({where}): the server cannot prepare it: {refused}"
+            )
             return
         self.report.statements += 1
+        if _is_batch_form(cmd, sql):
+            # the batch form adds the index of the parameter set, as the last parameter and column
+            described = Description(described.parameter_oids[:-1], described.fields[:-1])
+        self._method(method, cmd, sql, described, f"{name} ({where})", wire)
+        sync = _method(module, "SyncQuerier", name)
+        if sync is None:
+            return
+        self.report.sync_statements += 1
+        said = {key: list(found) for key, found in self.report.findings().items()}
+        sync_where = f"{name} ({where}, SyncQuerier)"
+        self._method(sync, cmd, sql, described, sync_where, wire)
+        for key, found in self.report.findings().items():
+            # what both flavours share (models, SQL) is said once, for the async Querier
+            new = found[len(said[key]) :]
+            del found[len(said[key]) :]
+            found.extend(
+                line
+                for line in new
+                if line.replace(sync_where, f"{name} ({where})") not in said[key]
+            )
+
+    def _method(
+        self,
+        method: Any,
+        cmd: str,
+        sql: str,
+        described: Description,
+        where: str,
+        wire: WireConnection,
+    ) -> None:
+        problems = self.report.mismatches
         try:
             params = parameter_slots(self.runtime, method)
             results = result_slots(self.runtime, method, cmd)
@@ -516,9 +595,6 @@ class _Checker:
             problems.append(f"{where}: {method.__qualname__}: {shape}")
             return
         parameter_oids, fields = described.parameter_oids, described.fields
-        if constant.endswith("_BATCH"):
-            # the batch form adds the index of the parameter set, as the last parameter and column
-            parameter_oids, fields = parameter_oids[:-1], fields[:-1]
         if len(params) != len(parameter_oids):
             problems.append(
                 f"{where}: {len(params)} parameters generated, the server has {len(parameter_oids)}"
@@ -536,9 +612,11 @@ class _Checker:
             )
             return
         outer_join = bool(_OUTER_JOIN.search(sql))
+        aliases = _aliases(sql)
         for position, (slot, described_field) in enumerate(zip(results, fields, strict=True), 1):
             label = f"{where}: column {slot.label}"
-            named = self._named_for(slot, described_field, position)
+            earlier = {f.name for f in fields[: position - 1]}
+            named = self._named_for(slot, described_field, position, aliases, earlier)
             if slot.label != "(the value)" and not named:
                 problems.append(
                     f"{label} is read from the server's column {described_field.name!r}"
@@ -547,29 +625,90 @@ class _Checker:
                 described_field.type_oid, slot.annotation, param=False, where=label
             ):
                 problems.append(f"{label}: {error}")
-            if described_field.table_oid == 0:
+            if described_field.table_oid == 0 or _is_fallback(_strip_none(slot.annotation)):
                 continue  # computed: the server does not know; see the module docstring
-            column = self.catalog.columns.get(
-                (described_field.table_oid, described_field.column_number)
-            )
-            if column is None:
-                continue
-            _, optional = _members(slot.annotation)
-            table = ".".join(self.catalog.relations.get(described_field.table_oid, ("?", "?")))
-            source = f"{table}.{column.name}"
-            if not column.not_null and not optional:
-                problems.append(f"{label}: {source} is nullable, generated {show(slot.annotation)}")
-            if column.not_null and optional and not slot.nullable_by_embed and not outer_join:
-                problems.append(f"{label}: {source} is NOT NULL, generated {show(slot.annotation)}")
+            self._nullability(slot, described_field, label, outer_join, wire)
 
-    def _named_for(self, slot: Slot, described: Field, position: int) -> bool:
+    def _nullability(
+        self, slot: Slot, described: Field, label: str, outer_join: bool, wire: WireConnection
+    ) -> None:
+        key = (described.table_oid, described.column_number)
+        column = self.catalog.columns.get(key)
+        if column is None:
+            return
+        source = f"{self._relation(described.table_oid)}.{column.name}"
+        if described.table_oid in self.catalog.views:
+            base = self._base_column(*key, wire)
+            if isinstance(base, str):
+                self.report.unknown_nullability.append(f"{label}: {source} ({base})")
+                return
+            column = self.catalog.columns[base]
+            source = f"{source} ({self._relation(base[0])}.{column.name})"
+        _, optional = _members(slot.annotation)
+        generated = show(slot.annotation)
+        if not column.not_null and not optional:
+            self.report.mismatches.append(f"{label}: {source} is nullable, generated {generated}")
+        if column.not_null and optional and not slot.nullable_by_embed and not outer_join:
+            self.report.mismatches.append(f"{label}: {source} is NOT NULL, generated {generated}")
+
+    def _relation(self, oid: int) -> str:
+        return ".".join(self.catalog.relations.get(oid, ("?", "?")))
+
+    def _base_column(
+        self, relation: int, number: int, wire: WireConnection
+    ) -> tuple[int, int] | str:
+        """The table column a view column reads, or why it cannot be told.
+
+        PostgreSQL records no NOT NULL on a view's columns; describing the view's definition
+        names the column each one reads, as it does for a query. A view with an outer join, or
+        a column it computes, has no such column: its nullability is unknown.
+        """
+        seen: set[int] = set()
+        while relation in self.catalog.views and relation not in seen:
+            seen.add(relation)
+            fields = self._view_fields(relation, wire)
+            if isinstance(fields, str):
+                return fields
+            if not 0 < number <= len(fields):
+                return "its definition does not describe it"
+            origin = fields[number - 1]
+            if origin.table_oid == 0:
+                return "the view computes it"
+            relation, number = origin.table_oid, origin.column_number
+        if (relation, number) not in self.catalog.columns or relation in self.catalog.views:
+            return "its base column is not in the catalog"
+        return relation, number
+
+    def _view_fields(self, view: int, wire: WireConnection) -> tuple[Field, ...] | str:
+        if view not in self.view_fields:
+            rows = wire.query(f"SELECT pg_catalog.pg_get_viewdef({view}::oid)")
+            definition = _text(rows[0][0]).strip().rstrip(";")
+            if _OUTER_JOIN.search(definition):
+                self.view_fields[view] = "the view has an outer join"
+            else:
+                try:
+                    self.view_fields[view] = wire.describe(definition).fields
+                except ServerError as error:
+                    self.view_fields[view] = f"its definition cannot be described: {error}"
+        return self.view_fields[view]
+
+    def _named_for(
+        self, slot: Slot, described: Field, position: int, aliases: set[str], earlier: set[str]
+    ) -> bool:
         """Whether the field's name is one the plugin gives the server's column."""
         field_name = slot.label.rsplit(".", 1)[-1]
         column = described.name
         if column in slot.aliases or field_name in (snake(column), f"{snake(column)}_"):
             return True
-        if described.table_oid == 0 and field_name == f"column_{position}":
-            return True  # sqlc reports no name for SELECT 1 (the server says ?column?)
+        if column == "?column?" and field_name == f"column_{position}":
+            return True  # sqlc reports no name for SELECT 1, in a query or a view
+        if described.table_oid == 0 and column not in aliases:
+            # a name the server derives (?column?, coalesce, count): sqlc derives its own
+            return True
+        if column in earlier and field_name in {
+            f"{snake(column)}_{n}" for n in range(2, position + 1)
+        }:
+            return True  # a repeated name: sqlc numbers the second one name_2
         schema_table = self.catalog.relations.get(described.table_oid)
         keys = [column]
         if schema_table is not None:
@@ -610,8 +749,32 @@ class _Checker:
                 )
 
 
-def _method(module: types.ModuleType, query: str) -> Any:
-    querier = getattr(module, "Querier", None)
+def _is_fallback(annotation: Any) -> bool:
+    """`object`, or a list of it: what the plugin generates where sqlc could not type a value."""
+    if annotation is object:
+        return True
+    if typing.get_origin(annotation) in (list, collections.abc.Sequence):
+        (element,) = typing.get_args(annotation) or (None,)
+        return _is_fallback(_strip_none(element))
+    return False
+
+
+def _is_batch_form(cmd: str, sql: str) -> bool:
+    """The constant the plugin adds for :batchone/:batchmany (not one whose name ends _BATCH)."""
+    body = sql.partition("\n")[2]
+    return cmd in (":batchone", ":batchmany") and body.startswith(_BATCH_FORM)
+
+
+def _aliases(sql: str) -> set[str]:
+    """The output names a query spells out (`AS name`), as the server folds them."""
+    return {
+        quoted.replace('""', '"') if quoted else bare.lower()
+        for quoted, bare in _ALIAS.findall(sql)
+    }
+
+
+def _method(module: types.ModuleType, querier_class: str, query: str) -> Any:
+    querier = getattr(module, querier_class, None)
     if querier is None:
         return None
     for name in (snake(query), f"{snake(query)}_"):
@@ -699,7 +862,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--dsn",
         default=os.environ.get("DATABASE_URL"),
-        help="postgresql://user:password@host:port/database (default: $DATABASE_URL); "
+        help="postgresql://user:password@host:port/database or 'host=... dbname=...' "
+        "(default: $DATABASE_URL, else libpq's PGHOST, PGPORT, PGUSER, PGDATABASE, "
+        "PGPASSWORD, PGSSLMODE); passwords also from passfile=, $PGPASSFILE or ~/.pgpass; "
         "sslmode=disable|prefer|require|verify-ca|verify-full, sslrootcert=FILE",
     )
     parser.add_argument("--package", required=True, help="the generated package, e.g. app.db")
@@ -713,20 +878,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--version", action="version", version=f"sqlc-gen-asyncpg {__version__}")
     args = parser.parse_args(argv)
-    if not args.dsn:
-        parser.error("give --dsn or set DATABASE_URL")
     try:
-        report = verify(args.dsn, args.package, renames=args.rename)
+        report = verify(args.dsn or "", args.package, renames=args.rename)
     except (VerifyError, WireError) as error:
         print(f"verify: {error}", file=sys.stderr)
         return 2
-    for line in report.unchecked:
-        print(f"not checked: {line}")
-    for line in report.mismatches:
-        print(f"mismatch: {line}")
-    verdict = "agree" if report.agrees else f"{len(report.mismatches)} mismatches"
-    print(
-        f"{report.package}: {report.statements} statements and {report.enums} enums"
-        f" compared with the server: {verdict}"
-    )
+    for kind in ("not checked", "nullability unknown", "fallback", "mismatch"):
+        for line in report.findings()[kind]:
+            print(f"{kind}: {line}")
+    print(summary(report))
     return 0 if report.agrees else 1
+
+
+def summary(report: Report) -> str:
+    """The last line of verify's output: what was compared, and the verdict."""
+    statements = f"{report.statements} statements"
+    if report.sync_statements == report.statements and report.statements:
+        statements += " (async and sync: the same SQL, both flavours' types)"
+    elif report.sync_statements:
+        statements += f" ({report.sync_statements} also on SyncQuerier)"
+    verdict = "agree" if report.agrees else f"{len(report.mismatches)} mismatches"
+    if report.fallbacks:
+        verdict += f", {len(report.fallbacks)} fallback values typed object"
+    return (
+        f"{report.package}: {statements} and {report.enums} enums compared with the server:"
+        f" {verdict}"
+    )

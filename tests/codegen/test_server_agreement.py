@@ -123,7 +123,8 @@ async def test_verify_exits_zero_and_counts_what_it_compared(
     assert result.returncode == 0, result.stdout + result.stderr
     last = result.stdout.splitlines()[-1]
     assert last == (
-        "codegen.golden.everything: 20 statements and 1 enums compared with the server: agree"
+        "codegen.golden.everything: 20 statements (async and sync: the same SQL, both flavours'"
+        " types) and 1 enums compared with the server: agree"
     )
 
 
