@@ -16,7 +16,8 @@ import socket
 import ssl
 import struct
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, unquote, urlsplit
+
+from ._conninfo import ConninfoError, parameters
 
 _PROTOCOL = 196608  # 3.0
 _SSL_REQUEST = 80877103
@@ -63,35 +64,27 @@ class Target:
 
     @classmethod
     def from_dsn(cls, dsn: str) -> Target:
-        parts = urlsplit(dsn)
-        if parts.scheme not in ("postgresql", "postgres"):
-            raise WireError(
-                "the DSN must be a URL such as postgresql://user:password@host:5432/database"
-            )
-        query = dict(parse_qsl(parts.query))
-        env = os.environ
+        """Read as libpq reads it: the DSN (URL or key=value), the PG* variables, a passfile."""
         try:
-            netloc_host, netloc_port = parts.hostname, parts.port
-        except ValueError as error:
-            raise WireError(f"the DSN's port is not a number: {error}") from None
-        host = query.get("host") or unquote(netloc_host or "") or env.get("PGHOST", "localhost")
-        if "," in host:
+            found = parameters(dsn)
+        except ConninfoError as error:
+            raise WireError(str(error)) from None
+        if "," in found["host"]:
             raise WireError("the DSN names several hosts; give verify one")
-        port = query.get("port") or netloc_port or env.get("PGPORT", "5432")
-        user = unquote(parts.username or "") or query.get("user") or env.get("PGUSER", "")
-        user = user or env.get("USER", "postgres")
-        password = unquote(parts.password or "") or query.get("password")
-        sslmode = query.get("sslmode") or env.get("PGSSLMODE", "prefer")
-        if sslmode not in _SSLMODES:
-            raise WireError(f"sslmode={sslmode} is not one of {', '.join(_SSLMODES)}")
+        if found["sslmode"] not in _SSLMODES:
+            raise WireError(f"sslmode={found['sslmode']} is not one of {', '.join(_SSLMODES)}")
+        try:
+            port = int(found["port"])
+        except ValueError:
+            raise WireError(f"the port {found['port']!r} is not a number") from None
         return cls(
-            host=host,
-            port=int(port),
-            user=user,
-            password=password if password is not None else env.get("PGPASSWORD", ""),
-            database=unquote(parts.path.lstrip("/")) or query.get("dbname") or user,
-            sslmode=sslmode,
-            sslrootcert=query.get("sslrootcert") or env.get("PGSSLROOTCERT"),
+            host=found["host"],
+            port=port,
+            user=found["user"],
+            password=found.get("password", ""),
+            database=found["dbname"],
+            sslmode=found["sslmode"],
+            sslrootcert=found.get("sslrootcert"),
         )
 
 
@@ -177,7 +170,10 @@ class WireConnection:
                     raise WireError("the server did not prove it knows the SCRAM password")
                 return
             if code in (3, 5, 10) and not target.password:
-                raise WireError(f"the server asks {target.user!r} for a password; none given")
+                raise WireError(
+                    f"the server asks {target.user!r} for a password; none given (in the DSN,"
+                    " PGPASSWORD or a password file)"
+                )
             if code == 3:
                 self._sock.sendall(_message(b"p", _cstr(target.password)))
             elif code == 5:

@@ -7,7 +7,11 @@ the server's reason, and TLS asked of a server without it is refused by name.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +19,7 @@ from betdb.embedded import EmbeddedPostgres, scratch_server
 from sqlc_gen_asyncpg._wire import ServerError, WireConnection, WireError
 
 PASSWORD = "s3cret: with spaces & symbols"
+ESCAPED = PASSWORD.replace(":", "\\:")  # as a password file writes a colon
 HBA = """\
 local all all trust
 host all verify_scram 127.0.0.1/32 scram-sha-256
@@ -104,3 +109,77 @@ def test_a_statement_the_server_cannot_prepare_raises_its_error_and_the_session_
         with pytest.raises(ServerError, match='42P01: relation "no_such_table" does not exist'):
             wire.describe("SELECT * FROM no_such_table")
         assert wire.query("SELECT 'still here'") == [("still here",)]
+
+
+def passfile(tmp_path: Path, *lines: str, mode: int = 0o600) -> Path:
+    path = tmp_path / "pgpass"
+    path.write_text("".join(f"{line}\n" for line in lines))
+    path.chmod(mode)
+    return path
+
+
+def test_a_passfile_named_in_the_dsn_gives_the_password_of_the_matching_line(
+    password_server: EmbeddedPostgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    path = passfile(
+        tmp_path,
+        "# host:port:database:user:password",
+        f"127.0.0.1:{password_server.port}:otherdb:verify_scram:wrong",
+        f"127.0.0.1:*:postgres:verify_scram:{ESCAPED}",
+    )
+    dsn = url(password_server, "verify_scram", query=f"?passfile={path}")
+    with WireConnection.connect(dsn) as wire:
+        assert wire.query("SELECT current_user") == [("verify_scram",)]
+    keywords = f"host=127.0.0.1 port={password_server.port} user=verify_md5 dbname=postgres"
+    path.write_text(f"*:*:*:verify_md5:{ESCAPED}\n")
+    with WireConnection.connect(f"{keywords} passfile='{path}'") as wire:
+        assert wire.query("SELECT current_user") == [("verify_md5",)]
+
+
+def test_pgpassfile_and_the_home_pgpass_are_read_and_a_readable_one_is_ignored(
+    password_server: EmbeddedPostgres, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.delenv("PGPASSFILE", raising=False)
+    line = f"*:*:*:verify_scram:{ESCAPED}"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    passfile(tmp_path, line).rename(tmp_path / ".pgpass")
+    with WireConnection.connect(url(password_server, "verify_scram")) as wire:
+        assert wire.query("SELECT 'home'") == [("home",)]
+    (tmp_path / ".pgpass").unlink()
+    monkeypatch.setenv("PGPASSFILE", str(passfile(tmp_path, line)))
+    with WireConnection.connect(url(password_server, "verify_scram")) as wire:
+        assert wire.query("SELECT 'pgpassfile'") == [("pgpassfile",)]
+    passfile(tmp_path, line, mode=0o644)  # libpq ignores a file others can read
+    with pytest.raises(WireError, match="for a password; none given"):
+        WireConnection.connect(url(password_server, "verify_scram"))
+
+
+def test_verify_without_a_dsn_connects_with_the_pg_variables(
+    password_server: EmbeddedPostgres, tmp_path: Path
+) -> None:
+    (tmp_path / "nothing").mkdir()
+    (tmp_path / "nothing" / "__init__.py").write_text("")
+    env = {
+        key: value for key, value in os.environ.items()
+        if not key.startswith("PG") and key != "DATABASE_URL"
+    }  # fmt: skip
+    env.update(
+        PGHOST="127.0.0.1", PGPORT=str(password_server.port), PGUSER="verify_md5",
+        PGDATABASE="postgres", PGPASSWORD=PASSWORD, PGSSLMODE="disable",
+        PYTHONPATH=str(tmp_path),
+    )  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "sqlc_gen_asyncpg", "verify", "--package", "nothing"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "nothing: 0 statements and 0 enums compared with the server: agree\n"
+    env["PGPASSWORD"] = "not it"
+    refused = subprocess.run(
+        [sys.executable, "-m", "sqlc_gen_asyncpg", "verify", "--package", "nothing"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert 'password authentication failed for user "verify_md5"' in refused.stderr
