@@ -812,6 +812,42 @@ def import_package(name: str) -> types.ModuleType:
         raise VerifyError(f"cannot import {name}: {error}") from None
 
 
+@dataclass(frozen=True)
+class Typed:
+    """How one generated query is typed: its values that fell back to `object`."""
+
+    query: str
+    fallback_parameters: int
+    fallback_columns: int
+
+
+def typed_queries(package: str) -> list[Typed]:
+    """Every query of a generated package (its batch forms once), with its fallback values.
+
+    Needs no server: what the plugin could not type is what it annotated `object`.
+    """
+    runtime = _Runtime()
+    found = []
+    for module in querier_modules(import_package(package)):
+        for _, name, cmd, sql in sql_constants(module):
+            method = _method(module, "Querier", name)
+            if _is_batch_form(cmd, sql) or method is None:
+                continue
+            try:
+                params = parameter_slots(runtime, method)
+                results = result_slots(runtime, method, cmd) or []
+            except _ShapeError as shape:
+                raise VerifyError(f"{name}: {shape}") from None
+            found.append(
+                Typed(
+                    name,
+                    sum(_is_fallback(_strip_none(slot.annotation)) for slot in params),
+                    sum(_is_fallback(_strip_none(slot.annotation)) for slot in results),
+                )
+            )
+    return found
+
+
 def verify(dsn: str, package: str, *, renames: Sequence[tuple[str, str]] = ()) -> Report:
     """Compare every statement and enum of a generated package with the server at dsn.
 
