@@ -13,7 +13,7 @@ export PATH := $(BIN):$(PATH)
 # dbmate dump must use the pg_dump of the embedded server's own major version.
 PGBIN = $$($(BIN)/python -m betdb.embedded bindir)
 
-.PHONY: help install generate migrate schema check lint lint-migrations typecheck drift import-cycles verify test soak bench bench-quick demo clean
+.PHONY: help install generate migrate schema check lint lint-migrations typecheck drift import-cycles verify test soak bench bench-quick demo clean corpus
 
 help:
 	@echo "make test      lint, type-check, drift check, then the test suite (a real PostgreSQL)"
@@ -23,6 +23,7 @@ help:
 	@echo "make schema    dump db/schema/schema.sql from a scratch server migrated from zero"
 	@echo "make migrate   dbmate up against DATABASE_URL, else the local embedded server"
 	@echo "make bench     betdb vs raw asyncpg, pydantic, SQLAlchemy, aiosql (ARGS=--quick: < 3 min)"
+	@echo "make corpus CORPUS=DIR  every sqlc project under DIR through the plugin, then verified (ARGS=--json F --markdown F)"
 
 # The plugin is a distribution of its own (plugin/), which betdb's dev extra names: it goes in first.
 $(STAMP): pyproject.toml plugin/pyproject.toml
@@ -77,6 +78,12 @@ verify: $(STAMP)
 	$(BIN)/python tools/devtools.py verify
 
 check: lint lint-migrations typecheck drift import-cycles verify
+
+# Other people's sqlc projects through the plugin, generated offline and with sqlc's database
+# analyzer on a scratch server, then verified. Not in make test: their files stay outside the tree.
+corpus: $(STAMP)
+	@test -n "$(CORPUS)" || { echo "usage: make corpus CORPUS=DIR [ARGS='--json F --markdown F']" >&2; exit 2; }
+	$(BIN)/python tools/corpus.py "$(CORPUS)" $(ARGS)
 
 # The bench extra too, so the benchmarks' smoke test runs and they cannot rot unnoticed.
 test: check $(BENCH_STAMP)
