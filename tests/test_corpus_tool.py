@@ -177,7 +177,8 @@ def test_the_corpus_harness_generates_verifies_and_reports_each_project(
     assert lines[0].startswith(
         "dumped: generated, 1 of 1 queries typed; with the database analyzer"
     )
-    assert "4 projects: " in result.stdout
+    assert "4 projects: 3 generated, 1 sqlc error" in lines
+    assert "mypy --strict over 7 packages: 0 errors" in lines  # 4 offline, 3 with the analyzer
     markdown = table.read_text()
     assert "| project | queries | without a database |" in markdown
     assert "| shop | 4 | " in markdown

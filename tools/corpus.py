@@ -49,6 +49,12 @@ from sqlc_gen_asyncpg import verify
 from sqlc_gen_asyncpg._wire import WireConnection, WireError
 
 BIN = Path(sys.executable).parent
+
+
+class CorpusError(Exception):
+    """The harness itself could not run a step; the text says which."""
+
+
 _PLUGIN_FAILED = "error generating code: process: error running command sqlc-gen-asyncpg: "
 _MYPY_LINE = re.compile(r"^(?P<path>[^:]+\.py):\d+: error: (?P<message>.*)$")
 
@@ -270,11 +276,11 @@ def generate_with_database(space: Workspace, outcome: Outcome, admin: str) -> No
         outcome.verify_error = f"{type(error).__name__}: {error}"[:300]
 
 
-def mypy_errors(work: Path, outcomes: Sequence[Outcome]) -> dict[str, list[str]]:
-    """One `mypy --strict` over every package generated: its errors by project."""
+def mypy_errors(work: Path, outcomes: Sequence[Outcome]) -> tuple[dict[str, list[str]], str]:
+    """One `mypy --strict` over every package generated: its errors by project, and a verdict."""
     owners = {p: o.project for o in outcomes if o.status == "generated" for p in o.packages}
     if not owners:
-        return {}
+        return {}, "mypy --strict: no package to check"
     roots = sorted({str(p) for p in work.glob("p*/gen*")})
     env = {**os.environ, "MYPYPATH": os.pathsep.join(roots)}
     command = [str(BIN / "mypy"), "--strict", "--cache-dir", str(work / ".mypy_cache")]
@@ -289,7 +295,12 @@ def mypy_errors(work: Path, outcomes: Sequence[Outcome]) -> dict[str, list[str]]
         package = next((p for p in Path(match["path"]).parts if p in owners), None)
         if package is not None:
             errors.setdefault(owners[package], []).append(line)
-    return errors
+    if result.returncode != 0 and not errors:
+        raise CorpusError(
+            f"mypy --strict did not run: {_first_error(result.stdout + result.stderr)}"
+        )
+    found = sum(len(lines) for lines in errors.values())
+    return errors, f"mypy --strict over {len(owners)} packages: {found} errors"
 
 
 def run_project(space: Workspace, name: str, admin: str | None) -> Outcome:
@@ -320,7 +331,8 @@ def server(dsn: str | None, wanted: bool) -> Iterator[str | None]:
             yield scratch.dsn
 
 
-def run(root: Path, work: Path, admin: str | None) -> list[Outcome]:
+def run(root: Path, work: Path, admin: str | None) -> tuple[list[Outcome], str]:
+    """Every project's outcome, and mypy's verdict over all the generated packages."""
     outcomes = []
     for index, config in enumerate(find_projects(root), 1):
         name = str(config.parent.relative_to(root)) if config.parent != root else root.name
@@ -332,15 +344,16 @@ def run(root: Path, work: Path, admin: str | None) -> list[Outcome]:
         outcome = run_project(Workspace(work, index, project), name, admin)
         outcomes.append(outcome)
         print(outcome.line, flush=True)
-    for project, errors in mypy_errors(work, outcomes).items():
+    errors_by_project, verdict = mypy_errors(work, outcomes)
+    for project, errors in errors_by_project.items():
         outcome = next(o for o in outcomes if o.project == project)
         outcome.status = "broken"
         outcome.reason = f"mypy --strict: {len(errors)} errors, first: {errors[0]}"[:400]
         print(outcome.line, flush=True)
-    return outcomes
+    return outcomes, verdict
 
 
-def totals(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+def totals(outcomes: Sequence[Outcome], mypy: str) -> dict[str, Any]:
     generated = [o for o in outcomes if o.status == "generated"]
     analyzed = [o for o in outcomes if o.analyzer is not None]
     largest = max(generated, key=lambda o: o.queries, default=None)
@@ -364,6 +377,7 @@ def totals(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         "analyzer_fallback": sum(o.analyzer.fallback for o in analyzed if o.analyzer),
         "verified_statements": sum(o.verified for o in analyzed),
         "mismatches": sum(len(o.mismatches) for o in analyzed),
+        "mypy": mypy,
         "largest": None if largest is None else [largest.project, largest.queries, largest.seconds],
     }
 
@@ -377,6 +391,7 @@ def summary(total: dict[str, Any]) -> list[str]:
         f"queries: {total['queries']} in all; {total['typed']} typed, {total['fallback']} with"
         f" fallback values ({total['fallback_columns']} columns), {total['skipped']} skipped,"
         f" {total['not_generated']} in projects that did not generate",
+        total["mypy"],
     ]
     if total["analyzer_projects"]:
         lines.append(
@@ -454,11 +469,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             with server(args.dsn, not args.no_database) as admin:
                 about = versions(admin)
-                outcomes = run(args.directory.resolve(), Path(scratch), admin)
-        except WireError as error:
+                outcomes, mypy = run(args.directory.resolve(), Path(scratch), admin)
+        except (WireError, CorpusError) as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
-    total = totals(outcomes)
+    total = totals(outcomes, mypy)
     for line in summary(total):
         print(line)
     if args.json:

@@ -4,8 +4,10 @@ Run in CI after the migrations: every SQL constant of every querier module is pr
 server (Parse + Describe), and every parameter and result column must carry the Python type
 asyncpg produces for the server's type; a result column from a table column must be optional
 exactly when that column is nullable; every StrEnum of models.py must have the labels of its
-enum in pg_enum, in order. The expected Python types are spelled out here, apart from the
-plugin's own table (pgtypes.py), so a wrong mapping there cannot agree with itself.
+enum in pg_enum, in order. The SyncQuerier's methods run the same SQL and are checked the
+same way; what both flavours share (models, SQL) is reported once. The expected Python types
+are spelled out here, apart from the plugin's own table (pgtypes.py), so a wrong mapping there
+cannot agree with itself.
 
 Deliberate differences, which are accepted:
 - Parameters: PostgreSQL does not know whether a parameter may be NULL; sqlc.narg decides.
@@ -13,9 +15,17 @@ Deliberate differences, which are accepted:
   reports: sqlc claims NOT NULL for sum(), max() and casts of them, which can be NULL.
 - A result column from a NOT NULL table column may be `T | None` on the nullable side of an
   outer join, or inside an optional embedded model (the server still reports the table column).
+- Names the server derives for a computed column it was not given an `AS` for (`coalesce`,
+  `?column?`, `count`): sqlc derives its own (COALESCE(x, ...) is `x`), so they are not
+  compared; a repeated name is numbered by the plugin (`name`, `name_2`).
 - Overrides: a column override must keep the base type (pydantic `Annotated[T, ...]`).
 - timestamp and timestamptz both map to datetime.
-A server type this module knows no Python type for is listed as not checked, not as a mismatch.
+A view's column has no NOT NULL in the catalog: it is traced, through the view's definition,
+to the table column it reads, whose nullability counts. A column a view computes, or one of a
+view with an outer join, has none: its nullability is listed as unknown, not as a mismatch.
+A value generated as `object` (what sqlc could not type) is listed as a fallback with the
+server's type, which is the fix to apply. A server type this module knows no Python type for
+is listed as not checked.
 
 Only the standard library is imported here; the generated package brings asyncpg and pydantic.
 """
