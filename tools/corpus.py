@@ -278,7 +278,7 @@ def generate_with_database(space: Workspace, outcome: Outcome, admin: str) -> No
 
 def mypy_errors(work: Path, outcomes: Sequence[Outcome]) -> tuple[dict[str, list[str]], str]:
     """One `mypy --strict` over every package generated: its errors by project, and a verdict."""
-    owners = {p: o.project for o in outcomes if o.status == "generated" for p in o.packages}
+    owners = {package: o.project for o in outcomes for package in o.packages}
     if not owners:
         return {}, "mypy --strict: no package to check"
     roots = sorted({str(p) for p in work.glob("p*/gen*")})
@@ -347,8 +347,11 @@ def run(root: Path, work: Path, admin: str | None) -> tuple[list[Outcome], str]:
     errors_by_project, verdict = mypy_errors(work, outcomes)
     for project, errors in errors_by_project.items():
         outcome = next(o for o in outcomes if o.project == project)
-        outcome.status = "broken"
-        outcome.reason = f"mypy --strict: {len(errors)} errors, first: {errors[0]}"[:400]
+        said = f"mypy --strict: {len(errors)} errors, first: {errors[0]}"[:400]
+        if outcome.status == "generated":
+            outcome.status, outcome.reason = "broken", said
+        else:  # only the package generated with the database analyzer exists
+            outcome.analyzer_error = said
         print(outcome.line, flush=True)
     return outcomes, verdict
 
@@ -422,9 +425,10 @@ def versions(admin: str | None) -> dict[str, str]:
 
 
 def markdown(outcomes: Sequence[Outcome], total: dict[str, Any], about: dict[str, str]) -> str:
-    head = ", ".join(f"{key} {value}" for key, value in about.items())
+    server = f", PostgreSQL {about['postgresql']}" if "postgresql" in about else ""
     rows = [
-        f"Run on {head}.",
+        f"Run on {about['date']} with sqlc {about['sqlc']}, sqlc-gen-asyncpg"
+        f" {about['sqlc-gen-asyncpg']}{server}, Python {about['python']}, {about['cpus']} CPUs.",
         "",
         "| project | queries | without a database | with sqlc's database analyzer | verify |",
         "| --- | ---: | --- | --- | --- |",
