@@ -553,7 +553,7 @@ class _Checker:
         wire: WireConnection,
     ) -> None:
         where = f"{module.__name__}.{constant}"
-        method = _method(module, "Querier", name)
+        method = _method(module, "Querier", name, constant)
         if method is None:
             self.report.mismatches.append(
                 f"{name} ({where}): the module's Querier has no method {snake(name)}"
@@ -571,7 +571,7 @@ class _Checker:
             # the batch form adds the index of the parameter set, as the last parameter and column
             described = Description(described.parameter_oids[:-1], described.fields[:-1])
         self._method(method, cmd, sql, described, f"{name} ({where})", wire)
-        sync = _method(module, "SyncQuerier", name)
+        sync = _method(module, "SyncQuerier", name, constant)
         if sync is None:
             return
         self.report.sync_statements += 1
@@ -715,10 +715,10 @@ class _Checker:
         if described.table_oid == 0 and column not in aliases:
             # a name the server derives (?column?, coalesce, count): sqlc derives its own
             return True
-        if column in earlier and field_name in {
+        if snake(column) in {snake(name) for name in earlier} and field_name in {
             f"{snake(column)}_{n}" for n in range(2, position + 1)
         }:
-            return True  # a repeated name: sqlc numbers the second one name_2
+            return True  # a repeated name (userId, user_id too): the plugin numbers it name_2
         schema_table = self.catalog.relations.get(described.table_oid)
         keys = [column]
         if schema_table is not None:
@@ -759,6 +759,13 @@ class _Checker:
                 )
 
 
+def _reads(code: types.CodeType, name: str) -> bool:
+    """Whether a function's code (its comprehensions included) reads a global of that name."""
+    return name in code.co_names or any(
+        _reads(inner, name) for inner in code.co_consts if isinstance(inner, types.CodeType)
+    )
+
+
 def _is_fallback(annotation: Any) -> bool:
     """`object`, or a list of it: what the plugin generates where sqlc could not type a value."""
     if annotation is object:
@@ -783,10 +790,21 @@ def _aliases(sql: str) -> set[str]:
     }
 
 
-def _method(module: types.ModuleType, querier_class: str, query: str) -> Any:
+def _method(module: types.ModuleType, querier_class: str, query: str, constant: str) -> Any:
+    """The querier's method that runs a query: the one whose code reads its SQL constant (two
+    queries may share a snake_case name, the plugin then names one otherwise), else by name."""
     querier = getattr(module, querier_class, None)
     if querier is None:
         return None
+    readers = {
+        name: value
+        for name, value in vars(querier).items()
+        if inspect.isfunction(value) and _reads(value.__code__, constant)
+    }
+    streams = {f"iter_{name}" for name in readers}  # a :many's streaming twin reads it too
+    runners = [value for name, value in readers.items() if name not in streams]
+    if len(runners) == 1:
+        return runners[0]
     for name in (snake(query), f"{snake(query)}_"):
         if inspect.isfunction(getattr(querier, name, None)):
             return getattr(querier, name)
@@ -839,8 +857,8 @@ def typed_queries(package: str) -> list[Typed]:
     runtime = _Runtime()
     found = []
     for module in querier_modules(import_package(package)):
-        for _, name, cmd, sql in sql_constants(module):
-            method = _method(module, "Querier", name)
+        for constant, name, cmd, sql in sql_constants(module):
+            method = _method(module, "Querier", name, constant)
             if _is_batch_form(cmd, sql) or method is None:
                 continue
             try:

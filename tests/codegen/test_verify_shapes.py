@@ -237,7 +237,9 @@ async def test_a_fallback_column_is_reported_with_the_servers_type(
     path = tmp_path / "fallback" / "models.py"
     text = path.read_text()
     assert text.count("    born: _datetime.datetime | None\n") == 1
-    path.write_text(text.replace("    born: _datetime.datetime | None\n", "    born: object\n"))
+    assert text.count("    tags: list[str | None]\n") == 1
+    text = text.replace("    born: _datetime.datetime | None\n", "    born: object\n")
+    path.write_text(text.replace("    tags: list[str | None]\n", "    tags: list[object]\n"))
     await apply_schema(empty_database_url, "everything")
     report = verify(empty_database_url, "fallback", renames=[("lambda", "lambda_")])
     assert report.mismatches == []
@@ -246,3 +248,45 @@ async def test_a_fallback_column_is_reported_with_the_servers_type(
         " says pg_catalog.timestamptz, datetime.datetime; cast it in the query, override it,"
         " or generate with sqlc's database analyzer"
     ) in report.fallbacks
+    assert (
+        "GetAuthor (fallback.query.GET_AUTHOR): column tags is list[object] (a fallback): the"
+        " server says pg_catalog.text[], list[str]; cast it in the query, override it,"
+        " or generate with sqlc's database analyzer"
+    ) in report.fallbacks
+
+
+async def test_each_method_is_found_by_the_constant_it_runs_whatever_its_name(
+    empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(tmp_path))
+    package = await generated_and_applied(
+        tmp_path, empty_database_url, "renamed",
+        "CREATE TABLE channels (id bigint PRIMARY KEY, provider text NOT NULL);",
+        """
+        -- name: ChannelsOfProvider :many
+        SELECT id FROM channels WHERE provider = $1 ORDER BY id;
+
+        -- name: ChannelIds :many
+        SELECT id, provider FROM channels ORDER BY id;
+        """,
+    )  # fmt: skip
+    path = tmp_path / package / "query.py"
+    text = path.read_text()
+    # as the plugin names the second of two queries whose snake_case names collide
+    path.write_text(text.replace("channel_ids(", "channel_ids_2("))  # iter_channel_ids too
+    report = verify(empty_database_url, package)
+    assert_agrees(report, 2)
+    assert report.sync_statements == 2
+
+
+async def test_columns_whose_names_collide_once_snake_cased_are_numbered(
+    empty_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(tmp_path))
+    package = await generated_and_applied(
+        tmp_path, empty_database_url, "cased",
+        "CREATE TABLE users (id bigint PRIMARY KEY);",
+        '-- name: Ids :many\nSELECT id AS "userId", id AS user_id FROM users;\n',
+    )  # fmt: skip
+    assert "    user_id_2: int" in (tmp_path / package / "query.py").read_text()
+    assert_agrees(verify(empty_database_url, package), 1)
