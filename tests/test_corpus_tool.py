@@ -174,6 +174,7 @@ def test_the_corpus_harness_generates_verifies_and_reports_each_project(
     assert missing.startswith('block 1: s.sql: 0A000: extension "postgis" is not available')
 
     lines = result.stdout.splitlines()
+    assert [p["line"] for p in document["projects"]] == lines[:4]
     assert lines[0].startswith(
         "dumped: generated, 1 of 1 queries typed; with the database analyzer"
     )

@@ -481,7 +481,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for line in summary(total):
         print(line)
     if args.json:
-        document = {"about": about, "projects": [asdict(o) for o in outcomes], "totals": total}
+        projects = [{**asdict(o), "line": o.line} for o in outcomes]
+        document = {"about": about, "projects": projects, "totals": total}
         args.json.write_text(json.dumps(document, indent=2) + "\n")
     if args.markdown:
         args.markdown.write_text(markdown(outcomes, total, about))
