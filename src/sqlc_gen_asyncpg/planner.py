@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from . import __version__
 from .catalog import index_catalog
 from .columntypes import TypeResolver
-from .errors import PlanError, PlanFailedError, Where
+from .errors import Diagnostics, PlanError, PlanFailedError, Where
 from .names import is_identifier, snake
 from .options import Options
 from .pgtypes import Import
@@ -29,7 +29,8 @@ def plan_request(request: GenerateRequest, options: Options, *, root: Path) -> P
         raise PlanFailedError([PlanError(f"engine {request.settings.engine!r} is not supported")])
     errors: list[PlanError] = []
     catalog = index_catalog(request, options, root=root, errors=errors)
-    types = TypeResolver(catalog, options)
+    diagnostics = Diagnostics(strict=options.strict_types)
+    types = TypeResolver(catalog, options, diagnostics)
     tables, models_imports = plan_tables(catalog, types, options, errors)
     by_file: dict[str, list[Query]] = {}
     for query in request.queries:
@@ -74,6 +75,7 @@ def plan_request(request: GenerateRequest, options: Options, *, root: Path) -> P
         emit_sync=options.emit_sync,
         sync_types=tuple(sorted(types.sync_types)),
         composites=tuple(sorted(types.composites)),
+        warnings=diagnostics.warnings,
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from . import sqltext
 from .catalog import Catalog, TableInfo
@@ -26,7 +26,7 @@ from .plan import (
     RecordColumn,
     RecordPlan,
 )
-from .request import Column, Parameter, Query
+from .request import Column, Query
 from .tables import field_name, named_field, table_field_name
 
 SUPPORTED_COMMANDS = (
@@ -88,6 +88,19 @@ def returns(cmd: str, result: str | None) -> str:
     }[cmd]
 
 
+@dataclass(frozen=True)
+class _ModuleState:
+    """What a ModulePlanner has gathered, kept to undo a query that is skipped."""
+
+    models: int
+    decoders: dict[str, DecoderPlan]
+    adapters: dict[str, AdapterPlan]
+    imports: set[Import]
+    names: dict[str, str]
+    records: dict[str, RecordPlan]
+    annotation_imports: dict[str, set[Import]]
+
+
 class ModulePlanner:
     """Plans the queries of one query file into one module; errors of a query go to `errors`."""
 
@@ -119,10 +132,18 @@ class ModulePlanner:
         plans: list[QueryPlan] = []
         for query in queries:
             where = Where(file=self.filename, query=query.name)
+            saved = self._state()
             try:
                 plans.append(self.plan_query(query, where))
             except PlanError as error:
-                self.errors.append(error)
+                if self.types.diagnostics.strict:
+                    self.errors.append(error)
+                    continue
+                self._restore(saved)  # nothing of a skipped query is left in the module
+                column = f" ({error.what} {error.column})" if error.column else ""
+                self.types.diagnostics.warn(
+                    where.error(f"skipped, not generated{column}: {error.message}")
+                )
         return ModulePlan(
             module=self.module,
             source=self.filename,
@@ -133,6 +154,26 @@ class ModulePlanner:
             imports=frozenset(self.imports),
             records=tuple(self.records.values()),
         )
+
+    def _state(self) -> _ModuleState:
+        return _ModuleState(
+            len(self.models),
+            dict(self.decoders),
+            dict(self.adapters),
+            set(self.imports),
+            dict(self.names),
+            dict(self.records),
+            dict(self.annotation_imports),
+        )
+
+    def _restore(self, state: _ModuleState) -> None:
+        del self.models[state.models :]
+        self.decoders = state.decoders
+        self.adapters = state.adapters
+        self.imports = state.imports
+        self.names = state.names
+        self.records = state.records
+        self.annotation_imports = state.annotation_imports
 
     def claim(self, name: str, owner: str, where: Where) -> None:
         if name in self.names:
@@ -224,7 +265,7 @@ class ModulePlanner:
                 ModelPlan(
                     params_model,
                     tuple(FieldPlan(p.name, p.annotation) for p in params),
-                    arbitrary_types=any(self._param_arbitrary(q) for q in query.params),
+                    arbitrary_types=any(p.arbitrary for p in params),
                     base="ParamsModel",
                 )
             )
@@ -338,14 +379,6 @@ class ModulePlanner:
         info = self.catalog.table(column.embed_table)
         return len(info.columns) if info is not None else 1
 
-    def _param_arbitrary(self, param: Parameter) -> bool:
-        try:
-            return self.types.column_type(
-                param.column, Where(), nullable=False, param=True
-            ).arbitrary
-        except PlanError:
-            return False
-
     def plan_copy(self, plan: QueryPlan, query: Query, where: Where) -> QueryPlan:
         table = query.insert_into_table
         if table is None:
@@ -371,7 +404,7 @@ class ModulePlanner:
         for param in sorted(query.params, key=lambda p: p.number):
             column = param.column
             raw = column.name or f"param_{param.number}"
-            at = where.at(raw)
+            at = where.at_parameter(raw)
             keys: list[str] = []
             if column.table is not None and column.original_name:
                 keys.append(f"{column.table.name}.{column.original_name}")
@@ -397,7 +430,16 @@ class ModulePlanner:
                     text=py.exact == "str",
                     override=py.override,
                 )
-            plans.append(ParamPlan(name, py.expr, param.number, exact, sync_kind=py.sync_kind))
+            plans.append(
+                ParamPlan(
+                    name,
+                    py.expr,
+                    param.number,
+                    exact,
+                    sync_kind=py.sync_kind,
+                    arbitrary=py.arbitrary,
+                )
+            )
         return tuple(plans)
 
     def plan_result(self, query: Query, where: Where) -> tuple[str | None, Read | None]:

@@ -37,25 +37,57 @@ def fails(work: Path) -> str:
     return result.stderr
 
 
-def test_unknown_type_without_override_names_file_query_and_column(tmp_path: Path) -> None:
+def test_an_unknown_type_is_object_with_a_warning_naming_file_query_column_and_fix(
+    tmp_path: Path,
+) -> None:
     work = sqlc_case(
         tmp_path,
-        "CREATE TABLE shapes (id int PRIMARY KEY, where_ tid NOT NULL);",
-        "-- name: GetShape :one\nSELECT id, where_ FROM shapes WHERE id = $1;",
+        "CREATE TABLE shapes (id int PRIMARY KEY, hash BLOB NOT NULL, hashes BLOB[]);",
+        "-- name: GetShape :one\nSELECT id, hash, hashes FROM shapes WHERE hash = $1;",
+    )
+    result = run_sqlc(work)
+    assert result.returncode == 0, result.stderr
+    # sqlc drops a plugin's stderr when it succeeds: the warnings reach sqlc's own stderr
+    assert (
+        "sqlc-gen-asyncpg: warning: query.sql: query GetShape: column hash: unknown type "
+        "'blob', so it is `object`: the value as the driver returns it. Fix: an override with "
+        "db_type 'blob' and a py_type, a cast in the query, or let sqlc type it against your "
+        "database (database: {uri: ...} and analyzer: {database: true} in sqlc.yaml)"
+    ) in result.stderr
+    assert "query.sql: query GetShape: parameter hash: unknown type 'blob'" in result.stderr
+    assert "table public.shapes: column hashes: unknown type 'blob'" in result.stderr
+    models = (work / "gen" / "models.py").read_text()
+    assert "    hash: object\n" in models
+    assert "    hashes: list[object] | None\n" in models
+    assert "async def get_shape(self, *, hash: object) -> Shape | None:" in (
+        (work / "gen" / "query.py").read_text()
+    )
+
+
+def test_strict_types_refuses_an_unknown_type_naming_file_query_and_column(
+    tmp_path: Path,
+) -> None:
+    work = sqlc_case(
+        tmp_path,
+        "CREATE TABLE shapes (id int PRIMARY KEY, hash BLOB NOT NULL);",
+        "-- name: GetShape :one\nSELECT id, hash FROM shapes WHERE id = $1;",
+        "          package: case\n          strict_types: true\n",
     )
     stderr = fails(work)
-    assert "query.sql: query GetShape: column where_: unknown type 'tid'" in stderr
-    assert "add an override" in stderr
+    assert "query.sql: query GetShape: column hash: unknown type 'blob'" in stderr
+    assert "an override with db_type 'blob'" in stderr
 
 
 def test_an_override_makes_the_unknown_type_work(tmp_path: Path) -> None:
     work = sqlc_case(
         tmp_path,
-        "CREATE TABLE shapes (id int PRIMARY KEY, where_ tid NOT NULL);",
+        "CREATE TABLE shapes (id int PRIMARY KEY, where_ blob NOT NULL);",
         "-- name: GetShape :one\nSELECT id, where_ FROM shapes WHERE id = $1;",
-        "          overrides:\n            - db_type: tid\n              py_type: typing.Any\n",
+        "          overrides:\n            - db_type: blob\n              py_type: typing.Any\n",
     )
-    assert run_sqlc(work).returncode == 0
+    result = run_sqlc(work)
+    assert result.returncode == 0
+    assert "warning" not in result.stderr
     assert "where: _typing.Any" in (work / "gen" / "models.py").read_text()
 
 
@@ -113,11 +145,30 @@ def test_two_queries_with_one_python_name(tmp_path: Path) -> None:
     assert "query.sql: query Get_T: Get_T and GetT both become 'get_t'" in stderr
 
 
-def test_pseudo_type_asks_for_a_cast(tmp_path: Path) -> None:
+def test_a_pseudo_type_is_object_with_a_warning_asking_for_a_cast(tmp_path: Path) -> None:
     work = sqlc_case(
         tmp_path,
         "CREATE TABLE t (id int PRIMARY KEY, price numeric);",
         "-- name: MaxPrice :one\nSELECT max(price) AS top FROM t;",
+    )
+    result = run_sqlc(work)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "query MaxPrice: column top: sqlc could not infer a type (it reports 'anyarray'), so it is "
+        "`object`: the value as the driver returns it. Fix: a cast in the query"
+    ) in result.stderr
+    assert "sqlc-gen-asyncpg: 1 warning; strict_types: true makes warnings errors" in (
+        result.stderr
+    )
+    assert "async def max_price(self) -> object:" in (work / "gen" / "query.py").read_text()
+
+
+def test_strict_types_refuses_a_pseudo_type(tmp_path: Path) -> None:
+    work = sqlc_case(
+        tmp_path,
+        "CREATE TABLE t (id int PRIMARY KEY, price numeric);",
+        "-- name: MaxPrice :one\nSELECT max(price) AS top FROM t;",
+        "          package: case\n          strict_types: true\n",
     )
     assert "column top: sqlc could not infer a type" in fails(work)
 
@@ -138,9 +189,31 @@ def dumped_request(tmp_path: Path) -> dict[str, Any]:
     return captured_request("everything", tmp_path)
 
 
-def test_unsupported_annotation_is_refused(tmp_path: Path) -> None:
+def test_a_query_with_an_unsupported_annotation_is_skipped_with_a_warning(
+    tmp_path: Path,
+) -> None:
     request = dumped_request(tmp_path)
     request["queries"][0]["cmd"] = ":sometimes"
+    result = run_plugin(request, tmp_path / "dump")
+    assert result.returncode == 0
+    assert result.stderr.decode().splitlines() == [
+        "sqlc-gen-asyncpg: warning: query.sql: query CreateAuthor: skipped, not generated: "
+        "annotation :sometimes is not supported; use one of :one, :many, :exec, :execrows, "
+        ":execresult, :copyfrom, :batchexec, :batchmany, :batchone",
+        "sqlc-gen-asyncpg: 1 warning; strict_types: true makes warnings errors",
+    ]
+    files = {f["name"]: base64.b64decode(f["contents"]) for f in json.loads(result.stdout)["files"]}
+    assert b"create_author" not in files["query.py"]
+    assert b"async def get_author(" in files["query.py"]
+
+
+def test_unsupported_annotation_is_refused_under_strict_types(tmp_path: Path) -> None:
+    request = dumped_request(tmp_path)
+    request["queries"][0]["cmd"] = ":sometimes"
+    options = json.loads(base64.b64decode(request["plugin_options"]))
+    request["plugin_options"] = base64.b64encode(
+        json.dumps({**options, "strict_types": True}).encode()
+    ).decode()
     result = run_plugin(request, tmp_path / "dump")
     assert result.returncode == 1
     assert b"query.sql: query CreateAuthor: annotation :sometimes is not supported" in (
