@@ -152,9 +152,7 @@ class TypeResolver:
             enum = self.catalog.enums[key]
             return PyType(enum, frozenset({Import(MODELS_IMPORT, enum)}), exact=enum)
         if key in self.catalog.domains:
-            return self._scalar(
-                Identifier("", "", self.catalog.domains[key]), where, report=report
-            )
+            return self._scalar(Identifier("", "", self.catalog.domains[key]), where, report=report)
         if key in self.catalog.composites:
             self.composites.add(key)
             return PyType(

@@ -134,15 +134,44 @@ def test_a_rename_to_a_pydantic_attribute_is_refused(tmp_path: Path) -> None:
     assert "'body' would shadow or hide a pydantic attribute as 'json'" in stderr
 
 
-def test_two_queries_with_one_python_name(tmp_path: Path) -> None:
+def test_two_queries_with_one_python_name_are_both_generated_the_later_numbered(
+    tmp_path: Path,
+) -> None:
     work = sqlc_case(
         tmp_path,
         "CREATE TABLE t (id int PRIMARY KEY);",
-        "-- name: GetT :one\nSELECT id FROM t WHERE id = $1;\n\n"
-        "-- name: Get_T :one\nSELECT id FROM t WHERE id = $1;",
+        "-- name: GetChannelByProviderID :one\nSELECT id FROM t WHERE id = $1;\n\n"
+        "-- name: GetChannelByProviderId :one\nSELECT id + 1 AS next FROM t WHERE id = $1;",
     )
-    stderr = fails(work)
-    assert "query.sql: query Get_T: Get_T and GetT both become 'get_t'" in stderr
+    result = run_sqlc(work)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "sqlc-gen-asyncpg: warning: query.sql: query GetChannelByProviderId: its Python names "
+        "are made from 'GetChannelByProviderId_2' ('get_channel_by_provider_id' is "
+        "GetChannelByProviderID's): rename the query"
+    ) in result.stderr
+    generated = (work / "gen" / "query.py").read_text()
+    assert "GET_CHANNEL_BY_PROVIDER_ID = " in generated
+    assert "GET_CHANNEL_BY_PROVIDER_ID_2 = " in generated
+    assert "async def get_channel_by_provider_id(self, *, id: int) -> T | None:" in generated
+    assert (
+        "async def get_channel_by_provider_id_2(self, *, id: int)"
+        " -> GetChannelByProviderId2Row | None:"
+    ) in generated
+
+
+def test_a_query_named_after_the_modules_own_names_takes_a_number(tmp_path: Path) -> None:
+    work = sqlc_case(
+        tmp_path,
+        "CREATE TABLE t (id int PRIMARY KEY);\nCREATE TABLE list_row (id int PRIMARY KEY);",
+        "-- name: List :many\nSELECT id, id + 1 AS next FROM t;",
+    )
+    result = run_sqlc(work)
+    assert result.returncode == 0, result.stderr
+    generated = (work / "gen" / "query.py").read_text()
+    # ListRow is the table list_row's model, imported into the module
+    assert "async def list_2(self) -> list[List2Row]:" in generated
+    assert "'ListRow' is the module's own" in result.stderr
 
 
 def test_a_pseudo_type_is_object_with_a_warning_asking_for_a_cast(tmp_path: Path) -> None:
@@ -160,7 +189,9 @@ def test_a_pseudo_type_is_object_with_a_warning_asking_for_a_cast(tmp_path: Path
     assert "sqlc-gen-asyncpg: 1 warning; strict_types: true makes warnings errors" in (
         result.stderr
     )
-    assert "async def max_price(self) -> object:" in (work / "gen" / "query.py").read_text()
+    generated = (work / "gen" / "query.py").read_text()
+    assert "    top: object\n" in generated
+    assert "async def max_price(self) -> MaxPriceRow | None:" in generated
 
 
 def test_strict_types_refuses_a_pseudo_type(tmp_path: Path) -> None:
@@ -266,3 +297,23 @@ def test_malformed_row_types_are_refused(
     result = run_plugin(request, tmp_path / "dump")
     assert result.returncode == 1
     assert message.encode() in result.stderr
+
+
+def test_names_that_collide_after_snake_casing_are_numbered_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    work = sqlc_case(
+        tmp_path,
+        'CREATE TABLE "user" (id int PRIMARY KEY, "userId" int, user_id int, "2fa" text);\n'
+        "CREATE TABLE users (id int PRIMARY KEY);",
+        '-- name: GetUser :one\nSELECT "userId", user_id, "2fa" FROM "user" WHERE id = $1;',
+    )
+    result = run_sqlc(work)
+    assert result.returncode == 0, result.stderr
+    models = (work / "gen" / "models.py").read_text()
+    assert "class User(" in models
+    assert "class User2(" in models
+    assert "    user_id: int | None\n    user_id_2: int | None\n" in models
+    assert 'column_2fa: str | None = _pydantic.Field(serialization_alias="2fa")' in models
+    assert "table public.users is class User2 (table public.user is User)" in result.stderr
+    assert "two columns become field 'user_id'; this one is 'user_id_2'" in result.stderr
