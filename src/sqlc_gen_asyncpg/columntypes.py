@@ -11,6 +11,7 @@ from .pgtypes import (
     BUILTIN,
     CODEC_EXTENSION_TYPES,
     EXTENSION_TYPES,
+    INFORMATION_SCHEMA_DOMAINS,
     PSEUDO_TYPES,
     SYNC_LOADED,
     SYNC_UNTYPED,
@@ -163,6 +164,9 @@ class TypeResolver:
                 param_imports=frozenset({Import("typing", "Any")}),
                 sync_kind="composite",
             )
+        if schema in ("", "information_schema") and name in INFORMATION_SCHEMA_DOMAINS:
+            # sqlc reports them unqualified, so a schema's own type of the name comes first
+            return self._scalar(Identifier("", "", INFORMATION_SCHEMA_DOMAINS[name]), where)
         extension = EXTENSION_TYPES.get(name) if schema in ("", "public") else None
         if extension is not None:
             if name in CODEC_EXTENSION_TYPES:
