@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import sqltext
-from .errors import PlanError
+from .errors import Diagnostics, PlanError
 from .names import class_name, enum_member, is_identifier, pascal
 from .options import Options
 from .plan import EnumPlan
@@ -21,6 +21,7 @@ class TableInfo:
     table: Table
     model: str
     columns: tuple[Column, ...]
+    field_names: dict[int, str] = field(default_factory=dict)  # column position -> model field
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Catalog:
 
 
 def index_catalog(
-    request: GenerateRequest, options: Options, *, root: Path, errors: list[PlanError]
+    request: GenerateRequest, options: Options, *, root: Path, diagnostics: Diagnostics
 ) -> Catalog:
     """The catalog with a class name for every enum and table; name clashes go to errors."""
     catalog = Catalog(request.catalog.default_schema or "public")
@@ -59,7 +60,7 @@ def index_catalog(
             name = options.model_name(f"{schema.name}.{enum.name}", enum.name) or pascal(
                 prefix + enum.name
             )
-            _claim(used_names, name, f"enum {schema.name}.{enum.name}", errors)
+            name = _claim(used_names, name, f"enum {schema.name}.{enum.name}", diagnostics)
             catalog.enums[(schema.name, enum.name)] = name
             catalog.enum_plans.append(
                 EnumPlan(name, schema.name, enum.name, _members(enum.vals), enum.comment)
@@ -77,7 +78,7 @@ def index_catalog(
             name = options.model_name(qualified, table.rel.name) or class_name(
                 prefix + table.rel.name, exact=options.emit_exact_table_names
             )
-            _claim(used_names, name, f"table {qualified}", errors)
+            name = _claim(used_names, name, f"table {qualified}", diagnostics)
             key = (schema.name, table.rel.name)
             catalog.tables[key] = TableInfo(key, table, name, table.columns)
     catalog.domains = sqltext.domains(_schema_texts(request, root), default)
@@ -96,16 +97,21 @@ def _members(labels: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple(members)
 
 
-def _claim(used: dict[str, str], name: str, what: str, errors: list[PlanError]) -> None:
+def _claim(used: dict[str, str], name: str, what: str, diagnostics: Diagnostics) -> str:
+    """The class name of `what`: `name`, or when another took it or it is no identifier,
+    `name2`, `name3`, ... (`Model2ndTry` for `2nd_try`), with a warning."""
+    wanted = name
     if not is_identifier(name):
-        errors.append(
-            PlanError(f"{what} becomes {name!r}, not a valid class name: add rename_models")
-        )
-    elif name in used:
-        errors.append(
-            PlanError(f"{what} and {used[name]} both become class {name}: add rename_models")
-        )
+        name = f"Model{name}" if is_identifier(f"Model{name}") else "Model"
+    base, number = name, 1
+    while name in used:
+        number += 1
+        name = f"{base}{number}"
+    if name != wanted:
+        other = f" ({used[wanted]} is {wanted})" if wanted in used else ""
+        diagnostics.warn(PlanError(f"{what} is class {name}{other}: add rename_models"))
     used[name] = what
+    return name
 
 
 def _schema_texts(request: GenerateRequest, root: Path) -> list[str]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .catalog import Catalog
-from .errors import PlanError, Where
+from .errors import Diagnostics, PlanError, Where
 from .options import Options, Override
 from .pgtypes import (
     BUILTIN,
     CODEC_EXTENSION_TYPES,
     EXTENSION_TYPES,
+    INFORMATION_SCHEMA_DOMAINS,
     PSEUDO_TYPES,
     SYNC_LOADED,
     SYNC_UNTYPED,
@@ -22,12 +23,21 @@ from .pgtypes import (
 from .request import Column, Identifier
 
 MODELS_IMPORT = ".models"
+# What a column or parameter sqlc could not type is: the driver's value, whatever it is.
+FALLBACK = PyType("object")
+ANALYZER_FIX = (
+    "or let sqlc type it against your database (database: {uri: ...} and "
+    "analyzer: {database: true} in sqlc.yaml)"
+)
 
 
 class TypeResolver:
-    def __init__(self, catalog: Catalog, options: Options) -> None:
+    def __init__(
+        self, catalog: Catalog, options: Options, diagnostics: Diagnostics | None = None
+    ) -> None:
         self.catalog = catalog
         self.options = options
+        self.diagnostics = diagnostics or Diagnostics(strict=options.strict_types)
         self.json_types: set[str] = set()  # json/jsonb seen: db.py installs their codecs
         self.extension_types: set[str] = set()  # hstore/vector seen: db.py registers them
         self.sync_types: set[str] = set()  # SYNC_LOADED types seen: sync_types.py loads them
@@ -61,7 +71,8 @@ class TypeResolver:
             imports.add(Import("collections.abc", "Sequence"))
             expr = f"Sequence[{element.param}]"
         elif dims:
-            expr = f"{element.param if param else element.expr} | None"
+            expr = element.param if param else element.expr
+            expr = expr if expr == FALLBACK.expr else f"{expr} | None"
             container = "Sequence" if param else "list"
             if param:
                 imports.add(Import("collections.abc", "Sequence"))
@@ -72,7 +83,7 @@ class TypeResolver:
         sync_kind = None
         if override is None and element.sync_kind is not None:
             sync_kind = element.sync_kind + "[]" * (1 if column.is_sqlc_slice else dims)
-        if nullable and expr != "None":
+        if nullable and expr not in ("None", FALLBACK.expr):
             expr = f"{expr} | None"
         scalar = scalar and not dims
         return PyType(
@@ -89,7 +100,7 @@ class TypeResolver:
     def _exact_of(self, type_id: Identifier, where: Where) -> str | None:
         """The exact class of the database type under an override (int under AmericanOdds)."""
         try:
-            return self._scalar(type_id, where).exact
+            return self._scalar(type_id, where, report=False).exact
         except PlanError:
             return None  # a type only the override makes known: no fast path
 
@@ -125,7 +136,9 @@ class TypeResolver:
             exact=builtin.exact if builtin else None,
         )
 
-    def _scalar(self, type_id: Identifier, where: Where) -> PyType:
+    def _scalar(self, type_id: Identifier, where: Where, *, report: bool = True) -> PyType:
+        """The annotation of one non-array type; FALLBACK, with a warning when `report`, for a
+        type sqlc could not infer or that the plugin does not know."""
         schema, name = type_id.schema, type_id.name
         if "." in name and not schema:
             schema, name = name.split(".", 1)
@@ -140,7 +153,7 @@ class TypeResolver:
             enum = self.catalog.enums[key]
             return PyType(enum, frozenset({Import(MODELS_IMPORT, enum)}), exact=enum)
         if key in self.catalog.domains:
-            return self._scalar(Identifier("", "", self.catalog.domains[key]), where)
+            return self._scalar(Identifier("", "", self.catalog.domains[key]), where, report=report)
         if key in self.catalog.composites:
             self.composites.add(key)
             return PyType(
@@ -151,6 +164,9 @@ class TypeResolver:
                 param_imports=frozenset({Import("typing", "Any")}),
                 sync_kind="composite",
             )
+        if schema in ("", "information_schema") and name in INFORMATION_SCHEMA_DOMAINS:
+            # sqlc reports them unqualified, so a schema's own type of the name comes first
+            return self._scalar(Identifier("", "", INFORMATION_SCHEMA_DOMAINS[name]), where)
         extension = EXTENSION_TYPES.get(name) if schema in ("", "public") else None
         if extension is not None:
             if name in CODEC_EXTENSION_TYPES:
@@ -158,15 +174,26 @@ class TypeResolver:
             return self._sync(name, extension)
         if canonical(name) == "void" and schema in ("", "pg_catalog"):
             return PyType("None", exact=None)  # a function called for its effect
+        if not report:
+            return FALLBACK
         if canonical(name) in PSEUDO_TYPES or not name:
-            raise where.error(
-                f"sqlc could not infer a type (it reports {name or 'nothing'!r}); "
-                "add a cast in the query such as ::bigint"
+            self.diagnostics.warn(
+                where.error(
+                    f"sqlc could not infer a type (it reports {name or 'nothing'!r}), so it is "
+                    "`object`: the value as the driver returns it. Fix: a cast in the query "
+                    f"(such as ::bigint), an override of this column, {ANALYZER_FIX}"
+                )
             )
+            return FALLBACK
         shown = f"{schema}.{name}" if schema else name
-        raise where.error(
-            f"unknown type {shown!r}: add an override with db_type {shown!r} and a py_type"
+        self.diagnostics.warn(
+            where.error(
+                f"unknown type {shown!r}, so it is `object`: the value as the driver returns "
+                f"it. Fix: an override with db_type {shown!r} and a py_type, a cast in the "
+                f"query, {ANALYZER_FIX}"
+            )
         )
+        return FALLBACK
 
     def _sync(self, name: str, py: PyType) -> PyType:
         """`py` marked with what the sync flavour needs for type `name`, if anything."""

@@ -8,12 +8,21 @@ from dataclasses import dataclass
 class PlanError(Exception):
     """A construct the plugin cannot translate; names where it is."""
 
-    def __init__(self, message: str, *, file: str = "", query: str = "", column: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str = "",
+        query: str = "",
+        column: str = "",
+        what: str = "column",
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.file = file
         self.query = query
         self.column = column
+        self.what = what  # what `column` names: a column or a parameter
 
     def __str__(self) -> str:
         where = [
@@ -21,7 +30,7 @@ class PlanError(Exception):
             for part in (
                 self.file,
                 f"query {self.query}" if self.query else "",
-                f"column {self.column}" if self.column else "",
+                f"{self.what} {self.column}" if self.column else "",
             )
             if part
         ]
@@ -36,6 +45,25 @@ class PlanFailedError(Exception):
         self.errors = errors
 
 
+class Diagnostics:
+    """The warnings of one generation, in the order found, each once; `strict` makes the
+    constructs that would be warnings errors instead (option strict_types)."""
+
+    def __init__(self, *, strict: bool = False) -> None:
+        self.strict = strict
+        self._warnings: dict[str, None] = {}
+
+    def warn(self, error: PlanError) -> None:
+        """Report `error` as a warning, or raise it where warnings are errors."""
+        if self.strict:
+            raise error
+        self._warnings[str(error)] = None
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(self._warnings)
+
+
 @dataclass(frozen=True)
 class Where:
     """A place in the input: query file (or table), query and column, as far as known."""
@@ -43,9 +71,15 @@ class Where:
     file: str = ""
     query: str = ""
     column: str = ""
+    what: str = "column"
 
     def error(self, message: str) -> PlanError:
-        return PlanError(message, file=self.file, query=self.query, column=self.column)
+        return PlanError(
+            message, file=self.file, query=self.query, column=self.column, what=self.what
+        )
 
     def at(self, column: str) -> Where:
         return Where(self.file, self.query, column)
+
+    def at_parameter(self, name: str) -> Where:
+        return Where(self.file, self.query, name, "parameter")

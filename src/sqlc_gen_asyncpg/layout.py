@@ -75,8 +75,9 @@ def header(plan: PackagePlan, source: str) -> list[str]:
 def file_text(lines: list[str]) -> str:
     """The file's text, exempt from the ruff rules that the author's text breaks, if any.
 
-    SQL and comments are kept as written, so a line may be long (E501) or end in spaces inside
-    a literal (W291); the exemption names only what the file needs, so ruff's RUF100 stays quiet.
+    SQL and comments are kept as written, so a line may be long (E501), end in spaces inside
+    a literal (W291) or be indented with tabs and spaces (E101); the exemption names only what
+    the file needs, so ruff's RUF100 stays quiet.
     """
     text = "\n".join(lines) + "\n"
     physical = text.split("\n")
@@ -85,6 +86,9 @@ def file_text(lines: list[str]) -> str:
         rules.append("E501")
     if any(line != line.rstrip() for line in physical):
         rules.append("W291")
+    indents = (line[: len(line) - len(line.lstrip())] for line in physical)
+    if any(" " in indent and "\t" in indent for indent in indents):
+        rules.append("E101")  # a query indented with tabs and spaces
     if not rules:
         return text
     head, _, rest = text.partition("\n")

@@ -43,6 +43,8 @@ class Options:
     validation_error: str = ""
     row_type: str = "model"  # how rows come back: pydantic models, or typed asyncpg Records
     row_types: tuple[tuple[str, str], ...] = ()  # query name -> row type, over row_type
+    # Refuse what is otherwise generated with a warning: untyped columns, skipped queries.
+    strict_types: bool = False
 
     def row_type_of(self, query: str) -> str:
         return dict(self.row_types).get(query, self.row_type)
@@ -71,6 +73,7 @@ _KNOWN = {
     "validation_error",
     "row_type",
     "row_types",
+    "strict_types",
 }
 ROW_TYPES = ("model", "record")
 
@@ -179,4 +182,5 @@ def parse_options(raw: bytes) -> Options:
         validation_error=validation_error,
         row_type=row_type,
         row_types=row_types,
+        strict_types=_bool(data.get("strict_types", False), "strict_types"),
     )

@@ -171,7 +171,17 @@ EXTENSION_TYPES: dict[str, PyType] = {
     "ltree": _std("str"),
     "lquery": _std("str"),
     "ltxtquery": _std("str"),
+    # no codec: both drivers hand out the server's text (PostGIS: hex EWKB; halfvec: '[1,2]';
+    # sparsevec: '{1:1.5}/3'), and take text (WKT or EWKB) as a parameter
+    "geometry": _std("str"),
+    "geography": _std("str"),
+    "halfvec": _std("str"),
+    "sparsevec": _std("str"),
 }
+# Extension types that arrive as text on both drivers: the sync side sends them as str.
+TEXT_EXTENSION_TYPES = frozenset(
+    {"ltree", "lquery", "ltxtquery", "geometry", "geography", "halfvec", "sparsevec"}
+)
 CODEC_EXTENSION_TYPES = frozenset({"hstore", "vector"})
 
 # What psycopg decodes differently from asyncpg: the sync flavour registers its own loaders
@@ -200,7 +210,7 @@ SYNC_LOADED = frozenset(
 # Parameters psycopg would type wrongly from their Python class (an int is no pg_lsn, a dict
 # no hstore, an asyncpg class nothing): the sync flavour sends them as text of no type, and
 # the server types them from the statement, as it does for asyncpg's prepared statements.
-SYNC_UNTYPED = (SYNC_LOADED - {"ltree", "lquery", "ltxtquery"}) | {"oid", "composite"}
+SYNC_UNTYPED = (SYNC_LOADED - TEXT_EXTENSION_TYPES) | {"oid", "composite"}
 
 # The spellings sqlc reports (SQL standard names, serials, pg_catalog-qualified) -> canonical.
 ALIASES: dict[str, str] = {
@@ -227,6 +237,15 @@ ALIASES: dict[str, str] = {
     "time with time zone": "timetz",
     "timestamp without time zone": "timestamp",
     "timestamp with time zone": "timestamptz",
+}
+
+# information_schema's domains -> their base types (sqlc reports them by the domain's name).
+INFORMATION_SCHEMA_DOMAINS: dict[str, str] = {
+    "sql_identifier": "name",
+    "character_data": "varchar",
+    "yes_or_no": "varchar",
+    "cardinal_number": "int4",
+    "time_stamp": "timestamptz",
 }
 
 # Types that carry no information for a client: sqlc reports them where it could not infer one.

@@ -132,6 +132,7 @@ class ParamPlan:
     number: int
     exact: ExactCheck | None = None
     sync_kind: str | None = None  # the sync flavour sends it untyped, as this type (SYNC_UNTYPED)
+    arbitrary: bool = False  # a class pydantic checks by isinstance only (PyType.arbitrary)
 
 
 @dataclass(frozen=True)
@@ -192,3 +193,4 @@ class PackagePlan:
     emit_sync: bool = False  # SyncQuerier classes on psycopg 3 beside the Queriers
     sync_types: tuple[str, ...] = ()  # types the sync side loads itself (SYNC_LOADED) as asyncpg
     composites: tuple[tuple[str, str], ...] = ()  # (schema, name) of the composites used
+    warnings: tuple[str, ...] = ()  # what was generated as `object` or skipped, and the fix

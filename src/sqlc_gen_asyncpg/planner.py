@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from . import __version__
 from .catalog import index_catalog
 from .columntypes import TypeResolver
-from .errors import PlanError, PlanFailedError, Where
+from .errors import Diagnostics, PlanError, PlanFailedError, Where
 from .names import is_identifier, snake
 from .options import Options
 from .pgtypes import Import
@@ -20,7 +20,7 @@ from .queries import ModulePlanner
 from .request import GenerateRequest, Query
 from .tables import plan_tables
 
-RESERVED_MODULES = ("models", "db", "__init__")
+RESERVED_MODULES = ("models", "db", "__init__", "sync_db", "sync_types")
 
 
 def plan_request(request: GenerateRequest, options: Options, *, root: Path) -> PackagePlan:
@@ -28,8 +28,9 @@ def plan_request(request: GenerateRequest, options: Options, *, root: Path) -> P
     if request.settings.engine not in ("", "postgresql"):
         raise PlanFailedError([PlanError(f"engine {request.settings.engine!r} is not supported")])
     errors: list[PlanError] = []
-    catalog = index_catalog(request, options, root=root, errors=errors)
-    types = TypeResolver(catalog, options)
+    diagnostics = Diagnostics(strict=options.strict_types)
+    catalog = index_catalog(request, options, root=root, diagnostics=diagnostics)
+    types = TypeResolver(catalog, options, diagnostics)
     tables, models_imports = plan_tables(catalog, types, options, errors)
     by_file: dict[str, list[Query]] = {}
     for query in request.queries:
@@ -37,18 +38,7 @@ def plan_request(request: GenerateRequest, options: Options, *, root: Path) -> P
     modules: list[ModulePlan] = []
     module_names: dict[str, str] = {}
     for filename in sorted(by_file):
-        module = snake(PurePosixPath(filename).stem)
-        where = Where(file=filename)
-        if not is_identifier(module) or module in RESERVED_MODULES:
-            errors.append(
-                where.error(f"the query file becomes module {module!r}, which is reserved")
-            )
-            continue
-        if module in module_names:
-            errors.append(
-                where.error(f"{filename} and {module_names[module]} both become {module}.py")
-            )
-            continue
+        module = _module_name(filename, module_names, diagnostics)
         module_names[module] = filename
         planner = ModulePlanner(catalog, types, options, errors, filename=filename, module=module)
         modules.append(planner.plan(by_file[filename]))
@@ -74,7 +64,28 @@ def plan_request(request: GenerateRequest, options: Options, *, root: Path) -> P
         emit_sync=options.emit_sync,
         sync_types=tuple(sorted(types.sync_types)),
         composites=tuple(sorted(types.composites)),
+        warnings=diagnostics.warnings,
     )
+
+
+def _module_name(filename: str, taken: dict[str, str], diagnostics: Diagnostics) -> str:
+    """The module of a query file: its snake_case stem, `queries_` before a stem that is no
+    name (`001_users`) and `_queries` after a reserved one (`models`), numbered `_2`, `_3`, ...
+    when another file took it; a warning where it is not the plain stem."""
+    wanted = snake(PurePosixPath(filename).stem)
+    module = wanted
+    if not is_identifier(module):
+        module = f"queries_{module}"
+    elif module in RESERVED_MODULES:
+        module = f"{module}_queries"
+    base, number = module, 1
+    while module in taken:
+        number += 1
+        module = f"{base}_{number}"
+    if module != wanted:
+        other = f" ({taken[wanted]} is {wanted}.py)" if wanted in taken else ""
+        diagnostics.warn(Where(file=filename).error(f"its module is {module}.py{other}"))
+    return module
 
 
 def _invalid_arguments(options: Options) -> Import | None:

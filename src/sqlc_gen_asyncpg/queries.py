@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from . import sqltext
 from .catalog import Catalog, TableInfo
@@ -26,7 +26,7 @@ from .plan import (
     RecordColumn,
     RecordPlan,
 )
-from .request import Column, Parameter, Query
+from .request import Column, Query
 from .tables import field_name, named_field, table_field_name
 
 SUPPORTED_COMMANDS = (
@@ -63,6 +63,48 @@ SYNC_ROW_ATTRIBUTES = frozenset({"count", "index"})
 _LOCALS = ("record", "records", "status", "sets", "results", "row")
 
 
+# What a query module defines or imports by name, which no query may take.
+MODULE_NAMES = (
+    "Querier",
+    "SyncQuerier",
+    "Arguments",
+    "ParamsModel",
+    "Executor",
+    "CursorExecutor",
+    "TransactionRequiredError",
+    "Column",
+    "SyncExecutor",
+    "SyncCursorExecutor",
+    "SyncColumn",
+    "AsyncIterator",
+    "Iterator",
+    "Iterable",
+    "Sequence",
+    "Any",
+    "jsonb",
+    "jsonb_at",
+    "untyped",
+    "untyped_at",
+    "typed_rows",
+    "gc",
+)
+
+
+def _derived_names(ident: str) -> tuple[str, ...]:
+    """The names a query's Python names are made of (see plan_query), to find a free one."""
+    upper, camel = upper_snake(ident), pascal(ident)
+    return (
+        unkeyword(snake(ident)),
+        upper,
+        f"{camel}Row",
+        f"{camel}Params",
+        f"{camel}Values",
+        f"{camel}Record",
+        f"Sync{camel}Record",
+        f"{upper}_BATCH",
+    )
+
+
 def _import_of(python_class: str) -> Import | None:
     """What makes a class of the fast path's checks known in the module; None: a builtin."""
     module, _, name = python_class.rpartition(".")
@@ -86,6 +128,19 @@ def returns(cmd: str, result: str | None) -> str:
         ":batchone": f"list[{result} | None]",
         ":batchmany": f"list[list[{result}]]",
     }[cmd]
+
+
+@dataclass(frozen=True)
+class _ModuleState:
+    """What a ModulePlanner has gathered, kept to undo a query that is skipped."""
+
+    models: int
+    decoders: dict[str, DecoderPlan]
+    adapters: dict[str, AdapterPlan]
+    imports: set[Import]
+    names: dict[str, str]
+    records: dict[str, RecordPlan]
+    annotation_imports: dict[str, set[Import]]
 
 
 class ModulePlanner:
@@ -114,15 +169,29 @@ class ModulePlanner:
         self.names: dict[str, str] = {}  # module-level and method names -> owning query
         self.records: dict[str, RecordPlan] = {}
         self.annotation_imports: dict[str, set[Import]] = {}  # decoder -> its fields' imports
+        self.idents: dict[str, str] = {}  # query name -> what its Python names derive from
+        for name in (*MODULE_NAMES, *catalog.enums.values()):
+            self.names[name] = "the module's own"
+        for info in catalog.tables.values():
+            self.names[info.model] = "the module's own"
 
     def plan(self, queries: list[Query]) -> ModulePlan:
         plans: list[QueryPlan] = []
         for query in queries:
             where = Where(file=self.filename, query=query.name)
+            self.idents[query.name] = self._free_ident(query, where)
+            saved = self._state()
             try:
                 plans.append(self.plan_query(query, where))
             except PlanError as error:
-                self.errors.append(error)
+                if self.types.diagnostics.strict:
+                    self.errors.append(error)
+                    continue
+                self._restore(saved)  # nothing of a skipped query is left in the module
+                column = f" ({error.what} {error.column})" if error.column else ""
+                self.types.diagnostics.warn(
+                    where.error(f"skipped, not generated{column}: {error.message}")
+                )
         return ModulePlan(
             module=self.module,
             source=self.filename,
@@ -133,6 +202,49 @@ class ModulePlanner:
             imports=frozenset(self.imports),
             records=tuple(self.records.values()),
         )
+
+    def ident(self, query: Query) -> str:
+        """The name a query's Python names derive from: its own, unless that collides."""
+        return self.idents.get(query.name, query.name)
+
+    def _free_ident(self, query: Query, where: Where) -> str:
+        """The query's name, or the first of `Name_2`, `Name_3`, ... whose Python names are all
+        free in the module (an earlier query's, or the module's own); `query_Name` when the
+        name starts with a digit."""
+        base = query.name
+        if not is_identifier(unkeyword(snake(base))) and is_identifier(snake(f"query_{base}")):
+            base = f"query_{base}"
+        ident, number = base, 1
+        while any(name in self.names for name in _derived_names(ident)):
+            number += 1
+            ident = f"{base}_{number}"
+        if ident != query.name:
+            taken = next(n for n in _derived_names(base) if n in self.names) if number > 1 else ""
+            clash = f" ({taken!r} is {self.names[taken]}'s)" if taken else ""
+            self.types.diagnostics.warn(
+                where.error(f"its Python names are made from {ident!r}{clash}: rename the query")
+            )
+        return ident
+
+    def _state(self) -> _ModuleState:
+        return _ModuleState(
+            len(self.models),
+            dict(self.decoders),
+            dict(self.adapters),
+            set(self.imports),
+            dict(self.names),
+            dict(self.records),
+            dict(self.annotation_imports),
+        )
+
+    def _restore(self, state: _ModuleState) -> None:
+        del self.models[state.models :]
+        self.decoders = state.decoders
+        self.adapters = state.adapters
+        self.imports = state.imports
+        self.names = state.names
+        self.records = state.records
+        self.annotation_imports = state.annotation_imports
 
     def claim(self, name: str, owner: str, where: Where) -> None:
         if name in self.names:
@@ -153,11 +265,11 @@ class ModulePlanner:
 
     def arguments(self, query: Query, params: tuple[ParamPlan, ...], where: Where) -> str:
         """The `Arguments` check of a query's parameters, with its fast path where it has one."""
-        constant = self._adapter_constant(f"{upper_snake(query.name)}_ARGS")
+        constant = self._adapter_constant(f"{upper_snake(self.ident(query))}_ARGS")
         exact = tuple(p.exact for p in params if p.exact is not None)
         function: str | None = None
         if len(exact) == len(params):
-            function = f"_{snake(query.name)}_is_exact"
+            function = f"_{snake(self.ident(query))}_is_exact"
             self.claim(function, query.name, where)
             self.imports.add(Import("typing", "Any"))
             # Only a fast path that is emitted names the exact types (a params model has none).
@@ -191,8 +303,8 @@ class ModulePlanner:
                 f"annotation {query.cmd} is not supported; "
                 f"use one of {', '.join(SUPPORTED_COMMANDS)}"
             )
-        method = unkeyword(snake(query.name))  # a query named In: in_
-        constant = upper_snake(query.name)
+        method = unkeyword(snake(self.ident(query)))  # a query named In: in_
+        constant = upper_snake(self.ident(query))
         if not is_identifier(method):
             raise where.error(f"the query name becomes {method!r}, not a valid method name")
         self.claim(method, query.name, where)
@@ -218,13 +330,13 @@ class ModulePlanner:
             raise where.error(":copyfrom needs an INSERT with parameters")
         params_model: str | None = None
         if params and (needs_model or len(params) > self.options.query_parameter_limit):
-            params_model = f"{pascal(query.name)}Params"
+            params_model = f"{pascal(self.ident(query))}Params"
             self.claim(params_model, query.name, where)
             self.models.append(
                 ModelPlan(
                     params_model,
                     tuple(FieldPlan(p.name, p.annotation) for p in params),
-                    arbitrary_types=any(self._param_arbitrary(q) for q in query.params),
+                    arbitrary_types=any(p.arbitrary for p in params),
                     base="ParamsModel",
                 )
             )
@@ -232,7 +344,7 @@ class ModulePlanner:
             self.imports.add(Import(".db", "ParamsModel"))
         values_alias: str | None = None
         if params and needs_model:
-            values_alias = f"{pascal(query.name)}Values"
+            values_alias = f"{pascal(self.ident(query))}Values"
             self.claim(values_alias, query.name, where)
         args_adapter: str | None = None
         if params and (needs_model or params_model is None):
@@ -338,14 +450,6 @@ class ModulePlanner:
         info = self.catalog.table(column.embed_table)
         return len(info.columns) if info is not None else 1
 
-    def _param_arbitrary(self, param: Parameter) -> bool:
-        try:
-            return self.types.column_type(
-                param.column, Where(), nullable=False, param=True
-            ).arbitrary
-        except PlanError:
-            return False
-
     def plan_copy(self, plan: QueryPlan, query: Query, where: Where) -> QueryPlan:
         table = query.insert_into_table
         if table is None:
@@ -368,10 +472,11 @@ class ModulePlanner:
     def plan_params(self, query: Query, where: Where) -> tuple[ParamPlan, ...]:
         plans: list[ParamPlan] = []
         seen: set[str] = set()
+        raw_names: set[str] = set()
         for param in sorted(query.params, key=lambda p: p.number):
             column = param.column
             raw = column.name or f"param_{param.number}"
-            at = where.at(raw)
+            at = where.at_parameter(raw)
             keys: list[str] = []
             if column.table is not None and column.original_name:
                 keys.append(f"{column.table.name}.{column.original_name}")
@@ -384,7 +489,12 @@ class ModulePlanner:
             while name in seen:
                 name = f"{base}_{number}"
                 number += 1
+            if name != base and raw not in raw_names:
+                self.types.diagnostics.warn(
+                    at.error(f"two parameters become {base!r}; this one is {name!r}")
+                )
             seen.add(name)
+            raw_names.add(raw)
             nullable = not column.not_null
             py = self.types.column_type(column, at, nullable=nullable, param=True)
             self.use(py)
@@ -397,7 +507,16 @@ class ModulePlanner:
                     text=py.exact == "str",
                     override=py.override,
                 )
-            plans.append(ParamPlan(name, py.expr, param.number, exact, sync_kind=py.sync_kind))
+            plans.append(
+                ParamPlan(
+                    name,
+                    py.expr,
+                    param.number,
+                    exact,
+                    sync_kind=py.sync_kind,
+                    arbitrary=py.arbitrary,
+                )
+            )
         return tuple(plans)
 
     def plan_result(self, query: Query, where: Where) -> tuple[str | None, Read | None]:
@@ -465,7 +584,9 @@ class ModulePlanner:
         imports: set[Import] = set()
         for index, column in enumerate(info.columns):
             at = where.at(column.name)
-            name = table_field_name(self.options, info, column.name, at, index)
+            name = info.field_names.get(index) or table_field_name(
+                self.options, info, column.name, at, index
+            )
             py = self.types.column_type(column, at, nullable=not column.not_null, param=False)
             reads.append((name, self.read(py, offset + index)))
             annotations.append(py.expr)
@@ -484,11 +605,12 @@ class ModulePlanner:
         return function
 
     def row_model(self, query: Query, where: Where) -> tuple[str, ModelRead]:
-        model = f"{pascal(query.name)}Row"
+        model = f"{pascal(self.ident(query))}Row"
         self.claim(model, query.name, where)
         fields: list[FieldPlan] = []
         reads: list[tuple[str, Read]] = []
         used: set[str] = set()
+        raw_names: set[str] = set()
         embeds = sqltext.EmbedResolver(query.text, self.catalog.default_schema)
         index = 0
         arbitrary = False
@@ -538,6 +660,12 @@ class ModulePlanner:
                 self.options, column.name or f"column_{index + 1}", at, *keys
             )
             name = self._unique(named, used)
+            # the same name twice (a.id, b.id) is numbered silently, as sqlc's Go output does
+            if name != named and column.name not in raw_names:
+                self.types.diagnostics.warn(
+                    at.error(f"two columns become field {named!r}; this one is {name!r}")
+                )
+            raw_names.add(column.name)
             py = self.types.column_type(
                 column, at, nullable=self.result_nullable(query, column), param=False
             )

@@ -276,7 +276,9 @@ def _iter_method(plan: QueryPlan, records: dict[str, str]) -> list[str]:
 
 def sync_imports(module: ModulePlan) -> set[Import]:
     """What the SyncQuerier of `module` needs beyond the async module's own imports."""
-    imports = {Import(SYNC_DB, "SyncExecutor"), Import("typing", "Any")}
+    imports = {Import(SYNC_DB, "SyncExecutor")}
+    if module.decoders or module.records:  # they take psycopg's rows, tuple[Any, ...]
+        imports.add(Import("typing", "Any"))
     if any(_json_indices(q) and (q.params_model and not q.values_alias) for q in module.queries):
         imports.add(Import(SYNC_DB, "jsonb"))
     if any(

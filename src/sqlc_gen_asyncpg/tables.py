@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .catalog import Catalog, TableInfo
 from .columntypes import MODELS_IMPORT, TypeResolver
-from .errors import PlanError, Where
+from .errors import Diagnostics, PlanError, Where
 from .names import is_identifier, is_protected, snake, unreserved
 from .options import Options
 from .pgtypes import Import
@@ -24,6 +26,8 @@ def named_field(options: Options, raw: str, where: Where, *keys: str) -> tuple[s
     if renamed is None and raw and raw != name and raw.lower() == name:
         name = raw.lower()
     alias = ""
+    if renamed is None and name[:1].isdigit():
+        name, alias = f"column_{name}", raw  # 2fa_secret: column_2fa_secret
     if renamed is None and unreserved(name) != name:
         name = unreserved(name)
         alias = raw
@@ -55,6 +59,34 @@ def table_field(
     return named_field(options, column, where, f"{table}.{column}", f"{schema}.{table}.{column}")
 
 
+def unique_fields(
+    fields: list[FieldPlan], where: Where, diagnostics: Diagnostics
+) -> list[FieldPlan]:
+    """The fields, a later one whose name an earlier took numbered `_2`, `_3`, ... with a
+    warning (`userId` and `user_id` both become user_id)."""
+    seen = {f.name for f in fields}
+    taken: set[str] = set()
+    unique: list[FieldPlan] = []
+    for f in fields:
+        name, number = f.name, 1
+        while name in taken:
+            number += 1
+            name = f"{f.name}_{number}"
+        while number > 1 and name in seen:
+            number += 1
+            name = f"{f.name}_{number}"
+        if name != f.name:
+            diagnostics.warn(
+                where.at(f.alias or f.name).error(
+                    f"two columns become field {f.name!r}; this one is {name!r}: add a rename"
+                )
+            )
+            f = replace(f, name=name)
+        taken.add(name)
+        unique.append(f)
+    return unique
+
+
 def plan_tables(
     catalog: Catalog, types: TypeResolver, options: Options, errors: list[PlanError]
 ) -> tuple[list[ModelPlan], set[Import]]:
@@ -64,6 +96,7 @@ def plan_tables(
     for info in sorted(catalog.tables.values(), key=lambda t: t.key):
         where = Where(file=f"table {info.key[0]}.{info.key[1]}")
         fields: list[FieldPlan] = []
+        positions: list[int] = []
         arbitrary = False
         for position, column in enumerate(info.columns):
             at = where.at(column.name)
@@ -76,11 +109,9 @@ def plan_tables(
             imports.update(i for i in py.imports if i.module != MODELS_IMPORT)
             arbitrary = arbitrary or py.arbitrary
             fields.append(FieldPlan(name, py.expr, column.comment, alias))
-        seen: set[str] = set()
-        for f in fields:
-            if f.name in seen:
-                errors.append(where.at(f.name).error(f"two columns become field {f.name!r}"))
-            seen.add(f.name)
+            positions.append(position)
+        fields = unique_fields(fields, where, types.diagnostics)
+        info.field_names = {p: f.name for p, f in zip(positions, fields, strict=True)}
         models.append(
             ModelPlan(info.model, tuple(fields), info.table.comment, arbitrary_types=arbitrary)
         )

@@ -222,12 +222,31 @@ def test_validation_error_makes_invalid_arguments_the_users_class(
     assert custom.invalid_arguments == Import("myapp.errors", "BadInput")
 
 
+def test_a_query_the_plugin_cannot_support_is_skipped_with_a_warning_naming_it(
+    everything_request: dict[str, Any],
+) -> None:
+    request = json.loads(json.dumps(everything_request))
+    request["queries"][0]["cmd"] = ":sometimes"
+    plan = planned(request)
+    names = [q.name for m in plan.modules for q in m.queries]
+    assert "CreateAuthor" not in names
+    assert len(names) == len(request["queries"]) - 1
+    assert plan.warnings == (
+        "query.sql: query CreateAuthor: skipped, not generated: annotation :sometimes is not "
+        "supported; use one of :one, :many, :exec, :execrows, :execresult, :copyfrom, "
+        ":batchexec, :batchmany, :batchone",
+    )
+    # nothing of the skipped query is left behind: the module is the one without it
+    request["queries"] = request["queries"][1:]
+    assert planned(request).modules == plan.modules
+
+
 def test_every_refused_construct_is_reported_at_once(everything_request: dict[str, Any]) -> None:
     request = json.loads(json.dumps(everything_request))
     request["queries"][0]["cmd"] = ":sometimes"
     request["queries"][1]["cmd"] = ":never"
     with pytest.raises(PlanFailedError) as failed:
-        planned(request)
+        planned(request, strict_types=True)
     assert [str(e) for e in failed.value.errors] == [
         "query.sql: query CreateAuthor: annotation :sometimes is not supported; use one of "
         ":one, :many, :exec, :execrows, :execresult, :copyfrom, :batchexec, :batchmany, "
@@ -366,7 +385,12 @@ def test_row_type_record_refuses_embeds_and_unknown_query_names(
     everything_request: dict[str, Any],
 ) -> None:
     with pytest.raises(PlanFailedError) as failed:
-        planned(everything_request, row_type="record", row_types={"NoSuchQuery": "model"})
+        planned(
+            everything_request,
+            row_type="record",
+            row_types={"NoSuchQuery": "model"},
+            strict_types=True,
+        )
     messages = [str(e) for e in failed.value.errors]
     assert "query.sql: query AuthorsWithBooks: column author: row_type record cannot hold " in (
         "\n".join(messages)
@@ -392,7 +416,7 @@ def test_row_type_record_refuses_a_column_hiding_a_tuple_method_of_the_sync_row(
     )  # fmt: skip
     assert [c.name for c in book.columns][2] == "count"
     with pytest.raises(PlanFailedError) as failed:
-        planned(everything_request, emit_sync=True, **options)
+        planned(everything_request, emit_sync=True, strict_types=True, **options)
     assert any(
         "a column named 'count' would hide tuple.count in the sync row of BookRecord: "
         "add a rename" in str(e)

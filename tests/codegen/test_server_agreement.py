@@ -102,8 +102,13 @@ async def test_codegen_case_agrees_with_the_server(case: str, empty_database_url
     assert report.statements == statements == statements_in(CASES / case)
 
 
+# The fallback case's `object` columns are what verify reports, by design: compared apart.
+NOT_AGREEING = {"fallback"}
+
+
 def test_every_codegen_case_is_compared_with_the_server() -> None:
-    assert sorted(CASE_FACTS) == sorted(p.name for p in CASES.iterdir() if p.is_dir())
+    cases = sorted(p.name for p in CASES.iterdir() if p.is_dir() and p.name not in NOT_AGREEING)
+    assert sorted(CASE_FACTS) == cases
 
 
 def test_project_queries_and_enums_agree_with_the_server(database_url: str) -> None:
