@@ -160,7 +160,9 @@ def test_the_corpus_harness_generates_verifies_and_reports_each_project(
     assert shop["offline"]["typed"] + shop["offline"]["fallback"] == 4
     assert shop["analyzer"] == {
         "typed": 4, "fallback": 0, "skipped": 0, "fallback_columns": 0, "fallback_parameters": 0,
+        "columns": 7,
     }  # fmt: skip
+    assert shop["offline"]["columns"] == 7  # id, name, note; id, coalesce; tag; id
     assert (shop["verified"], shop["mismatches"], shop["verify_error"]) == (4, [], "")
 
     dumped = projects["dumped"]

@@ -68,6 +68,7 @@ class Counts:
     skipped: int = 0
     fallback_columns: int = 0
     fallback_parameters: int = 0
+    columns: int = 0  # result columns of every generated query
 
 
 @dataclass
@@ -105,6 +106,9 @@ class Outcome:
             parts.append(f"sqlc's database analyzer failed: {self.analyzer_error}")
         elif self.analyzer is not None:
             parts.append(f"with the database analyzer: {_counted(self.analyzer, self.queries)}")
+        if self.analyzer_error and (self.verified or self.mismatches or self.verify_error):
+            parts.append("the code generated without a database verified instead")
+        if self.analyzer is not None or self.verified or self.mismatches or self.verify_error:
             if self.verify_error:
                 parts.append(f"verify could not run: {self.verify_error}")
             else:
@@ -197,6 +201,7 @@ def _counts(packages: Sequence[str], queries: int) -> Counts:
             counts.fallback += bool(fallbacks)
             counts.typed += not fallbacks
             counts.fallback_columns += typed.fallback_columns
+            counts.columns += typed.columns
             counts.fallback_parameters += typed.fallback_parameters
     counts.skipped = max(0, queries - counts.typed - counts.fallback)
     return counts
@@ -261,6 +266,8 @@ def generate_with_database(space: Workspace, outcome: Outcome, admin: str) -> No
     generated = space.sqlc("generate", space.write_config(loaded, uris))
     if generated.returncode != 0:
         outcome.analyzer_error = _first_error(generated.stderr)
+        if outcome.status == "generated":  # the code made without a database is verified instead
+            _verify(outcome, uris, loaded, [space.package(b, database=False) for b in loaded])
         return
     sys.path.insert(0, str(space.gen(database=True)))
     packages = [space.package(b, database=True) for b in loaded]
@@ -268,7 +275,17 @@ def generate_with_database(space: Workspace, outcome: Outcome, admin: str) -> No
     queries = sum(named_queries(sql_files(space.project.directory, b.queries)) for b in loaded)
     try:
         outcome.analyzer = _counts(packages, queries)
-        for block, package in zip(loaded, packages, strict=True):
+    except Exception as error:  # importing generated code: whatever it raises is reported
+        outcome.verify_error = f"{type(error).__name__}: {error}"[:300]
+        return
+    _verify(outcome, uris, loaded, packages)
+
+
+def _verify(
+    outcome: Outcome, uris: dict[int, str], blocks: Sequence[Block], packages: Sequence[str]
+) -> None:
+    try:
+        for block, package in zip(blocks, packages, strict=True):
             report = verify.verify(uris[block.number], package)
             outcome.verified += report.statements
             outcome.mismatches += report.mismatches
@@ -373,6 +390,7 @@ def totals(outcomes: Sequence[Outcome], mypy: str) -> dict[str, Any]:
         "typed": sum(o.offline.typed for o in generated),
         "fallback": sum(o.offline.fallback for o in generated),
         "fallback_columns": sum(o.offline.fallback_columns for o in generated),
+        "result_columns": sum(o.offline.columns for o in generated),
         "skipped": sum(o.offline.skipped for o in generated),
         "not_generated": sum(o.queries for o in outcomes if o.status != "generated"),
         "analyzer_projects": len(analyzed),
@@ -394,6 +412,8 @@ def summary(total: dict[str, Any]) -> list[str]:
         f"queries: {total['queries']} in all; {total['typed']} typed, {total['fallback']} with"
         f" fallback values ({total['fallback_columns']} columns), {total['skipped']} skipped,"
         f" {total['not_generated']} in projects that did not generate",
+        f"result columns: {total['result_columns']} in all, {total['fallback_columns']}"
+        f" ({_share(total['fallback_columns'], total['result_columns'])}) fall back to object",
         total["mypy"],
     ]
     if total["analyzer_projects"]:
@@ -407,6 +427,10 @@ def summary(total: dict[str, Any]) -> list[str]:
         name, queries, seconds = total["largest"]
         lines.append(f"largest project: {name}, {queries} queries, sqlc generate {seconds:.2f} s")
     return lines
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.2f}%" if whole else "0%"
 
 
 def versions(admin: str | None) -> dict[str, str]:
@@ -446,8 +470,11 @@ def markdown(outcomes: Sequence[Outcome], total: dict[str, Any], about: dict[str
             database = f"sqlc failed: {o.analyzer_error}"
         elif o.analyzer is not None:
             database = _counted(o.analyzer, o.queries)
+        if o.analyzer is not None or o.verified or o.mismatches or o.verify_error:
             agreed = "agree" if not o.mismatches else f"{len(o.mismatches)} mismatches"
             checked = o.verify_error or f"{o.verified} statements, {agreed}"
+            if o.analyzer_error:
+                checked += " (the code generated without a database)"
         cells = [o.project, str(o.queries), offline, database, checked]
         rows.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
     return "\n".join([*rows, "", *(f"- {line}" for line in summary(total)), ""])

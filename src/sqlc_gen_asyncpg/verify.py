@@ -847,6 +847,7 @@ class Typed:
     query: str
     fallback_parameters: int
     fallback_columns: int
+    columns: int  # result columns in all
 
 
 def typed_queries(package: str) -> list[Typed]:
@@ -871,6 +872,7 @@ def typed_queries(package: str) -> list[Typed]:
                     name,
                     sum(_is_fallback(_strip_none(slot.annotation)) for slot in params),
                     sum(_is_fallback(_strip_none(slot.annotation)) for slot in results),
+                    len(results),
                 )
             )
     return found
