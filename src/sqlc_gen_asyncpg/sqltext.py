@@ -86,6 +86,51 @@ def domains(schema_texts: list[str], default_schema: str) -> dict[tuple[str, str
     return found
 
 
+_RANGE = re.compile(
+    r"\bCREATE\s+TYPE\s+(?:(?P<schema>\"?[A-Za-z_][\w$]*\"?)\.)?(?P<name>\"?[A-Za-z_][\w$]*\"?)"
+    r"\s+AS\s+RANGE\s*\((?P<body>[^;]*)\)\s*(?:;|$)",
+    re.IGNORECASE,
+)
+_SUBTYPE = re.compile(r"\bsubtype\s*=\s*(?P<type>[A-Za-z_\"][\w$. \"]*?)\s*(?:,|$)", re.IGNORECASE)
+_MULTIRANGE_NAME = re.compile(
+    r"\bmultirange_type_name\s*=\s*(?:(?P<schema>\"?[A-Za-z_][\w$]*\"?)\.)?"
+    r"(?P<name>\"?[A-Za-z_][\w$]*\"?)",
+    re.IGNORECASE,
+)
+
+
+def ranges(
+    schema_texts: list[str], default_schema: str
+) -> dict[tuple[str, str], tuple[str, tuple[str, str]]]:
+    """(schema, range) -> (subtype name, (schema, multirange)), from CREATE TYPE ... AS RANGE
+    (sqlc omits range types). The multirange is named as PostgreSQL names it: `range` in the
+    name replaced by `multirange`, else `_multirange` appended, unless the statement names it."""
+    found: dict[tuple[str, str], tuple[str, tuple[str, str]]] = {}
+    for text in schema_texts:
+        for match in _RANGE.finditer(masked(text)):
+            body = " ".join(match.group("body").split())
+            subtype = _SUBTYPE.search(body)
+            if subtype is None:
+                continue
+            schema = (match.group("schema") or default_schema).strip('"')
+            name = match.group("name").strip('"')
+            base = subtype.group("type").replace('"', "")
+            if base.lower().startswith("public."):
+                base = base[len("public.") :]
+            multi = _MULTIRANGE_NAME.search(body)
+            if multi is not None:
+                multi_key = (
+                    (multi.group("schema") or schema).strip('"'),
+                    multi.group("name").strip('"'),
+                )
+            elif "range" in name:
+                multi_key = (schema, name.replace("range", "multirange", 1))
+            else:
+                multi_key = (schema, f"{name}_multirange")
+            found[(schema, name)] = (base, multi_key)
+    return found
+
+
 def rewrite_slices(sql: str, numbers: list[int]) -> str:
     """sqlc.slice leaves `IN ($n)` with one array parameter: PostgreSQL needs `= ANY($n)`."""
     if not numbers:
