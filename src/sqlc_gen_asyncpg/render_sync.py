@@ -470,12 +470,16 @@ _LOOKUP = """_TYPES = (
 )"""
 
 
-# A range's subtype or a domain's base type, read where a composite's field types are.
+# A range's subtype or a domain's base type (through domains over domains), read where a
+# composite's field types are.
 _UNDERLYING = (
     'ORDER BY a.attnum)"\n',
     'ORDER BY a.attnum)"\n    " || ARRAY(SELECT r.rngsubtype::int FROM pg_catalog.pg_range AS r'
     '"\n    "  WHERE t.oid IN (r.rngtypid, r.rngmultitypid))"\n'
-    "    \" || ARRAY(SELECT t.typbasetype::int WHERE t.typtype = 'd')\"\n",
+    "    \" || ARRAY(WITH RECURSIVE d(oid) AS (SELECT t.typbasetype WHERE t.typtype = 'd'\"\n"
+    '    "  UNION ALL SELECT b.typbasetype FROM pg_catalog.pg_type AS b JOIN d ON b.oid = d.oid"\n'
+    "    \"  WHERE b.typtype = 'd') SELECT d.oid::int FROM d JOIN pg_catalog.pg_type AS b\"\n"
+    "    \"  ON b.oid = d.oid WHERE b.typtype <> 'd')\"\n",
 )
 
 

@@ -5,7 +5,7 @@ server agrees on the multiranges in test_execution_usertypes)."""
 from __future__ import annotations
 
 from sqlc_gen_asyncpg.names import pascal, snake
-from sqlc_gen_asyncpg.sqltext import ranges
+from sqlc_gen_asyncpg.sqltext import domains, ranges
 
 
 def test_a_range_types_multirange_is_named_as_postgresql_names_it() -> None:
@@ -14,6 +14,7 @@ def test_a_range_types_multirange_is_named_as_postgresql_names_it() -> None:
     CREATE TYPE timespan AS RANGE (SUBTYPE = timestamp with time zone, subtype_diff = f);
     CREATE TYPE league.shift AS RANGE (subtype = time, multirange_type_name = league.shifts);
     CREATE TYPE money_range AS RANGE (subtype = pg_catalog.numeric);
+    CREATE TYPE "Span" AS RANGE (subtype = "date");
     -- CREATE TYPE commented AS RANGE (subtype = int4);
     """
     assert ranges([schema], "public") == {
@@ -21,6 +22,15 @@ def test_a_range_types_multirange_is_named_as_postgresql_names_it() -> None:
         ("public", "timespan"): ("timestamp with time zone", ("public", "timespan_multirange")),
         ("league", "shift"): ("time", ("league", "shifts")),
         ("public", "money_range"): ("pg_catalog.numeric", ("public", "money_multirange")),
+        ("public", "Span"): ("date", ("public", "Span_multirange")),
+    }
+
+
+def test_quoted_names_of_domains_and_ranges_are_read() -> None:
+    schema = 'CREATE DOMAIN "Score" AS int; CREATE DOMAIN league."Tags" AS text[];'
+    assert domains([schema], "public") == {
+        ("public", "Score"): "int",
+        ("league", "Tags"): "text[]",
     }
 
 

@@ -1,6 +1,7 @@
 -- name: CreateReading :exec
-INSERT INTO readings (id, band, bands, shift, shifts, count, counts, "café", "crème", location, site)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11);
+INSERT INTO readings (
+    id, band, bands, shift, shifts, count, counts, smalls, "café", "crème", location, site
+) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
 
 -- name: GetReading :one
 SELECT * FROM readings WHERE id = $1;

@@ -13,6 +13,7 @@ CREATE TYPE league.shift AS RANGE (
 );
 
 CREATE DOMAIN positive AS integer CHECK (VALUE > 0);
+CREATE DOMAIN small AS positive CHECK (VALUE < 100);
 CREATE DOMAIN league.nickname AS text NOT NULL;
 
 -- A stand-in for PostGIS's geometry (the test server has no PostGIS): a base type of that name
@@ -43,6 +44,7 @@ CREATE TABLE readings (
     shifts league.shifts,
     count positive,
     counts positive[],
+    smalls small[],
     "café" text,
     "crème" text,
     location tid,

@@ -35,6 +35,7 @@ class Reading(_pydantic.BaseModel):
     shifts: list[_asyncpg.Range[_datetime.time]] | None
     count: int | None
     counts: list[int | None] | None
+    smalls: list[int | None] | None
     café: str | None
     crème: str | None
     location: tuple[int, int] | None

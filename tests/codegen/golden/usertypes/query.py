@@ -17,13 +17,14 @@ from .models import LeagueTeam, LeagueTier, Reading
 from .sync_db import SyncCursorExecutor, SyncExecutor, untyped, untyped_at
 
 CREATE_READING = """-- name: CreateReading :exec
-INSERT INTO readings (id, band, bands, shift, shifts, count, counts, "café", "crème", location, site)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+INSERT INTO readings (
+    id, band, bands, shift, shifts, count, counts, smalls, "café", "crème", location, site
+) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 """
 
 
 GET_READING = """-- name: GetReading :one
-SELECT id, band, bands, shift, shifts, count, counts, "café", "crème", location, site FROM readings WHERE id = $1
+SELECT id, band, bands, shift, shifts, count, counts, smalls, "café", "crème", location, site FROM readings WHERE id = $1
 """
 
 
@@ -87,6 +88,7 @@ class CreateReadingParams(ParamsModel):
     shifts: list[_asyncpg.Range[_datetime.time]] | None
     count: int | None
     counts: Sequence[int | None] | None
+    smalls: Sequence[int | None] | None
     café: str | None
     crème: str | None
     location: tuple[int, int] | None
@@ -124,6 +126,7 @@ _READING_FIELDS = {
     "shifts",
     "count",
     "counts",
+    "smalls",
     "café",
     "crème",
     "location",
@@ -152,10 +155,11 @@ def _decode_reading(r: _asyncpg.Record | tuple[Any, ...]) -> Reading:
         "shifts": r[4],
         "count": r[5],
         "counts": r[6],
-        "café": r[7],
-        "crème": r[8],
-        "location": r[9],
-        "site": r[10],
+        "smalls": r[7],
+        "café": r[8],
+        "crème": r[9],
+        "location": r[10],
+        "site": r[11],
     }
     _setattr(row, "__dict__", values)
     _set_fields_set(row, _READING_FIELDS)
@@ -214,6 +218,7 @@ class Querier:
             params.shifts,
             params.count,
             params.counts,
+            params.smalls,
             params.café,
             params.crème,
             params.location,
@@ -301,6 +306,7 @@ class SyncQuerier:
             untyped(params.shifts, "multirange"),
             params.count,
             params.counts,
+            params.smalls,
             params.café,
             params.crème,
             untyped(params.location, "tid"),

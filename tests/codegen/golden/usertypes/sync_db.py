@@ -106,7 +106,10 @@ _TYPES = (
     "  WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)"
     " || ARRAY(SELECT r.rngsubtype::int FROM pg_catalog.pg_range AS r"
     "  WHERE t.oid IN (r.rngtypid, r.rngmultitypid))"
-    " || ARRAY(SELECT t.typbasetype::int WHERE t.typtype = 'd')"
+    " || ARRAY(WITH RECURSIVE d(oid) AS (SELECT t.typbasetype WHERE t.typtype = 'd'"
+    "  UNION ALL SELECT b.typbasetype FROM pg_catalog.pg_type AS b JOIN d ON b.oid = d.oid"
+    "  WHERE b.typtype = 'd') SELECT d.oid::int FROM d JOIN pg_catalog.pg_type AS b"
+    "  ON b.oid = d.oid WHERE b.typtype <> 'd')"
     " FROM pg_catalog.pg_type AS t JOIN pg_catalog.pg_namespace AS n ON n.oid = t.typnamespace"
     " WHERE (n.nspname, t.typname) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
     " OR (t.typname = ANY($3::text[]) AND t.typtype = 'b')"
@@ -177,6 +180,7 @@ _OWN_TYPES: tuple[tuple[str, str], ...] = (
     ("public", "floatmultirange"),
     ("public", "floatrange"),
     ("public", "positive"),
+    ("public", "small"),
 )
 
 # The extension types the queries use, registered where the database has them.
