@@ -470,17 +470,23 @@ _LOOKUP = """_TYPES = (
 )"""
 
 
-# A range's subtype or a domain's base type (through domains over domains), read where a
-# composite's field types are.
-_UNDERLYING = (
-    'ORDER BY a.attnum)"\n',
-    'ORDER BY a.attnum)"\n    " || ARRAY(SELECT r.rngsubtype::int FROM pg_catalog.pg_range AS r'
-    '"\n    "  WHERE t.oid IN (r.rngtypid, r.rngmultitypid))"\n'
-    "    \" || ARRAY(WITH RECURSIVE d(oid) AS (SELECT t.typbasetype WHERE t.typtype = 'd'\"\n"
-    '    "  UNION ALL SELECT b.typbasetype FROM pg_catalog.pg_type AS b JOIN d ON b.oid = d.oid"\n'
-    "    \"  WHERE b.typtype = 'd') SELECT d.oid::int FROM d JOIN pg_catalog.pg_type AS b\"\n"
-    "    \"  ON b.oid = d.oid WHERE b.typtype <> 'd')\"\n",
-)
+# A range's subtype or a domain's base type (through domains over domains), appended to a
+# composite's field types: the lookup's last array, before its FROM.
+_UNDERLYING = """    " || ARRAY(SELECT r.rngsubtype::int FROM pg_catalog.pg_range AS r"
+    "  WHERE t.oid IN (r.rngtypid, r.rngmultitypid))"
+    " || ARRAY(WITH RECURSIVE d(oid) AS (SELECT t.typbasetype WHERE t.typtype = 'd'"
+    "  UNION ALL SELECT b.typbasetype FROM pg_catalog.pg_type AS b JOIN d ON b.oid = d.oid"
+    "  WHERE b.typtype = 'd') SELECT d.oid::int FROM d JOIN pg_catalog.pg_type AS b"
+    "  ON b.oid = d.oid WHERE b.typtype <> 'd')"
+"""
+
+
+def _lookup_sql(own_types: tuple[tuple[str, str], ...]) -> list[str]:
+    lines = _LOOKUP.splitlines()
+    if own_types:
+        at = next(i for i, line in enumerate(lines) if " FROM pg_catalog.pg_type AS t" in line)
+        lines[at:at] = _UNDERLYING.splitlines()
+    return lines
 
 
 def _own_types(types: tuple[tuple[str, str], ...]) -> list[str]:
@@ -622,7 +628,7 @@ def render_sync_db(plan: PackagePlan) -> str:
     if _uses_untyped(plan):
         blocks.append(_UNTYPED.strip().splitlines())
     if lookup:
-        blocks.append((_LOOKUP.replace(*_UNDERLYING) if own_types else _LOOKUP).splitlines())
+        blocks.append(_lookup_sql(own_types))
     if plan.enums:
         blocks.append(
             [
