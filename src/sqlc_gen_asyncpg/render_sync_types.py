@@ -75,10 +75,9 @@ _PARSED = '''class _ParsedByPsycopg(Loader):
         super().__init__(oid, context)
         parser = _psycopg_postgres.adapters.get_loader(oid, Format.TEXT)
         assert parser is not None  # psycopg loads every built-in range and multirange
-        self._parse = parser(oid, context).load
+        self._parse = parser(oid, context).load'''
 
-
-def _as_asyncpg(value: Any) -> _asyncpg.Range[Any]:
+_AS_ASYNCPG = '''def _as_asyncpg(value: Any) -> _asyncpg.Range[Any]:
     """psycopg's Range as asyncpg's (psycopg's own class is another one)."""
     if value.isempty:
         return _asyncpg.Range(empty=True)
@@ -384,7 +383,9 @@ def render_sync_types(plan: PackagePlan) -> str:
     kinds = untyped_kinds(plan)
     blocks: list[list[str]] = []
     if loaded & {*RANGES, *MULTIRANGES} or plan.ranges:
-        blocks.append(_PARSED.splitlines())
+        if loaded & {*RANGES, *MULTIRANGES}:
+            blocks.append(_PARSED.splitlines())
+        blocks.append(_AS_ASYNCPG.splitlines())
         if loaded & set(RANGES):
             blocks.append(_RANGE.splitlines())
         if loaded & set(MULTIRANGES):

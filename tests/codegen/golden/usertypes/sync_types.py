@@ -11,10 +11,8 @@ from typing import Any, SupportsIndex, overload
 
 import asyncpg as _asyncpg
 import psycopg as _psycopg
-import psycopg.postgres as _psycopg_postgres
 from psycopg.abc import AdaptContext, Buffer
 from psycopg.adapt import Dumper, Loader
-from psycopg.pq import Format
 from psycopg.types import TypeInfo
 from psycopg.types.array import register_array
 from psycopg.types.composite import CompositeInfo, register_composite
@@ -22,16 +20,6 @@ from psycopg.types.multirange import MultirangeLoader
 from psycopg.types.range import RangeLoader
 
 from .sync_db import Untyped
-
-
-class _ParsedByPsycopg(Loader):
-    """A loader over psycopg's own loader of the same type, whose values it converts."""
-
-    def __init__(self, oid: int, context: AdaptContext | None = None) -> None:
-        super().__init__(oid, context)
-        parser = _psycopg_postgres.adapters.get_loader(oid, Format.TEXT)
-        assert parser is not None  # psycopg loads every built-in range and multirange
-        self._parse = parser(oid, context).load
 
 
 def _as_asyncpg(value: Any) -> _asyncpg.Range[Any]:
