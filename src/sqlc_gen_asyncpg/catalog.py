@@ -31,6 +31,8 @@ class Catalog:
     enums: dict[tuple[str, str], str] = field(default_factory=dict)  # -> class name
     composites: set[tuple[str, str]] = field(default_factory=set)
     domains: dict[tuple[str, str], str] = field(default_factory=dict)  # -> base type
+    ranges: dict[tuple[str, str], str] = field(default_factory=dict)  # -> subtype
+    multiranges: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # -> range
     enum_plans: list[EnumPlan] = field(default_factory=list)
 
     def key(self, schema: str, name: str) -> tuple[str, str]:
@@ -81,7 +83,11 @@ def index_catalog(
             name = _claim(used_names, name, f"table {qualified}", diagnostics)
             key = (schema.name, table.rel.name)
             catalog.tables[key] = TableInfo(key, table, name, table.columns)
-    catalog.domains = sqltext.domains(_schema_texts(request, root), default)
+    texts = _schema_texts(request, root)
+    catalog.domains = sqltext.domains(texts, default)
+    for key, (subtype, multirange) in sqltext.ranges(texts, default).items():
+        catalog.ranges[key] = subtype
+        catalog.multiranges[multirange] = key
     return catalog
 
 

@@ -17,7 +17,9 @@ from .pgtypes import (
     SYNC_UNTYPED,
     Import,
     PyType,
+    asyncpg_class,
     canonical,
+    list_of,
     module_alias,
 )
 from .request import Column, Identifier
@@ -42,6 +44,9 @@ class TypeResolver:
         self.extension_types: set[str] = set()  # hstore/vector seen: db.py registers them
         self.sync_types: set[str] = set()  # SYNC_LOADED types seen: sync_types.py loads them
         self.composites: set[tuple[str, str]] = set()  # seen: the sync side registers them
+        self.ranges: set[tuple[str, str]] = set()  # the schema's own ranges and multiranges seen
+        self.domain_arrays: set[tuple[str, str]] = set()  # domains seen in arrays: psycopg
+        # reads an array of a domain as text until its array type is registered
 
     def column_type(self, column: Column, where: Where, *, nullable: bool, param: bool) -> PyType:
         """The annotation of a column or parameter, arrays and nullability included."""
@@ -66,6 +71,9 @@ class TypeResolver:
             exact = self._exact_of(element_type, where)
             element = replace(element, exact=exact, override=element.expr)
         dims = max(column.array_dims, 1 if column.is_array else 0) + domain_dims
+        element_key = self.catalog.key(element_type.schema, element_type.name)
+        if dims and element_key in self.catalog.domains:
+            self.domain_arrays.add(element_key)
         imports = set(element.imports_for(param=param))
         if column.is_sqlc_slice:
             imports.add(Import("collections.abc", "Sequence"))
@@ -154,6 +162,8 @@ class TypeResolver:
             return PyType(enum, frozenset({Import(MODELS_IMPORT, enum)}), exact=enum)
         if key in self.catalog.domains:
             return self._scalar(Identifier("", "", self.catalog.domains[key]), where, report=report)
+        if key in self.catalog.ranges or key in self.catalog.multiranges:
+            return self._range(key, where, report=report)
         if key in self.catalog.composites:
             self.composites.add(key)
             return PyType(
@@ -194,6 +204,18 @@ class TypeResolver:
             )
         )
         return FALLBACK
+
+    def _range(self, key: tuple[str, str], where: Where, *, report: bool) -> PyType:
+        """A range of the schema's own: asyncpg.Range of its subtype; its multirange a list of
+        them. The sync side sends both as text and loads them by the oid it looks up."""
+        self.ranges.add(key)
+        multirange = key in self.catalog.multiranges
+        subtype = self.catalog.ranges[self.catalog.multiranges[key] if multirange else key]
+        element = self._scalar(Identifier("", "", subtype), where, report=report)
+        one = asyncpg_class("Range", element)
+        if multirange:
+            return replace(list_of(one), sync_kind="multirange")
+        return replace(one, sync_kind="range")
 
     def _sync(self, name: str, py: PyType) -> PyType:
         """`py` marked with what the sync flavour needs for type `name`, if anything."""

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import keyword
 import re
+import unicodedata
 
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_NOT_IDENT = re.compile(r"[^0-9A-Za-z_]+")
+
+
+def _word_chars(name: str) -> str:
+    """`name` with every character no identifier may hold made `_`. Letters outside ASCII stay
+    (PEP 3131), in the NFKC form Python itself reads them in: what is generated is the name
+    Python compares, so two spellings of one name are caught as a collision."""
+    name = unicodedata.normalize("NFKC", name)
+    return "".join(c if ("_" + c).isidentifier() else "_" for c in name)
+
 
 # Attributes of pydantic.BaseModel a field must not shadow (pydantic warns or breaks).
 BASEMODEL_ATTRIBUTES = frozenset(
@@ -30,7 +39,7 @@ BASEMODEL_ATTRIBUTES = frozenset(
 def snake(name: str) -> str:
     """GetTeamByID -> get_team_by_id; already snake names stay as they are."""
     spaced = _WORD_BOUNDARY.sub("_", name)
-    return re.sub(r"_+", "_", _NOT_IDENT.sub("_", spaced)).strip("_").lower()
+    return re.sub(r"_+", "_", _word_chars(spaced)).strip("_").lower()
 
 
 def upper_snake(name: str) -> str:
@@ -39,7 +48,7 @@ def upper_snake(name: str) -> str:
 
 def pascal(name: str) -> str:
     """team_aliases -> TeamAliases; GetTeam stays GetTeam."""
-    parts = [p for p in _NOT_IDENT.sub("_", name).split("_") if p]
+    parts = [p for p in _word_chars(name).split("_") if p]
     return "".join(p[:1].upper() + p[1:] for p in parts)
 
 
@@ -71,7 +80,7 @@ def class_name(table: str, *, exact: bool) -> str:
 
 def enum_member(value: str) -> str:
     """A valid upper-case member name for an enum value: 'so-so' -> SO_SO, '1st' -> VALUE_1ST."""
-    name = re.sub(r"_+", "_", _NOT_IDENT.sub("_", value)).strip("_").upper()
+    name = re.sub(r"_+", "_", _word_chars(value)).strip("_").upper()
     if not name:
         return "EMPTY"
     if name[0].isdigit():

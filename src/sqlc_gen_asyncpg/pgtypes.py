@@ -76,26 +76,26 @@ _INET = (
 )
 
 
-def _asyncpg(name: str, *element: PyType) -> PyType:
+def asyncpg_class(name: str, *element: PyType) -> PyType:
     """One of asyncpg's own classes (a Range of its element type): checked by isinstance."""
     imports = {Import("asyncpg")}.union(*(e.imports for e in element))
     expr = f"_asyncpg.{name}[{element[0].expr}]" if element else f"_asyncpg.{name}"
     return PyType(expr, frozenset(imports), arbitrary=True)
 
 
-def _list_of(element: PyType) -> PyType:
+def list_of(element: PyType) -> PyType:
     """A multirange: asyncpg decodes it to a list of its ranges."""
     return PyType(f"list[{element.expr}]", element.imports, arbitrary=element.arbitrary)
 
 
 _INT = _std("int")
 _RANGES: dict[str, PyType] = {
-    "int4range": _asyncpg("Range", _INT),
-    "int8range": _asyncpg("Range", _INT),
-    "numrange": _asyncpg("Range", _std("decimal.Decimal")),
-    "daterange": _asyncpg("Range", _std("datetime.date")),
-    "tsrange": _asyncpg("Range", _std("datetime.datetime")),
-    "tstzrange": _asyncpg("Range", _std("datetime.datetime")),
+    "int4range": asyncpg_class("Range", _INT),
+    "int8range": asyncpg_class("Range", _INT),
+    "numrange": asyncpg_class("Range", _std("decimal.Decimal")),
+    "daterange": asyncpg_class("Range", _std("datetime.date")),
+    "tsrange": asyncpg_class("Range", _std("datetime.datetime")),
+    "tstzrange": asyncpg_class("Range", _std("datetime.datetime")),
 }
 
 # Canonical PostgreSQL type name -> Python type. Keys are pg_catalog names.
@@ -137,17 +137,18 @@ BUILTIN: dict[str, PyType] = {
     "xid8": _std("int"),
     "cid": _std("int"),
     "pg_lsn": _std("int"),
-    "bit": _asyncpg("BitString"),
-    "varbit": _asyncpg("BitString"),
-    "point": _asyncpg("Point"),
-    "line": _asyncpg("Line"),
-    "lseg": _asyncpg("LineSegment"),
-    "box": _asyncpg("Box"),
-    "path": _asyncpg("Path"),
-    "polygon": _asyncpg("Polygon"),
-    "circle": _asyncpg("Circle"),
+    "tid": PyType("tuple[int, int]"),  # (block, offset), as asyncpg reads and writes it
+    "bit": asyncpg_class("BitString"),
+    "varbit": asyncpg_class("BitString"),
+    "point": asyncpg_class("Point"),
+    "line": asyncpg_class("Line"),
+    "lseg": asyncpg_class("LineSegment"),
+    "box": asyncpg_class("Box"),
+    "path": asyncpg_class("Path"),
+    "polygon": asyncpg_class("Polygon"),
+    "circle": asyncpg_class("Circle"),
     **_RANGES,
-    **{name.replace("range", "multirange"): _list_of(t) for name, t in _RANGES.items()},
+    **{name.replace("range", "multirange"): list_of(t) for name, t in _RANGES.items()},
     "uuid": _std("uuid.UUID"),
     "date": _std("datetime.date"),
     "time": _std("datetime.time"),
@@ -171,18 +172,18 @@ EXTENSION_TYPES: dict[str, PyType] = {
     "ltree": _std("str"),
     "lquery": _std("str"),
     "ltxtquery": _std("str"),
-    # no codec: both drivers hand out the server's text (PostGIS: hex EWKB; halfvec: '[1,2]';
-    # sparsevec: '{1:1.5}/3'), and take text (WKT or EWKB) as a parameter
+    # no codec: both drivers hand out the server's text (PostGIS: hex EWKB; sparsevec:
+    # '{1:1.5}/3'), and take text (WKT or EWKB) as a parameter
     "geometry": _std("str"),
     "geography": _std("str"),
-    "halfvec": _std("str"),
     "sparsevec": _std("str"),
+    "halfvec": PyType("list[float]"),  # half precision, read and written as vector's text
 }
 # Extension types that arrive as text on both drivers: the sync side sends them as str.
 TEXT_EXTENSION_TYPES = frozenset(
-    {"ltree", "lquery", "ltxtquery", "geometry", "geography", "halfvec", "sparsevec"}
+    {"ltree", "lquery", "ltxtquery", "geometry", "geography", "sparsevec"}
 )
-CODEC_EXTENSION_TYPES = frozenset({"hstore", "vector"})
+CODEC_EXTENSION_TYPES = frozenset({"hstore", "vector", "halfvec"})
 
 # What psycopg decodes differently from asyncpg: the sync flavour registers its own loaders
 # for these (sync_types.py), so both flavours return the same Python values.
@@ -203,6 +204,7 @@ SYNC_LOADED = frozenset(
         "xid8",
         "cid",
         "pg_lsn",
+        "tid",
         *EXTENSION_TYPES,
     }
 )

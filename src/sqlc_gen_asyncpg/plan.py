@@ -193,4 +193,6 @@ class PackagePlan:
     emit_sync: bool = False  # SyncQuerier classes on psycopg 3 beside the Queriers
     sync_types: tuple[str, ...] = ()  # types the sync side loads itself (SYNC_LOADED) as asyncpg
     composites: tuple[tuple[str, str], ...] = ()  # (schema, name) of the composites used
+    ranges: tuple[tuple[str, str], ...] = ()  # (schema, name) of the schema's own ranges used
+    domain_arrays: tuple[tuple[str, str], ...] = ()  # (schema, name) of domains used in arrays
     warnings: tuple[str, ...] = ()  # what was generated as `object` or skipped, and the fix

@@ -64,6 +64,8 @@ def plan_request(request: GenerateRequest, options: Options, *, root: Path) -> P
         emit_sync=options.emit_sync,
         sync_types=tuple(sorted(types.sync_types)),
         composites=tuple(sorted(types.composites)),
+        ranges=tuple(sorted(types.ranges)),
+        domain_arrays=tuple(sorted(types.domain_arrays)),
         warnings=diagnostics.warnings,
     )
 

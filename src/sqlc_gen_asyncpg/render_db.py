@@ -287,7 +287,7 @@ def render_db(plan: PackagePlan) -> str:
         blocks.append(_ENUM_CODECS.splitlines())
     if plan.extension_types:
         blocks.append(_EXTENSION_SQL.splitlines())
-    if "vector" in plan.extension_types:
+    if {"vector", "halfvec"} & set(plan.extension_types):
         blocks.append(_VECTOR_CODECS.splitlines())
     blocks.append(init)
     return file_text(join_blocks(blocks))
@@ -302,31 +302,29 @@ def _extension_codecs(names: tuple[str, ...]) -> list[str]:
         f"{INDENT}# extension types: in the schema the extension was created in, if it was",
         f"{INDENT}for name, schema in await conn.fetch(_EXTENSION_TYPES, [{wanted}]):",
     ]
-    branches: list[list[str]] = []
+    branches: dict[str, list[str]] = {}
     if "hstore" in names:
-        branches.append(
-            fit(
-                INDENT * 3,
-                "await conn.set_builtin_type_codec(",
-                ['"hstore"', "schema=schema", 'codec_name="pg_contrib.hstore"'],
-                ")",
-            )
+        branches["hstore"] = fit(
+            INDENT * 3,
+            "await conn.set_builtin_type_codec(",
+            ['"hstore"', "schema=schema", 'codec_name="pg_contrib.hstore"'],
+            ")",
         )
-    if "vector" in names:
-        branches.append(
-            fit(
+    for vector in ("halfvec", "vector"):  # halfvec's text is vector's, at half precision
+        if vector in names:
+            branches[vector] = fit(
                 INDENT * 3,
                 "await conn.set_type_codec(",
                 [
-                    '"vector"',
+                    quote(vector),
                     "schema=schema",
                     "encoder=_encode_vector",
                     "decoder=_decode_vector",
                 ],
                 ")",
             )
-        )
-    for index, (name, branch) in enumerate(zip(names, branches, strict=True)):
+    for index, name in enumerate(names):
+        branch = branches[name]
         keyword = "if" if index == 0 else "elif"
         out.append(f"{INDENT * 2}{keyword} name == {quote(name)}:")
         out.extend(branch)

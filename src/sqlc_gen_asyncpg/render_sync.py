@@ -470,6 +470,37 @@ _LOOKUP = """_TYPES = (
 )"""
 
 
+# A range's subtype or a domain's base type (through domains over domains), appended to a
+# composite's field types: the lookup's last array, before its FROM.
+_UNDERLYING = """    " || ARRAY(SELECT r.rngsubtype::int FROM pg_catalog.pg_range AS r"
+    "  WHERE t.oid IN (r.rngtypid, r.rngmultitypid))"
+    " || ARRAY(WITH RECURSIVE d(oid) AS (SELECT t.typbasetype WHERE t.typtype = 'd'"
+    "  UNION ALL SELECT b.typbasetype FROM pg_catalog.pg_type AS b JOIN d ON b.oid = d.oid"
+    "  WHERE b.typtype = 'd') SELECT d.oid::int FROM d JOIN pg_catalog.pg_type AS b"
+    "  ON b.oid = d.oid WHERE b.typtype <> 'd')"
+"""
+
+
+def _lookup_sql(own_types: tuple[tuple[str, str], ...]) -> list[str]:
+    lines = _LOOKUP.splitlines()
+    if own_types:
+        at = next(i for i, line in enumerate(lines) if " FROM pg_catalog.pg_type AS t" in line)
+        lines[at:at] = _UNDERLYING.splitlines()
+    return lines
+
+
+def _own_types(types: tuple[tuple[str, str], ...]) -> list[str]:
+    return [
+        "# The schema's own ranges, multiranges and domains in arrays the queries use.",
+        *fit(
+            "",
+            "_OWN_TYPES: tuple[tuple[str, str], ...] = (",
+            [f'("{schema}", "{name}")' for schema, name in sorted(types)],
+            ")" if len(types) > 1 else ",)",
+        ),
+    ]
+
+
 def _uses_untyped(plan: PackagePlan) -> bool:
     return any(_untyped(q) for module in plan.modules for q in module.queries)
 
@@ -575,7 +606,8 @@ def render_sync_db(plan: PackagePlan) -> str:
         f"{INDENT}import psycopg",
     ]
     extensions = extension_names(plan)
-    lookup = bool(plan.enums or plan.composites or extensions)
+    own_types = (*plan.ranges, *plan.domain_arrays)
+    lookup = bool(plan.enums or plan.composites or own_types or extensions)
     if plan.enums:
         configure.append(f"{INDENT}from psycopg.types.enum import EnumInfo, register_enum")
     if plan.json_types:
@@ -596,7 +628,7 @@ def render_sync_db(plan: PackagePlan) -> str:
     if _uses_untyped(plan):
         blocks.append(_UNTYPED.strip().splitlines())
     if lookup:
-        blocks.append(_LOOKUP.splitlines())
+        blocks.append(_lookup_sql(own_types))
     if plan.enums:
         blocks.append(
             [
@@ -622,6 +654,8 @@ def render_sync_db(plan: PackagePlan) -> str:
                 ),
             ]
         )
+    if own_types:
+        blocks.append(_own_types(own_types))
     if extensions:
         names = ", ".join(f'"{name}"' for name in extensions)
         trail = "," if len(extensions) == 1 else ""
@@ -636,7 +670,15 @@ def render_sync_db(plan: PackagePlan) -> str:
 
 def _lookup(plan: PackagePlan, extensions: tuple[str, ...]) -> list[str]:
     """configure_sync_connection's one round trip: every enum, composite and extension type."""
-    named = [n for n, used in (("*_ENUMS", plan.enums), ("*_COMPOSITES", plan.composites)) if used]
+    named = [
+        n
+        for n, used in (
+            ("*_ENUMS", plan.enums),
+            ("*_COMPOSITES", plan.composites),
+            ("*_OWN_TYPES", plan.ranges or plan.domain_arrays),
+        )
+        if used
+    ]
     wanted = "list(_EXTENSIONS)" if extensions else "[]"
     out = [
         f"{INDENT}# one round trip for all of them, as a pool opens connections often; a type",
@@ -659,7 +701,8 @@ def _lookup(plan: PackagePlan, extensions: tuple[str, ...]) -> list[str]:
         f"{INDENT}for row in found:",
     ]
     columns = ["schema", "name", "oid", "array_oid", "kind", "labels", "fields", "field_types"]
-    if not (plan.composites or extensions):
+    others = bool(plan.composites or plan.ranges or plan.domain_arrays or extensions)
+    if not others:
         columns = [
             c if c in ("schema", "name", "oid", "array_oid", "labels") else "_" for c in columns
         ]
@@ -677,7 +720,7 @@ def _lookup(plan: PackagePlan, extensions: tuple[str, ...]) -> list[str]:
         f"{INDENT}conn.adapters.register_dumper(members, dumper)",
     ]
     other = ["sync_types.register_found(conn, kind, name, oid, array_oid, fields, field_types)"]
-    if plan.enums and (plan.composites or extensions):
+    if plan.enums and others:
         out.append(f'{INDENT * 2}if kind == "e":')
         out.extend(f"{INDENT * 3}{line}" for line in enum)
         out.append(f"{INDENT * 2}else:")

@@ -36,6 +36,7 @@ _LOADERS: dict[str, str] = {
     "xid8": "_IntLoader",
     "cid": "_IntLoader",
     "pg_lsn": "_LsnLoader",
+    "tid": "_TidLoader",
 }
 
 # Each untyped parameter kind's text function.
@@ -58,8 +59,14 @@ _TEXTS: dict[str, str] = {
     "pg_lsn": "_lsn_text",
     "hstore": "_hstore_text",
     "vector": "_vector_text",
+    "halfvec": "_vector_text",
     "composite": "_composite_text",
+    "tid": "_tid_text",
+    # the schema's own ranges and multiranges, whatever their subtype
+    "range": "_range_text",
+    "multirange": "_multirange_text",
 }
+USER_RANGE_KINDS = ("range", "multirange")
 
 _PARSED = '''class _ParsedByPsycopg(Loader):
     """A loader over psycopg's own loader of the same type, whose values it converts."""
@@ -68,10 +75,9 @@ _PARSED = '''class _ParsedByPsycopg(Loader):
         super().__init__(oid, context)
         parser = _psycopg_postgres.adapters.get_loader(oid, Format.TEXT)
         assert parser is not None  # psycopg loads every built-in range and multirange
-        self._parse = parser(oid, context).load
+        self._parse = parser(oid, context).load'''
 
-
-def _as_asyncpg(value: Any) -> _asyncpg.Range[Any]:
+_AS_ASYNCPG = '''def _as_asyncpg(value: Any) -> _asyncpg.Range[Any]:
     """psycopg's Range as asyncpg's (psycopg's own class is another one)."""
     if value.isempty:
         return _asyncpg.Range(empty=True)
@@ -146,6 +152,51 @@ _LSN = '''class _LsnLoader(Loader):
     def load(self, data: Buffer) -> int:
         high, _, low = bytes(data).partition(b"/")
         return int(high, 16) << 32 | int(low, 16)'''
+
+_TID = '''class _TidLoader(Loader):
+    """A tid as asyncpg gives it: (block, offset), from its text '(0,1)'."""
+
+    def load(self, data: Buffer) -> tuple[int, int]:
+        block, offset = bytes(data).strip(b"()").split(b",")
+        return int(block), int(offset)'''
+
+_TID_TEXT = '''def _tid_text(value: tuple[int, int]) -> str:
+    return f"({int(value[0])},{int(value[1])})"'''
+
+_USER_RANGES = '''class _UserRangeLoader(Loader):
+    """A range of the schema's own as asyncpg gives it, parsed by psycopg's loader of the
+    range's subtype (`parser`, set per range)."""
+
+    parser: type[RangeLoader[Any]]
+
+    def __init__(self, oid: int, context: AdaptContext | None = None) -> None:
+        super().__init__(oid, context)
+        self._parse = self.parser(oid, context).load
+
+    def load(self, data: Buffer) -> _asyncpg.Range[Any]:
+        return _as_asyncpg(self._parse(data))
+
+
+class _UserMultirangeLoader(Loader):
+    """A multirange of the schema's own as asyncpg gives it: a list of its ranges."""
+
+    parser: type[MultirangeLoader[Any]]
+
+    def __init__(self, oid: int, context: AdaptContext | None = None) -> None:
+        super().__init__(oid, context)
+        self._parse = self.parser(oid, context).load
+
+    def load(self, data: Buffer) -> list[_asyncpg.Range[Any]]:
+        return [_as_asyncpg(r) for r in self._parse(data)]
+
+
+def _register_range(
+    conn: _psycopg.Connection[Any], kind: str, name: str, oid: int, subtype: int
+) -> None:
+    psycopg_loader = RangeLoader if kind == "r" else MultirangeLoader
+    parser = type(name, (psycopg_loader,), {"subtype_oid": subtype})
+    loader = _UserRangeLoader if kind == "r" else _UserMultirangeLoader
+    conn.adapters.register_loader(oid, type(name, (loader,), {"parser": parser}))'''
 
 _VECTOR = """class _VectorLoader(Loader):
     def load(self, data: Buffer) -> list[float]:
@@ -295,7 +346,8 @@ def extension_names(plan: PackagePlan) -> tuple[str, ...]:
 
 
 def needs_sync_types(plan: PackagePlan) -> bool:
-    return bool(plan.sync_types or plan.composites or untyped_kinds(plan))
+    own = plan.ranges or plan.domain_arrays
+    return bool(plan.sync_types or plan.composites or own or untyped_kinds(plan))
 
 
 # What the rendered blocks may name, and the import each needs.
@@ -316,6 +368,9 @@ _NAMES: dict[str, Import] = {
     "Loader": Import("psycopg.adapt", "Loader"),
     "Format": Import("psycopg.pq", "Format"),
     "TypeInfo": Import("psycopg.types", "TypeInfo"),
+    "register_array": Import("psycopg.types.array", "register_array"),
+    "RangeLoader": Import("psycopg.types.range", "RangeLoader"),
+    "MultirangeLoader": Import("psycopg.types.multirange", "MultirangeLoader"),
     "CompositeInfo": Import("psycopg.types.composite", "CompositeInfo"),
     "register_composite": Import("psycopg.types.composite", "register_composite"),
     "HstoreLoader": Import("psycopg.types.hstore", "HstoreLoader"),
@@ -327,12 +382,16 @@ def render_sync_types(plan: PackagePlan) -> str:
     loaded = set(plan.sync_types)
     kinds = untyped_kinds(plan)
     blocks: list[list[str]] = []
-    if loaded & {*RANGES, *MULTIRANGES}:
-        blocks.append(_PARSED.splitlines())
+    if loaded & {*RANGES, *MULTIRANGES} or plan.ranges:
+        if loaded & {*RANGES, *MULTIRANGES}:
+            blocks.append(_PARSED.splitlines())
+        blocks.append(_AS_ASYNCPG.splitlines())
         if loaded & set(RANGES):
             blocks.append(_RANGE.splitlines())
         if loaded & set(MULTIRANGES):
             blocks.append(_MULTIRANGE.splitlines())
+        if plan.ranges:
+            blocks.append(_USER_RANGES.splitlines())
     if loaded & {"bit", "varbit"}:
         blocks.append(_BIT.splitlines())
     geometry = [name for name in _GEOMETRY if name in loaded]
@@ -343,7 +402,9 @@ def render_sync_types(plan: PackagePlan) -> str:
         blocks.append(_INT.splitlines())
     if "pg_lsn" in loaded:
         blocks.append(_LSN.splitlines())
-    if "vector" in loaded:
+    if "tid" in loaded:
+        blocks.append(_TID.splitlines())
+    if loaded & {"vector", "halfvec"}:
         blocks.append(_VECTOR.splitlines())
     if plan.composites:
         blocks.append(_COMPOSITE.splitlines())
@@ -351,7 +412,7 @@ def render_sync_types(plan: PackagePlan) -> str:
         blocks.append(_UNTYPED.splitlines())
         blocks.extend(_texts(kinds))
     blocks.append(_register_builtins(plan, kinds))
-    if plan.composites or extension_names(plan):
+    if plan.composites or plan.ranges or plan.domain_arrays or extension_names(plan):
         blocks.append(_register_found(plan))
     text = "\n".join(line for block in blocks for line in block)
     imports = {i for name, i in _NAMES.items() if _re.search(rf"(?<![\w.]){name}\b", text)}
@@ -369,11 +430,11 @@ def render_sync_types(plan: PackagePlan) -> str:
 
 def _texts(kinds: set[str]) -> list[list[str]]:
     blocks: list[list[str]] = []
-    if kinds & {*RANGES, "composite"}:
+    if kinds & {*RANGES, *USER_RANGE_KINDS, "composite"}:
         blocks.append(_SCALAR_TEXT.splitlines())
-    if kinds & {*RANGES, *MULTIRANGES}:
+    if kinds & {*RANGES, *MULTIRANGES, *USER_RANGE_KINDS}:
         blocks.append(_RANGE_TEXT.splitlines())
-    if kinds & set(MULTIRANGES):
+    if kinds & {*MULTIRANGES, "multirange"}:
         blocks.append(_MULTIRANGE_TEXT.splitlines())
     if kinds & {"bit", "varbit"}:
         blocks.append(_BIT_TEXT.splitlines())
@@ -384,8 +445,10 @@ def _texts(kinds: set[str]) -> list[list[str]]:
         blocks.append(_LSN_TEXT.splitlines())
     if "hstore" in kinds:
         blocks.append(_HSTORE_TEXT.splitlines())
-    if "vector" in kinds:
+    if kinds & {"vector", "halfvec"}:
         blocks.append(_VECTOR_TEXT.splitlines())
+    if "tid" in kinds:
+        blocks.append(_TID_TEXT.splitlines())
     if "composite" in kinds:
         blocks.append(_COMPOSITE_TEXT.splitlines())
     entries = [f'    "{kind}": {_TEXTS[kind]},' for kind in sorted(kinds)]
@@ -426,9 +489,37 @@ def _register_found(plan: PackagePlan) -> list[str]:
         "    fields: list[str],",
         "    field_types: list[int],",
         ") -> None:",
-        '    """Register a composite (kind "c") or extension type configure_sync_connection',
-        '    found: its loader, and the loader of its arrays."""',
     ]
+    if plan.ranges or plan.domain_arrays:
+        out.extend(
+            [
+                '    """Register a composite (kind "c"), range ("r"), multirange ("m"), domain',
+                '    ("d") or extension type configure_sync_connection found: its loader, and the',
+                '    loader of its arrays."""',
+            ]
+        )
+    else:
+        out.append(
+            '    """Register a composite (kind "c") or extension type configure_sync_connection'
+        )
+        out.append('    found: its loader, and the loader of its arrays."""')
+    if plan.domain_arrays:
+        out.extend(
+            [
+                '    if kind == "d":  # field_types holds its base type: its arrays load as those',
+                "        register_array(TypeInfo(name, field_types[0], array_oid), conn)",
+                "        return",
+            ]
+        )
+    if plan.ranges:
+        out.extend(
+            [
+                '    if kind in ("r", "m"):  # field_types holds the range\'s subtype',
+                "        _register_range(conn, kind, name, oid, field_types[0])",
+                "        TypeInfo(name, oid, array_oid).register(conn)",
+                "        return",
+            ]
+        )
     if plan.composites:
         out.extend(
             [
@@ -439,6 +530,8 @@ def _register_found(plan: PackagePlan) -> list[str]:
                 "        return",
             ]
         )
+    elif plan.ranges or plan.domain_arrays:
+        out.append("    del fields  # no composites")
     else:
         out.append("    del fields, field_types  # no composites: only extension types")
     out.append("    TypeInfo(name, oid, array_oid).register(conn)  # its arrays load as lists")
@@ -447,11 +540,8 @@ def _register_found(plan: PackagePlan) -> list[str]:
         out.extend(
             ['    if name == "hstore":', "        conn.adapters.register_loader(oid, HstoreLoader)"]
         )
-    if "vector" in extensions:
-        out.extend(
-            [
-                '    if name == "vector":',
-                "        conn.adapters.register_loader(oid, _VectorLoader)",
-            ]
-        )
+    vectors = [name for name in ("halfvec", "vector") if name in extensions]
+    if vectors:
+        test = f'name == "{vectors[0]}"' if len(vectors) == 1 else 'name in ("halfvec", "vector")'
+        out.extend([f"    if {test}:", "        conn.adapters.register_loader(oid, _VectorLoader)"])
     return out

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 
-def code_mask(sql: str) -> list[bool]:
-    """For each character: True where it is SQL code, False inside literals and comments."""
+def code_mask(sql: str, *, identifiers: bool = False) -> list[bool]:
+    """For each character: True where it is SQL code, False inside literals and comments
+    (and inside quoted identifiers, unless `identifiers`)."""
     mask = [True] * len(sql)
     i, n = 0, len(sql)
     while i < n:
@@ -31,8 +32,12 @@ def code_mask(sql: str) -> list[bool]:
                 end += 1
             end += 1
         elif ch == '"':
-            end = sql.find('"', i + 1)
-            end = n if end < 0 else end + 1
+            close = sql.find('"', i + 1)
+            close = n if close < 0 else close + 1
+            if identifiers:
+                i = close  # code, skipped whole: nothing in it opens a literal or comment
+                continue
+            end = close
         elif sql.startswith("--", i):
             end = sql.find("\n", i)
             end = n if end < 0 else end
@@ -54,9 +59,10 @@ def code_mask(sql: str) -> list[bool]:
     return mask
 
 
-def masked(sql: str) -> str:
-    """The SQL with every literal and comment character replaced by a space."""
-    mask = code_mask(sql)
+def masked(sql: str, *, identifiers: bool = False) -> str:
+    """The SQL with every literal and comment character replaced by a space (and every quoted
+    identifier's, unless `identifiers`)."""
+    mask = code_mask(sql, identifiers=identifiers)
     return "".join(c if keep or c == "\n" else " " for c, keep in zip(sql, mask, strict=True))
 
 
@@ -76,13 +82,58 @@ def domains(schema_texts: list[str], default_schema: str) -> dict[tuple[str, str
     """
     found: dict[tuple[str, str], str] = {}
     for text in schema_texts:
-        for match in _DOMAIN.finditer(masked(text)):
+        for match in _DOMAIN.finditer(masked(text, identifiers=True)):
             schema = (match.group("schema") or default_schema).strip('"')
             name = match.group("name").strip('"')
             base = " ".join(match.group("base").split())
             if base.lower().startswith("public."):
                 base = base[len("public.") :]
             found[(schema, name)] = base + "[]" * match.group("dims").count("[")
+    return found
+
+
+_RANGE = re.compile(
+    r"\bCREATE\s+TYPE\s+(?:(?P<schema>\"?[A-Za-z_][\w$]*\"?)\.)?(?P<name>\"?[A-Za-z_][\w$]*\"?)"
+    r"\s+AS\s+RANGE\s*\((?P<body>[^;]*)\)\s*(?:;|$)",
+    re.IGNORECASE,
+)
+_SUBTYPE = re.compile(r"\bsubtype\s*=\s*(?P<type>[A-Za-z_\"][\w$. \"]*?)\s*(?:,|$)", re.IGNORECASE)
+_MULTIRANGE_NAME = re.compile(
+    r"\bmultirange_type_name\s*=\s*(?:(?P<schema>\"?[A-Za-z_][\w$]*\"?)\.)?"
+    r"(?P<name>\"?[A-Za-z_][\w$]*\"?)",
+    re.IGNORECASE,
+)
+
+
+def ranges(
+    schema_texts: list[str], default_schema: str
+) -> dict[tuple[str, str], tuple[str, tuple[str, str]]]:
+    """(schema, range) -> (subtype name, (schema, multirange)), from CREATE TYPE ... AS RANGE
+    (sqlc omits range types). The multirange is named as PostgreSQL names it: `range` in the
+    name replaced by `multirange`, else `_multirange` appended, unless the statement names it."""
+    found: dict[tuple[str, str], tuple[str, tuple[str, str]]] = {}
+    for text in schema_texts:
+        for match in _RANGE.finditer(masked(text, identifiers=True)):
+            body = " ".join(match.group("body").split())
+            subtype = _SUBTYPE.search(body)
+            if subtype is None:
+                continue
+            schema = (match.group("schema") or default_schema).strip('"')
+            name = match.group("name").strip('"')
+            base = subtype.group("type").replace('"', "")
+            if base.lower().startswith("public."):
+                base = base[len("public.") :]
+            multi = _MULTIRANGE_NAME.search(body)
+            if multi is not None:
+                multi_key = (
+                    (multi.group("schema") or schema).strip('"'),
+                    multi.group("name").strip('"'),
+                )
+            elif "range" in name:
+                multi_key = (schema, name.replace("range", "multirange", 1))
+            else:
+                multi_key = (schema, f"{name}_multirange")
+            found[(schema, name)] = (base, multi_key)
     return found
 
 

@@ -214,6 +214,7 @@ class _Runtime:
             "bool": frozenset({bool}),
             **dict.fromkeys(("int2", "int4", "int8", "oid", "xid", "xid8", "cid"), integer),
             "pg_lsn": integer,
+            "tid": frozenset({tuple[int, int]}),
             "float4": frozenset({float}),
             "float8": frozenset({float}),
             "numeric": frozenset({decimal.Decimal}),
@@ -245,10 +246,12 @@ class _Runtime:
             # extension types, with the codecs the generated init_connection registers
             "hstore": frozenset({dict[str, str | None]}),
             "vector": frozenset({list[float]}),
+            "halfvec": frozenset({list[float]}),
         }
         self.params: dict[str, frozenset[Any]] = {
             "hstore": frozenset({dict[str, str | None], collections.abc.Mapping[str, str | None]}),
             "vector": frozenset({list[float], collections.abc.Sequence[float]}),
+            "halfvec": frozenset({list[float], collections.abc.Sequence[float]}),
         }
 
     def is_model(self, annotation: Any) -> bool:
@@ -464,7 +467,9 @@ class _Checker:
             inner, _ = _members(element)
             scalar = self.catalog.types.get(pg.element)
             # a list-valued element (vector, a multirange) is one element, not a dimension
-            listed = scalar is not None and (scalar.typtype == "m" or scalar.name == "vector")
+            listed = scalar is not None and (
+                scalar.typtype == "m" or scalar.name in ("vector", "halfvec")
+            )
             if not listed and len(inner) == 1 and typing.get_origin(next(iter(inner))) is wanted:
                 return self.type_errors(oid, _strip_none(element), param=param, where=where)
             return self.type_errors(pg.element, _strip_none(element), param=param, where=where)

@@ -87,3 +87,34 @@ async def test_vector_round_trips_where_pgvector_is_installed(empty_database_url
             assert_decoded_alike(written, await querier.get_embedding(id=2))
     finally:
         await conn.close()
+
+
+async def test_halfvec_is_a_list_of_floats_at_half_precision(empty_database_url: str) -> None:
+    conn = await asyncpg.connect(empty_database_url)
+    try:
+        if not await has_pgvector(conn):
+            pytest.skip("the embedded server ships no pgvector (the vector extension)")
+        await conn.execute((CASES / "pgvector" / "schema.sql").read_text())
+        await g.init_connection(conn)
+        querier = q.Querier(conn)
+        created = await querier.create_half_embedding(id=1, h=[0.5, 1.0, 0.1], many=None)
+        assert created is not None
+        # 0.1 has no half-precision form: the server keeps the nearest, 0.0999755859375
+        assert created.h == [0.5, 1.0, 0.099975586]
+        assert type(created.h[0]) is float
+        await conn.execute("UPDATE half_embeddings SET many = ARRAY['[1,2]'::halfvec, NULL]")
+        fetched = await querier.get_half_embedding(id=1)
+        assert fetched is not None
+        assert fetched.many == [[1.0, 2.0], None]
+        with psycopg.connect(empty_database_url, autocommit=True) as sync:
+            g.configure_sync_connection(sync)
+            sync_querier = q.SyncQuerier(SyncConnectionExecutor(sync))
+            assert_decoded_alike(sync_querier.get_half_embedding(id=1), fetched)
+            written = sync_querier.create_half_embedding(
+                id=2, h=[1.5, -2.0, 3.25], many=[[1.0, 2.0], None]
+            )
+            assert written is not None
+            assert written.h == [1.5, -2.0, 3.25]
+            assert_decoded_alike(written, await querier.get_half_embedding(id=2))
+    finally:
+        await conn.close()

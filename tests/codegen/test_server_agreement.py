@@ -82,15 +82,21 @@ CASE_FACTS = {
     "reserved": ((("keywords.renamed", "renamed_as"), ("keywords.validate", "is_valid")), 7),
     "pgtypes": ((), 5),
     "extensions": ((), 4),
-    "pgvector": ((), 2),
+    "pgvector": ((), 4),
     "names": ((("modules.json", "json_"),), 5),
     "records": ((("authors.lambda", "lambda_"),), 12),
+    "usertypes": ((), 6),
 }
 
 
-def assert_agrees(report: Report) -> None:
+# An override to the application's own class: what its codec makes, verify cannot know.
+OVERRIDDEN = {"usertypes": "site"}
+
+
+def assert_agrees(report: Report, overridden: str = "") -> None:
     assert not report.mismatches, "\n".join(report.mismatches)
-    assert not report.unchecked, "\n".join(report.unchecked)
+    unchecked = [u for u in report.unchecked if not overridden or f" {overridden}: " not in u]
+    assert not unchecked, "\n".join(unchecked)
 
 
 @pytest.mark.parametrize("case", sorted(CASE_FACTS))
@@ -98,7 +104,7 @@ async def test_codegen_case_agrees_with_the_server(case: str, empty_database_url
     renames, statements = CASE_FACTS[case]
     await apply_schema(empty_database_url, case)
     report = verify(empty_database_url, f"codegen.golden.{case}", renames=renames)
-    assert_agrees(report)
+    assert_agrees(report, OVERRIDDEN.get(case, ""))
     assert report.statements == statements == statements_in(CASES / case)
 
 

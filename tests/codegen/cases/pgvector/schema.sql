@@ -7,3 +7,10 @@ CREATE TABLE embeddings (
     maybe vector(2),
     many vector[]
 );
+
+-- halfvec: half precision, read and written as vector's text, through the same codec.
+CREATE TABLE half_embeddings (
+    id integer PRIMARY KEY,
+    h halfvec(3) NOT NULL,
+    many halfvec[]
+);

@@ -99,6 +99,12 @@ _TYPES = (
     "  WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),"
     " ARRAY(SELECT a.atttypid::int FROM pg_catalog.pg_attribute AS a"
     "  WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)"
+    " || ARRAY(SELECT r.rngsubtype::int FROM pg_catalog.pg_range AS r"
+    "  WHERE t.oid IN (r.rngtypid, r.rngmultitypid))"
+    " || ARRAY(WITH RECURSIVE d(oid) AS (SELECT t.typbasetype WHERE t.typtype = 'd'"
+    "  UNION ALL SELECT b.typbasetype FROM pg_catalog.pg_type AS b JOIN d ON b.oid = d.oid"
+    "  WHERE b.typtype = 'd') SELECT d.oid::int FROM d JOIN pg_catalog.pg_type AS b"
+    "  ON b.oid = d.oid WHERE b.typtype <> 'd')"
     " FROM pg_catalog.pg_type AS t JOIN pg_catalog.pg_namespace AS n ON n.oid = t.typnamespace"
     " WHERE (n.nspname, t.typname) IN (SELECT * FROM unnest($1::text[], $2::text[]))"
     " OR (t.typname = ANY($3::text[]) AND t.typtype = 'b')"
@@ -106,6 +112,10 @@ _TYPES = (
 
 # The composites the queries read, registered on every connection.
 _COMPOSITES: tuple[tuple[str, str], ...] = (("public", "point2"),)
+
+
+# The schema's own ranges, multiranges and domains in arrays the queries use.
+_OWN_TYPES: tuple[tuple[str, str], ...] = (("public", "email"),)
 
 
 def configure_sync_connection(conn: "psycopg.Connection[Any]") -> None:
@@ -123,7 +133,7 @@ def configure_sync_connection(conn: "psycopg.Connection[Any]") -> None:
     conn.cursor_factory = psycopg.RawCursor
     # one round trip for all of them, as a pool opens connections often; a type
     # not there yet (an unmigrated database) has no column to read either
-    named: list[tuple[str, str]] = [*_COMPOSITES]
+    named: list[tuple[str, str]] = [*_COMPOSITES, *_OWN_TYPES]
     wanted: tuple[list[str], ...] = (
         [s for s, _ in named],
         [n for _, n in named],

@@ -12,6 +12,7 @@ from typing import Any, SupportsIndex, overload
 import psycopg as _psycopg
 from psycopg.adapt import Dumper
 from psycopg.types import TypeInfo
+from psycopg.types.array import register_array
 from psycopg.types.composite import CompositeInfo, register_composite
 
 from .sync_db import Untyped
@@ -123,8 +124,12 @@ def register_found(
     fields: list[str],
     field_types: list[int],
 ) -> None:
-    """Register a composite (kind "c") or extension type configure_sync_connection
-    found: its loader, and the loader of its arrays."""
+    """Register a composite (kind "c"), range ("r"), multirange ("m"), domain
+    ("d") or extension type configure_sync_connection found: its loader, and the
+    loader of its arrays."""
+    if kind == "d":  # field_types holds its base type: its arrays load as those
+        register_array(TypeInfo(name, field_types[0], array_oid), conn)
+        return
     if kind == "c":
         info = CompositeInfo(name, oid, array_oid, field_names=fields, field_types=field_types)
         register_composite(info, conn, _composite_class(name, info.field_names))

@@ -348,8 +348,15 @@ async def init_connection(conn: _asyncpg.Connection) -> None:
     json values decode to Python objects and enums to their StrEnum members.
     """
     # extension types: in the schema the extension was created in, if it was
-    for name, schema in await conn.fetch(_EXTENSION_TYPES, ["vector"]):
-        if name == "vector":
+    for name, schema in await conn.fetch(_EXTENSION_TYPES, ["halfvec", "vector"]):
+        if name == "halfvec":
+            await conn.set_type_codec(
+                "halfvec",
+                schema=schema,
+                encoder=_encode_vector,
+                decoder=_decode_vector,
+            )
+        elif name == "vector":
             await conn.set_type_codec(
                 "vector",
                 schema=schema,

@@ -9,3 +9,9 @@ class Embedding(_pydantic.BaseModel):
     v: list[float]
     maybe: list[float] | None
     many: list[list[float] | None] | None
+
+
+class HalfEmbedding(_pydantic.BaseModel):
+    id: int
+    h: list[float]
+    many: list[list[float] | None] | None

@@ -8,7 +8,7 @@ import asyncpg as _asyncpg
 import pydantic as _pydantic
 
 from .db import Arguments, Executor
-from .models import Embedding
+from .models import Embedding, HalfEmbedding
 from .sync_db import SyncExecutor, untyped_at
 
 CREATE_EMBEDDING = """-- name: CreateEmbedding :one
@@ -21,8 +21,23 @@ SELECT id, v, maybe, many FROM embeddings WHERE id = $1
 """
 
 
+CREATE_HALF_EMBEDDING = """-- name: CreateHalfEmbedding :one
+INSERT INTO half_embeddings (id, h, many) VALUES ($1, $2, $3) RETURNING id, h, many
+"""
+
+
+GET_HALF_EMBEDDING = """-- name: GetHalfEmbedding :one
+SELECT id, h, many FROM half_embeddings WHERE id = $1
+"""
+
+
 def _get_embedding_is_exact(v: tuple[Any, ...]) -> bool:
     """Whether each argument of GetEmbedding has its exact type."""
+    return len(v) == 1 and type(v[0]) is int
+
+
+def _get_half_embedding_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of GetHalfEmbedding has its exact type."""
     return len(v) == 1 and type(v[0]) is int
 
 
@@ -31,8 +46,18 @@ _CREATE_EMBEDDING_ARGS = Arguments(
     "CreateEmbedding",
     ("id", "v", "maybe", "many"),
 )
+_CREATE_HALF_EMBEDDING_ARGS = Arguments(
+    tuple[int, list[float], Sequence[list[float] | None] | None],
+    "CreateHalfEmbedding",
+    ("id", "h", "many"),
+)
 _GET_EMBEDDING_ARGS = Arguments(tuple[int], "GetEmbedding", ("id",), exact=_get_embedding_is_exact)
-
+_GET_HALF_EMBEDDING_ARGS = Arguments(
+    tuple[int],
+    "GetHalfEmbedding",
+    ("id",),
+    exact=_get_half_embedding_is_exact,
+)
 
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
 # validation (model_construct without its checks). The *_FIELDS sets are shared:
@@ -42,6 +67,7 @@ _set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
 _set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
 _set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
 _EMBEDDING_FIELDS = {"id", "v", "maybe", "many"}
+_HALF_EMBEDDING_FIELDS = {"id", "h", "many"}
 
 
 def _decode_embedding(r: _asyncpg.Record | tuple[Any, ...]) -> Embedding:
@@ -49,6 +75,16 @@ def _decode_embedding(r: _asyncpg.Record | tuple[Any, ...]) -> Embedding:
     values = {"id": r[0], "v": r[1], "maybe": r[2], "many": r[3]}
     _setattr(row, "__dict__", values)
     _set_fields_set(row, _EMBEDDING_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
+    return row
+
+
+def _decode_half_embedding(r: _asyncpg.Record | tuple[Any, ...]) -> HalfEmbedding:
+    row = HalfEmbedding.__new__(HalfEmbedding)
+    values = {"id": r[0], "h": r[1], "many": r[2]}
+    _setattr(row, "__dict__", values)
+    _set_fields_set(row, _HALF_EMBEDDING_FIELDS)
     _set_extra(row, None)
     _set_private(row, None)
     return row
@@ -81,6 +117,26 @@ class Querier:
         )
         return None if record is None else _decode_embedding(record)
 
+    async def create_half_embedding(
+        self,
+        *,
+        id: int,
+        h: list[float],
+        many: Sequence[list[float] | None] | None,
+    ) -> HalfEmbedding | None:
+        record = await self._conn.fetchrow(
+            CREATE_HALF_EMBEDDING,
+            *_CREATE_HALF_EMBEDDING_ARGS.validate_python((id, h, many)),
+        )
+        return None if record is None else _decode_half_embedding(record)
+
+    async def get_half_embedding(self, *, id: int) -> HalfEmbedding | None:
+        record = await self._conn.fetchrow(
+            GET_HALF_EMBEDDING,
+            *_GET_HALF_EMBEDDING_ARGS.validate_python((id,)),
+        )
+        return None if record is None else _decode_half_embedding(record)
+
 
 class SyncQuerier:
     """The queries of query.sql, run on a sync psycopg executor."""
@@ -108,3 +164,26 @@ class SyncQuerier:
     def get_embedding(self, *, id: int) -> Embedding | None:
         record = self._conn.fetchrow(GET_EMBEDDING, *_GET_EMBEDDING_ARGS.validate_python((id,)))
         return None if record is None else _decode_embedding(record)
+
+    def create_half_embedding(
+        self,
+        *,
+        id: int,
+        h: list[float],
+        many: Sequence[list[float] | None] | None,
+    ) -> HalfEmbedding | None:
+        record = self._conn.fetchrow(
+            CREATE_HALF_EMBEDDING,
+            *untyped_at(
+                _CREATE_HALF_EMBEDDING_ARGS.validate_python((id, h, many)),
+                ((1, "halfvec"), (2, "halfvec[]")),
+            ),
+        )
+        return None if record is None else _decode_half_embedding(record)
+
+    def get_half_embedding(self, *, id: int) -> HalfEmbedding | None:
+        record = self._conn.fetchrow(
+            GET_HALF_EMBEDDING,
+            *_GET_HALF_EMBEDDING_ARGS.validate_python((id,)),
+        )
+        return None if record is None else _decode_half_embedding(record)

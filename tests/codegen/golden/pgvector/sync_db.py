@@ -105,7 +105,7 @@ _TYPES = (
 )
 
 # The extension types the queries use, registered where the database has them.
-_EXTENSIONS: tuple[str, ...] = ("vector",)
+_EXTENSIONS: tuple[str, ...] = ("halfvec", "vector")
 
 
 def configure_sync_connection(conn: "psycopg.Connection[Any]") -> None:

@@ -55,6 +55,7 @@ def _vector_text(value: list[float]) -> str:
 
 # The text of each type the SyncQueriers send untyped.
 _TEXTS: dict[str, Callable[[Any], str]] = {
+    "halfvec": _vector_text,
     "vector": _vector_text,
 }
 
@@ -77,5 +78,5 @@ def register_found(
     found: its loader, and the loader of its arrays."""
     del fields, field_types  # no composites: only extension types
     TypeInfo(name, oid, array_oid).register(conn)  # its arrays load as lists
-    if name == "vector":
+    if name in ("halfvec", "vector"):
         conn.adapters.register_loader(oid, _VectorLoader)
