@@ -221,6 +221,8 @@ class _Runtime:
             **dict.fromkeys(("text", "varchar", "bpchar", "name", "citext", "refcursor"), text),
             **dict.fromkeys(("money", "xml", "macaddr", "macaddr8", "tsvector", "tsquery"), text),
             **dict.fromkeys(("jsonpath", "ltree", "lquery", *_REG_TYPES), text),
+            # extension types without a codec: both drivers hand out the server's text
+            **dict.fromkeys(("geometry", "geography", "sparsevec"), text),
             "char": frozenset({bytes}),  # the one-byte "char": asyncpg hands out bytes
             "bytea": frozenset({bytes}),
             "uuid": frozenset({uuid.UUID}),
