@@ -1,0 +1,64 @@
+"""The examples of the documentation, read out of its Markdown so that the tests can run them.
+
+Every ```python block of a page is an example the tests run, in page order, against a database
+holding the sample week; a block right under a `<!-- not run: REASON -->` line is left out. A
+```text title="Output" block right after an example is what it prints, `...` standing for any
+text within a line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+FENCE = re.compile(
+    r"(?P<before>^.*\n)?^```python[^\n]*\n(?P<code>.*?)^```[ \t]*\n"
+    r"(?:\n?```text title=\"Output\"\n(?P<output>.*?)^```[ \t]*$)?",
+    re.MULTILINE | re.DOTALL,
+)
+NOT_RUN = re.compile(r"<!-- not run: .+ -->")
+
+
+@dataclass(frozen=True)
+class Example:
+    page: Path
+    line: int
+    code: str
+    output: str | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.page}:{self.line}"
+
+
+def examples(page: Path, root: Path) -> list[Example]:
+    text = page.read_text(encoding="utf-8")
+    found: list[Example] = []
+    for match in FENCE.finditer(text):
+        if match.group("before") and NOT_RUN.search(match.group("before")):
+            continue
+        line = text.count("\n", 0, match.start("code")) + 1
+        found.append(
+            Example(page.relative_to(root), line, match.group("code"), match.group("output"))
+        )
+    return found
+
+
+def pages_with_examples(root: Path) -> list[Path]:
+    """README.md and every page under docs/ that holds a Python example."""
+    pages = [root / "README.md", *sorted((root / "docs").rglob("*.md"))]
+    return [page for page in pages if examples(page, root)]
+
+
+def matches(printed: str, expected: str) -> bool:
+    """Whether what an example printed is its Output block: `...` within a line matches any
+    text of that line, a line of `...` alone any number of lines."""
+    lines = []
+    for line in expected.rstrip("\n").splitlines():
+        if line.strip() == "...":
+            lines.append("(?s:.*?)")
+        else:
+            lines.append("[^\n]*".join(re.escape(part) for part in line.rstrip().split("...")))
+    printed_lines = "\n".join(line.rstrip() for line in printed.rstrip("\n").splitlines())
+    return re.fullmatch("\n".join(lines), printed_lines) is not None
