@@ -55,10 +55,55 @@ def matches(printed: str, expected: str) -> bool:
     """Whether what an example printed is its Output block: `...` within a line matches any
     text of that line, a line of `...` alone any number of lines."""
     lines = []
-    for line in expected.rstrip("\n").splitlines():
+    for line in expected.strip("\n").splitlines():
         if line.strip() == "...":
             lines.append("(?s:.*?)")
         else:
             lines.append("[^\n]*".join(re.escape(part) for part in line.rstrip().split("...")))
-    printed_lines = "\n".join(line.rstrip() for line in printed.rstrip("\n").splitlines())
+    printed_lines = "\n".join(line.rstrip() for line in printed.splitlines()).strip("\n")
     return re.fullmatch("\n".join(lines), printed_lines) is not None
+
+
+# A console block the tests run: each `$ betdb ...` line is run on a fresh database in the named
+# state, and what it prints is compared with the lines under it.
+CONSOLE = re.compile(
+    r"^<!-- run: (?P<state>sample week|empty database) -->\n```console\n(?P<body>.*?)^```",
+    re.MULTILINE | re.DOTALL,
+)
+# How long an import took differs run to run; the docs show one run's figures.
+TIMING = re.compile(r" in [\d.,]+ s \([\d,]+ rows/s\)")
+
+
+@dataclass(frozen=True)
+class ConsoleBlock:
+    """One console block: the state it starts from and its commands with their output."""
+
+    page: Path
+    line: int
+    state: str
+    commands: list[tuple[str, str]]
+
+    @property
+    def name(self) -> str:
+        return f"{self.page}:{self.line}"
+
+
+def console_blocks(page: Path, root: Path) -> list[ConsoleBlock]:
+    text = page.read_text(encoding="utf-8")
+    blocks: list[ConsoleBlock] = []
+    for match in CONSOLE.finditer(text):
+        commands: list[tuple[str, str]] = []
+        for line in match.group("body").splitlines():
+            if line.startswith("$ "):
+                commands.append((line[2:], ""))
+            elif commands:
+                command, output = commands[-1]
+                commands[-1] = (command, output + line + "\n")
+        line = text.count("\n", 0, match.start("body")) + 1
+        blocks.append(ConsoleBlock(page.relative_to(root), line, match.group("state"), commands))
+    return blocks
+
+
+def same_output(printed: str, expected: str) -> bool:
+    """matches(), with the time an import took left out of both sides."""
+    return matches(TIMING.sub("", printed), TIMING.sub("", expected))
