@@ -95,6 +95,12 @@ def test_every_page_renders_its_headings(site: Path, page: Path) -> None:
     assert [text for text in expected if text not in rendered] == []
 
 
+def test_the_site_fetches_nothing_from_a_font_service(site: Path) -> None:
+    pages = [page.read_text(encoding="utf-8") for page in site.rglob("*.html")]
+    assert len(pages) > 20
+    assert [page for page in pages if "fonts.googleapis" in page or "fonts.gstatic" in page] == []
+
+
 def test_the_search_index_holds_every_page(site: Path) -> None:
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     locations = {entry["location"].split("#")[0] for entry in index["docs"]}
