@@ -3,7 +3,8 @@
 Every ```python block of a page is an example the tests run, in page order, against a database
 holding the sample week; a block right under a `<!-- not run: REASON -->` line is left out. A
 ```text title="Output" block right after an example is what it prints, `...` standing for any
-text within a line.
+text within a line. A ```console block under `<!-- run: sample week|empty database -->` is run
+command by command (see console_blocks).
 """
 
 from __future__ import annotations
@@ -21,15 +22,21 @@ NOT_RUN = re.compile(r"<!-- not run: .+ -->")
 
 
 @dataclass(frozen=True)
-class Example:
+class Place:
+    """Where a block starts: its page (relative to the checkout) and line."""
+
     page: Path
     line: int
-    code: str
-    output: str | None
 
     @property
     def name(self) -> str:
         return f"{self.page}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Example(Place):
+    code: str
+    output: str | None
 
 
 def examples(page: Path, root: Path) -> list[Example]:
@@ -75,17 +82,11 @@ TIMING = re.compile(r" in [\d.,]+ s \([\d,]+ rows/s\)")
 
 
 @dataclass(frozen=True)
-class ConsoleBlock:
+class ConsoleBlock(Place):
     """One console block: the state it starts from and its commands with their output."""
 
-    page: Path
-    line: int
     state: str
     commands: list[tuple[str, str]]
-
-    @property
-    def name(self) -> str:
-        return f"{self.page}:{self.line}"
 
 
 def console_blocks(page: Path, root: Path) -> list[ConsoleBlock]:
