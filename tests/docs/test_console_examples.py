@@ -12,9 +12,7 @@ import pytest
 from docs_examples import ConsoleBlock, console_blocks, same_output
 from typer.testing import CliRunner
 
-from betdb import BetdbSettings, Database
 from betdb.cli.app import app
-from betdb.sample import load_sample
 
 ROOT = Path(__file__).resolve().parents[2]
 BLOCKS = [
@@ -32,14 +30,14 @@ def test_the_guides_mark_their_console_examples() -> None:
 
 @pytest.mark.parametrize("block", BLOCKS, ids=[block.name for block in BLOCKS])
 async def test_the_console_example_prints_what_the_page_shows(
-    block: ConsoleBlock, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    block: ConsoleBlock,
+    request: pytest.FixtureRequest,
+    cli_database: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    if block.state == "sample week":
-        async with Database(BetdbSettings(dsn=database_url)) as database:  # type: ignore[arg-type]
-            await load_sample(database.repository())
-    monkeypatch.delenv("BETDB_DSN", raising=False)
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("COLUMNS", "200")
+    state = "sample_week_url" if block.state == "sample week" else "database_url"
+    monkeypatch.setenv("DATABASE_URL", request.getfixturevalue(state))
     monkeypatch.chdir(tmp_path)  # charts and rejects files land here, not in the checkout
     runner = CliRunner()
     for command, expected in block.commands:

@@ -14,9 +14,6 @@ from typing import Any
 import pytest
 from docs_examples import Example, examples, matches, pages_with_examples
 
-from betdb import BetdbSettings, Database
-from betdb.sample import load_sample
-
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = pages_with_examples(ROOT)
 
@@ -27,12 +24,9 @@ def test_the_guides_have_examples_to_run() -> None:
 
 
 @pytest.fixture
-async def sample_week(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    async with Database(BetdbSettings(dsn=database_url)) as database:  # type: ignore[arg-type]
-        await load_sample(database.repository())
-    monkeypatch.delenv("BETDB_DSN", raising=False)
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    return database_url
+def sample_week(sample_week_url: str, cli_database: None, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("DATABASE_URL", sample_week_url)
+    return sample_week_url
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[str(page.relative_to(ROOT)) for page in PAGES])
