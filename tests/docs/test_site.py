@@ -171,3 +171,15 @@ def test_a_real_browser_renders_the_cli_reference(site: Path) -> None:
     rendered = headings_of(dom)
     assert "CLI reference" in rendered
     assert "betdb import sbr-archive" in rendered
+
+
+def test_the_readme_is_short_and_gives_the_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 250
+    assert (
+        "```sh\n"
+        "make demo   # start a local PostgreSQL, apply the migrations, show real data from it\n"
+        "make test   # ruff, mypy --strict, the drift check, then the test suite on a real "
+        "PostgreSQL\n```"
+    ) in readme
+    assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("make test")
