@@ -8,12 +8,13 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
+DOCS_STAMP := $(VENV)/.docs-installed
 # sqlc finds the plugin and dbmate finds nothing else on its own: the venv's tools come first.
 export PATH := $(BIN):$(PATH)
 # dbmate dump must use the pg_dump of the embedded server's own major version.
 PGBIN = $$($(BIN)/python -m betdb.embedded bindir)
 
-.PHONY: help install generate migrate schema check lint lint-migrations typecheck drift import-cycles verify test soak bench bench-quick demo clean corpus
+.PHONY: help install generate migrate schema check lint lint-migrations typecheck drift import-cycles verify docs docs-check test soak bench bench-quick demo clean corpus
 
 help:
 	@echo "make test      lint, type-check, drift check, then the test suite (a real PostgreSQL)"
@@ -24,6 +25,8 @@ help:
 	@echo "make migrate   dbmate up against DATABASE_URL, else the local embedded server"
 	@echo "make bench     betdb vs raw asyncpg, pydantic, SQLAlchemy, aiosql (ARGS=--quick: < 3 min)"
 	@echo "make corpus CORPUS=DIR  every sqlc project under DIR through the plugin, then verified (ARGS=--json F --markdown F)"
+	@echo "make docs      build the documentation site into build/site (mkdocs --strict)"
+	@echo "make docs-check  screenshots of the built site in headless Chromium, into build/docs-check"
 
 # The plugin is a distribution of its own (plugin/), which betdb's dev extra names: it goes in first.
 $(STAMP): pyproject.toml plugin/pyproject.toml
@@ -77,7 +80,22 @@ import-cycles: $(STAMP)
 verify: $(STAMP)
 	$(BIN)/python tools/devtools.py verify
 
-check: lint lint-migrations typecheck drift import-cycles verify
+# The documentation site (docs/, mkdocs.yml) into build/site. --strict: a broken link, a page
+# missing from the nav or a docstring mkdocstrings cannot read fails the build. Nothing is
+# fetched: no web fonts, no inventories of other sites.
+$(DOCS_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,docs]'
+	touch $@
+
+docs: $(STAMP) $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+# Headless Chromium (Debian's package, installed when missing as root) screenshots the built
+# home page and the CLI reference into build/docs-check/*.png.
+docs-check: docs
+	$(BIN)/python tools/docs_browser.py build/site build/docs-check
+
+check: lint lint-migrations typecheck drift import-cycles verify docs
 
 # Other people's sqlc projects through the plugin, generated offline and with sqlc's database
 # analyzer on a scratch server, then verified. Not in make test: their files stay outside the tree.
