@@ -28,6 +28,7 @@ from .layout import (
 from .pgtypes import Import
 from .plan import ModulePlan, PackagePlan, QueryPlan, RecordPlan
 from .render_queries import call_args, copy_items, param_sets, read_expression
+from .render_sync_adapters import ADAPTER_IMPORTS, ADAPTERS
 from .render_sync_types import extension_names, needs_sync_types
 
 SYNC_DB = ".sync_db"
@@ -276,7 +277,11 @@ def _iter_method(plan: QueryPlan, records: dict[str, str]) -> list[str]:
 
 def sync_imports(module: ModulePlan) -> set[Import]:
     """What the SyncQuerier of `module` needs beyond the async module's own imports."""
-    imports = {Import(SYNC_DB, "SyncExecutor"), Import("typing", "Any")}
+    imports = {
+        Import(SYNC_DB, "SyncConnection"),
+        Import(SYNC_DB, "sync_executor"),
+        Import("typing", "Any"),
+    }
     if any(_json_indices(q) and (q.params_model and not q.values_alias) for q in module.queries):
         imports.add(Import(SYNC_DB, "jsonb"))
     if any(
@@ -312,8 +317,8 @@ def render_sync_querier(module: ModulePlan) -> list[str]:
         "class SyncQuerier:",
         f'{INDENT}"""The queries of {module.source}, run on a sync psycopg executor."""',
         "",
-        f"{INDENT}def __init__(self, conn: SyncExecutor) -> None:",
-        f"{INDENT * 2}self._conn = conn",
+        f"{INDENT}def __init__(self, conn: SyncConnection) -> None:",
+        f"{INDENT * 2}self._conn = sync_executor(conn)",
     ]
     for query in module.queries:
         out.append("")
@@ -330,22 +335,19 @@ _PROTOCOL = '''Row = tuple[Any, ...]
 class SyncExecutor(Protocol):
     """What a SyncQuerier runs statements on: ``$1`` placeholders, rows as tuples.
 
-    A betdb-style sync executor over psycopg 3 qualifies; ``timeout`` is in seconds.
+    The adapters below make one of a psycopg Connection (ConnectionExecutor) or a psycopg_pool
+    ConnectionPool (PoolExecutor); a betdb-style sync executor qualifies as it is.
     """
 
-    def execute(self, query: str, *args: object, timeout: float | None = ...) -> str: ...
+    def execute(self, query: str, *args: object) -> str: ...
 
-    def executemany(
-        self, command: str, args: Iterable[Sequence[object]], *, timeout: float | None = ...
-    ) -> None: ...
+    def executemany(self, command: str, args: Iterable[Sequence[object]]) -> None: ...
 
-    def fetch(self, query: str, *args: object, timeout: float | None = ...) -> list[Row]: ...
+    def fetch(self, query: str, *args: object) -> list[Row]: ...
 
-    def fetchrow(self, query: str, *args: object, timeout: float | None = ...) -> Row | None: ...
+    def fetchrow(self, query: str, *args: object) -> Row | None: ...
 
-    def fetchmany(
-        self, query: str, args: Iterable[Sequence[object]], *, timeout: float | None = ...
-    ) -> list[Row]: ...
+    def fetchmany(self, query: str, args: Iterable[Sequence[object]]) -> list[Row]: ...
 
     def copy_records_to_table(
         self,
@@ -354,7 +356,6 @@ class SyncExecutor(Protocol):
         records: Iterable[Sequence[object]],
         columns: Sequence[str] | None = ...,
         schema_name: str | None = ...,
-        timeout: float | None = ...,
     ) -> str: ...
 
 
@@ -533,6 +534,7 @@ def render_sync_db(plan: PackagePlan) -> str:
         Import("typing", "Any"),
         Import("typing", "Protocol"),
         Import("typing", "runtime_checkable"),
+        *ADAPTER_IMPORTS,
     }
     if plan.uses_records:
         imports.update(
@@ -588,7 +590,7 @@ def render_sync_db(plan: PackagePlan) -> str:
         configure.append(f"{INDENT}sync_types.register_builtins(conn)")
     if plan.json_types:
         configure.append(f"{INDENT}conn.adapters.register_dumper(dict, JsonbDumper)")
-    blocks = [head, _PROTOCOL.splitlines(), _JSONB.strip().splitlines()]
+    blocks = [head, _PROTOCOL.splitlines(), ADAPTERS.splitlines(), _JSONB.strip().splitlines()]
     if plan.uses_records:
         blocks.append(_ROWS.splitlines())
     if _uses_untyped(plan):
@@ -650,7 +652,9 @@ def _lookup(plan: PackagePlan, extensions: tuple[str, ...]) -> list[str]:
         f"{INDENT}if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:",
         f"{INDENT * 2}conn.autocommit = True",
         f"{INDENT}try:",
-        f"{INDENT * 2}found = conn.execute(_TYPES, wanted).fetchall()",
+        f"{INDENT * 2}# tuples, whatever row factory the connection has",
+        f"{INDENT * 2}with conn.cursor(row_factory=psycopg.rows.tuple_row) as cursor:",
+        f"{INDENT * 3}found = cursor.execute(_TYPES, wanted).fetchall()",
         f"{INDENT}finally:",
         f"{INDENT * 2}if conn.autocommit != autocommit:",
         f"{INDENT * 3}conn.autocommit = autocommit",

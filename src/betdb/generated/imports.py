@@ -24,7 +24,7 @@ from .models import (
     Side,
     SignalType,
 )
-from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
+from .sync_db import SyncConnection, SyncCursorExecutor, jsonb, sync_executor
 
 UPSERT_SCHEDULED_GAME = """-- name: UpsertScheduledGame :one
 WITH known AS (
@@ -419,8 +419,8 @@ class Querier:
 class SyncQuerier:
     """The queries of imports.sql, run on a sync psycopg executor."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def upsert_scheduled_game(
         self,
