@@ -7,7 +7,8 @@ whose rows are typed asyncpg Records returns, on the sync side, rows of a typed 
 named ``Sync<Record class>`` (an asyncpg.Record cannot be built outside asyncpg's C code): the
 same read-only properties over psycopg's own values, and the same ``to_model()``. Parameters
 psycopg would type wrongly from their class (the plan's ``sync_kind``) travel wrapped by
-``untyped``; sync_types.py renders the rest.
+``untyped``; sync_types.py renders the rest. A SyncQuerier takes a psycopg Connection or
+ConnectionPool through the adapters of render_sync_adapters.py, or any sync executor.
 """
 
 from __future__ import annotations
@@ -315,7 +316,8 @@ def render_sync_querier(module: ModulePlan) -> list[str]:
         out.extend(["", ""])
     out += [
         "class SyncQuerier:",
-        f'{INDENT}"""The queries of {module.source}, run on a sync psycopg executor."""',
+        f'{INDENT}"""The queries of {module.source}, run on a psycopg Connection or'
+        ' ConnectionPool."""',
         "",
         f"{INDENT}def __init__(self, conn: SyncConnection) -> None:",
         f"{INDENT * 2}self._conn = sync_executor(conn)",

@@ -268,7 +268,7 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of analyses.sql, run on a sync psycopg executor."""
+    """The queries of analyses.sql, run on a psycopg Connection or ConnectionPool."""
 
     def __init__(self, conn: SyncConnection) -> None:
         self._conn = sync_executor(conn)

@@ -1099,7 +1099,7 @@ class SyncGetLineMovementRecord(tuple[Any, ...]):
 
 
 class SyncQuerier:
-    """The queries of odds.sql, run on a sync psycopg executor."""
+    """The queries of odds.sql, run on a psycopg Connection or ConnectionPool."""
 
     def __init__(self, conn: SyncConnection) -> None:
         self._conn = sync_executor(conn)
