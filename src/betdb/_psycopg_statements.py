@@ -3,6 +3,7 @@ each function returns the result and its row count, for the executors to time an
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -27,10 +28,23 @@ def _has_rows(cursor: Any) -> bool:
     return result is not None and bool(result.nfields or result.status == ExecStatus.TUPLES_OK)
 
 
+def _all_rows(cursor: Any) -> list[Row]:
+    """Every row of the result, built with the collector paused: psycopg makes them all at
+    once and the collector would only rescan them (about a third of a large fetch's time)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        rows: list[Row] = cursor.fetchall()
+    finally:
+        if collecting:
+            gc.enable()
+    return rows
+
+
 def fetch(connection: Any, query: str, args: Sequence[object]) -> tuple[list[Row], int]:
     with connection.cursor() as cursor:
         cursor.execute(query, args or None)
-        rows = cursor.fetchall() if _has_rows(cursor) else []
+        rows = _all_rows(cursor) if _has_rows(cursor) else []
     return rows, len(rows)
 
 
@@ -65,7 +79,7 @@ def fetchmany(
         cursor.executemany(query, args, returning=True)
         while True:
             if _has_rows(cursor):
-                rows.extend(cursor.fetchall())
+                rows.extend(_all_rows(cursor))
             if not cursor.nextset():
                 break
     return rows, len(rows)

@@ -7,7 +7,8 @@ whose rows are typed asyncpg Records returns, on the sync side, rows of a typed 
 named ``Sync<Record class>`` (an asyncpg.Record cannot be built outside asyncpg's C code): the
 same read-only properties over psycopg's own values, and the same ``to_model()``. Parameters
 psycopg would type wrongly from their class (the plan's ``sync_kind``) travel wrapped by
-``untyped``; sync_types.py renders the rest.
+``untyped``; sync_types.py renders the rest. A SyncQuerier takes a psycopg Connection or
+ConnectionPool through the adapters of render_sync_adapters.py, or any sync executor.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .layout import (
 from .pgtypes import Import
 from .plan import ModulePlan, PackagePlan, QueryPlan, RecordPlan
 from .render_queries import call_args, copy_items, param_sets, read_expression
+from .render_sync_adapters import ADAPTER_IMPORTS, ADAPTERS
 from .render_sync_types import extension_names, needs_sync_types
 
 SYNC_DB = ".sync_db"
@@ -276,7 +278,7 @@ def _iter_method(plan: QueryPlan, records: dict[str, str]) -> list[str]:
 
 def sync_imports(module: ModulePlan) -> set[Import]:
     """What the SyncQuerier of `module` needs beyond the async module's own imports."""
-    imports = {Import(SYNC_DB, "SyncExecutor")}
+    imports = {Import(SYNC_DB, "SyncConnection"), Import(SYNC_DB, "sync_executor")}
     if module.decoders or module.records:  # they take psycopg's rows, tuple[Any, ...]
         imports.add(Import("typing", "Any"))
     if any(_json_indices(q) and (q.params_model and not q.values_alias) for q in module.queries):
@@ -312,10 +314,11 @@ def render_sync_querier(module: ModulePlan) -> list[str]:
         out.extend(["", ""])
     out += [
         "class SyncQuerier:",
-        f'{INDENT}"""The queries of {module.source}, run on a sync psycopg executor."""',
+        f'{INDENT}"""The queries of {module.source}, run on a psycopg Connection or'
+        ' ConnectionPool."""',
         "",
-        f"{INDENT}def __init__(self, conn: SyncExecutor) -> None:",
-        f"{INDENT * 2}self._conn = conn",
+        f"{INDENT}def __init__(self, conn: SyncConnection) -> None:",
+        f"{INDENT * 2}self._conn = sync_executor(conn)",
     ]
     for query in module.queries:
         out.append("")
@@ -332,22 +335,19 @@ _PROTOCOL = '''Row = tuple[Any, ...]
 class SyncExecutor(Protocol):
     """What a SyncQuerier runs statements on: ``$1`` placeholders, rows as tuples.
 
-    A betdb-style sync executor over psycopg 3 qualifies; ``timeout`` is in seconds.
+    The adapters below make one of a psycopg Connection (ConnectionExecutor) or a psycopg_pool
+    ConnectionPool (PoolExecutor); a betdb-style sync executor qualifies as it is.
     """
 
-    def execute(self, query: str, *args: object, timeout: float | None = ...) -> str: ...
+    def execute(self, query: str, *args: object) -> str: ...
 
-    def executemany(
-        self, command: str, args: Iterable[Sequence[object]], *, timeout: float | None = ...
-    ) -> None: ...
+    def executemany(self, command: str, args: Iterable[Sequence[object]]) -> None: ...
 
-    def fetch(self, query: str, *args: object, timeout: float | None = ...) -> list[Row]: ...
+    def fetch(self, query: str, *args: object) -> list[Row]: ...
 
-    def fetchrow(self, query: str, *args: object, timeout: float | None = ...) -> Row | None: ...
+    def fetchrow(self, query: str, *args: object) -> Row | None: ...
 
-    def fetchmany(
-        self, query: str, args: Iterable[Sequence[object]], *, timeout: float | None = ...
-    ) -> list[Row]: ...
+    def fetchmany(self, query: str, args: Iterable[Sequence[object]]) -> list[Row]: ...
 
     def copy_records_to_table(
         self,
@@ -356,7 +356,6 @@ class SyncExecutor(Protocol):
         records: Iterable[Sequence[object]],
         columns: Sequence[str] | None = ...,
         schema_name: str | None = ...,
-        timeout: float | None = ...,
     ) -> str: ...
 
 
@@ -566,6 +565,7 @@ def render_sync_db(plan: PackagePlan) -> str:
         Import("typing", "Any"),
         Import("typing", "Protocol"),
         Import("typing", "runtime_checkable"),
+        *ADAPTER_IMPORTS,
     }
     if plan.uses_records:
         imports.update(
@@ -622,7 +622,7 @@ def render_sync_db(plan: PackagePlan) -> str:
         configure.append(f"{INDENT}sync_types.register_builtins(conn)")
     if plan.json_types:
         configure.append(f"{INDENT}conn.adapters.register_dumper(dict, JsonbDumper)")
-    blocks = [head, _PROTOCOL.splitlines(), _JSONB.strip().splitlines()]
+    blocks = [head, _PROTOCOL.splitlines(), ADAPTERS.splitlines(), _JSONB.strip().splitlines()]
     if plan.uses_records:
         blocks.append(_ROWS.splitlines())
     if _uses_untyped(plan):
@@ -694,7 +694,9 @@ def _lookup(plan: PackagePlan, extensions: tuple[str, ...]) -> list[str]:
         f"{INDENT}if conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:",
         f"{INDENT * 2}conn.autocommit = True",
         f"{INDENT}try:",
-        f"{INDENT * 2}found = conn.execute(_TYPES, wanted).fetchall()",
+        f"{INDENT * 2}# tuples, whatever row factory the connection has",
+        f"{INDENT * 2}with conn.cursor(row_factory=psycopg.rows.tuple_row) as cursor:",
+        f"{INDENT * 3}found = cursor.execute(_TYPES, wanted).fetchall()",
         f"{INDENT}finally:",
         f"{INDENT * 2}if conn.autocommit != autocommit:",
         f"{INDENT * 3}conn.autocommit = autocommit",

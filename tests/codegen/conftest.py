@@ -20,7 +20,6 @@ import psycopg
 import pydantic
 import pytest
 
-from betdb._sync_executor import SyncConnectionExecutor
 from betdb.testing import PostgresServer, run_sync
 
 from .flavours import FLAVOURS, Flavour, open_flavour
@@ -244,7 +243,7 @@ def flavours_of(case: str) -> Any:
         try:
             with psycopg.connect(empty_database_url, autocommit=True) as sync_conn:
                 package.configure_sync_connection(sync_conn)
-                sync_querier = queries.SyncQuerier(SyncConnectionExecutor(sync_conn))
+                sync_querier = queries.SyncQuerier(sync_conn)
                 querier = queries.Querier(conn)
                 yield Flavours(request.param, querier, sync_querier, sync_conn)
         finally:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
+import psycopg
 import pytest
 
-from betdb import errors
 from codegen.golden.joins_and_types import models, sync_types
 
 from .conftest import Flavours, assert_decoded_alike
@@ -42,10 +42,10 @@ async def assert_alike(flavours: Flavours, method: str, **arguments: Any) -> Non
 
 
 def check_violation(flavours: Flavours) -> type[Exception]:
-    """asyncpg's own error on a bare connection; betdb's translation on its sync executor."""
+    """Each driver's own error on its own connection."""
     if flavours.flavour == "async":
         return asyncpg.CheckViolationError
-    return errors.CheckViolationError
+    return psycopg.errors.CheckViolation
 
 
 async def test_right_join_embeds_the_left_table_as_optional(joins_flavours: Flavours) -> None:

@@ -10,7 +10,6 @@ import asyncpg
 import psycopg
 import pytest
 
-from betdb._sync_executor import SyncConnectionExecutor
 from codegen.golden import pgvector as g
 from codegen.golden.pgvector import db, sync_db, sync_types
 from codegen.golden.pgvector import query as q
@@ -79,7 +78,7 @@ async def test_vector_round_trips_where_pgvector_is_installed(empty_database_url
         assert fetched.many == [[1.0, 2.0], None]
         with psycopg.connect(empty_database_url, autocommit=True) as sync:
             g.configure_sync_connection(sync)
-            sync_querier = q.SyncQuerier(SyncConnectionExecutor(sync))
+            sync_querier = q.SyncQuerier(sync)
             assert_decoded_alike(sync_querier.get_embedding(id=1), fetched)
             written = sync_querier.create_embedding(
                 id=2, v=[0.5, 1.0, -2.0], maybe=[1e-3, 4.0], many=[[1.0, 2.0], None]

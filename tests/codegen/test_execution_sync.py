@@ -12,7 +12,6 @@ import psycopg
 import pytest
 
 import codegen.golden.everything as g
-from betdb._sync_executor import SyncConnectionExecutor
 from betdb.errors import ValidationError
 from codegen.golden.everything import models
 from codegen.golden.everything import query as q
@@ -36,7 +35,7 @@ def sync_connection(
 
 @pytest.fixture
 def sync_querier(sync_connection: psycopg.Connection[Any]) -> q.SyncQuerier:
-    return q.SyncQuerier(SyncConnectionExecutor(sync_connection))
+    return q.SyncQuerier(sync_connection)
 
 
 async def test_one_and_many_decode_every_type_as_the_async_side(
@@ -125,11 +124,8 @@ async def test_streaming_needs_a_transaction_and_yields_the_same_rows(
         await aq.create_author(full_author(name=name))
     with pytest.raises(g.TransactionRequiredError):
         next(iter(sync_querier.iter_list_authors_by_mood(mood=models.Mood.SO_SO)))
-    executor = SyncConnectionExecutor(sync_connection)
-    with executor.transaction() as bound:
-        streamed = list(
-            q.SyncQuerier(bound).iter_list_authors_by_mood(mood=models.Mood.SO_SO, prefetch=2)
-        )
+    with sync_connection.transaction():
+        streamed = list(sync_querier.iter_list_authors_by_mood(mood=models.Mood.SO_SO, prefetch=2))
     assert_same(streamed, await aq.list_authors_by_mood(mood=models.Mood.SO_SO))
     assert len(streamed) == 3
 
@@ -147,7 +143,7 @@ async def test_record_rows_come_back_as_typed_tuple_rows_equal_to_the_async_reco
     assert created is not None
     with psycopg.connect(records_url, autocommit=True) as conn:
         rg.configure_sync_connection(conn)
-        sq = rq.SyncQuerier(SyncConnectionExecutor(conn))
+        sq = rq.SyncQuerier(conn)
         one = sq.get_author(id=created.id)
         assert type(one) is rq.SyncAuthorRecord
         assert one == created  # a tuple of the same items as the Record
@@ -163,8 +159,8 @@ async def test_record_rows_come_back_as_typed_tuple_rows_equal_to_the_async_reco
             [decimal.Decimal("3.50")],
             [],
         ]
-        with SyncConnectionExecutor(conn).transaction() as bound:
-            streamed = list(rq.SyncQuerier(bound).iter_author_names())
+        with conn.transaction():
+            streamed = list(sq.iter_author_names())
         assert_same(streamed, sq.author_names())
 
 

@@ -14,7 +14,7 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import AnalysisType, BettingAnalysis, Market, Recommendation, RiskLevel, Side
-from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
+from .sync_db import SyncConnection, SyncCursorExecutor, jsonb, sync_executor
 
 CREATE_BETTING_ANALYSIS = """-- name: CreateBettingAnalysis :one
 INSERT INTO betting_analyses (
@@ -268,10 +268,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of analyses.sql, run on a sync psycopg executor."""
+    """The queries of analyses.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def create_betting_analysis(
         self,

@@ -14,7 +14,7 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import DataQuality, DataSource, Game, GameStatus, GameType, SeasonType, TeamName
-from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
+from .sync_db import SyncConnection, SyncCursorExecutor, jsonb, sync_executor
 
 UPSERT_GAME = """-- name: UpsertGame :one
 WITH home AS (
@@ -1108,10 +1108,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of games.sql, run on a sync psycopg executor."""
+    """The queries of games.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def upsert_game(self, params: UpsertGameParams) -> Game | None:
         """Idempotent ingest from any source. The game one of the given external ids already

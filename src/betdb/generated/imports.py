@@ -24,7 +24,7 @@ from .models import (
     Side,
     SignalType,
 )
-from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
+from .sync_db import SyncConnection, SyncCursorExecutor, jsonb, sync_executor
 
 UPSERT_SCHEDULED_GAME = """-- name: UpsertScheduledGame :one
 WITH known AS (
@@ -417,10 +417,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of imports.sql, run on a sync psycopg executor."""
+    """The queries of imports.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def upsert_scheduled_game(
         self,

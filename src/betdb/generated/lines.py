@@ -13,7 +13,7 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import DataSource, LineMoment, Market, Side, UntimedLine
-from .sync_db import SyncCursorExecutor, SyncExecutor
+from .sync_db import SyncConnection, SyncCursorExecutor, sync_executor
 
 LIST_UNTIMED_LINES = """-- name: ListUntimedLines :many
 SELECT game_id, sportsbook_id, market, side, moment, line, price, source FROM untimed_lines
@@ -444,10 +444,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of lines.sql, run on a sync psycopg executor."""
+    """The queries of lines.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def list_untimed_lines(
         self,

@@ -15,7 +15,7 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, Column, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import DataSource, Market, Odds, Side
-from .sync_db import SyncColumn, SyncCursorExecutor, SyncExecutor, typed_rows
+from .sync_db import SyncColumn, SyncConnection, SyncCursorExecutor, sync_executor, typed_rows
 
 COPY_ODDS = """-- name: CopyOdds :copyfrom
 INSERT INTO odds (
@@ -1099,10 +1099,10 @@ class SyncGetLineMovementRecord(tuple[Any, ...]):
 
 
 class SyncQuerier:
-    """The queries of odds.sql, run on a sync psycopg executor."""
+    """The queries of odds.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def copy_odds(self, params: Iterable[CopyOddsParams | CopyOddsValues]) -> int:
         """Bulk load through COPY; any duplicate observation fails the whole batch."""

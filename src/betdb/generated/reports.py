@@ -9,7 +9,7 @@ import asyncpg as _asyncpg
 import pydantic as _pydantic
 
 from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
-from .sync_db import SyncCursorExecutor, SyncExecutor
+from .sync_db import SyncConnection, SyncCursorExecutor, sync_executor
 
 GET_CLOSING_MONEYLINES = """-- name: GetClosingMoneylines :many
 WITH season_games AS (
@@ -181,10 +181,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of reports.sql, run on a sync psycopg executor."""
+    """The queries of reports.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def get_closing_moneylines(
         self,

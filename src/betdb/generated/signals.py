@@ -14,7 +14,7 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import ConfidenceLevel, Market, SharpSignal, Side, SignalType
-from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
+from .sync_db import SyncConnection, SyncCursorExecutor, jsonb, sync_executor
 
 CREATE_SHARP_SIGNAL = """-- name: CreateSharpSignal :one
 INSERT INTO sharp_signals (
@@ -266,10 +266,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of signals.sql, run on a sync psycopg executor."""
+    """The queries of signals.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def create_sharp_signal(self, params: CreateSharpSignalParams) -> SharpSignal | None:
         """confidence_level is derived from confidence_score by the database."""

@@ -15,7 +15,7 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import BettingSplit, DataSource, Market, Side
-from .sync_db import SyncCursorExecutor, SyncExecutor
+from .sync_db import SyncConnection, SyncCursorExecutor, sync_executor
 
 INGEST_BETTING_SPLITS = """-- name: IngestBettingSplits :batchexec
 INSERT INTO betting_splits (
@@ -262,10 +262,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of splits.sql, run on a sync psycopg executor."""
+    """The queries of splits.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def ingest_betting_splits(
         self,

@@ -10,7 +10,7 @@ import pydantic as _pydantic
 
 from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import DataSource, Sportsbook
-from .sync_db import SyncCursorExecutor, SyncExecutor
+from .sync_db import SyncConnection, SyncCursorExecutor, sync_executor
 
 LIST_SPORTSBOOKS = """-- name: ListSportsbooks :many
 SELECT sportsbook_id, key, name, is_active, created_at FROM sportsbooks ORDER BY sportsbook_id
@@ -219,10 +219,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of sportsbooks.sql, run on a sync psycopg executor."""
+    """The queries of sportsbooks.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def list_sportsbooks(self) -> list[Sportsbook]:
         records = self._conn.fetch(LIST_SPORTSBOOKS)

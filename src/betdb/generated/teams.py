@@ -12,7 +12,7 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import Team
-from .sync_db import SyncCursorExecutor, SyncExecutor
+from .sync_db import SyncConnection, SyncCursorExecutor, sync_executor
 
 LIST_TEAMS = """-- name: ListTeams :many
 SELECT team_id, abbreviation, name, league, division FROM teams ORDER BY team_id
@@ -137,10 +137,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of teams.sql, run on a sync psycopg executor."""
+    """The queries of teams.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def list_teams(self) -> list[Team]:
         """Every club, in Stats API id order."""

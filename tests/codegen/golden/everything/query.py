@@ -17,7 +17,7 @@ import codegen.money as _codegen_money
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Author, Book, Mood
-from .sync_db import SyncCursorExecutor, SyncExecutor, jsonb
+from .sync_db import SyncConnection, SyncCursorExecutor, jsonb, sync_executor
 
 CREATE_AUTHOR = """-- name: CreateAuthor :one
 INSERT INTO authors (name, bio, mood, moods, tags, data, price, born, birthday, uid, score, ip, net, nick, code, handle, wakes, wakes_tz, local_ts, nap, avatar, ratio, weight, rank, flag, matrix)
@@ -995,10 +995,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of query.sql, run on a sync psycopg executor."""
+    """The queries of query.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def create_author(self, params: CreateAuthorParams) -> Author | None:
         """Insert an author and return it."""

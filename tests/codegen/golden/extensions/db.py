@@ -88,9 +88,10 @@ class TransactionRequiredError(RuntimeError):
             if sync
             else "async with pool.acquire() as conn, conn.transaction(): ..."
         )
+        given = getattr(executor, "wrapped", executor)  # what a sync adapter was made of
         super().__init__(
             f"{method} reads through a server-side cursor, which needs one connection inside a"
-            f" transaction; got a {type(executor).__name__} outside one. Use: {usage}"
+            f" transaction; got a {type(given).__name__} outside one. Use: {usage}"
         )
 
 

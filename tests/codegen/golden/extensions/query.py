@@ -10,7 +10,7 @@ import pydantic as _pydantic
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Label
-from .sync_db import SyncCursorExecutor, SyncExecutor, untyped
+from .sync_db import SyncConnection, SyncCursorExecutor, sync_executor, untyped
 
 CREATE_LABEL = """-- name: CreateLabel :one
 INSERT INTO labels (id, attrs, path, attrs_list, paths) VALUES ($1, $2, $3, $4, $5)
@@ -195,10 +195,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of query.sql, run on a sync psycopg executor."""
+    """The queries of query.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def create_label(self, params: CreateLabelParams) -> Label | None:
         record = self._conn.fetchrow(

@@ -11,7 +11,7 @@ import pydantic as _pydantic
 
 from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import Station
-from .sync_db import SyncCursorExecutor, SyncExecutor
+from .sync_db import SyncConnection, SyncCursorExecutor, sync_executor
 
 CREATE_STATION = """-- name: CreateStation :exec
 INSERT INTO stations (id, name, geom, rainfall) VALUES ($1, $2, $3, $4)
@@ -249,10 +249,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of query.sql, run on a sync psycopg executor."""
+    """The queries of query.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def create_station(
         self,

@@ -11,7 +11,7 @@ import pydantic as _pydantic
 
 from .db import Arguments, CursorExecutor, Executor, TransactionRequiredError
 from .models import Player, Team
-from .sync_db import SyncCursorExecutor, SyncExecutor, untyped_at
+from .sync_db import SyncConnection, SyncCursorExecutor, sync_executor, untyped_at
 
 CREATE_TEAM = """-- name: CreateTeam :exec
 INSERT INTO teams (id, name) VALUES ($1, $2)
@@ -510,10 +510,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of query.sql, run on a sync psycopg executor."""
+    """The queries of query.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def create_team(self, *, id: int, name: str) -> None:
         self._conn.execute(CREATE_TEAM, *_CREATE_TEAM_ARGS.validate_python((id, name)))

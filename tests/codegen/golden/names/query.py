@@ -17,7 +17,7 @@ import codegen.money as _codegen_money
 
 from .db import Arguments, Column, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Enum, Module
-from .sync_db import SyncColumn, SyncCursorExecutor, SyncExecutor, jsonb
+from .sync_db import SyncColumn, SyncConnection, SyncCursorExecutor, jsonb, sync_executor
 
 CREATE_MODULES = """-- name: CreateModules :one
 INSERT INTO modules (
@@ -370,10 +370,10 @@ class SyncGetModulesRecordRecord(tuple[Any, ...]):
 
 
 class SyncQuerier:
-    """The queries of query.sql, run on a sync psycopg executor."""
+    """The queries of query.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def create_modules(self, params: CreateModulesParams) -> Module | None:
         record = self._conn.fetchrow(

@@ -13,7 +13,7 @@ import pydantic as _pydantic
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Shape
-from .sync_db import SyncCursorExecutor, SyncExecutor, untyped, untyped_at
+from .sync_db import SyncConnection, SyncCursorExecutor, sync_executor, untyped, untyped_at
 
 CREATE_SHAPE = """-- name: CreateShape :one
 INSERT INTO shapes (
@@ -363,10 +363,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of query.sql, run on a sync psycopg executor."""
+    """The queries of query.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def create_shape(self, params: CreateShapeParams) -> Shape | None:
         record = self._conn.fetchrow(

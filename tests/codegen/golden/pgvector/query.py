@@ -9,7 +9,7 @@ import pydantic as _pydantic
 
 from .db import Arguments, Executor
 from .models import Embedding, HalfEmbedding
-from .sync_db import SyncExecutor, untyped_at
+from .sync_db import SyncConnection, sync_executor, untyped_at
 
 CREATE_EMBEDDING = """-- name: CreateEmbedding :one
 INSERT INTO embeddings (id, v, maybe, many) VALUES ($1, $2, $3, $4) RETURNING id, v, maybe, many
@@ -139,10 +139,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of query.sql, run on a sync psycopg executor."""
+    """The queries of query.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def create_embedding(
         self,

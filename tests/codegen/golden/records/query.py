@@ -17,7 +17,14 @@ import codegen.money as _codegen_money
 
 from .db import Arguments, Column, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Author, Book, Mood
-from .sync_db import SyncColumn, SyncCursorExecutor, SyncExecutor, jsonb, typed_rows
+from .sync_db import (
+    SyncColumn,
+    SyncConnection,
+    SyncCursorExecutor,
+    jsonb,
+    sync_executor,
+    typed_rows,
+)
 
 CREATE_AUTHOR = """-- name: CreateAuthor :one
 INSERT INTO authors (name, mood, moods, tags, data, price, born, ip, matrix)
@@ -687,10 +694,10 @@ class SyncBookRecord(tuple[Any, ...]):
 
 
 class SyncQuerier:
-    """The queries of query.sql, run on a sync psycopg executor."""
+    """The queries of query.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def create_author(self, params: CreateAuthorParams) -> SyncAuthorRecord | None:
         """Insert an author and return it."""

@@ -11,7 +11,7 @@ import pydantic as _pydantic
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Keyword
-from .sync_db import SyncCursorExecutor, SyncExecutor
+from .sync_db import SyncConnection, SyncCursorExecutor, sync_executor
 
 IN = """-- name: In :many
 SELECT id, return, class, "from", model_config, schema, copy, json, dict, validate, renamed FROM keywords WHERE id = ANY($1::integer[]) ORDER BY id
@@ -309,10 +309,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of query.sql, run on a sync psycopg executor."""
+    """The queries of query.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def in_(self, *, ids: Sequence[int | None]) -> list[Keyword]:
         records = self._conn.fetch(IN, *_IN_ARGS.validate_python((ids,)))

@@ -14,7 +14,7 @@ import codegen.shapes as _codegen_shapes
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import LeagueTeam, LeagueTier, Reading
-from .sync_db import SyncCursorExecutor, SyncExecutor, untyped, untyped_at
+from .sync_db import SyncConnection, SyncCursorExecutor, sync_executor, untyped, untyped_at
 
 CREATE_READING = """-- name: CreateReading :exec
 INSERT INTO readings (
@@ -291,10 +291,10 @@ class Querier:
 
 
 class SyncQuerier:
-    """The queries of query.sql, run on a sync psycopg executor."""
+    """The queries of query.sql, run on a psycopg Connection or ConnectionPool."""
 
-    def __init__(self, conn: SyncExecutor) -> None:
-        self._conn = conn
+    def __init__(self, conn: SyncConnection) -> None:
+        self._conn = sync_executor(conn)
 
     def create_reading(self, params: CreateReadingParams) -> None:
         self._conn.execute(
