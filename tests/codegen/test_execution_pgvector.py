@@ -107,7 +107,7 @@ async def test_halfvec_is_a_list_of_floats_at_half_precision(empty_database_url:
         assert fetched.many == [[1.0, 2.0], None]
         with psycopg.connect(empty_database_url, autocommit=True) as sync:
             g.configure_sync_connection(sync)
-            sync_querier = q.SyncQuerier(SyncConnectionExecutor(sync))
+            sync_querier = q.SyncQuerier(sync)
             assert_decoded_alike(sync_querier.get_half_embedding(id=1), fetched)
             written = sync_querier.create_half_embedding(
                 id=2, h=[1.5, -2.0, 3.25], many=[[1.0, 2.0], None]
