@@ -18,7 +18,6 @@ import pytest
 from psycopg.adapt import Dumper, Loader
 from psycopg.types import TypeInfo
 
-from betdb._sync_executor import SyncConnectionExecutor
 from betdb.errors import CheckViolationError
 from codegen.golden import usertypes as g
 from codegen.golden.usertypes import models
@@ -76,7 +75,7 @@ async def both(request: pytest.FixtureRequest, empty_database_url: str) -> Async
         with psycopg.connect(empty_database_url, autocommit=True) as sync_conn:
             g.configure_sync_connection(sync_conn)
             register_shape_adapters(sync_conn)
-            sync_querier = q.SyncQuerier(SyncConnectionExecutor(sync_conn))
+            sync_querier = q.SyncQuerier(sync_conn)
             yield Both(request.param, q.Querier(conn), sync_querier)
     finally:
         await conn.close()
