@@ -396,8 +396,9 @@ def totals(outcomes: Sequence[Outcome], mypy: str) -> dict[str, Any]:
         "analyzer_projects": len(analyzed),
         "analyzer_typed": sum(o.analyzer.typed for o in analyzed if o.analyzer),
         "analyzer_fallback": sum(o.analyzer.fallback for o in analyzed if o.analyzer),
-        "verified_statements": sum(o.verified for o in analyzed),
-        "mismatches": sum(len(o.mismatches) for o in analyzed),
+        "verified_projects": sum(bool(o.verified or o.mismatches) for o in outcomes),
+        "verified_statements": sum(o.verified for o in outcomes),
+        "mismatches": sum(len(o.mismatches) for o in outcomes),
         "mypy": mypy,
         "largest": None if largest is None else [largest.project, largest.queries, largest.seconds],
     }
@@ -420,8 +421,12 @@ def summary(total: dict[str, Any]) -> list[str]:
         lines.append(
             f"with sqlc's database analyzer ({total['analyzer_projects']} projects generated):"
             f" {total['analyzer_typed']} typed, {total['analyzer_fallback']} with"
-            f" fallback values; verify: {total['verified_statements']} statements,"
-            f" {total['mismatches']} mismatches"
+            f" fallback values"
+        )
+    if total["verified_projects"]:
+        lines.append(
+            f"verify ({total['verified_projects']} projects whose schema loads):"
+            f" {total['verified_statements']} statements, {total['mismatches']} mismatches"
         )
     if total["largest"]:
         name, queries, seconds = total["largest"]
