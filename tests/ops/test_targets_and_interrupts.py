@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -176,12 +175,15 @@ def _cli(*args: str, dsn: str) -> subprocess.Popen[str]:
     program = (
         f"import sys; sys.argv = ['betdb', *{list(args)!r}]; from betdb.cli import main; main()"
     )
+    # A session whose client is gone ends within 100 ms even while it waits for a lock: the
+    # tests below see pg_dump or pg_restore stop while they still hold the lock it waits for.
+    options = "-c client_connection_check_interval=100"
     return subprocess.Popen(
         [sys.executable, "-c", program],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "DATABASE_URL": dsn, "COLUMNS": "300"},
+        env={**os.environ, "DATABASE_URL": dsn, "COLUMNS": "300", "PGOPTIONS": options},
     )
 
 
@@ -269,41 +271,65 @@ def _interrupt(run: subprocess.Popen[str]) -> tuple[int, str]:
     return run.returncode, stderr
 
 
+_WAITING = (
+    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'betdb'"
+    " AND wait_event_type = 'Lock'"
+)
+_TOOL_SESSIONS = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'betdb'"
+
+
+async def _interrupted_while_locked(
+    dsn: str, lock: str, command: tuple[str, ...], waiting: str = _WAITING
+) -> tuple[int, str]:
+    """Run betdb while a lock it needs is held, SIGINT it once it waits, and see the tool's
+    session end before the lock is given back: the tool was stopped, not left to finish."""
+    holder = await asyncpg.connect(dsn)
+    transaction = holder.transaction()
+    await transaction.start()
+    await holder.execute(lock)
+    run = _cli(*command, dsn=dsn)
+    try:
+        await _until(dsn, waiting, lambda n: n == 1, f"{command[0]} waiting for the lock")
+        code, stderr = await asyncio.to_thread(_interrupt, run)
+        await _until(dsn, _TOOL_SESSIONS, lambda n: n == 0, "the tool's session end")
+    finally:
+        if run.poll() is None:
+            run.kill()
+        await transaction.rollback()
+        await holder.close()
+    return code, stderr
+
+
 def test_sigint_stops_pg_dump_and_leaves_no_backup(database_url: str, tmp_path: Path) -> None:
     archive = tmp_path / "season.dump"
-
-    async def scenario() -> tuple[int, str]:
-        holder = await asyncpg.connect(database_url)
-        transaction = holder.transaction()
-        await transaction.start()
-        await holder.execute("LOCK TABLE games IN ACCESS EXCLUSIVE MODE")  # pg_dump waits
-        run = _cli("backup", str(archive), dsn=database_url)
-        try:
-            await _until(
-                database_url,
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'betdb'"
-                " AND wait_event_type = 'Lock'",
-                lambda n: n == 1,
-                "pg_dump waiting for its lock",
-            )
-            code, stderr = await asyncio.to_thread(_interrupt, run)
-        finally:
-            await transaction.rollback()
-            await holder.close()
-        await _until(
-            database_url,
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'betdb'",
-            lambda n: n == 0,
-            "pg_dump's session end",
+    code, stderr = run_sync(
+        _interrupted_while_locked(
+            database_url, "LOCK TABLE games IN ACCESS EXCLUSIVE MODE", ("backup", str(archive))
         )
-        return code, stderr
-
-    code, stderr = run_sync(scenario())
+    )
     assert code == 130
     assert stderr.strip() == (
         f"error: backup interrupted: pg_dump stopped, nothing was written to {archive}"
     )
-    time.sleep(0.5)  # a pg_dump left running would now write its file
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sigint_stops_an_export_and_leaves_nothing(sample_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    waiting = (
+        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%ExportSeasonOdds%'"
+        " AND wait_event_type = 'Lock'"
+    )
+    code, stderr = run_sync(
+        _interrupted_while_locked(
+            sample_url,
+            "LOCK TABLE odds IN ACCESS EXCLUSIVE MODE",
+            ("export", "odds", "--season", "2025", str(out)),
+            waiting,
+        )
+    )
+    assert code == 130
+    assert stderr.strip() == f"error: export interrupted: nothing was written under {out}"
     assert list(tmp_path.iterdir()) == []
 
 
@@ -323,35 +349,13 @@ def test_sigint_during_pg_restore_restores_nothing_and_says_so(
 ) -> None:
     archive = tmp_path / "season.dump"
     _backup(database_url, archive)
-
-    async def scenario() -> tuple[int, str]:
-        holder = await asyncpg.connect(empty_database_url)
-        transaction = holder.transaction()
-        await transaction.start()
-        # Creating anything in public waits for this lock, so pg_restore stops at its start.
-        await holder.execute("LOCK TABLE pg_catalog.pg_type IN SHARE MODE")
-        run = _cli("restore", str(archive), dsn=empty_database_url)
-        try:
-            await _until(
-                empty_database_url,
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'betdb'"
-                " AND wait_event_type = 'Lock'",
-                lambda n: n == 1,
-                "pg_restore waiting for its lock",
-            )
-            code, stderr = await asyncio.to_thread(_interrupt, run)
-        finally:
-            await transaction.rollback()
-            await holder.close()
-        await _until(
-            empty_database_url,
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'betdb'",
-            lambda n: n == 0,
-            "pg_restore's session end",
+    # Creating any type or table waits for this lock, so pg_restore stops at its start.
+    code, stderr = run_sync(
+        _interrupted_while_locked(
+            empty_database_url, "LOCK TABLE pg_catalog.pg_type IN SHARE MODE",
+            ("restore", str(archive)),
         )
-        return code, stderr
-
-    code, stderr = run_sync(scenario())
+    )  # fmt: skip
     assert code == 130
     assert stderr.strip() == "error: restore interrupted: nothing was restored"
 
