@@ -211,6 +211,22 @@ async def test_postponed_and_preview_games_keep_the_reason_and_store_no_score(
     )  # fmt: skip
 
 
+async def test_a_spring_game_against_a_college_is_skipped_and_an_unknown_club_rejected(
+    repo: UnifiedRepository, tmp_path: Path
+) -> None:
+    document = scoreboard()
+    college, unknown = document["data"]["games"]["game"][:2]
+    college.update(game_type="S", away_team_id="2290", away_name_abbrev="UM")
+    unknown.update(home_team_id="4444", home_name_abbrev="XYZ")
+    document["data"]["games"]["game"] = [college, unknown]
+    report = await import_gd2_scoreboard(repo, write_json(tmp_path / "day.json", document))
+    assert counts(report) == (2, 0, 0, 0, 0, 1, 1)
+    assert report.skip_reasons == {"not two MLB clubs (game_type S)": 1}
+    assert str(report.rejected[0]) == (
+        "data.games.game[1]: home_name_abbrev: unknown club code 'XYZ' (not a team alias)"
+    )
+
+
 async def test_a_game_another_source_created_gains_its_game_pk_by_date_clubs_and_number(
     repo: UnifiedRepository, connection: asyncpg.Connection
 ) -> None:

@@ -45,6 +45,7 @@ ZONES = {
     "AST": "America/Puerto_Rico", "HST": "Pacific/Honolulu",
 }  # fmt: skip
 TBD_TIME = (3, 33)  # gd2's "3:33 AM": a start time not decided yet
+EXHIBITIONS = frozenset({"S", "E", "A"})  # spring, exhibition, All-Star
 CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 GD2_STATES = {"preview": GameStatus.SCHEDULED}  # the Stats API's word for it is "Scheduled"
 # The Stats API's code of each state, so the schedule's reading of the entry agrees with gd2's.
@@ -107,11 +108,20 @@ def first_pitch(game: Mapping[str, Any], day: dt.date) -> dt.datetime | None:
 
 
 def _clubs(game: Mapping[str, Any], clubs: Clubs, team_ids: frozenset[int]) -> dict[str, int]:
+    """The MLB clubs by id, else by code. A spring, exhibition or All-Star game against a side
+    that is no MLB club (a college, the league's All-Stars) is skipped, not rejected."""
     found = {}
     for side in ("home", "away"):
         team_id = _number(game, f"{side}_team_id")
         if team_id is None or team_id not in team_ids:
-            team_id = clubs.by_code(game.get(f"{side}_name_abbrev"), f"{side}_name_abbrev")
+            try:
+                team_id = clubs.by_code(game.get(f"{side}_name_abbrev"), f"{side}_name_abbrev")
+            except FieldError:
+                if _text(game, "game_type") in EXHIBITIONS:
+                    raise SkippedGame(
+                        f"not two MLB clubs (game_type {_text(game, 'game_type')})"
+                    ) from None
+                raise
         found[side] = team_id
     return found
 
