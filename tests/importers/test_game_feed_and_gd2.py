@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 
 from betdb import UnifiedRepository
 from betdb.cli import app
+from betdb.generated import init_connection
+from betdb.importers import ImportStoppedError
 from betdb.importers.game_feed import import_game_feed
 from betdb.importers.gd2 import import_gd2_scoreboard
 
@@ -293,3 +295,37 @@ def test_the_commands_report_as_json_with_the_same_accounting(
     result = CliRunner().invoke(app, ["import", "game-feed", "--json", str(FEED)])
     data = json.loads(result.output)
     assert (data["read"], data["imported"], data["rejected_count"]) == (1, 1, 0)
+
+
+async def test_a_database_gone_midway_writes_nothing_and_a_rerun_imports_the_day_whole(
+    database_url: str, admin: asyncpg.Connection
+) -> None:
+    await admin.execute("""
+        CREATE FUNCTION stop_import() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF (SELECT count(*) FROM games) >= 5 THEN
+                PERFORM pg_terminate_backend(pg_backend_pid());
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER stop_import AFTER INSERT ON games
+            FOR EACH STATEMENT EXECUTE FUNCTION stop_import();
+    """)
+    connection = await asyncpg.connect(database_url)
+    await init_connection(connection)
+    with pytest.raises(ImportStoppedError) as stopped:
+        await import_gd2_scoreboard(UnifiedRepository(connection), SCOREBOARD)
+    assert str(stopped.value).startswith(
+        f"{SCOREBOARD}: stopped at data.games.game[4]; nothing was written (the file is one "
+        "transaction: a re-run imports it whole): "
+    )
+    assert await count(admin, "games") == 0
+    assert not (SCOREBOARD.parent / f"{SCOREBOARD.stem}.rejects.jsonl").exists()
+    await admin.execute("DROP TRIGGER stop_import ON games")
+    connection = await asyncpg.connect(database_url)
+    await init_connection(connection)
+    try:
+        report = await import_gd2_scoreboard(UnifiedRepository(connection), SCOREBOARD)
+    finally:
+        await connection.close()
+    assert counts(report) == (16, 16, 0, 0, 0, 0, 0)

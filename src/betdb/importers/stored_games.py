@@ -15,10 +15,25 @@ from dataclasses import dataclass
 import asyncpg
 
 from betdb import UnifiedRepository
-from betdb.errors import BetdbError
+from betdb.errors import BetdbError, DataError, IntegrityError, ValidationError
 from betdb.generated.imports import UpsertScheduledGameParams
 from betdb.generated.models import DataSource, Game, GameStatus
-from betdb.importers.report import ImportReport, Rejection
+from betdb.importers.report import ImportReport, ImportStoppedError, Rejection
+
+# What the database says of one record; anything else (the server gone) stops the import.
+RECORD_ERRORS = (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError, DataError,
+                 IntegrityError, ValidationError)  # fmt: skip
+
+
+class WholeFileStoppedError(ImportStoppedError):
+    """The database stopped an import that is one transaction: nothing of the file is stored."""
+
+    def __init__(self, report: ImportReport, cause: str, reached: str) -> None:
+        super().__init__(report, cause)
+        self.args = (
+            f"{report.path}: stopped at {reached}; nothing was written (the file is one "
+            f"transaction: a re-run imports it whole): {cause}",
+        )
 
 
 @dataclass(frozen=True)
@@ -90,33 +105,47 @@ async def store_games(
 ) -> None:
     """Upsert each record's game in one transaction, counting imported, updated, unchanged."""
     claimed: dict[tuple[dt.date, int, int, int], int] = {}
-    async with repository.transaction() as tx:
-        for record in records:
-            p = record.params
-            pk = p.mlb_game_pk
-            assert pk is not None
-            other = claimed.setdefault(
-                (p.official_date, p.home_team_id, p.away_team_id, p.game_number), pk
-            )
-            if other != pk:
-                reason = f"same date, clubs and game number as gamePk {other} in this file"
-                reject(Rejection(0, reason, record.raw, record.where))
-                continue
-            stored = await _stored_game(tx, p)
-            conflict = None if stored is None else final_score_conflict(stored, p)
-            if conflict is not None:
-                reject(Rejection(0, conflict, record.raw, record.where))
-                continue
-            try:
-                async with tx.transaction():
-                    row = await tx.imports.upsert_scheduled_game(p)
-            except (asyncpg.PostgresError, BetdbError) as error:
-                reason = f"the database refused gamePk {pk}: {getattr(error, 'message', error)}"
-                reject(Rejection(0, reason, record.raw, record.where))
-                continue
-            if row is None:
-                report.unchanged += 1
-            elif row.created:
-                report.imported += 1
-            else:
-                report.updated += 1
+    reached = "the start"
+    try:
+        async with repository.transaction() as tx:
+            for record in records:
+                reached = record.where
+                await _store_game(tx, record, claimed, report, reject)
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, BetdbError) as error:
+        cause = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+        raise WholeFileStoppedError(report, str(cause), reached) from error
+
+
+async def _store_game(
+    tx: UnifiedRepository,
+    record: GameRecord,
+    claimed: dict[tuple[dt.date, int, int, int], int],
+    report: ImportReport,
+    reject: Callable[[Rejection], None],
+) -> None:
+    p = record.params
+    pk = p.mlb_game_pk
+    assert pk is not None
+    other = claimed.setdefault((p.official_date, p.home_team_id, p.away_team_id, p.game_number), pk)
+    if other != pk:
+        reason = f"same date, clubs and game number as gamePk {other} in this file"
+        reject(Rejection(0, reason, record.raw, record.where))
+        return
+    stored = await _stored_game(tx, p)
+    conflict = None if stored is None else final_score_conflict(stored, p)
+    if conflict is not None:
+        reject(Rejection(0, conflict, record.raw, record.where))
+        return
+    try:
+        async with tx.transaction():
+            row = await tx.imports.upsert_scheduled_game(p)
+    except RECORD_ERRORS as error:
+        reason = f"the database refused gamePk {pk}: {getattr(error, 'message', error)}"
+        reject(Rejection(0, reason, record.raw, record.where))
+        return
+    if row is None:
+        report.unchanged += 1
+    elif row.created:
+        report.imported += 1
+    else:
+        report.updated += 1
