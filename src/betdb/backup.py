@@ -178,6 +178,8 @@ def _writable_target(file: Path, *, force: bool) -> Path:
 
 def _readable_archive(file: Path) -> Path:
     file = file.resolve()
+    if file.is_dir():
+        raise BackupError(f"{file} is a directory: name the backup file to restore")
     if not file.is_file():
         raise BackupError(f"no backup file {file}")
     with file.open("rb") as handle:

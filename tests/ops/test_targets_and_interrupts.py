@@ -82,6 +82,19 @@ def test_backup_refuses_an_existing_file_or_symlink_unless_forced(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.dump", "notes.txt"]
 
 
+@pytest.mark.parametrize("name", ["", ".", "a-directory"])
+def test_restore_names_a_directory_given_for_the_backup_file(
+    monkeypatch: pytest.MonkeyPatch, empty_database_url: str, tmp_path: Path, name: str
+) -> None:
+    (tmp_path / "a-directory").mkdir()
+    monkeypatch.chdir(tmp_path)
+    code, output = invoke(monkeypatch, empty_database_url, "restore", name)
+    assert code == 1
+    assert output.strip() == (
+        f"error: {(tmp_path / name).resolve()} is a directory: name the backup file to restore"
+    )
+
+
 # -- export targets ------------------------------------------------------------------------
 
 
