@@ -198,9 +198,13 @@ async def test_postponed_and_preview_games_keep_the_reason_and_store_no_score(
     games[0]["status"].update(status="Postponed", ind="DR", reason="Rain")
     games[1]["status"].update(status="Preview", ind="S")
     games[2]["status"].update(status="Abandoned", ind="ZZ")
+    games += [copy.deepcopy(document["data"]["games"]["game"][3])]
+    games[3]["status"].update(status="Suspended", ind="U", reason="Rain")
+    games[3]["resume_date"] = "2017/05/22"
+    games[3]["linescore"]["r"] = {"home": "1", "away": "0"}
     document["data"]["games"]["game"] = games
     report = await import_gd2_scoreboard(repo, write_json(tmp_path / "day.json", document))
-    assert counts(report) == (3, 2, 0, 0, 0, 0, 1)
+    assert counts(report) == (4, 3, 0, 0, 0, 0, 1)
     assert str(report.rejected[0]) == (
         "data.games.game[2]: status.status 'Abandoned' (ind 'ZZ') is not a state betdb knows"
     )

@@ -65,6 +65,11 @@ def schedule_entry(feed: object) -> tuple[dict[str, Any], str]:
     }
     if when.get("originalDate") not in (None, when.get("officialDate")):
         entry["rescheduledFromDate"] = when["originalDate"]
+    # A postponed game's new start, a suspended game's resumption: as the schedule names them.
+    for feed_name, schedule_name in (("rescheduleDate", "rescheduleDate"),
+                                     ("resumeDate", "resumeGameDate")):  # fmt: skip
+        if when.get(feed_name) is not None:
+            entry[schedule_name] = when[feed_name]
     for side in ("home", "away"):
         club = _object(teams.get(side), f"gameData.teams.{side}")
         entry["teams"][side] = {"team": {"id": club.get("id"), "name": club.get("name")}}

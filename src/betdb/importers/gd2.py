@@ -2,17 +2,18 @@
 
 ``data.games.game`` is a list of games, or one object on a day with one game; every value is a
 string. A game is its ``game_pk``; its clubs are MLB's ids (``home_team_id``/``away_team_id``),
-else the codes ``home_name_abbrev``/``away_name_abbrev`` through betdb's team aliases. Its date
-is the scoreboard's day (``data.games`` ``year``/``month``/``day``), else the date in its
-``id`` (``2017/05/21/colmlb-cinmlb-1``); an ``original_date`` that differs is kept as the date
-first scheduled. First pitch is ``time_date`` with ``ampm``, in the zone ``time_zone`` names
-(ET, CT, MT, PT...; the recorded files give Eastern time for every park), else ``home_time`` in
-``home_time_zone``; 3:33 AM is gd2's placeholder for a time to be decided (the second game of a
-doubleheader) and gives none. ``game_nbr`` and ``double_header_sw`` (N, Y, S) make the
-doubleheader. ``status.status`` maps to betdb's state (Preview is scheduled; the rest as the
-Stats API's ``detailedState``, then ``status.ind`` as its code), and ``status.reason`` is kept.
-Runs (``linescore.r``, else ``home_team_runs``/``away_team_runs``) are stored once a game has
-begun. See stored_games for finding games, final scores and the transaction.
+else the codes ``home_name_abbrev``/``away_name_abbrev`` through betdb's team aliases. Its date is
+the scoreboard's day (``data.games`` ``year``/``month``/``day``), else the date in its ``id``
+(``2017/05/21/colmlb-cinmlb-1``); an ``original_date`` that differs is kept as the date first
+scheduled, and a suspended game's ``resume_date`` as the day it resumes. First pitch is
+``time_date`` with ``ampm``, in the zone ``time_zone`` names (ET, CT, MT, PT...; the recorded files
+give Eastern time for every park), else ``home_time`` in ``home_time_zone``; 3:33 AM is gd2's
+placeholder for a time to be decided (the second game of a doubleheader) and gives none.
+``game_nbr`` and ``double_header_sw`` (N, Y, S) make the doubleheader. ``status.status`` maps to
+betdb's state (Preview is scheduled; the rest as the Stats API's ``detailedState``, then
+``status.ind`` as its code), and ``status.reason`` is kept. Runs (``linescore.r``, else
+``home_team_runs``/``away_team_runs``) are stored once a game has begun. See stored_games for
+finding games, final scores and the transaction.
 """
 
 from __future__ import annotations
@@ -178,6 +179,9 @@ def schedule_entry(
     }
     if original is not None and _day(original, "original_date") != day:
         entry["rescheduledFromDate"] = _day(original, "original_date").isoformat()
+    resume = _text(game, "resume_date")
+    if resume is not None:  # a suspended game: the day play is to go on
+        entry["resumeGameDate"] = _day(resume, "resume_date").isoformat()
     venue, venue_id = _text(game, "venue"), _number(game, "venue_id")
     if venue is not None or venue_id is not None:
         entry["venue"] = {"id": venue_id, "name": venue}
