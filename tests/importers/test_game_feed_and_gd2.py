@@ -333,3 +333,25 @@ async def test_a_database_gone_midway_writes_nothing_and_a_rerun_imports_the_day
     finally:
         await connection.close()
     assert counts(report) == (16, 16, 0, 0, 0, 0, 0)
+
+
+async def test_numbers_and_times_out_of_range_are_rejected_before_the_driver(
+    repo: UnifiedRepository, connection: asyncpg.Connection, tmp_path: Path
+) -> None:
+    huge_score, huge_pk = feed(), feed()
+    huge_score["liveData"]["linescore"]["teams"]["home"]["runs"] = 2**40
+    huge_pk["gamePk"] = 2**63
+    report = await import_game_feed(repo, write_json(tmp_path / "f.json", [huge_score, huge_pk]))
+    assert [str(r) for r in report.rejected] == [
+        "[0]: the home score 1099511627776 is out of range (0 to 32,767)",
+        "[1]: gamePk 9223372036854775808 is out of range",
+    ]
+    document = scoreboard()
+    late = document["data"]["games"]["game"][0]
+    late["time_date"] = "9999/12/31 11:00"
+    document["data"]["games"]["game"] = [late]
+    report = await import_gd2_scoreboard(repo, write_json(tmp_path / "g.json", document))
+    assert [str(r) for r in report.rejected] == [
+        "data.games.game[0]: time_date '9999/12/31 11:00' is out of range"
+    ]
+    assert await count(connection, "games") == 0

@@ -26,7 +26,12 @@ from betdb.importers.documents import JsonRejects, default_rejects_path, load_js
 from betdb.importers.fields import FieldError
 from betdb.importers.report import RAW_LIMIT, ImportFileError, ImportReport, Rejection
 from betdb.importers.schedule import SkippedGame, read_game
-from betdb.importers.stored_games import GameRecord, latest_of_each_game, store_games
+from betdb.importers.stored_games import (
+    GameRecord,
+    check_game,
+    latest_of_each_game,
+    store_games,
+)
 from betdb.importers.values import check_value
 
 UNSTARTED = frozenset({GameStatus.SCHEDULED, GameStatus.PRE_GAME, GameStatus.POSTPONED,
@@ -144,6 +149,7 @@ async def import_game_feed(
                 raw = json.dumps(entry, separators=(",", ":"), ensure_ascii=False, default=str)
                 check_value(where, entry)
                 params = read_game(entry, team_ids)
+                check_game(params)
             except FieldError as error:
                 raw = raw or json.dumps(feed, ensure_ascii=False, default=str)[:RAW_LIMIT]
                 reject(Rejection(0, str(error), raw, where))

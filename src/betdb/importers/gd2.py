@@ -34,7 +34,12 @@ from betdb.importers.fields import FieldError
 from betdb.importers.game_feed import UNSTARTED, looks_like
 from betdb.importers.report import ImportFileError, ImportReport, Rejection
 from betdb.importers.schedule import SkippedGame, game_status, read_game
-from betdb.importers.stored_games import GameRecord, latest_of_each_game, store_games
+from betdb.importers.stored_games import (
+    GameRecord,
+    check_game,
+    latest_of_each_game,
+    store_games,
+)
 from betdb.importers.values import check_value
 
 ZONES = {
@@ -104,7 +109,10 @@ def first_pitch(game: Mapping[str, Any], day: dt.date) -> dt.datetime | None:
             raise FieldError(f"{clock} {text!r} {ampm_field} {ampm!r} is not a time of day")
         hour = hour % 12 + (12 if ampm and ampm.upper() == "PM" else 0)
         local = dt.datetime.combine(on, dt.time(hour, minute), ZoneInfo(ZONES[zone.upper()]))
-        return local.astimezone(dt.UTC)
+        try:
+            return local.astimezone(dt.UTC)
+        except OverflowError:
+            raise FieldError(f"{clock} {text!r} is out of range") from None
     return None
 
 
@@ -246,6 +254,7 @@ async def import_gd2_scoreboard(
                 check_value(where, game)
                 entry, state = schedule_entry(game, listed_on, clubs, team_ids)
                 params = read_game(entry, team_ids)
+                check_game(params)
             except FieldError as error:
                 reject(Rejection(0, str(error), raw, where))
                 continue

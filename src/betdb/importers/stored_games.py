@@ -18,6 +18,7 @@ from betdb import UnifiedRepository
 from betdb.errors import BetdbError, DataError, IntegrityError, ValidationError
 from betdb.generated.imports import UpsertScheduledGameParams
 from betdb.generated.models import DataSource, Game, GameStatus
+from betdb.importers.fields import FieldError
 from betdb.importers.report import ImportReport, ImportStoppedError, Rejection
 
 # What the database says of one record; anything else (the server gone) stops the import.
@@ -45,6 +46,19 @@ class GameRecord:
     params: UpsertScheduledGameParams
     as_of: str = ""
     """Orders several records of one gamePk in a file (a feed's timestamp): the latest wins."""
+
+
+BIGINT_MAX = 2**63 - 1
+SMALLINT_MAX = 2**15 - 1
+
+
+def check_game(params: UpsertScheduledGameParams) -> None:
+    """FieldError for a number the games table cannot hold, before the driver sees it."""
+    if params.mlb_game_pk is not None and not 0 < params.mlb_game_pk <= BIGINT_MAX:
+        raise FieldError(f"gamePk {params.mlb_game_pk} is out of range")
+    for side, score in (("home", params.home_score), ("away", params.away_score)):
+        if score is not None and not 0 <= score <= SMALLINT_MAX:
+            raise FieldError(f"the {side} score {score} is out of range (0 to {SMALLINT_MAX:,})")
 
 
 def latest_of_each_game(records: Sequence[GameRecord], report: ImportReport) -> list[GameRecord]:
