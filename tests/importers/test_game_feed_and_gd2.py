@@ -355,3 +355,24 @@ async def test_numbers_and_times_out_of_range_are_rejected_before_the_driver(
         "data.games.game[0]: time_date '9999/12/31 11:00' is out of range"
     ]
     assert await count(connection, "games") == 0
+
+
+def test_one_rejects_path_for_several_files_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("COLUMNS", "300")
+    days = tmp_path / "days"
+    days.mkdir()
+    for name in ("a.json", "b.json"):
+        (days / name).write_bytes(SCOREBOARD.read_bytes())
+    rejects = tmp_path / "rejects.jsonl"
+    command = ["import", "gd2-scoreboard", str(days), "--rejects", str(rejects)]
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 2
+    assert result.output.startswith("error: --rejects names one file but 2 files are imported")
+    result = CliRunner().invoke(app, ["import", "gd2-scoreboard", str(days)])
+    assert result.exit_code == 0, result.output
+    first, second = result.output.splitlines()
+    assert first.startswith("a.json: read 16 · imported 16 · updated 0 · unchanged 0 ·")
+    assert second.startswith("b.json: read 16 · imported 0 · updated 0 · unchanged 16 ·")
