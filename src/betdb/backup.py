@@ -7,10 +7,13 @@ the version is checked first and named in the error.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +48,10 @@ ORDER BY 1, 2
 
 class BackupError(BetdbError):
     """A backup or restore could not be made: the tool, the file or the target was wrong."""
+
+
+class BackupInterruptedError(BackupError):
+    """SIGINT stopped a backup or restore; the message says what state it left."""
 
 
 @dataclass(frozen=True)
@@ -119,17 +126,28 @@ def libpq_target(dsn: str) -> tuple[str, dict[str, str]]:
     return urlunsplit(parts._replace(scheme=scheme)), env
 
 
-def _run_tool(tool: Path, args: list[str], env: dict[str, str], *, timeout: float) -> None:
-    result = subprocess.run(
-        [str(tool), *args],
-        capture_output=True,
-        text=True,
+async def _run_tool(tool: Path, args: list[str], env: dict[str, str], *, timeout: float) -> None:
+    """Run tool to its end; cancelled (SIGINT), it stops the tool before passing the
+    cancellation on, so nothing goes on writing after betdb says it stopped."""
+    process = await asyncio.create_subprocess_exec(
+        str(tool),
+        *args,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         env={**os.environ, **env},
-        timeout=timeout,
-        check=False,
     )
-    if result.returncode != 0:
-        raise BackupError(f"{tool.name} failed (exit {result.returncode}): {result.stderr.strip()}")
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout)
+    except BaseException:
+        if process.returncode is None:
+            process.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                await asyncio.shield(process.wait())
+        raise
+    if process.returncode != 0:
+        message = stderr.decode(errors="replace").strip()
+        raise BackupError(f"{tool.name} failed (exit {process.returncode}): {message}")
 
 
 async def connect(dsn: str) -> asyncpg.Connection:
@@ -142,15 +160,26 @@ async def connect(dsn: str) -> asyncpg.Connection:
         ) from error
 
 
-def _writable_target(file: Path) -> Path:
-    file = file.resolve()
+def _writable_target(file: Path, *, force: bool) -> Path:
+    """The absolute target, checked before anything is dumped: a file name in an existing
+    directory, not a directory, not an existing file (unless force) nor a symlink."""
+    file = Path(os.path.abspath(file))
+    if len(os.fsencode(file.name)) > 255:
+        raise BackupError(f"cannot write {file.name[:40]}...: the file name is over 255 bytes")
+    if file.is_dir():
+        raise BackupError(f"{file} is a directory: name a file to write the backup into")
     if not file.parent.is_dir():
         raise BackupError(f"cannot write {file}: no directory {file.parent}")
+    if (file.exists() or file.is_symlink()) and not force:
+        kind = "a symlink" if file.is_symlink() else "a file"
+        raise BackupError(f"{file} exists ({kind}): name a new file, or pass --force to replace it")
     return file
 
 
 def _readable_archive(file: Path) -> Path:
     file = file.resolve()
+    if file.is_dir():
+        raise BackupError(f"{file} is a directory: name the backup file to restore")
     if not file.is_file():
         raise BackupError(f"no backup file {file}")
     with file.open("rb") as handle:
@@ -168,11 +197,14 @@ async def _migration_version(connection: asyncpg.Connection) -> str | None:
     return None if version is None else str(version)
 
 
-async def backup_database(dsn: str, file: Path, *, timeout: float = 6 * 3600) -> BackupResult:
-    """pg_dump -Fc of the whole database into file (written beside it, then renamed, so a
-    failed backup never leaves a truncated file under the name)."""
+async def backup_database(
+    dsn: str, file: Path, *, force: bool = False, timeout: float = 6 * 3600
+) -> BackupResult:
+    """pg_dump -Fc of the whole database into file (written to a file of its own beside it,
+    then renamed, so a failed or interrupted backup never leaves a truncated file under the
+    name). An existing file is refused unless force: then it (or the symlink) is replaced."""
+    file = _writable_target(file, force=force)
     tool = postgres_tool("pg_dump")
-    file = _writable_target(file)
     connection = await connect(dsn)
     try:
         server_version = str(await connection.fetchval("SHOW server_version"))
@@ -186,20 +218,33 @@ async def backup_database(dsn: str, file: Path, *, timeout: float = 6 * 3600) ->
             f"{tool} is PostgreSQL {tool_major} but the server is {server_major}: "
             f"pg_dump cannot dump a newer server; install the {server_major} client"
         )
-    partial = file.with_name(file.name + ".partial")
+    try:
+        handle, name = tempfile.mkstemp(prefix=".betdb-backup-", suffix=".partial", dir=file.parent)
+    except OSError as error:
+        raise BackupError(f"cannot write in {file.parent}: {error.strerror}") from error
+    os.close(handle)
+    partial = Path(name)
     target, env = libpq_target(dsn)
     excluded = [f"--exclude-extension={name}" for name in _EXCLUDED_EXTENSIONS]
     started = time.perf_counter()
     try:
-        _run_tool(
+        await _run_tool(
             tool,
             ["--format=custom", "--no-sync", *excluded, f"--file={partial}", f"--dbname={target}"],
             env,
             timeout=timeout,
         )
-        partial.replace(file)
+        os.chmod(partial, 0o666 & ~_umask())  # mkstemp's 0600 is for the partial file only
+        os.replace(partial, file)
+    except asyncio.CancelledError:
+        _discard(partial)
+        raise BackupInterruptedError(
+            f"backup interrupted: pg_dump stopped, nothing was written to {file}"
+        ) from None
+    except TimeoutError:
+        raise BackupError(f"pg_dump took longer than {timeout:,.0f} s and was stopped") from None
     finally:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
     return BackupResult(
         file=file,
         bytes=file.stat().st_size,
@@ -207,6 +252,17 @@ async def backup_database(dsn: str, file: Path, *, timeout: float = 6 * 3600) ->
         server_version=server_version,
         migration_version=migration,
     )
+
+
+def _discard(partial: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(partial)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 async def user_relations(connection: asyncpg.Connection) -> list[str]:
@@ -236,17 +292,32 @@ async def restore_database(dsn: str, file: Path, *, timeout: float = 6 * 3600) -
         )
     target, env = libpq_target(dsn)
     started = time.perf_counter()
-    _run_tool(
-        tool,
-        ["--exit-on-error", "--single-transaction", "--no-owner", f"--dbname={target}", str(file)],
-        env,
-        timeout=timeout,
-    )
+    try:
+        await _run_tool(
+            tool,
+            [
+                "--exit-on-error", "--single-transaction", "--no-owner", f"--dbname={target}",
+                str(file),
+            ],
+            env,
+            timeout=timeout,
+        )  # fmt: skip
+    except asyncio.CancelledError:
+        raise BackupInterruptedError(await _interrupted_restore_state(dsn)) from None
+    except TimeoutError:
+        raise BackupError(
+            f"pg_restore took longer than {timeout:,.0f} s and was stopped: nothing was restored"
+        ) from None
     restored = time.perf_counter() - started
     connection = await connect(dsn)
     try:
         started = time.perf_counter()
-        await connection.execute("ANALYZE")  # pg_restore leaves the planner without statistics
+        try:
+            await connection.execute("ANALYZE")  # pg_restore leaves the planner without statistics
+        except asyncio.CancelledError:
+            raise BackupInterruptedError(
+                "restore interrupted: restored, but not analyzed: run ANALYZE"
+            ) from None
         analyzed = time.perf_counter() - started
         tables = len(await connection.fetch(_TABLES))
         migration = await _migration_version(connection)
@@ -259,6 +330,22 @@ async def restore_database(dsn: str, file: Path, *, timeout: float = 6 * 3600) -
         tables=tables,
         migration_version=migration,
     )
+
+
+async def _interrupted_restore_state(dsn: str) -> str:
+    """What an interrupted pg_restore left: its one transaction committed or not, asked of
+    the database itself (it may have committed just before the stop)."""
+    try:
+        connection = await connect(dsn)
+        try:
+            existing = await user_relations(connection)
+        finally:
+            await connection.close()
+    except DatabaseUnavailableError:
+        return "restore interrupted: pg_restore stopped (one transaction: nothing or all restored)"
+    if existing:
+        return "restore interrupted: restored, but not analyzed: run ANALYZE"
+    return "restore interrupted: nothing was restored"
 
 
 def _quote_ident(name: str) -> str:

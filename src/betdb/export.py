@@ -3,15 +3,20 @@
 Rows stream from a server-side cursor inside one read-only repeatable-read transaction (one
 consistent snapshot, however long the export runs), a batch at a time, so memory stays flat
 whatever the season's size. Columns keep their types: decimal lines, UTC timestamps, and the
-enums and books dictionary-encoded. The export is written beside DIR and renamed into place,
-manifest.json last, so a failed export leaves nothing under DIR.
+enums and books dictionary-encoded. The export is written into a staging directory betdb makes
+for itself beside DIR and renamed into place in one step, _manifest.json last, so a failed or
+interrupted export leaves nothing under DIR, and of two exports into one DIR at once the first to
+finish lands whole while the other is refused (what lands always matches its manifest).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import os
 import shutil
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,11 +42,17 @@ _SEASON_OF_GAMES = """-- name: GetSeasonOfGames :many
 SELECT game_id, season FROM games WHERE game_id = ANY ($1::bigint[])
 """
 
-MANIFEST = "manifest.json"
+# A leading underscore: pyarrow, Polars, DuckDB and Spark skip it when reading DIR as a dataset.
+MANIFEST = "_manifest.json"
+FIRST_SEASON, LAST_SEASON = 1876, 2200
 
 
 class ExportError(BetdbError):
     """The export could not be written: pyarrow missing, the directory taken, a game unknown."""
+
+
+class ExportRequestError(ExportError):
+    """What was asked for cannot be exported: a season out of range, a game of another season."""
 
 
 class ExportedFile(BaseModel):
@@ -110,24 +121,48 @@ def _batch_table(records: list[asyncpg.Record], schema: Any) -> tuple[list[str],
 
 
 def _prepare_target(out_dir: Path) -> Path:
-    """A fresh directory beside out_dir to write into; out_dir must not hold anything yet."""
-    out_dir = out_dir.resolve()
-    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+    """A fresh staging directory of betdb's own beside out_dir; out_dir must not hold anything."""
+    out_dir = Path(os.path.abspath(out_dir))
+    if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
+        raise ExportError(f"{out_dir} exists and is not a directory: export into a new directory")
+    if out_dir.exists() and any(out_dir.iterdir()):
         raise ExportError(f"{out_dir} exists and is not empty: export into a new directory")
     if not out_dir.parent.is_dir():
         raise ExportError(f"cannot write {out_dir}: no directory {out_dir.parent}")
-    partial = out_dir.with_name(out_dir.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir()
-    return partial
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{out_dir.name[:200]}.", dir=out_dir.parent))
+    except OSError as error:
+        raise ExportError(f"cannot write beside {out_dir}: {error.strerror}") from error
 
 
-def _publish(partial: Path, out_dir: Path, manifest: ExportManifest) -> None:
-    (partial / MANIFEST).write_text(manifest.model_dump_json(indent=2) + "\n")
-    out_dir = out_dir.resolve()
-    if out_dir.exists():
-        out_dir.rmdir()
-    partial.rename(out_dir)
+def _publish(staging: Path, out_dir: Path, manifest: ExportManifest) -> None:
+    """Rename the finished staging directory to out_dir in one step: over an empty directory
+    or none, never over one that another export filled meanwhile."""
+    (staging / MANIFEST).write_text(manifest.model_dump_json(indent=2) + "\n")
+    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp's 0700 is for staging only
+    out_dir = Path(os.path.abspath(out_dir))
+    try:
+        os.rename(staging, out_dir)
+    except OSError as error:
+        if error.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
+            raise ExportError(
+                f"{out_dir} was filled by another export while this one ran: this export was "
+                "discarded and the other kept"
+            ) from error
+        raise ExportError(f"cannot write {out_dir}: {error.strerror}") from error
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def check_season(season: int) -> None:
+    if not FIRST_SEASON <= season <= LAST_SEASON:
+        raise ExportRequestError(
+            f"season {season} is out of range: seasons run from {FIRST_SEASON} to {LAST_SEASON}"
+        )
 
 
 async def _check_games(connection: asyncpg.Connection, season: int, game_ids: list[int]) -> None:
@@ -136,9 +171,11 @@ async def _check_games(connection: asyncpg.Connection, season: int, game_ids: li
     }
     for game_id in game_ids:
         if game_id not in seasons:
-            raise ExportError(f"no game {game_id} in the database")
+            raise ExportRequestError(f"no game {game_id} in the database")
         if seasons[game_id] != season:
-            raise ExportError(f"game {game_id} is of season {seasons[game_id]}, not {season}")
+            raise ExportRequestError(
+                f"game {game_id} is of season {seasons[game_id]}, not {season}"
+            )
 
 
 async def export_odds(
@@ -151,17 +188,20 @@ async def export_odds(
     row_group_rows: int = 200_000,
 ) -> ExportManifest:
     """Write the odds of a season's games (or of some of its games) under out_dir as
-    season=S/month=YYYY-MM/odds.parquet (months of observed_at in UTC) and manifest.json.
+    season=S/month=YYYY-MM/odds.parquet (months of observed_at in UTC) and _manifest.json.
+    A request that matches no odds is refused (ExportError) and writes nothing: an export
+    always holds at least one file, so every reader opens it.
 
     batch_rows rows are fetched at a time (as Python objects, the costly form); each month's
     rows wait as Arrow columns until they make a row group of row_group_rows.
     """
+    check_season(season)
     pa = _pyarrow()
     schema = odds_schema()
     games = sorted(set(game_ids)) if game_ids else None
     if games:
         await _check_games(connection, season, games)
-    partial = _prepare_target(out_dir)
+    staging = _prepare_target(out_dir)
     started = time.perf_counter()
     writers: dict[str, Any] = {}
     counts: dict[str, int] = {}
@@ -187,7 +227,7 @@ async def export_odds(
                         else table.filter(pa.compute.equal(month_array, month))
                     )
                     if month not in writers:
-                        folder = partial / f"season={season}" / f"month={month}"
+                        folder = staging / f"season={season}" / f"month={month}"
                         folder.mkdir(parents=True)
                         writers[month] = pa.parquet.ParquetWriter(
                             folder / "odds.parquet", schema, compression="zstd"
@@ -201,12 +241,17 @@ async def export_odds(
         for month, writer in writers.items():
             flush(month)
             writer.close()
+        if not counts:
+            asked = f"of games {', '.join(map(str, games))} " if games else ""
+            raise ExportError(
+                f"no odds {asked}of season {season} in the database: nothing was exported"
+            )
         files = [
             ExportedFile(
                 path=f"season={season}/month={month}/odds.parquet",
                 month=month,
                 rows=counts[month],
-                bytes=(partial / f"season={season}" / f"month={month}" / "odds.parquet")
+                bytes=(staging / f"season={season}" / f"month={month}" / "odds.parquet")
                 .stat()
                 .st_size,
             )
@@ -222,14 +267,18 @@ async def export_odds(
             exported_at=dt.datetime.now(dt.UTC),
             seconds=round(time.perf_counter() - started, 3),
         )
-        _publish(partial, out_dir, manifest)
+        _publish(staging, out_dir, manifest)
     except BaseException:
         for writer in writers.values():
             writer.close()
-        shutil.rmtree(partial, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
         raise
     return manifest
 
 
 def read_manifest(out_dir: Path) -> ExportManifest:
-    return ExportManifest.model_validate(json.loads((out_dir / MANIFEST).read_text()))
+    """The manifest of an export (manifest.json in exports made before it was renamed)."""
+    path = out_dir / MANIFEST
+    if not path.exists() and (out_dir / "manifest.json").exists():
+        path = out_dir / "manifest.json"
+    return ExportManifest.model_validate(json.loads(path.read_text()))

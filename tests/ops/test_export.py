@@ -181,13 +181,14 @@ def test_bad_requests_are_named_and_write_nothing(
     code, output = export(
         monkeypatch, sample_url, "--season", "2026", "--game", f"mlb:{SAMPLE_GAME_PK}", str(out)
     )
-    assert code == 1
+    assert code == 2
     assert "is of season 2025, not 2026" in output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
 
     code, output = export(monkeypatch, sample_url, "--season", "2019", str(tmp_path / "empty"))
-    assert code == 0, output
-    assert read_manifest(tmp_path / "empty").rows == 0
+    assert code == 1
+    assert "no odds of season 2019 in the database: nothing was exported" in output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
 
 
 def test_without_pyarrow_the_command_names_the_extra_in_one_line(

@@ -10,9 +10,15 @@ from urllib.parse import urlsplit, urlunsplit
 import typer
 
 from betdb._redact import redact_dsn
-from betdb.backup import BackupError, backup_database, connect, restore_database
+from betdb.backup import (
+    BackupError,
+    BackupInterruptedError,
+    backup_database,
+    connect,
+    restore_database,
+)
 from betdb.cli.connection import DataDir, database_settings
-from betdb.cli.output import CommandError, console, reports_errors
+from betdb.cli.output import INTERRUPTED, CommandError, console, errors, fail, reports_errors
 
 BackupFile = Annotated[
     Path, typer.Argument(metavar="FILE", help="the backup archive (pg_dump -Fc)")
@@ -32,12 +38,22 @@ async def _create_if_missing(dsn: str) -> None:
 
 
 @reports_errors
-def backup_command(file: BackupFile, data_dir: DataDir = None) -> None:
+def backup_command(
+    file: BackupFile,
+    force: Annotated[
+        bool, typer.Option("--force", help="replace FILE if it exists (a symlink is replaced)")
+    ] = False,
+    data_dir: DataDir = None,
+) -> None:
     """Back the whole database up into FILE (pg_dump custom format, restorable with
-    `betdb restore` or pg_restore)."""
+    `betdb restore` or pg_restore). An existing FILE is refused unless --force."""
     settings, _ = database_settings(data_dir)
     try:
-        result = asyncio.run(backup_database(settings.primary_dsn(), file))
+        result = asyncio.run(backup_database(settings.primary_dsn(), file, force=force))
+    except KeyboardInterrupt:
+        fail(f"backup interrupted: nothing was written to {file}", exit_code=INTERRUPTED)
+    except BackupInterruptedError as error:
+        fail(error.message, exit_code=INTERRUPTED)
     except BackupError as error:
         raise CommandError(error.message) from error
     console.print(
@@ -58,6 +74,11 @@ def restore_command(file: BackupFile, data_dir: DataDir = None) -> None:
         asyncio.run(_create_if_missing(dsn))
     try:
         result = asyncio.run(restore_database(dsn, file))
+    except KeyboardInterrupt:
+        # Before pg_restore ran: pg_restore and ANALYZE report their own interruption.
+        fail("restore interrupted: nothing was restored", exit_code=INTERRUPTED)
+    except BackupInterruptedError as error:
+        fail(error.message, exit_code=INTERRUPTED)
     except BackupError as error:
         raise CommandError(error.message) from error
     console.print(
@@ -66,3 +87,10 @@ def restore_command(file: BackupFile, data_dir: DataDir = None) -> None:
         f"{result.analyze_seconds:.1f} s)",
         soft_wrap=True,
     )
+    if result.migration_version is None:
+        errors.print(
+            f"warning: {file} is not a betdb database (no schema_migrations table): betdb's "
+            "commands will find no schema in it",
+            style="yellow",
+            soft_wrap=True,
+        )

@@ -133,4 +133,16 @@ def with_database(data_dir: Path | None, work: Callable[[Database], Awaitable[T]
             raise CommandError(
                 "the local server has no betdb database yet: run `betdb migrate up` first"
             ) from error
+        if lacks_betdb_types(error):
+            raise CommandError(
+                f"{settings.redacted_dsn()} is not migrated (no betdb schema): "
+                "run `betdb migrate up`"
+            ) from error
         raise
+
+
+def lacks_betdb_types(error: BaseException) -> bool:
+    """The server answered, but a connection could not register betdb's enum types: the
+    database holds no betdb schema (a fresh one, or another application's)."""
+    cause = error.__cause__
+    return isinstance(cause, ValueError) and str(cause).startswith("unknown type: public.")

@@ -10,8 +10,24 @@ import typer
 from betdb import Database
 from betdb.cli.connection import DataDir, with_database
 from betdb.cli.lookup import GAME_REFERENCE_HELP, resolve_game
-from betdb.cli.output import CommandError, console, print_json, reports_errors
-from betdb.export import ExportError, ExportManifest, export_odds
+from betdb.cli.output import (
+    INTERRUPTED,
+    CommandError,
+    UsageError,
+    console,
+    fail,
+    print_json,
+    reports_errors,
+)
+from betdb.export import (
+    FIRST_SEASON,
+    LAST_SEASON,
+    MANIFEST,
+    ExportError,
+    ExportManifest,
+    ExportRequestError,
+    export_odds,
+)
 
 export_app = typer.Typer(help="History out to Parquet for the engines analysts use.")
 
@@ -22,7 +38,12 @@ def odds_command(
     directory: Annotated[
         Path, typer.Argument(metavar="DIR", help="a new (or empty) directory for the export")
     ],
-    season: Annotated[int, typer.Option("--season", help="the season whose odds to export")],
+    season: Annotated[
+        int,
+        typer.Option(
+            "--season", min=FIRST_SEASON, max=LAST_SEASON, help="the season whose odds to export"
+        ),
+    ],
     game: Annotated[
         list[str] | None,
         typer.Option("--game", help=f"only this game (repeatable): {GAME_REFERENCE_HELP}"),
@@ -31,7 +52,8 @@ def odds_command(
     data_dir: DataDir = None,
 ) -> None:
     """Write a season's odds as Parquet, one file per month of observation
-    (DIR/season=S/month=YYYY-MM/odds.parquet), typed columns, and DIR/manifest.json."""
+    (DIR/season=S/month=YYYY-MM/odds.parquet), typed columns, and DIR/_manifest.json. A season
+    (or games) without odds is refused and writes nothing."""
 
     async def work(database: Database) -> ExportManifest:
         repository = database.repository()
@@ -41,6 +63,10 @@ def odds_command(
 
     try:
         manifest = with_database(data_dir, work)
+    except KeyboardInterrupt:
+        fail(f"export interrupted: nothing was written under {directory}", exit_code=INTERRUPTED)
+    except ExportRequestError as error:
+        raise UsageError(error.message) from error
     except ExportError as error:
         raise CommandError(error.message) from error
     if json_output:
@@ -51,6 +77,6 @@ def odds_command(
     rate = manifest.rows / manifest.seconds if manifest.seconds else 0
     console.print(
         f"exported {manifest.rows:,} odds of season {manifest.season} into {directory} in "
-        f"{manifest.seconds:.1f} s ({rate:,.0f} rows/s); manifest: {directory / 'manifest.json'}",
+        f"{manifest.seconds:.1f} s ({rate:,.0f} rows/s); manifest: {directory / MANIFEST}",
         soft_wrap=True,
     )

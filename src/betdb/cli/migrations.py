@@ -63,4 +63,5 @@ def partitions_ensure_command(
         return int(created)
 
     created = with_database(data_dir, ensure)
-    console.print(f"{created} partition(s) created; {months} months from this one are covered")
+    ahead = "1 month from this one is" if months == 1 else f"{months} months from this one are"
+    console.print(f"{created} partition(s) created; {ahead} covered")

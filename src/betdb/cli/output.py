@@ -26,6 +26,7 @@ console = Console(highlight=False, markup=False)
 errors = Console(stderr=True, highlight=False, markup=False)
 
 P = ParamSpec("P")
+INTERRUPTED = 130  # the shell's code for a command ended by SIGINT
 
 
 class CommandError(Exception):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
+from rich import box
+from rich.table import Table
 
 from betdb import Database
 from betdb.cli.connection import DataDir, with_database
@@ -53,6 +56,28 @@ def _query_rows(items: list[QueryStatistics], *, named: bool) -> list[tuple[str,
 
 
 _QUERY_COLUMNS = ("query", "calls", "total ms", "mean ms", "rows", "hit ratio")
+# Headers over two lines, and only the times may wrap: a size or a name is never cropped.
+_TABLE_COLUMNS = ("table", "kind", "size", "indexes", "rows\n(est.)", "seq\nscans",
+                  "idx\nscans", "dead\nrows", "last\nvacuum", "last\nanalyze")  # fmt: skip
+_WRAPPED = frozenset({"last\nvacuum", "last\nanalyze"})
+_LEFT = frozenset({"table", "index", "kind", "unique", *_WRAPPED})
+
+
+def _uncropped(title: str, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> Table:
+    """A table that fits the width by wrapping its times: numbers and names stay whole."""
+    result = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for i, column in enumerate(columns):
+        widest = max([*(len(line) for line in column.split("\n")), *(len(row[i]) for row in rows)])
+        result.add_column(
+            column,
+            justify="left" if column in _LEFT else "right",
+            no_wrap=column not in _WRAPPED,
+            overflow="fold",
+            min_width=None if column in _WRAPPED else widest,
+        )
+    for row in rows:
+        result.add_row(*row)
+    return result
 
 
 @stats_app.command("queries")
@@ -104,24 +129,11 @@ def tables_command(json_output: Json = False, data_dir: DataDir = None) -> None:
         )
         for t in report.tables
     ]  # fmt: skip
-    columns = ("table", "kind", "size", "indexes", "rows (est.)", "seq scans", "idx scans",
-               "dead rows", "last vacuum", "last analyze")  # fmt: skip
-    console.print(table("Tables", columns, rows))
-    console.print(
-        table(
-            "Indexes",
-            ("index", "table", "size", "scans", "unique"),
-            [
-                (
-                    i.index,
-                    i.table,
-                    _size(i.bytes),
-                    f"{i.scans:,}",
-                    "yes" if i.enforces_uniqueness else "",
-                )
-                for i in report.indexes
-            ],
-        )
-    )
+    console.print(_uncropped("Tables (times in UTC)", _TABLE_COLUMNS, rows))
+    indexes = [
+        (i.index, i.table, _size(i.bytes), f"{i.scans:,}", "yes" if i.enforces_uniqueness else "")
+        for i in report.indexes
+    ]
+    console.print(_uncropped("Indexes", ("index", "table", "size", "scans", "unique"), indexes))
     unused = ", ".join(report.unused_indexes) or "none"
     console.print(f"never used (not counting unique and primary keys): {unused}", soft_wrap=True)
