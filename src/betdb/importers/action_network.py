@@ -26,6 +26,7 @@ The file is one transaction: nothing is half-written, and a re-run imports it wh
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
@@ -142,9 +143,7 @@ def whole(value: object, where: str) -> int:
 
 def finite(value: object) -> bool:
     """A JSON number that is a real number (json reads NaN and Infinity too)."""
-    return (
-        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    )
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def an_instant(value: object, where: str) -> dt.datetime:
@@ -170,15 +169,11 @@ class Teams:
             raise FieldError(f"{where}.{which}_team_id {team_id!r} is not one of the game's teams")
         found: set[int] = set()
         for key in ("full_name", "display_name"):
-            try:
+            with contextlib.suppress(FieldError):
                 found.add(self.clubs.by_name(team.get(key), f"{where}.teams.{key}"))
-            except FieldError:
-                pass
         abbr = team.get("abbr")
-        try:
+        with contextlib.suppress(FieldError):
             found.add(self.clubs.by_code(abbr, f"{where}.teams.abbr"))
-        except FieldError:
-            pass
         if len(found) > 1:
             raise FieldError(
                 f"{where}: team {team_id} names two clubs ({team.get('full_name')!r}, {abbr!r})"
@@ -205,7 +200,9 @@ def read_game(game: object, where: str, teams: Teams, report: ImportReport) -> A
     season_type, game_type = SEASON_TYPES.get(str(kind).lower(), (None, None))
     if season_type is None or game_type is None:
         report.warnings.append(
-            Rejection(0, f"type {kind!r} is not a season type betdb knows: stored as regular", "", where)
+            Rejection(
+                0, f"type {kind!r} is not a season type betdb knows: stored as regular", "", where
+            )
         )
         season_type, game_type = SeasonType.REGULAR, GameType.REGULAR
     state = game.get("real_status") or game.get("status")
@@ -306,7 +303,9 @@ def market_prices(
         if price is None and line_value is None:
             continue
         if price is None:
-            raise FieldError(f"{where}.{line_key} {line_value!r} has no price ({price_key} is null)")
+            raise FieldError(
+                f"{where}.{line_key} {line_value!r} has no price ({price_key} is null)"
+            )
         if line_key is not None and line_value is None:
             raise FieldError(f"{where}.{price_key} {price!r} has no line ({line_key} is null)")
         line = None
@@ -328,7 +327,7 @@ def percent(entry: Mapping[str, Any], key: str, where: str) -> Decimal | None:
     value = entry.get(key)
     if value is None:
         return None
-    if not finite(value) or not 0 <= value <= 100:  # type: ignore[operator]
+    if not finite(value) or not 0 <= value <= 100:
         raise FieldError(f"{where}.{key} {value!r} is not a percent from 0 to 100")
     return (Decimal(str(value)) / HUNDRED).quantize(Decimal("0.0001"))
 
@@ -373,7 +372,9 @@ async def import_action_network(
             f" {looks_like(document)}",
         )
     report = ImportReport(path=path)
-    counter = Counter(report, JsonRejects(path, Path(rejects) if rejects else default_rejects_path(path)))
+    counter = Counter(
+        report, JsonRejects(path, Path(rejects) if rejects else default_rejects_path(path))
+    )
     teams = Teams(await Clubs.load(repository))
     order = sorted(
         range(len(games)),
@@ -447,7 +448,9 @@ async def read_entry(
         report.read += 1
         report.skip(f"odds of type {kind!r} (not the full game) are not kept")
         return
-    priced = [m for m, sides in PRICES.items() if present(entry, *(k for s in sides for k in s[1:]))]
+    priced = [
+        m for m, sides in PRICES.items() if present(entry, *(k for s in sides for k in s[1:]))
+    ]
     split = [m for m in SPLITS if any(key in entry for key in split_keys(m))]
     if not priced and not split:
         report.read += 1
@@ -502,7 +505,12 @@ async def read_split(
     report = counter.report
     try:
         shares = [
-            (side, stem, percent(entry, f"{stem}_public", where), percent(entry, f"{stem}_money", where))
+            (
+                side,
+                stem,
+                percent(entry, f"{stem}_public", where),
+                percent(entry, f"{stem}_money", where),
+            )
             for side, stem in SPLITS[market]
         ]
     except FieldError as error:
@@ -515,7 +523,9 @@ async def read_split(
     for side, stem, bets, money in shares:
         if bets is None and money is None:
             continue
-        line_key = "total" if market is Market.TOTAL else stem if market is Market.RUN_LINE else None
+        line_key = (
+            "total" if market is Market.TOTAL else stem if market is Market.RUN_LINE else None
+        )
         line_value = entry.get(line_key) if line_key else None
         line = (
             Decimal(str(line_value)).quantize(Decimal("0.01"))

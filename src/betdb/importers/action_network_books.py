@@ -52,7 +52,9 @@ def read_book_map(path: Path) -> dict[int, MappedBook]:
     missing = {"book_id", "sportsbook_key"} - set(rows.fieldnames or [])
     if missing:
         raise ImportFileError(
-            path, f"a book mapping needs the columns book_id and sportsbook_key ({sorted(missing)} missing)"
+            path,
+            "a book mapping needs the columns book_id and sportsbook_key"
+            f" ({', '.join(sorted(missing))} missing)",
         )
     books: dict[int, MappedBook] = {}
     for row in rows:
