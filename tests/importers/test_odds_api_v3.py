@@ -63,12 +63,19 @@ async def test_the_real_v3_file_imports_with_home_read_from_home_team_twice_the_
     assert games[0]["first_pitch_at"] == dt.datetime(2020, 8, 3, 22, 40, tzinfo=dt.UTC)
     # teams[] is alphabetical: the Brewers are home though listed second ([1.89, 1.98]).
     seen = dt.datetime(2020, 8, 3, 17, 3, 35, tzinfo=dt.UTC)
-    assert await prices(connection, "MIL", "draftkings") == [("home", -102, seen), ("away", -112, seen)]
-    assert await prices(connection, "CIN", "draftkings") == [("home", -147, seen), ("away", 125, seen)]
+    assert await prices(connection, "MIL", "draftkings") == [
+        ("home", -102, seen),
+        ("away", -112, seen),
+    ]
+    assert await prices(connection, "CIN", "draftkings") == [
+        ("home", -147, seen),
+        ("away", 125, seen),
+    ]
     # BetOnline's third h2h price (1.0, the draw) is left out.
     online = dt.datetime(2020, 8, 3, 17, 2, 15, tzinfo=dt.UTC)
     assert await prices(connection, "SEA", "betonlineag") == [
-        ("home", 166, online), ("away", -182, online)
+        ("home", 166, online),
+        ("away", -182, online),
     ]
     assert await count(connection, "odds") == 162
 

@@ -99,7 +99,9 @@ def odds_api_command(
     ] = False,
     api_version: Annotated[
         ApiVersion | None,
-        typer.Option("--api-version", help="the responses' API version (default: detected per file)"),
+        typer.Option(
+            "--api-version", help="the responses' API version (default: detected per file)"
+        ),
     ] = None,
     json_output: Json = False,
     data_dir: DataDir = None,

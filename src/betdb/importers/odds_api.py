@@ -153,9 +153,7 @@ def read_event(game: object, where: str, clubs: Clubs) -> Event:
     assert isinstance(home, str)
     assert isinstance(away, str)
     commence = instant(game.get("commence_time"), f"{where}.commence_time")
-    return Event(
-        event_id.strip() if event_id else None, commence, home_id, away_id, home, away
-    )
+    return Event(event_id.strip() if event_id else None, commence, home_id, away_id, home, away)
 
 
 def observations(

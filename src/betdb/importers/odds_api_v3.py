@@ -56,7 +56,9 @@ def v3_events(path: Path, document: object) -> list[object]:
     """The v3 games of a response as v4 events (``id`` None)."""
     games = document.get("data") if isinstance(document, Mapping) else document
     if not isinstance(games, list):
-        raise ImportFileError(path, 'not an Odds API v3 response: expected {"success", "data": [...]}')
+        raise ImportFileError(
+            path, 'not an Odds API v3 response: expected {"success", "data": [...]}'
+        )
     return [v4_event(game) for game in games]
 
 
