@@ -290,3 +290,25 @@ async def test_a_game_of_unknown_clubs_rejects_it_and_its_entries(
         " abbreviation"
     )
     assert await count(connection, "games") == 0
+
+
+async def test_a_doubleheader_is_two_games_numbered_by_start_and_found_again(
+    repo: UnifiedRepository, connection: asyncpg.Connection, tmp_path: Path
+) -> None:
+    board = scoreboard(
+        an_game(228031, "2025-06-21T23:10:00.000Z", odds=[]),
+        an_game(228030, "2025-06-21T17:05:00.000Z", odds=[]),
+        an_game(228032, None, odds=[]),  # type: ignore[arg-type]
+    )
+    path = write_json(tmp_path / "dh.json", board)
+    report = await import_action_network(repo, path)
+    assert (report.imported, [str(r) for r in report.rejected]) == (
+        2,
+        ["games[2]: games[2].start_time is missing"],
+    )
+    rows = await connection.fetch(
+        "SELECT action_network_game_id, game_number FROM games ORDER BY game_number"
+    )
+    assert [tuple(r) for r in rows] == [(228030, 1), (228031, 2)]
+    again = await import_action_network(repo, path)
+    assert (again.imported, again.unchanged, len(again.rejected)) == (0, 2, 1)

@@ -192,7 +192,9 @@ def read_game(game: object, where: str, teams: Teams, report: ImportReport) -> A
     an_id = whole(game.get("id"), f"{where}.id")
     if not 0 < an_id <= 2**31 - 1:
         raise FieldError(f"{where}.id {an_id} is not an Action Network game id")
-    start = an_instant(str(game.get("start_time")), f"{where}.start_time")
+    if game.get("start_time") is None:
+        raise FieldError(f"{where}.start_time is missing")
+    start = an_instant(game["start_time"], f"{where}.start_time")
     home, away = teams.club(game, "home", where), teams.club(game, "away", where)
     if home == away:
         raise FieldError(f"{where}: the home and away clubs are the same")
