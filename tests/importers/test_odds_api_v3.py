@@ -49,6 +49,11 @@ async def test_the_real_v3_file_imports_with_home_read_from_home_team_twice_the_
         "unknown bookmaker 'betfair' (Betfair)",
         "unknown bookmaker 'intertops' (Intertops)",
     }
+    # Each rejection points into the v3 file.
+    assert str(report.rejected[0]) == (
+        "data[0].sites[0].odds.h2h: unknown bookmaker 'unibet' (Unibet): not a betdb sportsbook"
+        " (--add-books adds it)"
+    )
     games = await connection.fetch(
         "SELECT h.abbreviation AS home, a.abbreviation AS away, official_date, first_pitch_at,"
         " odds_api_event_id FROM games g JOIN teams h ON h.team_id = g.home_team_id"
@@ -123,7 +128,7 @@ async def test_a_v3_game_whose_home_team_is_not_among_its_teams_is_rejected(
     game = v3_game(["Boston Red Sox", "New York Yankees"], "Texas Rangers", h2h=[1.8, 2.1])
     report = await import_odds_api(repo, write_json(tmp_path / "v3.json", {"data": [game]}))
     assert [str(r) for r in report.rejected] == [
-        "[0]: teams ['Boston Red Sox', 'New York Yankees'] are not two clubs of which home_team"
+        "data[0]: teams ['Boston Red Sox', 'New York Yankees'] are not two clubs of which home_team"
         " 'Texas Rangers' is one"
     ]
 

@@ -46,7 +46,13 @@ from betdb.generated.models import DataSource, Game, Market, Side
 from betdb.generated.odds import CopyOddsValues
 from betdb.importers.documents import Clubs, JsonRejects, default_rejects_path, load_json
 from betdb.importers.fields import FieldError
-from betdb.importers.odds_api_v3 import V3_PROBLEM, ApiVersion, detect_version, v3_events
+from betdb.importers.odds_api_v3 import (
+    V3_PROBLEM,
+    ApiVersion,
+    detect_version,
+    located,
+    v3_events,
+)
 from betdb.importers.report import ImportFileError, ImportReport, Rejection
 from betdb.odds import decimal_to_american
 
@@ -383,10 +389,10 @@ async def import_odds_api(
                     )
                     report.read += max(len(markets_of), 1)
                     for _ in range(max(len(markets_of), 1)):
-                        reject(f"[{i}]", str(error), head)
+                        reject(located(game, f"[{i}]"), str(error), head)
                     continue
                 for j, book, k, market in markets_of:
-                    where = f"[{i}].bookmakers[{j}].markets[{k}]"
+                    where = located(market, f"[{i}].bookmakers[{j}].markets[{k}]")
                     report.read += 1
                     key = market.get("key") if isinstance(market, Mapping) else None
                     if key not in MARKETS:

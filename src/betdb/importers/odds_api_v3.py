@@ -24,6 +24,15 @@ from betdb.importers.report import ImportFileError
 
 V3_PROBLEM = "_v3_problem"
 """Set on a converted game that cannot be one: the reason its records are rejected for."""
+V3_WHERE = "_v3_where"
+"""Where a converted game or market stands in the v3 file, for its rejections."""
+
+
+def located(record: object, where: str) -> str:
+    """A record's place in its file: the v3 one for a converted record, else `where`."""
+    if isinstance(record, Mapping) and isinstance(record.get(V3_WHERE), str):
+        return str(record[V3_WHERE])
+    return where
 
 
 class ApiVersion(StrEnum):
@@ -59,10 +68,10 @@ def v3_events(path: Path, document: object) -> list[object]:
         raise ImportFileError(
             path, 'not an Odds API v3 response: expected {"success", "data": [...]}'
         )
-    return [v4_event(game) for game in games]
+    return [v4_event(game, f"data[{i}]") for i, game in enumerate(games)]
 
 
-def v4_event(game: object) -> object:
+def v4_event(game: object, where: str) -> object:
     if not isinstance(game, Mapping):
         return game
     teams = game.get("teams")
@@ -74,13 +83,14 @@ def v4_event(game: object) -> object:
         "home_team": home,
         "away_team": None,
         "bookmakers": [],
+        V3_WHERE: where,
     }
     if not isinstance(teams, list) or len(teams) != 2 or home not in teams:
         event[V3_PROBLEM] = f"teams {teams!r} are not two clubs of which home_team {home!r} is one"
         return event
     event["away_team"] = teams[1] if teams[0] == home else teams[0]
     sites = game.get("sites")
-    for site in sites if isinstance(sites, list) else []:
+    for j, site in enumerate(sites if isinstance(sites, list) else []):
         if not isinstance(site, Mapping):
             event["bookmakers"].append(site)
             continue
@@ -91,7 +101,11 @@ def v4_event(game: object) -> object:
                 "title": site.get("site_nice"),
                 "last_update": iso(site.get("last_update")),
                 "markets": [
-                    {"key": key, "outcomes": outcomes(key, prices, teams)}
+                    {
+                        "key": key,
+                        "outcomes": outcomes(key, prices, teams),
+                        V3_WHERE: f"{where}.sites[{j}].odds.{key}",
+                    }
                     for key, prices in (odds.items() if isinstance(odds, Mapping) else [])
                 ],
             }
