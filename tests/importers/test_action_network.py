@@ -12,6 +12,7 @@ import asyncpg
 import pytest
 
 from betdb import UnifiedRepository
+from betdb.generated import init_connection
 from betdb.importers import ImportFileError, import_schedule
 from betdb.importers.action_network import import_action_network
 
@@ -312,3 +313,29 @@ async def test_a_doubleheader_is_two_games_numbered_by_start_and_found_again(
     assert [tuple(r) for r in rows] == [(228030, 1), (228031, 2)]
     again = await import_action_network(repo, path)
     assert (again.imported, again.unchanged, len(again.rejected)) == (0, 2, 1)
+
+
+async def test_a_database_failure_midway_leaves_nothing_and_a_rerun_imports_the_file_whole(
+    database_url: str, admin: asyncpg.Connection, tmp_path: Path
+) -> None:
+    path = write_json(tmp_path / "board.json", scoreboard(an_game()))
+    # The server goes away at the first split written, after the game and the books were.
+    await admin.execute("""
+        CREATE FUNCTION stop_import() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;
+        CREATE TRIGGER stop_import AFTER INSERT ON betting_splits
+            FOR EACH STATEMENT EXECUTE FUNCTION stop_import();
+    """)
+    connection = await asyncpg.connect(database_url)
+    await init_connection(connection)
+    with pytest.raises((asyncpg.PostgresError, asyncpg.InterfaceError, OSError)):
+        await import_action_network(UnifiedRepository(connection), path)
+    assert await admin.fetchval("SELECT count(*) FROM games") == 0
+    assert await admin.fetchval("SELECT count(*) FROM sportsbooks WHERE key = 'an_consensus'") == 0
+    await admin.execute("DROP TRIGGER stop_import ON betting_splits")
+    connection = await asyncpg.connect(database_url)
+    await init_connection(connection)
+    again = await import_action_network(UnifiedRepository(connection), path)
+    assert (again.read, again.imported, again.duplicates) == (15, 13, 0)
+    assert await admin.fetchval("SELECT count(*) FROM odds") == 18
+    await connection.close()
