@@ -18,6 +18,7 @@ from betdb.importers.action_network_books import (
     book_map,
     read_book_map,
 )
+from betdb.importers.fields import FieldError
 
 BOOK_IDS = Path(__file__).parents[1] / "data" / "real" / "action-network" / "book-ids.csv"
 
@@ -69,3 +70,14 @@ def test_a_mapping_row_that_is_not_one_is_refused_by_line(
     path.write_text(text)
     with pytest.raises(ImportFileError, match=problem):
         read_book_map(path)
+
+
+async def test_a_mapping_to_a_new_book_under_a_taken_name_is_rejected_saying_so(
+    repo: UnifiedRepository, tmp_path: Path
+) -> None:
+    path = tmp_path / "books.csv"
+    path.write_text("book_id,sportsbook_key,sportsbook_name\n77,dk2,DraftKings\n")
+    books = ActionNetworkBooks(repo, book_map(path))
+    with pytest.raises(FieldError, match="the name of betdb's 'draftkings': map it to"):
+        await books.sportsbook(77)
+    assert (await books.sportsbook(286))[1] is BookKind.BOOK

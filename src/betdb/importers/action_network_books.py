@@ -114,6 +114,16 @@ class ActionNetworkBooks:
             return stored.sportsbook_id, BookKind.BOOK
         book = await books.get_sportsbook_by_key(key=mapped.sportsbook_key)
         if book is None:
+            named = next(
+                (b for b in await books.list_sportsbooks() if b.name == mapped.sportsbook_name),
+                None,
+            )
+            if named is not None:
+                raise FieldError(
+                    f"Action Network book id {book_id} maps to a new sportsbook"
+                    f" {mapped.sportsbook_key!r} named {mapped.sportsbook_name!r}, the name of"
+                    f" betdb's {named.key!r}: map it to {named.key!r} or give another name"
+                )
             try:
                 async with self.repository.transaction() as tx:
                     book = await tx.sportsbooks.upsert_sportsbook(
