@@ -206,3 +206,38 @@ INSERT INTO games (
     sqlc.arg(source), 'medium'
 )
 RETURNING *;
+
+-- name: AttachActionNetworkGame :execrows
+-- Names a game by Action Network's game id, unless it already carries one.
+UPDATE games SET action_network_game_id = sqlc.arg(action_network_game_id), updated_at = now()
+WHERE game_id = sqlc.arg(game_id) AND action_network_game_id IS NULL;
+
+-- name: CreateActionNetworkGame :one
+-- A game first named by Action Network's scoreboard; a null status is left at scheduled.
+INSERT INTO games (
+    action_network_game_id, official_date, home_team_id, away_team_id, game_number,
+    first_pitch_at, season, season_type, game_type, status, source, data_quality
+) VALUES (
+    sqlc.arg(action_network_game_id), sqlc.arg(official_date), sqlc.arg(home_team_id),
+    sqlc.arg(away_team_id), sqlc.arg(game_number), sqlc.arg(first_pitch_at), sqlc.arg(season),
+    sqlc.arg(season_type), sqlc.arg(game_type),
+    COALESCE(sqlc.narg(status)::game_status, 'scheduled'), 'action_network', 'medium'
+)
+RETURNING *;
+
+-- name: SetActionNetworkGameState :execrows
+-- A later scoreboard's state, start and season type, for games no Stats API schedule named
+-- (the schedule is the authority on those); a null status keeps the stored one. 0 rows when
+-- nothing would change.
+UPDATE games SET
+    status = COALESCE(sqlc.narg(status)::game_status, status),
+    first_pitch_at = sqlc.arg(first_pitch_at),
+    season_type = sqlc.arg(season_type),
+    game_type = sqlc.arg(game_type),
+    updated_at = now()
+WHERE game_id = sqlc.arg(game_id)
+  AND mlb_game_pk IS NULL
+  AND (status, first_pitch_at, season_type, game_type) IS DISTINCT FROM (
+      COALESCE(sqlc.narg(status)::game_status, status), sqlc.arg(first_pitch_at)::timestamptz,
+      sqlc.arg(season_type)::season_type, sqlc.arg(game_type)::game_type
+  );

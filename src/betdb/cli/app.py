@@ -30,6 +30,7 @@ from betdb.cli.findings import analyses_command, signals_command
 from betdb.cli.games import games_command
 from betdb.cli.health import health_command
 from betdb.cli.import_games import register as register_game_imports
+from betdb.cli.import_action_network import register as register_action_network_import
 from betdb.cli.import_sources import register as register_source_imports
 from betdb.cli.imports import import_app
 from betdb.cli.migrations import migrate_app, partitions_app
@@ -50,6 +51,7 @@ app.add_typer(server_app, name="server")
 app.add_typer(migrate_app, name="migrate")
 register_source_imports(import_app)
 register_game_imports(import_app)
+register_action_network_import(import_app)
 app.add_typer(import_app, name="import")
 app.add_typer(sample_app, name="sample")
 app.command("games")(games_command)

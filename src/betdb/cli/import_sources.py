@@ -12,6 +12,7 @@ from betdb.cli.imports import Importer, InputFile, Json, Rejects, run_import
 from betdb.cli.output import CommandError, UsageError, reports_errors
 from betdb.importers.fields import FieldError
 from betdb.importers.odds_api import OddsFormat, import_odds_api, instant
+from betdb.importers.odds_api_v3 import ApiVersion
 from betdb.importers.sbd import import_sbd
 from betdb.importers.sbr_archive import (
     EXTRA_HINT,
@@ -96,12 +97,18 @@ def odds_api_command(
         bool,
         typer.Option("--include-live", help="keep prices quoted after commence_time"),
     ] = False,
+    api_version: Annotated[
+        ApiVersion | None,
+        typer.Option(
+            "--api-version", help="the responses' API version (default: detected per file)"
+        ),
+    ] = None,
     json_output: Json = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Import saved responses of The Odds API v4 (/sports/baseball_mlb/odds): h2h, spreads
-    and totals as moneyline, run line and total observations; a directory of snapshots
-    imports as a history, oldest file name first."""
+    """Import saved responses of The Odds API v4 or v3 (/sports/baseball_mlb/odds): h2h,
+    spreads and totals as moneyline, run line and total observations; a directory of snapshots
+    (v3 and v4 mixed) imports as a history, oldest file name first."""
 
     def importer(file: Path) -> Importer:
         return lambda repository, progress, _report: import_odds_api(
@@ -111,6 +118,7 @@ def odds_api_command(
             add_books=add_books,
             include_live=include_live,
             on_progress=progress,
+            api_version=api_version,
         )
 
     for file in snapshot_files(paths):

@@ -239,6 +239,47 @@ RETURNING game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_da
 """
 
 
+ATTACH_ACTION_NETWORK_GAME = """-- name: AttachActionNetworkGame :execrows
+UPDATE games SET action_network_game_id = $1, updated_at = now()
+WHERE game_id = $2 AND action_network_game_id IS NULL
+"""
+
+
+CREATE_ACTION_NETWORK_GAME = """-- name: CreateActionNetworkGame :one
+INSERT INTO games (
+    action_network_game_id, official_date, home_team_id, away_team_id, game_number,
+    first_pitch_at, season, season_type, game_type, status, source, data_quality
+) VALUES (
+    $1, $2, $3,
+    $4, $5, $6, $7,
+    $8, $9,
+    COALESCE($10::game_status, 'scheduled'), 'action_network', 'medium'
+)
+RETURNING game_id, mlb_game_pk, sbr_game_id, action_network_game_id, official_date, home_team_id, away_team_id, game_number, first_pitch_at, season, season_type, game_type, status, home_score, away_score, venue, weather, probable_pitchers, source, source_url, source_updated_at, data_quality, created_at, updated_at, odds_api_event_id, doubleheader, mlb_game_type, detailed_state, status_reason, scheduled_date, resumed_on
+"""
+
+
+SET_ACTION_NETWORK_GAME_STATE = """-- name: SetActionNetworkGameState :execrows
+UPDATE games SET
+    status = COALESCE($1::game_status, status),
+    first_pitch_at = $2,
+    season_type = $3,
+    game_type = $4,
+    updated_at = now()
+WHERE game_id = $5
+  AND mlb_game_pk IS NULL
+  AND (status, first_pitch_at, season_type, game_type) IS DISTINCT FROM (
+      COALESCE($1::game_status, status), $2::timestamptz,
+      $3::season_type, $4::game_type
+  )
+"""
+
+
+def _attach_action_network_game_is_exact(v: tuple[Any, ...]) -> bool:
+    """Whether each argument of AttachActionNetworkGame has its exact type."""
+    return len(v) == 2 and (v[0] is None or type(v[0]) is int) and type(v[1]) is int
+
+
 def _attach_odds_api_event_is_exact(v: tuple[Any, ...]) -> bool:
     """Whether each argument of AttachOddsApiEvent has its exact type."""
     return (
@@ -321,6 +362,12 @@ def _list_games_newest_first_is_exact(v: tuple[Any, ...]) -> bool:
     return len(v) == 2 and type(v[0]) is int and type(v[1]) is int
 
 
+_ATTACH_ACTION_NETWORK_GAME_ARGS = Arguments(
+    tuple[int | None, int],
+    "AttachActionNetworkGame",
+    ("action_network_game_id", "game_id"),
+    exact=_attach_action_network_game_is_exact,
+)
 _ATTACH_ODDS_API_EVENT_ARGS = Arguments(
     tuple[str | None, int],
     "AttachOddsApiEvent",
@@ -462,6 +509,31 @@ class CreateFeedGameParams(ParamsModel):
     first_pitch_at: _betdb_types.Timestamp | None
     season: int
     source: DataSource
+
+
+class CreateActionNetworkGameParams(ParamsModel):
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
+
+    action_network_game_id: int | None
+    official_date: _betdb_types.GameDay
+    home_team_id: int
+    away_team_id: int
+    game_number: int
+    first_pitch_at: _betdb_types.Timestamp | None
+    season: int
+    season_type: SeasonType
+    game_type: GameType
+    status: GameStatus | None
+
+
+class SetActionNetworkGameStateParams(ParamsModel):
+    model_config = _pydantic.ConfigDict(arbitrary_types_allowed=True)
+
+    status: GameStatus | None
+    first_pitch_at: _betdb_types.Timestamp | None
+    season_type: SeasonType
+    game_type: GameType
+    game_id: int
 
 
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
@@ -1106,6 +1178,54 @@ class Querier:
         )
         return None if record is None else _decode_game(record)
 
+    async def attach_action_network_game(
+        self,
+        *,
+        action_network_game_id: int | None,
+        game_id: int,
+    ) -> int:
+        """Names a game by Action Network's game id, unless it already carries one."""
+        status = await self._conn.execute(
+            ATTACH_ACTION_NETWORK_GAME,
+            *_ATTACH_ACTION_NETWORK_GAME_ARGS.validate_python((action_network_game_id, game_id)),
+        )
+        return int(status.rpartition(" ")[2])
+
+    async def create_action_network_game(
+        self,
+        params: CreateActionNetworkGameParams,
+    ) -> Game | None:
+        """A game first named by Action Network's scoreboard; a null status is left at scheduled."""
+        record_ = await self._conn.fetchrow(
+            CREATE_ACTION_NETWORK_GAME,
+            params.action_network_game_id,
+            params.official_date,
+            params.home_team_id,
+            params.away_team_id,
+            params.game_number,
+            params.first_pitch_at,
+            params.season,
+            params.season_type,
+            params.game_type,
+            params.status,
+        )
+        return None if record_ is None else _decode_game(record_)
+
+    async def set_action_network_game_state(self, params: SetActionNetworkGameStateParams) -> int:
+        """A later scoreboard's state, start and season type, for games no Stats API schedule named
+        (the schedule is the authority on those); a null status keeps the stored one. 0 rows when
+        nothing would change.
+        """
+        status_ = await self._conn.execute(
+            SET_ACTION_NETWORK_GAME_STATE,
+            params.status,
+            params.first_pitch_at,
+            params.season_type,
+            params.game_type,
+            params.game_id,
+        )
+        return int(status_.rpartition(" ")[2])
+
 
 class SyncQuerier:
     """The queries of games.sql, run on a psycopg Connection or ConnectionPool."""
@@ -1477,3 +1597,48 @@ class SyncQuerier:
             params.source,
         )
         return None if record is None else _decode_game(record)
+
+    def attach_action_network_game(
+        self,
+        *,
+        action_network_game_id: int | None,
+        game_id: int,
+    ) -> int:
+        """Names a game by Action Network's game id, unless it already carries one."""
+        status = self._conn.execute(
+            ATTACH_ACTION_NETWORK_GAME,
+            *_ATTACH_ACTION_NETWORK_GAME_ARGS.validate_python((action_network_game_id, game_id)),
+        )
+        return int(status.rpartition(" ")[2])
+
+    def create_action_network_game(self, params: CreateActionNetworkGameParams) -> Game | None:
+        """A game first named by Action Network's scoreboard; a null status is left at scheduled."""
+        record_ = self._conn.fetchrow(
+            CREATE_ACTION_NETWORK_GAME,
+            params.action_network_game_id,
+            params.official_date,
+            params.home_team_id,
+            params.away_team_id,
+            params.game_number,
+            params.first_pitch_at,
+            params.season,
+            params.season_type,
+            params.game_type,
+            params.status,
+        )
+        return None if record_ is None else _decode_game(record_)
+
+    def set_action_network_game_state(self, params: SetActionNetworkGameStateParams) -> int:
+        """A later scoreboard's state, start and season type, for games no Stats API schedule named
+        (the schedule is the authority on those); a null status keeps the stored one. 0 rows when
+        nothing would change.
+        """
+        status_ = self._conn.execute(
+            SET_ACTION_NETWORK_GAME_STATE,
+            params.status,
+            params.first_pitch_at,
+            params.season_type,
+            params.game_type,
+            params.game_id,
+        )
+        return int(status_.rpartition(" ")[2])

@@ -1,5 +1,6 @@
-"""Importers: MLB Stats API schedules of every era, SBR's odds archive, The Odds API,
-SportsBettingDime, and betdb's own odds, splits, analyses and signals files.
+"""Importers: MLB Stats API schedules of every era, SBR's odds archive, The Odds API (v3 and
+v4), Action Network's scoreboard, SportsBettingDime, and betdb's own odds, splits, analyses and
+signals files.
 
 Each returns an ImportReport whose counts add up
 (``read == imported + updated + unchanged + duplicates + skipped + len(rejected)``); a record that
@@ -13,6 +14,7 @@ SyncUnifiedRepository with ``run_on_sync_repository(import_odds, db.repository()
 """
 
 from betdb._awaited import run_on_sync_repository
+from betdb.importers.action_network import import_action_network
 from betdb.importers.judgments import import_analyses, import_signals
 from betdb.importers.odds import import_odds
 from betdb.importers.odds_api import import_odds_api
@@ -29,6 +31,7 @@ __all__ = [
     "ImportReport",
     "ImportStoppedError",
     "Rejection",
+    "import_action_network",
     "import_analyses",
     "import_odds",
     "import_odds_api",

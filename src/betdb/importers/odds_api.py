@@ -20,6 +20,9 @@ with its key, or added as a new sportsbook with ``add_books``.
 An observation already stored counts its record as a duplicate. Each file is one transaction:
 nothing is half-written if the database fails, and a re-run imports the file whole. Several
 snapshots (a directory) import as a history, oldest file name first.
+
+A v3 response (``{"success", "data"}`` of games with ``teams`` and ``sites``) is detected, or
+forced with ``api_version``, and read as v4 events (odds_api_v3).
 """
 
 from __future__ import annotations
@@ -43,6 +46,13 @@ from betdb.generated.models import DataSource, Game, Market, Side
 from betdb.generated.odds import CopyOddsValues
 from betdb.importers.documents import Clubs, JsonRejects, default_rejects_path, load_json
 from betdb.importers.fields import FieldError
+from betdb.importers.odds_api_v3 import (
+    V3_PROBLEM,
+    ApiVersion,
+    detect_version,
+    located,
+    v3_events,
+)
 from betdb.importers.report import ImportFileError, ImportReport, Rejection
 from betdb.odds import decimal_to_american
 
@@ -119,7 +129,8 @@ def point(outcome: Mapping[str, Any], where: str) -> Decimal:
 
 @dataclass(frozen=True)
 class Event:
-    event_id: str
+    event_id: str | None
+    """None for a v3 game: that version names no events."""
     commence_at: dt.datetime
     home_team_id: int
     away_team_id: int
@@ -134,8 +145,11 @@ class Event:
 def read_event(game: object, where: str, clubs: Clubs) -> Event:
     if not isinstance(game, Mapping):
         raise FieldError(f"{where}: not a JSON object")
+    if game.get(V3_PROBLEM):
+        raise FieldError(str(game[V3_PROBLEM]))
     event_id = game.get("id")
-    if not isinstance(event_id, str) or not event_id.strip():
+    unnamed = bool(game.get("v3")) and event_id is None  # v3 names no events
+    if not unnamed and (not isinstance(event_id, str) or not event_id.strip()):
         raise FieldError(f"{where}.id is missing")
     home, away = game.get("home_team"), game.get("away_team")
     home_id = clubs.by_name(home, f"{where}.home_team")
@@ -145,7 +159,7 @@ def read_event(game: object, where: str, clubs: Clubs) -> Event:
     assert isinstance(home, str)
     assert isinstance(away, str)
     commence = instant(game.get("commence_time"), f"{where}.commence_time")
-    return Event(event_id.strip(), commence, home_id, away_id, home, away)
+    return Event(event_id.strip() if event_id else None, commence, home_id, away_id, home, away)
 
 
 def observations(
@@ -192,20 +206,23 @@ class EventGames:
 
     def __init__(self, repository: UnifiedRepository) -> None:
         self.repository = repository
-        self.known: dict[str, int] = {}
+        self.known: dict[object, int] = {}
 
     async def game_id(self, event: Event) -> int:
-        if event.event_id in self.known:
-            return self.known[event.event_id]
+        key = event.event_id or (event.home_team_id, event.away_team_id, event.commence_at)
+        if key in self.known:
+            return self.known[key]
         games = self.repository.games
-        game = await games.find_game_by_odds_api_event(event_id=event.event_id)
+        game = None
+        if event.event_id is not None:
+            game = await games.find_game_by_odds_api_event(event_id=event.event_id)
         if game is None:
             game = await self._find(event)
-            if game is not None:
+            if game is not None and event.event_id is not None:
                 await games.attach_odds_api_event(game_id=game.game_id, event_id=event.event_id)
         if game is None:
             game = await self._create(event)
-        self.known[event.event_id] = game.game_id
+        self.known[key] = game.game_id
         return game.game_id
 
     async def _same_day(self, event: Event) -> list[Game]:
@@ -220,7 +237,12 @@ class EventGames:
         ]
 
     async def _find(self, event: Event) -> Game | None:
-        free = [g for g in await self._same_day(event) if g.odds_api_event_id is None]
+        # A v3 game (no event id) may be one a v4 snapshot named.
+        free = [
+            g
+            for g in await self._same_day(event)
+            if g.odds_api_event_id is None or event.event_id is None
+        ]
         timed = [
             g
             for g in free
@@ -310,11 +332,15 @@ async def import_odds_api(
     include_live: bool = False,
     rejects: Path | None = None,
     on_progress: Callable[[int], None] | None = None,
+    api_version: ApiVersion | None = None,
 ) -> ImportReport:
-    """Import one saved Odds API response; see the module docstring."""
+    """Import one saved Odds API response (v4, or v3 detected or forced with `api_version`);
+    see the module docstring."""
     started = time.perf_counter()
     path = Path(path)
     document = load_json(path)
+    if (api_version or detect_version(document)) is ApiVersion.V3:
+        document = v3_events(path, document)
     games = document if isinstance(document, list) else None
     if games is None and isinstance(document, Mapping) and isinstance(document.get("data"), list):
         games = document["data"]  # the response body as some clients save it
@@ -363,10 +389,10 @@ async def import_odds_api(
                     )
                     report.read += max(len(markets_of), 1)
                     for _ in range(max(len(markets_of), 1)):
-                        reject(f"[{i}]", str(error), head)
+                        reject(located(game, f"[{i}]"), str(error), head)
                     continue
                 for j, book, k, market in markets_of:
-                    where = f"[{i}].bookmakers[{j}].markets[{k}]"
+                    where = located(market, f"[{i}].bookmakers[{j}].markets[{k}]")
                     report.read += 1
                     key = market.get("key") if isinstance(market, Mapping) else None
                     if key not in MARKETS:
