@@ -29,8 +29,8 @@ from betdb.cli.export import export_app
 from betdb.cli.findings import analyses_command, signals_command
 from betdb.cli.games import games_command
 from betdb.cli.health import health_command
-from betdb.cli.import_games import register as register_game_imports
 from betdb.cli.import_action_network import register as register_action_network_import
+from betdb.cli.import_games import register as register_game_imports
 from betdb.cli.import_sources import register as register_source_imports
 from betdb.cli.imports import import_app
 from betdb.cli.migrations import migrate_app, partitions_app
