@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from betdb._observability import monotonic
 from betdb._psycopg_errors import is_closed, is_connection_loss
@@ -29,6 +29,12 @@ _HOLD_SIGINT = hasattr(signal, "pthread_sigmask")  # POSIX only
 # Given how long a failed login took, the SQLSTATE the server refused it with (or None).
 RefusalProbe = Callable[[float], "str | None"]
 
+CLOSED = "the database is closed"
+
+
+class _ClosingError(Exception):
+    """The pool's close began: no new loan (the breaker hears nothing of it)."""
+
 
 class PoolWatch:
     """What betdb knows of a pool that psycopg_pool does not say: why its last connect attempt
@@ -42,9 +48,17 @@ class PoolWatch:
         self._refusal = refusal
         self._lent: set[Any] = set()
         self._all_back = threading.Condition(self._lock)
+        self.closing = False
+
+    def close_doors(self) -> None:
+        """Refuse every loan from now on; those out already may finish."""
+        with self._lock:
+            self.closing = True
 
     def lent(self, connection: Any) -> None:
         with self._lock:
+            if self.closing:  # under the lock: close() waits for this loan or it is refused
+                raise _ClosingError
             self._lent.add(connection)
 
     def lent_count(self) -> int:
@@ -131,10 +145,14 @@ class SyncPooledConnections:
         started = monotonic()
         deadline = started + settings.acquire_timeout
         while True:
+            if self.pool.watch.closing:
+                raise _ClosingError
             remaining = deadline - monotonic()
             try:
                 self._getconn(max(min(remaining, _CONNECT_FAILURE_POLL), 0.001), loan)
                 return
+            except PoolClosed as closed:
+                raise _ClosingError from closed
             except PoolTimeout as timeout:
                 failure = self.pool.watch.failure_since(started)
                 if failure is not None:
@@ -192,6 +210,9 @@ class SyncPooledConnections:
         started = monotonic()
         try:
             self._acquire(loan)
+        except _ClosingError as closing:
+            breaker.release_probe()
+            raise DatabaseUnavailableError(CLOSED) from closing
         except TimeoutError as error:
             breaker.release_probe()
             raise DatabaseUnavailableError(str(error)) from error
@@ -203,7 +224,12 @@ class SyncPooledConnections:
             raise
         with ctrl_c_held():
             self.runtime.record_pool_wait(monotonic() - started)
-            self.pool.watch.lent(loan.connection)
+            try:
+                self.pool.watch.lent(loan.connection)
+            except _ClosingError as closing:
+                breaker.release_probe()
+                self._give_back(loan)
+                raise DatabaseUnavailableError(CLOSED) from closing
 
     def _give_back(self, loan: _Loan) -> None:
         """Return the connection to the pool (which rolls back what is left open and drops a
