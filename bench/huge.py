@@ -151,8 +151,10 @@ async def run(dsn: str, targets: Sequence[int]) -> tuple[BenchResult, dict[str, 
             load_seconds = time.perf_counter() - started
             table_rows += added
             _log(f"{table_rows:,} rows; measuring the queries")
-            measurements += await scale._measure_size(
-                database, timing, label, table_rows, game, to_day
+            # Measured as the table grows: each size at its own time (the smaller tables
+            # are gone by then), so machine load between stages shows in the ratios.
+            measurements += await scale.measure_sizes(
+                [scale.Target(label, database, table_rows, to_day)], timing, game
             )
             copy, copy_rates = await _copy_rate(database, to_day)
             table_rows += COPY_ROWS * COPY_REPEATS

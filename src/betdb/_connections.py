@@ -28,15 +28,16 @@ class PooledConnections:
         self.pool = pool
         self.role = role
 
-    @contextlib.asynccontextmanager
-    async def connection(self) -> AsyncIterator[Any]:
-        """A pooled connection, through the breaker; a connection that broke is discarded."""
+    async def acquire(self) -> Any:
+        """A pooled connection, through the breaker (give it back with ``release``)."""
         pool, settings = self.pool, self.runtime.settings
         breaker = self.runtime.breaker(self.role)
         breaker.before_call()
         started = monotonic()
         try:
-            connection = await pool.acquire(timeout=settings.acquire_timeout)
+            # asyncio.timeout, not acquire(timeout=): asyncpg's wait_for makes a task per call.
+            async with asyncio.timeout(settings.acquire_timeout):
+                connection = await pool.acquire()
         except BaseException as error:
             if isinstance(error, asyncio.CancelledError):
                 breaker.release_probe()
@@ -55,10 +56,16 @@ class PooledConnections:
                 ) from error
             raise
         self.runtime.record_pool_wait(monotonic() - started)
+        return connection
+
+    async def release(self, connection: Any, error: BaseException | None = None) -> None:
+        """Give a connection back, telling the breaker how its work ended (error: what the
+        work raised); a connection that broke is discarded."""
+        breaker = self.runtime.breaker(self.role)
         broken = False
-        try:
-            yield connection
-        except BaseException as error:
+        if error is None:
+            breaker.record_success()
+        else:
             broken = isinstance(error, Exception) and is_connection_loss(
                 error, connection_closed=is_closed(connection)
             )
@@ -68,21 +75,28 @@ class PooledConnections:
                 breaker.release_probe()
             else:
                 breaker.record_success()  # the server answered, even if with an error
+        # A connection that died is detached from its proxy by asyncpg already.
+        if broken or is_closed(connection):
+            with contextlib.suppress(asyncpg.InterfaceError):
+                connection.terminate()
+        try:
+            # After a cancellation mid-query, release() resets or discards the connection.
+            await self.pool.release(connection, timeout=self.runtime.settings.acquire_timeout)
+        except Exception as failure:
+            # The reset failed, so asyncpg terminated the connection. The work's outcome
+            # stands: a commit is not undone, and the body's own error is not replaced.
+            logger.info("discarded a connection whose reset failed: %s", type(failure).__name__)
+
+    @contextlib.asynccontextmanager
+    async def connection(self) -> AsyncIterator[Any]:
+        """A pooled connection, through the breaker; a connection that broke is discarded."""
+        connection = await self.acquire()
+        try:
+            yield connection
+        except BaseException as error:
+            await self.release(connection, error)
             raise
-        else:
-            breaker.record_success()
-        finally:
-            # A connection that died is detached from its proxy by asyncpg already.
-            if broken or is_closed(connection):
-                with contextlib.suppress(asyncpg.InterfaceError):
-                    connection.terminate()
-            try:
-                # After a cancellation mid-query, release() resets or discards the connection.
-                await pool.release(connection)
-            except Exception as error:
-                # The reset failed, so asyncpg terminated the connection. The work's outcome
-                # stands: a commit is not undone, and the body's own error is not replaced.
-                logger.info("discarded a connection whose reset failed: %s", type(error).__name__)
+        await self.release(connection)
 
 
 async def refresh_replica(replica: Replica[asyncpg.Pool], *, timeout: float) -> None:

@@ -3,6 +3,7 @@ breaker, and the replica a read may go to (the counterpart of ``_connections``).
 
 from __future__ import annotations
 
+import _signal  # type: ignore[import-not-found]  # CPython's C module under signal
 import contextlib
 import logging
 import signal
@@ -24,6 +25,7 @@ logger = logging.getLogger("betdb.database")
 # A wait for a connection looks this often whether the pool's last connect attempt failed.
 _CONNECT_FAILURE_POLL = 0.05
 _HOLD_SIGINT = hasattr(signal, "pthread_sigmask")  # POSIX only
+_SIGINT = {signal.SIGINT}
 
 
 # Given how long a failed login took, the SQLSTATE the server refused it with (or None).
@@ -149,7 +151,7 @@ class SyncPooledConnections:
                 raise _ClosingError
             remaining = deadline - monotonic()
             try:
-                self._getconn(max(min(remaining, _CONNECT_FAILURE_POLL), 0.001), loan)
+                self._getconn(max(min(remaining, _CONNECT_FAILURE_POLL), 0.001), loan, started)
                 return
             except PoolClosed as closed:
                 raise _ClosingError from closed
@@ -166,48 +168,64 @@ class SyncPooledConnections:
                         f"(pool of {self.pool.max_size})"
                     ) from timeout
 
-    def _getconn(self, timeout: float, loan: _Loan) -> None:
+    def _getconn(self, timeout: float, loan: _Loan, started: float) -> None:
         # psycopg_pool hands a connection to a waiter that Ctrl-C interrupted, and it is lost:
-        # SIGINT is held back during the (short) wait and raises after, the connection returned.
+        # SIGINT is held back during the (short) wait and the bookkeeping after it (one hold,
+        # not two: each costs system calls), and raises after, the connection returned.
         try:
             with ctrl_c_held():
                 loan.connection = self.pool.getconn(timeout=timeout)
+                self.runtime.record_pool_wait(monotonic() - started)
+                self.pool.watch.lent(loan.connection)
         except KeyboardInterrupt:
+            self._give_back(loan)
+            raise
+        except _ClosingError:
             self._give_back(loan)
             raise
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[Any]:
         """A pooled connection, through the breaker; a connection that broke is discarded."""
+        loan = self.lend()
+        try:  # from here on, Ctrl-C anywhere leaves by settle, which gives the loan back
+            yield loan.connection
+        except BaseException as error:
+            self.settle(loan, error)
+            raise
+        self.settle(loan, None)
+
+    def lend(self) -> _Loan:
+        """A pooled connection through the breaker, in a loan that ``settle`` ends (whenever
+        Ctrl-C lands, a connection taken goes back before it is raised)."""
         breaker = self.runtime.breaker(self.role)
         breaker.before_call()
         loan = _Loan()
         try:
             self._lend(breaker, loan)
         except KeyboardInterrupt:
-            self._give_back(loan)  # whenever Ctrl-C landed, a connection taken goes back
+            self._give_back(loan)
             raise
-        connection = loan.connection
-        try:  # from here on, Ctrl-C anywhere leaves by the finally, which gives the loan back
-            yield connection
-        except BaseException as error:
-            broken = isinstance(error, Exception) and is_connection_loss(
-                error, connection_closed=is_closed(connection)
-            )
-            if broken:
-                breaker.record_failure()
+        return loan
+
+    def settle(self, loan: _Loan, error: BaseException | None) -> None:
+        """Tell the breaker how the loan's work ended (error: what it raised) and give the
+        connection back; one that broke is discarded by the pool."""
+        breaker = self.runtime.breaker(self.role)
+        try:
+            if error is None:
+                breaker.record_success()
             elif isinstance(error, Exception):
-                breaker.record_success()  # the server answered, even if with an error
+                if is_connection_loss(error, connection_closed=is_closed(loan.connection)):
+                    breaker.record_failure()
+                else:
+                    breaker.record_success()  # the server answered, even if with an error
             else:
                 breaker.release_probe()  # KeyboardInterrupt and the like prove nothing
-            raise
-        else:
-            breaker.record_success()
         finally:
             self._give_back(loan)
 
     def _lend(self, breaker: Any, loan: _Loan) -> None:
-        started = monotonic()
         try:
             self._acquire(loan)
         except _ClosingError as closing:
@@ -222,14 +240,6 @@ class SyncPooledConnections:
         except BaseException:
             breaker.release_probe()  # interrupted while waiting
             raise
-        with ctrl_c_held():
-            self.runtime.record_pool_wait(monotonic() - started)
-            try:
-                self.pool.watch.lent(loan.connection)
-            except _ClosingError as closing:
-                breaker.release_probe()
-                self._give_back(loan)
-                raise DatabaseUnavailableError(CLOSED) from closing
 
     def _give_back(self, loan: _Loan) -> None:
         """Return the connection to the pool (which rolls back what is left open and drops a
@@ -258,21 +268,29 @@ class _Loan:
         self.connection: Any = None
 
 
-@contextlib.contextmanager
-def ctrl_c_held() -> Iterator[None]:
+def ctrl_c_held() -> contextlib.AbstractContextManager[None]:
     """Ctrl-C (SIGINT, which only the main thread receives) held back during the block and
     raised as KeyboardInterrupt at its end: betdb's bookkeeping of a connection is never cut
     in half. Elsewhere than POSIX's main thread, nothing."""
-    if not _HOLD_SIGINT or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held_already = signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, ())
-    try:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        yield
-    finally:
-        if not held_already:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    return _CtrlCHeld()
+
+
+class _CtrlCHeld:
+    """ctrl_c_held's block: a class, not a generator, as it runs twice per statement."""
+
+    __slots__ = ("_unblock",)
+
+    def __enter__(self) -> None:
+        self._unblock = False
+        if not _HOLD_SIGINT or threading.current_thread() is not threading.main_thread():
+            return
+        # The mask before the block comes back from blocking: no system call of its own to
+        # ask. _signal's, not signal's: that wrapper turns every mask into enum members.
+        self._unblock = signal.SIGINT not in _signal.pthread_sigmask(signal.SIG_BLOCK, _SIGINT)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._unblock:
+            _signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGINT)
             _let_signals_land()
 
 

@@ -52,14 +52,18 @@ class Watchdog:
     @contextlib.contextmanager
     def deadline(self, connection: Any, seconds: float) -> Iterator[Alarm]:
         """Watch the statement run inside the block."""
-        alarm = Alarm(connection)
-        with self._wakeup:
-            self._push(monotonic() + seconds, alarm)
+        alarm = self.arm(connection, seconds)
         try:
             yield alarm
         finally:
-            with alarm.lock:
-                alarm.done = True
+            disarm(alarm)
+
+    def arm(self, connection: Any, seconds: float) -> Alarm:
+        """Watch the connection's statement from now on, until ``disarm(alarm)``."""
+        alarm = Alarm(connection)
+        with self._wakeup:
+            self._push(monotonic() + seconds, alarm)
+        return alarm
 
     def _push(self, when: float, alarm: Alarm) -> None:
         heap = self._heap
@@ -124,6 +128,12 @@ class Watchdog:
                     heapq.heappush(heap, (when + self.grace, next(self._order), alarm))
                 return alarm, first
         return None
+
+
+def disarm(alarm: Alarm) -> None:
+    """The statement ended: the watchdog leaves its connection alone from now on."""
+    with alarm.lock:
+        alarm.done = True
 
 
 def stop_statement(connection: Any, *, grace: float) -> None:
