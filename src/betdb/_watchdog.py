@@ -110,8 +110,6 @@ class Watchdog:
         heap = self._heap
         with self._wakeup:
             while not self._stopped:
-                while heap and heap[0][2].done:
-                    heapq.heappop(heap)
                 if not heap:
                     self._sleeping_until = math.inf
                     self._wakeup.wait()
@@ -119,10 +117,15 @@ class Watchdog:
                 when, _, alarm = heap[0]
                 wait = when - monotonic()
                 if wait > 0:
+                    # Until the first deadline, even a finished statement's: dropping it now
+                    # would leave the thread asleep for good, and the next statement would wake
+                    # it, a thread switch per statement (milliseconds on a busy machine).
                     self._sleeping_until = when
                     self._wakeup.wait(wait)
                     continue
                 heapq.heappop(heap)
+                if alarm.done:
+                    continue
                 first = not alarm.fired
                 if first:  # the second stage, should the cancel not end the statement
                     heapq.heappush(heap, (when + self.grace, next(self._order), alarm))
