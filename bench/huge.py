@@ -128,60 +128,59 @@ async def _sizes(dsn: str) -> dict[str, int]:
 
 
 async def run(dsn: str, targets: Sequence[int]) -> tuple[BenchResult, dict[str, Any]]:
+    """One database per size, each loaded from empty; then the sizes measured in turns (a
+    machine whose load drifts shifts them alike), then copy_odds into each, then sizes."""
     server = BenchServer(dsn=dsn, kind="embedded server (fsync off)")
     await server.migrate_template()
-    database = await server.database("huge")
-    loader = await asyncpg.connect(database)
-    await dataset.bulk_session(loader)
-    books = int(await loader.fetchval("SELECT count(*) FROM sportsbooks"))
-    first_days = _days(targets[0], books)
-    game = (first_days // 2) * dataset.GAMES_PER_DAY + 1
     timing = dataclasses.replace(QUICK, scale_calls=200, scale_repeats=5)
-    measurements: list[Measurement] = []
     stages: list[dict[str, Any]] = []
-    table_rows = 0
-    from_day = 0
-    try:
-        for target in targets:
-            to_day = max(from_day + 1, _days(target, books))
-            label = f"{target:.0e}".replace("+0", "").replace("+", "")
-            _log(f"growing to {target:,} rows ({to_day:,} days)")
+    loaded: list[scale.Target] = []
+    game = 0
+    for target in targets:
+        label = f"{target:.0e}".replace("+0", "").replace("+", "")
+        database = await server.database(f"huge_{label}")
+        loader = await asyncpg.connect(database)
+        try:
+            await dataset.bulk_session(loader)
+            books = int(await loader.fetchval("SELECT count(*) FROM sportsbooks"))
+            game = game or (_days(targets[0], books) // 2) * dataset.GAMES_PER_DAY + 1
+            to_day = _days(target, books)
+            _log(f"loading {target:,} rows ({to_day:,} days) into {label}")
             started = time.perf_counter()
-            added = await _grow(loader, from_day, to_day)
+            added = await _grow(loader, 0, to_day)
             load_seconds = time.perf_counter() - started
-            table_rows += added
-            _log(f"{table_rows:,} rows; measuring the queries")
-            # Measured as the table grows: each size at its own time (the smaller tables
-            # are gone by then), so machine load between stages shows in the ratios.
-            measurements += await scale.measure_sizes(
-                [scale.Target(label, database, table_rows, to_day)], timing, game
+        finally:
+            await loader.close()
+        loaded.append(scale.Target(label, database, added, to_day))
+        stages.append(
+            {
+                "size": label,
+                "table_rows": added,
+                "days": to_day,
+                "load_seconds": load_seconds,
+                "load_rows_per_s": added / load_seconds,
+            }
+        )
+    _log("measuring the queries, the sizes in turns")
+    measurements = await scale.measure_sizes(loaded, timing, game)
+    for each, stage in zip(loaded, stages, strict=True):
+        copy, copy_rates = await _copy_rate(each.dsn, each.to_day)
+        stage["table_rows"] = each.table_rows + COPY_ROWS * COPY_REPEATS
+        measurements.append(
+            Measurement(
+                f"copy_odds of {COPY_ROWS:,} new rows @ {each.table_rows:,} odds rows",
+                copy,
+                "rows/s",
+                higher_is_better=True,
+                extra={
+                    "size": each.label,
+                    "table_rows": stage["table_rows"],
+                    "repeats": copy_rates,
+                },
             )
-            copy, copy_rates = await _copy_rate(database, to_day)
-            table_rows += COPY_ROWS * COPY_REPEATS
-            measurements.append(
-                Measurement(
-                    f"copy_odds of {COPY_ROWS:,} new rows @ {table_rows:,} odds rows",
-                    copy,
-                    "rows/s",
-                    higher_is_better=True,
-                    extra={"size": label, "table_rows": table_rows, "repeats": copy_rates},
-                )
-            )
-            sizes = await _sizes(database)
-            stages.append(
-                {
-                    "size": label,
-                    "table_rows": table_rows,
-                    "days": to_day,
-                    "load_seconds": load_seconds,
-                    "load_rows_per_s": added / load_seconds,
-                    **sizes,
-                }
-            )
-            _log(f"stage {label}: {json.dumps(stages[-1])}")
-            from_day = to_day
-    finally:
-        await loader.close()
+        )
+        stage |= await _sizes(each.dsn)
+        _log(f"stage {each.label}: {json.dumps(stage)}")
     return _result(measurements, stages), {"stages": stages}
 
 
