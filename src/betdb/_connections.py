@@ -27,6 +27,10 @@ class PooledConnections:
         self.runtime = runtime
         self.pool = pool
         self.role = role
+        settings = runtime.settings
+        # The pool's reset query is bounded by the connection's command timeout already; a
+        # timeout of its own only when there is none (another timer per statement otherwise).
+        self._release_timeout = None if settings.command_timeout else settings.acquire_timeout
 
     async def acquire(self) -> Any:
         """A pooled connection, through the breaker (give it back with ``release``)."""
@@ -35,9 +39,14 @@ class PooledConnections:
         breaker.before_call()
         started = monotonic()
         try:
-            # asyncio.timeout, not acquire(timeout=): asyncpg's wait_for makes a task per call.
-            async with asyncio.timeout(settings.acquire_timeout):
+            if pool.get_idle_size():
+                # An idle connection is taken without waiting (its queue is not empty, and
+                # nothing runs in between): no timer to arm and cancel.
                 connection = await pool.acquire()
+            else:
+                # asyncio.timeout, not acquire(timeout=): asyncpg's wait_for makes a task.
+                async with asyncio.timeout(settings.acquire_timeout):
+                    connection = await pool.acquire()
         except BaseException as error:
             if isinstance(error, asyncio.CancelledError):
                 breaker.release_probe()
@@ -81,7 +90,7 @@ class PooledConnections:
                 connection.terminate()
         try:
             # After a cancellation mid-query, release() resets or discards the connection.
-            await self.pool.release(connection, timeout=self.runtime.settings.acquire_timeout)
+            await self.pool.release(connection, timeout=self._release_timeout)
         except Exception as failure:
             # The reset failed, so asyncpg terminated the connection. The work's outcome
             # stands: a commit is not undone, and the body's own error is not replaced.
