@@ -23,7 +23,7 @@ help:
 	@echo "make schema    dump db/schema/schema.sql from a scratch server migrated from zero"
 	@echo "make migrate   dbmate up against DATABASE_URL, else the local embedded server"
 	@echo "make bench     betdb vs raw asyncpg, pydantic, SQLAlchemy, aiosql (ARGS=--quick: < 3 min)"
-	@echo "make bench-huge  the scale queries at 10^6, 10^7, 10^8 odds rows (HUGE_DIR=, ~40 GB)"
+	@echo "make bench-huge  the scale queries at 10^6, 10^7, 10^8 odds rows (HUGE_DIR=, ~20 GB)"
 
 # The plugin is a distribution of its own (plugin/), which betdb's dev extra names: it goes in first.
 $(STAMP): pyproject.toml plugin/pyproject.toml
@@ -102,8 +102,8 @@ bench: $(STAMP) $(BENCH_STAMP)
 bench-quick: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python -m bench --quick $(ARGS)
 
-# The scale benchmark at 10^6, 10^7 and 10^8 odds rows (hours, and ~40 GB under HUGE_DIR, which
-# must not exist or be empty; deleted afterwards). Output: build/bench-huge/.
+# The scale benchmark at 10^6, 10^7 and 10^8 odds rows: about half an hour and ~20 GB under
+# HUGE_DIR (absent or empty; deleted afterwards, ARGS=--keep keeps it). Output: build/bench-huge/.
 HUGE_DIR ?= /tmp/betdb-bench-huge
 bench-huge: $(STAMP) $(BENCH_STAMP)
 	nice -n 10 $(BIN)/python -m bench.huge --data-dir $(HUGE_DIR) $(ARGS)
