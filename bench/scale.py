@@ -146,7 +146,8 @@ async def measure_sizes(targets: list[Target], sizes: Sizes, game: int) -> list[
                     partitions = await conn.fetchval(
                         "SELECT count(*) FROM pg_inherits WHERE inhparent = 'odds'::regclass"
                     )
-                    plan = await explain(conn, sql, *args)
+                    # the plan of a prepared statement, which the mode decides
+                    plan = await explain(conn, sql, *args, prepared=True)
                     plan["partitions"] = partitions
                     plan["plan"] = f"{describe(plan)}; {partitions} partitions in all"
                     measurements.append(
