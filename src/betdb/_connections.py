@@ -39,9 +39,8 @@ class PooledConnections:
         breaker.before_call()
         started = monotonic()
         try:
-            if pool.get_idle_size():
-                # An idle connection is taken without waiting (its queue is not empty, and
-                # nothing runs in between): no timer to arm and cancel.
+            if _has_free_slot(pool):
+                # Taken without waiting (nothing runs in between): no timer to arm and cancel.
                 connection = await pool.acquire()
             else:
                 # asyncio.timeout, not acquire(timeout=): asyncpg's wait_for makes a task.
@@ -106,6 +105,14 @@ class PooledConnections:
             await self.release(connection, error)
             raise
         await self.release(connection)
+
+
+def _has_free_slot(pool: asyncpg.Pool) -> bool:
+    """Whether acquire() takes a pooled slot at once. asyncpg's queue of free slots, read
+    directly: its public get_idle_size() walks every slot, two calls each, per statement; a
+    pool without that queue (another asyncpg) always takes the timed path."""
+    queue = getattr(pool, "_queue", None)
+    return isinstance(queue, asyncio.Queue) and not queue.empty()
 
 
 async def refresh_replica(replica: Replica[asyncpg.Pool], *, timeout: float) -> None:
