@@ -14,7 +14,7 @@ export PATH := $(BIN):$(PATH)
 # dbmate dump must use the pg_dump of the embedded server's own major version.
 PGBIN = $$($(BIN)/python -m betdb.embedded bindir)
 
-.PHONY: help install generate migrate schema check lint lint-migrations typecheck drift import-cycles verify docs docs-check test soak bench bench-quick demo clean corpus
+.PHONY: help install generate migrate schema check lint lint-migrations typecheck drift import-cycles verify docs docs-check test soak bench bench-quick bench-huge demo clean corpus
 
 help:
 	@echo "make test      lint, type-check, drift check, then the test suite (a real PostgreSQL)"
@@ -27,6 +27,7 @@ help:
 	@echo "make corpus CORPUS=DIR  every sqlc project under DIR through the plugin, then verified (ARGS=--json F --markdown F)"
 	@echo "make docs      build the documentation site into build/site (mkdocs --strict)"
 	@echo "make docs-check  screenshots of the built site in headless Chromium, into build/docs-check"
+	@echo "make bench-huge  the scale queries at 10^6, 10^7, 10^8 odds rows (HUGE_DIR=, ~20 GB)"
 
 # The plugin is a distribution of its own (plugin/), which betdb's dev extra names: it goes in first.
 $(STAMP): pyproject.toml plugin/pyproject.toml
@@ -125,6 +126,12 @@ bench: $(STAMP) $(BENCH_STAMP)
 
 bench-quick: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python -m bench --quick $(ARGS)
+
+# The scale benchmark at 10^6, 10^7 and 10^8 odds rows: about half an hour and ~20 GB under
+# HUGE_DIR (absent or empty; deleted afterwards, ARGS=--keep keeps it). Output: build/bench-huge/.
+HUGE_DIR ?= /tmp/betdb-bench-huge
+bench-huge: $(STAMP) $(BENCH_STAMP)
+	nice -n 10 $(BIN)/python -m bench.huge --data-dir $(HUGE_DIR) $(ARGS)
 
 # The local server keeps running afterwards (betdb server stop); a second run prints the same.
 demo: $(STAMP)

@@ -51,7 +51,7 @@ INSERT INTO odds (
 SELECT g.game_id, b.sportsbook_id, c.market::market, c.side::side, c.line,
        CASE WHEN (k + c.n) % 2 = 0 THEN -(105 + (k * 7 + b.sportsbook_id) % 60)
             ELSE 100 + (k * 7 + b.sportsbook_id) % 60 END,
-       g.first_pitch_at - (k + 1) * interval '30 seconds',
+       g.first_pitch_at - (k + 1) * $4 * interval '1 second',
        k = $3 - 1, false,
        CASE WHEN b.sportsbook_id % 2 = 0 THEN 5000 END,
        'sbr'
@@ -96,11 +96,16 @@ async def add_schedule(
     return range(from_day * GAMES_PER_DAY + 1, to_day * GAMES_PER_DAY + 1)
 
 
-async def add_odds(conn: asyncpg.Connection, games: range, observations: int) -> int:
-    """`observations` x 60 odds rows for each game in `games`; returns how many rows."""
+async def add_odds(
+    conn: asyncpg.Connection, games: range, observations: int, spacing_seconds: int = 30
+) -> int:
+    """`observations` x 60 odds rows for each game in `games`, `spacing_seconds` apart; returns
+    how many rows."""
     if not games:
         return 0
-    status = await conn.execute(_INSERT_ODDS, games.start, games.stop - 1, observations)
+    status = await conn.execute(
+        _INSERT_ODDS, games.start, games.stop - 1, observations, spacing_seconds
+    )
     return int(status.rpartition(" ")[2])
 
 

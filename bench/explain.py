@@ -17,11 +17,32 @@ def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 async def explain(
-    conn: asyncpg.Connection, sql: str, *args: object, partitioned: str = "odds"
+    conn: asyncpg.Connection,
+    sql: str,
+    *args: object,
+    partitioned: str = "odds",
+    prepared: bool = False,
 ) -> dict[str, Any]:
     """The plan's reading; partitions_scanned counts the partitions of `partitioned` that were
-    scanned at least once (pruned ones, at plan time or at run time, are not)."""
-    raw = await conn.fetchval(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", *args)
+    scanned at least once (pruned ones, at plan time or at run time, are not).
+
+    EXPLAIN of the statement with its arguments plans with their values known (a custom plan,
+    whatever plan_cache_mode says); `prepared` reads the plan of a prepared statement instead
+    (PREPARE, then EXPLAIN EXECUTE), which plan_cache_mode decides: a generic plan shows its
+    partitions pruned at executor start-up."""
+    if prepared:
+        await conn.execute(f"PREPARE betdb_bench_explain AS {sql}")
+        try:
+            # EXECUTE takes no bind parameters inside EXPLAIN: its arguments go as literals.
+            values = ", ".join(map(_literal, args))
+            raw = await conn.fetchval(
+                "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE betdb_bench_explain"
+                + (f"({values})" if args else "")
+            )
+        finally:
+            await conn.execute("DEALLOCATE betdb_bench_explain")
+    else:
+        raw = await conn.fetchval(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}", *args)
     document = json.loads(raw) if isinstance(raw, str) else raw
     top = document[0]
     plan = top["Plan"]
@@ -51,6 +72,17 @@ async def explain(
         "planning_ms": float(top.get("Planning Time", 0.0)),
         "execution_ms": float(top.get("Execution Time", 0.0)),
     }
+
+
+def _literal(value: object) -> str:
+    """A SQL literal of a benchmark argument (ints, strings, enums, dates, None)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def describe(summary: dict[str, Any]) -> str:

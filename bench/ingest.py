@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 
 from bench import alchemy, dataset
-from bench.measure import Spread, interleaved
+from bench.measure import Spread, client_share, interleaved
 from bench.results import BenchResult, Goal, Measurement, ratios
 from bench.server import BenchServer
 from bench.sizes import Sizes
@@ -75,13 +75,18 @@ async def run(server: BenchServer, sizes: Sizes) -> BenchResult:
             ORM: lambda: orm(some),
         }
 
+    copy_cpu: dict[str, list[float]] = {}
     try:
         await interleaved(copies(200) | row_by_row(200), warmups=1, repeats=0, before=empty)
         await empty()
         stored = await querier.copy_odds(records[:200])
         assert stored == 200, f"copy_odds stored {stored} of 200 rows"
         copy_times = await interleaved(
-            copies(len(records)), warmups=0, repeats=sizes.copy_repeats, before=empty
+            copies(len(records)),
+            warmups=0,
+            repeats=sizes.copy_repeats,
+            before=empty,
+            cpu=copy_cpu,
         )
         # copy_odds again, on the slice: the same rows as executemany, turn by turn with it
         slice_times = await interleaved(
@@ -131,6 +136,7 @@ async def run(server: BenchServer, sizes: Sizes) -> BenchResult:
                 rates[BETDB_PARAMS].median / rates[RAW_COPY].median,
                 spread=faster(BETDB_PARAMS, RAW_COPY, copy_times),
             ),
+            *client_goals(len(records), copy_times, copy_cpu, (BETDB, RAW_COPY)),
             Goal.informational(
                 "copy_odds / SQLAlchemy ORM add_all",
                 rates[sliced].median / rates[ORM].median,
@@ -138,3 +144,20 @@ async def run(server: BenchServer, sizes: Sizes) -> BenchResult:
             ),
         ],
     )
+
+
+def client_goals(
+    rows: int,
+    times: dict[str, list[float]],
+    cpu: dict[str, list[float]],
+    methods: tuple[str, ...],
+) -> list[Goal]:
+    """Per COPY method: the client's CPU per row and its share of the wall time (the rest is
+    the server's), as rows of the goals table with no goal of their own."""
+    goals = []
+    for name in methods:
+        per_row, share, runs = client_share(name, rows, times, cpu)
+        goal = Goal.informational(f"{name}: client CPU per row", per_row, unit="µs", spread=runs)
+        goal.note = f"{share:.0%} of its wall time; the rest is the server's and the wire's"
+        goals.append(goal)
+    return goals

@@ -63,12 +63,17 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 
 async def timed(run: Callable[[], Awaitable[object]]) -> float:
     """Seconds one call takes, starting from a collected heap so earlier garbage is not billed."""
+    return (await timed_with_cpu(run))[0]
+
+
+async def timed_with_cpu(run: Callable[[], Awaitable[object]]) -> tuple[float, float]:
+    """`timed`, and the client CPU seconds (this process's) the call took."""
     gc.collect()
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     result = await run()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     del result
-    return elapsed
+    return elapsed, cpu
 
 
 async def interleaved(
@@ -77,28 +82,37 @@ async def interleaved(
     warmups: int,
     repeats: int,
     before: Callable[[], Awaitable[object]] | None = None,
+    cpu: dict[str, list[float]] | None = None,
 ) -> dict[str, list[float]]:
     """Seconds per run of each method; the methods take turns so drift hits all of them alike.
-    `before` runs ahead of every run, untimed (to empty a table, say)."""
+    `before` runs ahead of every run, untimed (to empty a table, say). `cpu`, if given, gets
+    each run's client CPU seconds (this process's), per method."""
     times: dict[str, list[float]] = {name: [] for name in methods}
     for round_ in range(warmups + repeats):
         for name, run in methods.items():
             if before is not None:
                 await before()
-            seconds = await timed(run)
+            seconds, client = await timed_with_cpu(run)
             if round_ >= warmups:
                 times[name].append(seconds)
+                if cpu is not None:
+                    cpu.setdefault(name, []).append(client)
     return times
 
 
 def timed_sync(run: Callable[[], object]) -> float:
     """`timed` for a blocking call (the sync flavour on psycopg)."""
+    return timed_sync_with_cpu(run)[0]
+
+
+def timed_sync_with_cpu(run: Callable[[], object]) -> tuple[float, float]:
+    """`timed_with_cpu` for a blocking call."""
     gc.collect()
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     result = run()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     del result
-    return elapsed
+    return elapsed, cpu
 
 
 def interleaved_sync(
@@ -107,6 +121,7 @@ def interleaved_sync(
     warmups: int,
     repeats: int,
     before: Callable[[], object] | None = None,
+    cpu: dict[str, list[float]] | None = None,
 ) -> dict[str, list[float]]:
     """`interleaved` for blocking calls: the methods take turns, `before` runs untimed."""
     times: dict[str, list[float]] = {name: [] for name in methods}
@@ -114,7 +129,19 @@ def interleaved_sync(
         for name, run in methods.items():
             if before is not None:
                 before()
-            seconds = timed_sync(run)
+            seconds, client = timed_sync_with_cpu(run)
             if round_ >= warmups:
                 times[name].append(seconds)
+                if cpu is not None:
+                    cpu.setdefault(name, []).append(client)
     return times
+
+
+def client_share(
+    name: str, rows: int, times: dict[str, list[float]], cpu: dict[str, list[float]]
+) -> tuple[float, float, list[float]]:
+    """A COPY method's client CPU per row (µs), the client's share of its wall time, and each
+    run's CPU per row; the rest of the wall time is the server's (and the wire's)."""
+    per_row = [seconds / rows * 1e6 for seconds in cpu[name]]
+    share = Spread.of(cpu[name]).median / Spread.of(times[name]).median
+    return Spread.of(per_row).median, share, per_row

@@ -174,7 +174,7 @@ async def run(data: MainData, sizes: Sizes) -> BenchResult:
     goals = []
     if BETDB in rates:
         for theirs, target, claim in (
-            (RAW, 0.65, "betdb models / raw asyncpg fetch"),
+            (RAW, 0.75, "betdb models / raw asyncpg fetch"),
             (ORM, 3.5, "betdb models / SQLAlchemy 2 ORM"),
         ):
             ratio, spread = faster(BETDB, theirs)

@@ -14,7 +14,7 @@ import psycopg
 from pydantic import SecretStr
 
 from bench import dataset
-from bench.ingest import COLUMNS, START
+from bench.ingest import COLUMNS, START, client_goals
 from bench.measure import Spread, interleaved_sync
 from bench.results import BenchResult, Goal, Measurement, ratios
 from bench.server import BenchServer
@@ -79,12 +79,15 @@ async def run(server: BenchServer, sizes: Sizes) -> BenchResult:
         DATABASE: lambda: repository.odds.copy_odds(records),
         RAW_COPY: lambda: raw_copy(plain, records),
     }
+    copy_cpu: dict[str, list[float]] = {}
     try:
         for name, method in methods.items():
             empty()
             stored = method()
             assert stored == len(records), f"{name} stored {stored} of {len(records)} rows"
-        times = interleaved_sync(methods, warmups=0, repeats=sizes.copy_repeats, before=empty)
+        times = interleaved_sync(
+            methods, warmups=0, repeats=sizes.copy_repeats, before=empty, cpu=copy_cpu
+        )
     finally:
         betdb_conn.close()
         plain.close()
@@ -97,13 +100,14 @@ async def run(server: BenchServer, sizes: Sizes) -> BenchResult:
 
     ratio, spread = faster(BETDB, RAW_COPY)
     goals = [
+        *client_goals(len(records), times, copy_cpu, (BETDB, RAW_COPY)),
         Goal.at_least(
             f"sync copy_odds / raw psycopg binary COPY of the same {len(records):,} rows"
             f" ({sizes.copy_repeats} repeats)",
             ratio,
             0.9,
             spread,
-        )
+        ),
     ]
     for ours, claim in (
         (BETDB_PARAMS, "sync copy_odds(params) / raw psycopg COPY"),

@@ -22,15 +22,15 @@ BENCHMARKS = {"read", "point", "ingest", "stream", "scale", "concurrency", "expo
 BENCHMARKS |= {"sync_read", "sync_point", "sync_ingest"}  # issue 15: psycopg 3
 # Every goal of issue 13 (and the streaming one) is a row of the table, met or not.
 GOALS = {
-    "read": [">= 0.65x", ">= 3.5x", ">= 0.95x"],
-    "point": ["<= 1.1x", "<= 6 µs", "<= 1.15x"],
+    "read": [">= 0.75x", ">= 3.5x", ">= 0.95x"],  # models raised from 0.65x once reached
+    "point": ["<= 1.1x", "<= 6 µs", "<= 1.1x"],
     "ingest": [">= 0.9x", ">= 3x"],
     "stream": ["< 100 MB"],
     "scale": ["<= 1.2x"] * 6,
     "concurrency": [">= 2.5x"],
     "export": ["<= 1.5x"],  # issue 18: flat memory whatever the season's size
     "sync_read": [">= 0.65x", ">= 3x", ">= 0.9x"],  # models, ORM, typed rows
-    "sync_point": ["<= 1.1x"],
+    "sync_point": ["<= 1.1x", "<= 1.15x"],  # the second: through SyncDatabase
     "sync_ingest": [">= 0.9x"],
 }
 

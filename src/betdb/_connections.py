@@ -27,16 +27,25 @@ class PooledConnections:
         self.runtime = runtime
         self.pool = pool
         self.role = role
+        settings = runtime.settings
+        # The pool's reset query is bounded by the connection's command timeout already; a
+        # timeout of its own only when there is none (another timer per statement otherwise).
+        self._release_timeout = None if settings.command_timeout else settings.acquire_timeout
 
-    @contextlib.asynccontextmanager
-    async def connection(self) -> AsyncIterator[Any]:
-        """A pooled connection, through the breaker; a connection that broke is discarded."""
+    async def acquire(self) -> Any:
+        """A pooled connection, through the breaker (give it back with ``release``)."""
         pool, settings = self.pool, self.runtime.settings
         breaker = self.runtime.breaker(self.role)
         breaker.before_call()
         started = monotonic()
         try:
-            connection = await pool.acquire(timeout=settings.acquire_timeout)
+            if _has_free_slot(pool):
+                # Taken without waiting (nothing runs in between): no timer to arm and cancel.
+                connection = await pool.acquire()
+            else:
+                # asyncio.timeout, not acquire(timeout=): asyncpg's wait_for makes a task.
+                async with asyncio.timeout(settings.acquire_timeout):
+                    connection = await pool.acquire()
         except BaseException as error:
             if isinstance(error, asyncio.CancelledError):
                 breaker.release_probe()
@@ -55,10 +64,16 @@ class PooledConnections:
                 ) from error
             raise
         self.runtime.record_pool_wait(monotonic() - started)
+        return connection
+
+    async def release(self, connection: Any, error: BaseException | None = None) -> None:
+        """Give a connection back, telling the breaker how its work ended (error: what the
+        work raised); a connection that broke is discarded."""
+        breaker = self.runtime.breaker(self.role)
         broken = False
-        try:
-            yield connection
-        except BaseException as error:
+        if error is None:
+            breaker.record_success()
+        else:
             broken = isinstance(error, Exception) and is_connection_loss(
                 error, connection_closed=is_closed(connection)
             )
@@ -68,21 +83,36 @@ class PooledConnections:
                 breaker.release_probe()
             else:
                 breaker.record_success()  # the server answered, even if with an error
+        # A connection that died is detached from its proxy by asyncpg already.
+        if broken or is_closed(connection):
+            with contextlib.suppress(asyncpg.InterfaceError):
+                connection.terminate()
+        try:
+            # After a cancellation mid-query, release() resets or discards the connection.
+            await self.pool.release(connection, timeout=self._release_timeout)
+        except Exception as failure:
+            # The reset failed, so asyncpg terminated the connection. The work's outcome
+            # stands: a commit is not undone, and the body's own error is not replaced.
+            logger.info("discarded a connection whose reset failed: %s", type(failure).__name__)
+
+    @contextlib.asynccontextmanager
+    async def connection(self) -> AsyncIterator[Any]:
+        """A pooled connection, through the breaker; a connection that broke is discarded."""
+        connection = await self.acquire()
+        try:
+            yield connection
+        except BaseException as error:
+            await self.release(connection, error)
             raise
-        else:
-            breaker.record_success()
-        finally:
-            # A connection that died is detached from its proxy by asyncpg already.
-            if broken or is_closed(connection):
-                with contextlib.suppress(asyncpg.InterfaceError):
-                    connection.terminate()
-            try:
-                # After a cancellation mid-query, release() resets or discards the connection.
-                await pool.release(connection)
-            except Exception as error:
-                # The reset failed, so asyncpg terminated the connection. The work's outcome
-                # stands: a commit is not undone, and the body's own error is not replaced.
-                logger.info("discarded a connection whose reset failed: %s", type(error).__name__)
+        await self.release(connection)
+
+
+def _has_free_slot(pool: asyncpg.Pool) -> bool:
+    """Whether acquire() takes a pooled slot at once. asyncpg's queue of free slots, read
+    directly: its public get_idle_size() walks every slot, two calls each, per statement; a
+    pool without that queue (another asyncpg) always takes the timed path."""
+    queue = getattr(pool, "_queue", None)
+    return isinstance(queue, asyncio.Queue) and not queue.empty()
 
 
 async def refresh_replica(replica: Replica[asyncpg.Pool], *, timeout: float) -> None:

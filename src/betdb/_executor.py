@@ -54,19 +54,20 @@ class _Instrumented:
     async def _timed(
         self,
         sql: str,
-        call: Callable[[], Awaitable[T]],
+        operation: Callable[[Any], Awaitable[T]],
+        connection: Any,
         *,
         outcome_unknown_on_loss: bool,
-        connection: Any = None,
     ) -> T:
+        runtime = self._runtime
         name = query_name(sql)
         started = monotonic()
         failed = True
         rows: int | None = None
         try:
-            with self._runtime.tracer.span(name) as span:
+            with runtime.tracer.span(name) as span:
                 try:
-                    result = await call()
+                    result = await operation(connection)
                 except BaseException as error:
                     if not isinstance(error, Exception):
                         raise
@@ -81,7 +82,7 @@ class _Instrumented:
                 span.returned_rows(rows)
                 return result
         finally:
-            self._runtime.record_query(name, monotonic() - started, rows=rows, failed=failed)
+            runtime.record_query(name, monotonic() - started, rows=rows, failed=failed)
 
 
 class PoolExecutor(_Instrumented):
@@ -99,20 +100,22 @@ class PoolExecutor(_Instrumented):
     async def _on_connection(
         self, sql: str, operation: Callable[[asyncpg.Connection], Awaitable[T]]
     ) -> T:
-        retry = ReadRetry(self._runtime.settings, read_only=is_read_only(sql))
-        breaker = self._runtime.breaker(self.role)
+        read_only = is_read_only(sql)
+        retry: ReadRetry | None = None  # made on the first failure: the happy path needs none
         cached_plan_retried = False
         attempt = 0
         while True:
             attempt += 1
             try:
-                return await self._once(sql, operation, read_only=retry.read_only)
+                return await self._once(sql, operation, read_only=read_only)
             except BetdbError as error:
                 stale_plan = isinstance(error.__cause__, asyncpg.InvalidCachedStatementError)
                 if stale_plan and not cached_plan_retried:
                     cached_plan_retried = True  # a migration changed a table under a cached plan
                     attempt -= 1
                     continue
+                retry = retry or ReadRetry(self._runtime.settings, read_only=read_only)
+                breaker = self._runtime.breaker(self.role)
                 delay = retry.delay(error, attempt=attempt, breaker=breaker)
                 if delay is None:
                     raise
@@ -132,13 +135,17 @@ class PoolExecutor(_Instrumented):
         *,
         read_only: bool,
     ) -> T:
-        async with self._connections.connection() as connection:
-            return await self._timed(
-                sql,
-                lambda: operation(connection),
-                outcome_unknown_on_loss=not read_only,
-                connection=connection,
+        connections = self._connections
+        connection = await connections.acquire()
+        try:
+            result = await self._timed(
+                sql, operation, connection, outcome_unknown_on_loss=not read_only
             )
+        except BaseException as error:
+            await connections.release(connection, error)
+            raise
+        await connections.release(connection)
+        return result
 
     # record_class: the typed Record subclass a generated query asks the driver to build.
     async def fetch(
@@ -238,7 +245,7 @@ class TransactionExecutor(_Instrumented):
 
     async def _run(self, sql: str, call: Callable[[], Awaitable[T]]) -> T:
         return await self._timed(
-            sql, call, outcome_unknown_on_loss=False, connection=self.connection
+            sql, lambda _: call(), self.connection, outcome_unknown_on_loss=False
         )
 
     async def fetch(

@@ -46,12 +46,17 @@ class Runtime:
         return breaker
 
     def record_query(self, name: str, seconds: float, *, rows: int | None, failed: bool) -> None:
-        if self.settings.metrics_enabled:
+        settings = self.settings
+        if settings.metrics_enabled:
             self.metrics.record_query(name, seconds, failed=failed)
+        slow = not failed and seconds >= settings.slow_query_threshold
+        # The record's extras are built only when a record is made: most queries log nothing.
+        if not slow and not query_logger.isEnabledFor(logging.DEBUG):
+            return
         extra = {"query": name, "duration_ms": round(seconds * 1000, 3), "rows": rows}
         if failed:
             query_logger.debug("query %s failed after %.1f ms", name, seconds * 1000, extra=extra)
-        elif seconds >= self.settings.slow_query_threshold:
+        elif slow:
             query_logger.warning("slow query %s: %.1f ms", name, seconds * 1000, extra=extra)
         else:
             query_logger.debug(

@@ -3,6 +3,7 @@ breaker, and the replica a read may go to (the counterpart of ``_connections``).
 
 from __future__ import annotations
 
+import _signal  # type: ignore[import-not-found]  # CPython's C module under signal
 import contextlib
 import logging
 import signal
@@ -11,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from betdb._observability import monotonic
 from betdb._psycopg_errors import is_closed, is_connection_loss
@@ -24,10 +25,17 @@ logger = logging.getLogger("betdb.database")
 # A wait for a connection looks this often whether the pool's last connect attempt failed.
 _CONNECT_FAILURE_POLL = 0.05
 _HOLD_SIGINT = hasattr(signal, "pthread_sigmask")  # POSIX only
+_SIGINT = {signal.SIGINT}
 
 
 # Given how long a failed login took, the SQLSTATE the server refused it with (or None).
 RefusalProbe = Callable[[float], "str | None"]
+
+CLOSED = "the database is closed"
+
+
+class _ClosingError(Exception):
+    """The pool's close began: no new loan (the breaker hears nothing of it)."""
 
 
 class PoolWatch:
@@ -42,9 +50,17 @@ class PoolWatch:
         self._refusal = refusal
         self._lent: set[Any] = set()
         self._all_back = threading.Condition(self._lock)
+        self.closing = False
+
+    def close_doors(self) -> None:
+        """Refuse every loan from now on; those out already may finish."""
+        with self._lock:
+            self.closing = True
 
     def lent(self, connection: Any) -> None:
         with self._lock:
+            if self.closing:  # under the lock: close() waits for this loan or it is refused
+                raise _ClosingError
             self._lent.add(connection)
 
     def lent_count(self) -> int:
@@ -131,10 +147,14 @@ class SyncPooledConnections:
         started = monotonic()
         deadline = started + settings.acquire_timeout
         while True:
+            if self.pool.watch.closing:
+                raise _ClosingError
             remaining = deadline - monotonic()
             try:
-                self._getconn(max(min(remaining, _CONNECT_FAILURE_POLL), 0.001), loan)
+                self._getconn(max(min(remaining, _CONNECT_FAILURE_POLL), 0.001), loan, started)
                 return
+            except PoolClosed as closed:
+                raise _ClosingError from closed
             except PoolTimeout as timeout:
                 failure = self.pool.watch.failure_since(started)
                 if failure is not None:
@@ -148,50 +168,69 @@ class SyncPooledConnections:
                         f"(pool of {self.pool.max_size})"
                     ) from timeout
 
-    def _getconn(self, timeout: float, loan: _Loan) -> None:
+    def _getconn(self, timeout: float, loan: _Loan, started: float) -> None:
         # psycopg_pool hands a connection to a waiter that Ctrl-C interrupted, and it is lost:
-        # SIGINT is held back during the (short) wait and raises after, the connection returned.
+        # SIGINT is held back during the (short) wait and the bookkeeping after it (one hold,
+        # not two: each costs system calls), and raises after, the connection returned.
         try:
             with ctrl_c_held():
                 loan.connection = self.pool.getconn(timeout=timeout)
+                self.runtime.record_pool_wait(monotonic() - started)
+                self.pool.watch.lent(loan.connection)
         except KeyboardInterrupt:
+            self._give_back(loan)
+            raise
+        except _ClosingError:
             self._give_back(loan)
             raise
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[Any]:
         """A pooled connection, through the breaker; a connection that broke is discarded."""
+        loan = self.lend()
+        try:  # from here on, Ctrl-C anywhere leaves by settle, which gives the loan back
+            yield loan.connection
+        except BaseException as error:
+            self.settle(loan, error)
+            raise
+        self.settle(loan, None)
+
+    def lend(self) -> _Loan:
+        """A pooled connection through the breaker, in a loan that ``settle`` ends (whenever
+        Ctrl-C lands, a connection taken goes back before it is raised)."""
         breaker = self.runtime.breaker(self.role)
         breaker.before_call()
         loan = _Loan()
         try:
             self._lend(breaker, loan)
         except KeyboardInterrupt:
-            self._give_back(loan)  # whenever Ctrl-C landed, a connection taken goes back
+            self._give_back(loan)
             raise
-        connection = loan.connection
-        try:  # from here on, Ctrl-C anywhere leaves by the finally, which gives the loan back
-            yield connection
-        except BaseException as error:
-            broken = isinstance(error, Exception) and is_connection_loss(
-                error, connection_closed=is_closed(connection)
-            )
-            if broken:
-                breaker.record_failure()
+        return loan
+
+    def settle(self, loan: _Loan, error: BaseException | None) -> None:
+        """Tell the breaker how the loan's work ended (error: what it raised) and give the
+        connection back; one that broke is discarded by the pool."""
+        breaker = self.runtime.breaker(self.role)
+        try:
+            if error is None:
+                breaker.record_success()
             elif isinstance(error, Exception):
-                breaker.record_success()  # the server answered, even if with an error
+                if is_connection_loss(error, connection_closed=is_closed(loan.connection)):
+                    breaker.record_failure()
+                else:
+                    breaker.record_success()  # the server answered, even if with an error
             else:
                 breaker.release_probe()  # KeyboardInterrupt and the like prove nothing
-            raise
-        else:
-            breaker.record_success()
         finally:
             self._give_back(loan)
 
     def _lend(self, breaker: Any, loan: _Loan) -> None:
-        started = monotonic()
         try:
             self._acquire(loan)
+        except _ClosingError as closing:
+            breaker.release_probe()
+            raise DatabaseUnavailableError(CLOSED) from closing
         except TimeoutError as error:
             breaker.release_probe()
             raise DatabaseUnavailableError(str(error)) from error
@@ -201,9 +240,6 @@ class SyncPooledConnections:
         except BaseException:
             breaker.release_probe()  # interrupted while waiting
             raise
-        with ctrl_c_held():
-            self.runtime.record_pool_wait(monotonic() - started)
-            self.pool.watch.lent(loan.connection)
 
     def _give_back(self, loan: _Loan) -> None:
         """Return the connection to the pool (which rolls back what is left open and drops a
@@ -232,21 +268,29 @@ class _Loan:
         self.connection: Any = None
 
 
-@contextlib.contextmanager
-def ctrl_c_held() -> Iterator[None]:
+def ctrl_c_held() -> contextlib.AbstractContextManager[None]:
     """Ctrl-C (SIGINT, which only the main thread receives) held back during the block and
     raised as KeyboardInterrupt at its end: betdb's bookkeeping of a connection is never cut
     in half. Elsewhere than POSIX's main thread, nothing."""
-    if not _HOLD_SIGINT or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held_already = signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, ())
-    try:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        yield
-    finally:
-        if not held_already:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    return _CtrlCHeld()
+
+
+class _CtrlCHeld:
+    """ctrl_c_held's block: a class, not a generator, as it runs twice per statement."""
+
+    __slots__ = ("_unblock",)
+
+    def __enter__(self) -> None:
+        self._unblock = False
+        if not _HOLD_SIGINT or threading.current_thread() is not threading.main_thread():
+            return
+        # The mask before the block comes back from blocking: no system call of its own to
+        # ask. _signal's, not signal's: that wrapper turns every mask into enum members.
+        self._unblock = signal.SIGINT not in _signal.pthread_sigmask(signal.SIG_BLOCK, _SIGINT)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._unblock:
+            _signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGINT)
             _let_signals_land()
 
 

@@ -184,13 +184,16 @@ class SyncDatabase:
                 logger.warning("replica %s is unavailable: %s", replica.name, error.message)
 
     def close(self, timeout: float | None = None) -> None:
-        """Wait for in-flight queries up to the close timeout, then stop what is left (a cancel
-        request, then the socket shut), and close the pools."""
+        """Refuse new work at once (DatabaseUnavailableError, even through a repository taken
+        before), wait for in-flight queries up to the close timeout, then stop what is left (a
+        cancel request, then the socket shut), and close the pools."""
         timeout = self.settings.close_timeout if timeout is None else timeout
         deadline = monotonic() + timeout
         pools = [r.pool for r in self.replicas.replicas if r.pool is not None]
         if self._pool is not None:
             pools.insert(0, self._pool)
+        for pool in pools:
+            pool.watch.close_doors()
         for pool in pools:
             left = pool.watch.wait_until_returned(deadline - monotonic())
             if left:

@@ -28,7 +28,7 @@ from betdb._runtime import PRIMARY, Runtime, replica_role
 from betdb._statements import copy_label, is_read_only, query_name
 from betdb._sync_connections import SyncPooledConnections, WatchedPool, choose_replica
 from betdb._sync_protocol import Row
-from betdb._watchdog import Watchdog
+from betdb._watchdog import Watchdog, disarm
 from betdb.errors import (
     BetdbError,
     ConnectionLostError,
@@ -59,38 +59,51 @@ class _Instrumented:
         self,
         sql: str,
         connection: Any,
-        call: Callable[[], tuple[T, int | None]],
+        operation: Callable[[Any], tuple[T, int | None]],
         *,
         outcome_unknown_on_loss: bool,
         timeout: float | None,
     ) -> T:
+        runtime = self._runtime
         name = query_name(sql)
         started = monotonic()
         failed = True
         rows: int | None = None
-        limit = self._runtime.settings.command_timeout if timeout is None else timeout
+        limit = runtime.settings.command_timeout if timeout is None else timeout
+        watchdog = self._watchdog
         try:
-            with self._runtime.tracer.span(name) as span:
-                with _deadline(self._watchdog, connection, limit) as alarm:
-                    try:
-                        result, rows = call()
-                    except Exception as error:
-                        raise translate(
-                            error,
-                            query=name,
-                            outcome_unknown=outcome_unknown_on_loss,
-                            connection_closed=is_closed(connection),
-                            timed_out=alarm.fired,
-                        ) from error
+            with runtime.tracer.span(name) as span:
+                # arm/disarm, not a context manager: this runs for every statement
+                alarm = (
+                    _NO_ALARM
+                    if watchdog is None or limit is None
+                    else watchdog.arm(connection, limit)
+                )
+                try:
+                    result, rows = operation(connection)
+                except Exception as error:
+                    raise translate(
+                        error,
+                        query=name,
+                        outcome_unknown=outcome_unknown_on_loss,
+                        connection_closed=is_closed(connection),
+                        timed_out=alarm.fired,
+                    ) from error
+                finally:
+                    if alarm is not _NO_ALARM:
+                        disarm(alarm)
                 failed = False
                 span.returned_rows(rows)
                 return result
         finally:
-            self._runtime.record_query(name, monotonic() - started, rows=rows, failed=failed)
+            runtime.record_query(name, monotonic() - started, rows=rows, failed=failed)
 
 
 class _NoAlarm:
     fired = False
+
+
+_NO_ALARM: Any = _NoAlarm()
 
 
 @contextlib.contextmanager
@@ -181,21 +194,31 @@ class SyncPoolExecutor(_Instrumented, _Statements):
         *,
         timeout: float | None,
     ) -> T:
-        retry = ReadRetry(self._runtime.settings, read_only=is_read_only(sql))
-        breaker = self._runtime.breaker(self.role)
+        read_only = is_read_only(sql)
+        retry: ReadRetry | None = None  # made on the first failure: the happy path needs none
+        connections = self._connections
         attempt = 0
         while True:
             attempt += 1
             try:
-                with self._connections.connection() as connection:
-                    return self._timed(
+                # lend/settle, not a context manager: this runs for every statement
+                loan = connections.lend()
+                try:
+                    result = self._timed(
                         sql,
-                        connection,
-                        lambda: operation(connection),
-                        outcome_unknown_on_loss=not retry.read_only,
+                        loan.connection,
+                        operation,
+                        outcome_unknown_on_loss=not read_only,
                         timeout=timeout,
                     )
+                except BaseException as error:
+                    connections.settle(loan, error)
+                    raise
+                connections.settle(loan, None)
+                return result
             except BetdbError as error:
+                retry = retry or ReadRetry(self._runtime.settings, read_only=read_only)
+                breaker = self._runtime.breaker(self.role)
                 delay = retry.delay(error, attempt=attempt, breaker=breaker)
                 if delay is None:
                     raise
@@ -360,7 +383,7 @@ class SyncTransactionExecutor(_Instrumented, _OnOneConnection):
         return self._timed(
             sql,
             self.connection,
-            lambda: operation(self.connection),
+            operation,
             outcome_unknown_on_loss=not self.is_in_transaction(),
             timeout=timeout,
         )

@@ -52,14 +52,18 @@ class Watchdog:
     @contextlib.contextmanager
     def deadline(self, connection: Any, seconds: float) -> Iterator[Alarm]:
         """Watch the statement run inside the block."""
-        alarm = Alarm(connection)
-        with self._wakeup:
-            self._push(monotonic() + seconds, alarm)
+        alarm = self.arm(connection, seconds)
         try:
             yield alarm
         finally:
-            with alarm.lock:
-                alarm.done = True
+            disarm(alarm)
+
+    def arm(self, connection: Any, seconds: float) -> Alarm:
+        """Watch the connection's statement from now on, until ``disarm(alarm)``."""
+        alarm = Alarm(connection)
+        with self._wakeup:
+            self._push(monotonic() + seconds, alarm)
+        return alarm
 
     def _push(self, when: float, alarm: Alarm) -> None:
         heap = self._heap
@@ -106,8 +110,6 @@ class Watchdog:
         heap = self._heap
         with self._wakeup:
             while not self._stopped:
-                while heap and heap[0][2].done:
-                    heapq.heappop(heap)
                 if not heap:
                     self._sleeping_until = math.inf
                     self._wakeup.wait()
@@ -115,15 +117,26 @@ class Watchdog:
                 when, _, alarm = heap[0]
                 wait = when - monotonic()
                 if wait > 0:
+                    # Until the first deadline, even a finished statement's: dropping it now
+                    # would leave the thread asleep for good, and the next statement would wake
+                    # it, a thread switch per statement (milliseconds on a busy machine).
                     self._sleeping_until = when
                     self._wakeup.wait(wait)
                     continue
                 heapq.heappop(heap)
+                if alarm.done:
+                    continue
                 first = not alarm.fired
                 if first:  # the second stage, should the cancel not end the statement
                     heapq.heappush(heap, (when + self.grace, next(self._order), alarm))
                 return alarm, first
         return None
+
+
+def disarm(alarm: Alarm) -> None:
+    """The statement ended: the watchdog leaves its connection alone from now on."""
+    with alarm.lock:
+        alarm.done = True
 
 
 def stop_statement(connection: Any, *, grace: float) -> None:

@@ -280,3 +280,53 @@ def test_close_stops_queries_that_outlive_the_timeout(database_url: str, sync_ad
     with pytest.raises(errors.BetdbError):
         query.result(timeout=10)
     assert running(sync_admin, "Outlives") == 0
+
+
+def test_close_under_load_refuses_new_work_at_once_and_lets_in_flight_statements_finish(
+    database_url: str, sync_admin: Admin, caplog: pytest.LogCaptureFixture
+) -> None:
+    workers = 6
+    db = SyncDatabase.connect(settings_for(database_url, pool_max_size=workers + 1))
+    before_close = db.repository()  # obtained before close, called after
+    closing = threading.Event()
+    served_late = [0] * workers
+    refusals: list[BaseException] = []
+
+    def busy(worker: int) -> None:
+        executor = db.executor()
+        while True:
+            began_after_close = closing.is_set()
+            try:
+                executor.fetchval("SELECT 1")
+            except Exception as error:
+                refusals.append(error)
+                return
+            served_late[worker] += began_after_close
+
+    threads = [threading.Thread(target=busy, args=(n,)) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    long_query = in_thread(
+        lambda: db.executor().fetchval("-- name: InFlight :one\nSELECT 5 FROM pg_sleep(0.5)")
+    )
+    deadline = time.monotonic() + 5
+    while running(sync_admin, "InFlight") == 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    caplog.set_level("WARNING", logger="betdb.database")
+    closing.set()
+    db.close(timeout=30)
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert long_query.result(timeout=10) == 5  # in flight when close began: it finished
+    # Refused at once: a worker may finish the one call it began as close() began, no more.
+    assert all(late <= 1 for late in served_late), served_late
+    assert len(refusals) == workers
+    assert all(type(error) is errors.DatabaseUnavailableError for error in refusals), refusals
+    # close() returned when the in-flight work was back, not at its timeout.
+    assert "outlived the close timeout" not in caplog.text
+    with pytest.raises(errors.DatabaseUnavailableError):
+        before_close.sportsbooks.list_sportsbooks()
+    with pytest.raises(errors.DatabaseUnavailableError), before_close.transaction():
+        pass
