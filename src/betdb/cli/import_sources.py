@@ -10,6 +10,7 @@ import typer
 from betdb.cli.connection import DataDir
 from betdb.cli.imports import Importer, InputFile, Json, Rejects, run_import
 from betdb.cli.output import CommandError, UsageError, reports_errors
+from betdb.importers.checks import FIRST_SEASON, LAST_SEASON, SeasonRangeError
 from betdb.importers.fields import FieldError
 from betdb.importers.odds_api import OddsFormat, import_odds_api, instant
 from betdb.importers.sbd import import_sbd
@@ -19,6 +20,7 @@ from betdb.importers.sbr_archive import (
     import_sbr_archive,
     season_of,
 )
+from betdb.importers.sheets import MAX_COLUMNS, MAX_ROWS, MAX_SHEET_BYTES, SheetLimits
 
 
 def _calamine_installed() -> bool:
@@ -36,11 +38,29 @@ def sbr_archive_command(
         int | None,
         typer.Option(
             "--season",
-            min=1876,
-            max=2200,
-            help="the season the sheet is (default: the year in the file name)",
+            help=f"the season the sheet is, {FIRST_SEASON} to {LAST_SEASON} (default: the year"
+            " in the file name)",
+            show_default=False,
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="import a file that contradicts the stored season wholesale (most games not"
+            " stored, or most scores disagreeing)",
+        ),
+    ] = False,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", min=1, help="rows the sheet may reach")
+    ] = MAX_ROWS,
+    max_columns: Annotated[
+        int, typer.Option("--max-columns", min=1, help="columns the sheet may reach")
+    ] = MAX_COLUMNS,
+    max_sheet_bytes: Annotated[
+        int,
+        typer.Option("--max-sheet-bytes", min=1, help="uncompressed XML bytes the sheet may have"),
+    ] = MAX_SHEET_BYTES,
     rejects: Rejects = None,
     json_output: Json = False,
     data_dir: DataDir = None,
@@ -51,17 +71,26 @@ def sbr_archive_command(
     book. Needs the sbr extra."""
     try:
         year = season_of(file, season)
-    except SeasonUnknownError as error:
+    except (SeasonUnknownError, SeasonRangeError) as error:
         raise UsageError(str(error)) from None
     if not _calamine_installed():
         raise CommandError(EXTRA_HINT)
+    limits = SheetLimits(max_rows, max_columns, max_sheet_bytes)
     run_import(
         file,
         data_dir,
         json_output,
-        lambda repository, progress, _report: import_sbr_archive(
-            repository, file, season=year, rejects=rejects, on_progress=progress
+        lambda repository, progress, report: import_sbr_archive(
+            repository,
+            file,
+            season=year,
+            rejects=rejects,
+            on_progress=progress,
+            force=force,
+            limits=limits,
+            report=report,
         ),
+        rejects=rejects,
     )
 
 
