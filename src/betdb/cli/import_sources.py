@@ -9,7 +9,7 @@ import typer
 
 from betdb.cli.connection import DataDir
 from betdb.cli.imports import Importer, InputFile, Json, Rejects, run_import
-from betdb.cli.output import CommandError, UsageError, reports_errors
+from betdb.cli.output import CommandError, UsageError, errors, reports_errors
 from betdb.importers.checks import FIRST_SEASON, LAST_SEASON, SeasonRangeError
 from betdb.importers.fields import FieldError
 from betdb.importers.odds_api import OddsFormat, import_odds_api, instant
@@ -95,14 +95,20 @@ def sbr_archive_command(
 
 
 def snapshot_files(paths: list[Path]) -> list[Path]:
-    """The files named, a directory standing for its .json files, oldest name first."""
+    """The files named, a directory standing for its regular .json files, oldest name first;
+    its other .json entries (a subdirectory, a FIFO, a broken link) are named and skipped
+    before anything is imported."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             found = sorted(path.glob("*.json"))
-            if not found:
+            regular = [entry for entry in found if entry.is_file()]
+            for entry in found:
+                if not entry.is_file():
+                    errors.print(f"skipped {entry}: not a regular file", style="yellow")
+            if not regular:
                 raise UsageError(f"{path} holds no .json snapshots")
-            files += found
+            files += regular
         elif path.is_file():
             files.append(path)
         else:
@@ -125,6 +131,7 @@ def odds_api_command(
         bool,
         typer.Option("--include-live", help="keep prices quoted after commence_time"),
     ] = False,
+    rejects: Rejects = None,
     json_output: Json = False,
     data_dir: DataDir = None,
 ) -> None:
@@ -133,17 +140,22 @@ def odds_api_command(
     imports as a history, oldest file name first."""
 
     def importer(file: Path) -> Importer:
-        return lambda repository, progress, _report: import_odds_api(
+        return lambda repository, progress, report: import_odds_api(
             repository,
             file,
             odds_format=odds_format,
             add_books=add_books,
             include_live=include_live,
+            rejects=rejects,
             on_progress=progress,
+            report=report,
         )
 
-    for file in snapshot_files(paths):
-        run_import(file, data_dir, json_output, importer(file))
+    files = snapshot_files(paths)
+    if rejects is not None and len(files) > 1:
+        raise UsageError("--rejects names one file: give it with one snapshot, not several")
+    for file in files:
+        run_import(file, data_dir, json_output, importer(file), rejects=rejects)
 
 
 @reports_errors
@@ -178,14 +190,16 @@ def sbd_command(
         file,
         data_dir,
         json_output,
-        lambda repository, progress, _report: import_sbd(
+        lambda repository, progress, report: import_sbd(
             repository,
             file,
             observed_at=seen_at,
             include_live=include_live,
             rejects=rejects,
             on_progress=progress,
+            report=report,
         ),
+        rejects=rejects,
     )
 
 
