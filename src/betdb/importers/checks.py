@@ -92,6 +92,17 @@ def number(value: object, where: str, *, halves: bool = False) -> Decimal:
     return parsed
 
 
+def huge(value: object) -> bool:
+    """A finite JSON number too large for any column (a 400-digit price, 1e300)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) >= 10**12
+    if isinstance(value, float):
+        return math.isfinite(value) and abs(value) >= 1e12
+    return False
+
+
 def american_price(value: object, where: str) -> int:
     """American odds: a whole number, -100 or below or +100 or above, at most PRICE_LIMIT."""
     if isinstance(value, str) and not WHOLE.fullmatch(value.strip()):
@@ -114,9 +125,9 @@ def check_american(price: int, where: str) -> int:
 
 def decimal_price(value: object, where: str) -> int:
     """Decimal odds (1.91) as the American price betdb stores (-110), within the same bounds."""
-    price = number(value, where)
     lowest = Decimal(1) + Decimal(100) / PRICE_LIMIT
     highest = Decimal(1) + Decimal(PRICE_LIMIT) / 100
+    price = highest + 1 if huge(value) else number(value, where)
     if not lowest <= price <= highest:
         raise FieldError(
             f"{where}: decimal price {value!r} is out of range ({lowest} to {highest:,})"
@@ -134,8 +145,8 @@ def line(value: object, where: str, *, halves: bool = False) -> Decimal:
 
 def count(value: object, where: str) -> int:
     """A count of bets or the like: a whole number from 0 to the largest integer column value."""
-    if isinstance(value, bool) or not isinstance(value, int | Decimal | float | str):
-        raise FieldError(f"{where}: {value!r} is not a count")
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | float | str) or huge(value):
+        raise FieldError(f"{where}: {value!r} is not a count (0 to {INT32_MAX:,})")
     parsed = number(value, where)
     if parsed != parsed.to_integral_value() or not 0 <= parsed <= INT32_MAX:
         raise FieldError(f"{where}: {value!r} is not a count (0 to {INT32_MAX:,})")

@@ -88,7 +88,7 @@ class PriceSurvey:
         for price in game_prices(game):
             if isinstance(price, bool) or not isinstance(price, int | float):
                 continue
-            if not math.isfinite(price):
+            if checks.huge(price) or not math.isfinite(price):
                 continue
             self.seen = True
             self.american_low |= price <= -100
