@@ -15,7 +15,7 @@ import pytest
 from betdb import UnifiedRepository
 from betdb.importers.checks import SeasonRangeError
 from betdb.importers.rejects import RejectsPathError
-from betdb.importers.report import ImportFileError
+from betdb.importers.report import ImportFileError, ImportReport, stopped_at
 from betdb.importers.sbr_archive import SeasonContradictionError, import_sbr_archive, season_of
 from betdb.importers.sheets import SheetLimits
 
@@ -253,3 +253,30 @@ def test_the_test_workbook_is_a_zip_calamine_reads(tmp_path: Path) -> None:
     sheet = season(tmp_path / "x.xlsx", AWAY, HOME)
     with zipfile.ZipFile(sheet) as archive:
         assert "xl/worksheets/sheet1.xml" in archive.namelist()
+
+
+class Stop(Exception):
+    """Stands for Ctrl-C, which the command catches (a KeyboardInterrupt would end pytest)."""
+
+
+async def test_an_interrupted_import_says_the_row_it_reached_and_that_nothing_was_committed(
+    repo: UnifiedRepository, connection: asyncpg.Connection, tmp_path: Path
+) -> None:
+    sheet = Path(shutil.copy(SEASON_2021, tmp_path / "mlb-odds-2021.xlsx"))
+    report = ImportReport(path=sheet)
+    pairs = 0
+
+    def progress(_rows: int) -> None:
+        nonlocal pairs
+        pairs += 1
+        if pairs == 10:
+            raise Stop
+
+    with pytest.raises(Stop):
+        await import_sbr_archive(repo, sheet, on_progress=progress, report=report)
+    # The header is row 1; the tenth visitor/home pair is rows 20 and 21.
+    assert stopped_at(report) == (
+        f"{sheet}: stopped at line 21 with 0 row(s) committed (a re-run imports the rest)"
+    )
+    assert await count(connection, "games") == 0
+    assert os.listdir(tmp_path) == ["mlb-odds-2021.xlsx"]
