@@ -66,11 +66,14 @@ def test_a_gigabyte_of_nul_bytes_is_refused_in_bounded_memory(
     assert result["peak_kib"] < PEAK_BOUND_MIB * 1024, result
 
 
+LIVE = "2021-04-14T01:00:00Z"
+
+
 def test_a_large_odds_api_file_is_read_a_game_at_a_time(database_url: str, tmp_path: Path) -> None:
     """About 40 MB of live prices (a day recorded in play; held whole, as Python objects, it
     took eight times its size): read, skipped, no game created."""
     books = [
-        {"key": "draftkings", "title": "DraftKings", "last_update": "2021-04-14T01:00:00Z", "markets": [
+        {"key": "draftkings", "title": "DraftKings", "last_update": LIVE, "markets": [
             {"key": "h2h", "outcomes": [{"name": "New York Mets", "price": -120 - b},
                                         {"name": "Philadelphia Phillies", "price": 105 + b}]},
             {"key": "totals", "outcomes": [{"name": "Over", "price": -110, "point": 8.5},

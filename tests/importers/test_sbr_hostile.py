@@ -255,7 +255,7 @@ def test_the_test_workbook_is_a_zip_calamine_reads(tmp_path: Path) -> None:
         assert "xl/worksheets/sheet1.xml" in archive.namelist()
 
 
-class Stop(Exception):
+class StopError(Exception):
     """Stands for Ctrl-C, which the command catches (a KeyboardInterrupt would end pytest)."""
 
 
@@ -270,9 +270,9 @@ async def test_an_interrupted_import_says_the_row_it_reached_and_that_nothing_wa
         nonlocal pairs
         pairs += 1
         if pairs == 10:
-            raise Stop
+            raise StopError
 
-    with pytest.raises(Stop):
+    with pytest.raises(StopError):
         await import_sbr_archive(repo, sheet, on_progress=progress, report=report)
     # The header is row 1; the tenth visitor/home pair is rows 20 and 21.
     assert stopped_at(report) == (
