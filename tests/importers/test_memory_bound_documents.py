@@ -20,13 +20,13 @@ from pathlib import Path
 import asyncpg
 from betdb import UnifiedRepository
 from betdb.generated import init_connection
-from betdb.importers import ImportFileError, import_odds_api, import_sbd
+from betdb.importers import ImportFileError, import_odds_api, import_sbd, import_schedule
 
 async def main(dsn, kind, path):
     connection = await asyncpg.connect(dsn)
     await init_connection(connection)
     repo = UnifiedRepository(connection)
-    importer = {"odds-api": import_odds_api, "sbd": import_sbd}[kind]
+    importer = {"odds-api": import_odds_api, "sbd": import_sbd, "schedule": import_schedule}[kind]
     try:
         report = await importer(repo, Path(path))
         outcome = {"read": report.read, "skipped": report.skipped, "imported": report.imported,
@@ -55,7 +55,7 @@ def run_import(database_url: str, kind: str, path: Path) -> dict[str, Any]:
     return result
 
 
-@pytest.mark.parametrize("kind", ["odds-api", "sbd"])
+@pytest.mark.parametrize("kind", ["odds-api", "sbd", "schedule"])
 def test_a_gigabyte_of_nul_bytes_is_refused_in_bounded_memory(
     database_url: str, tmp_path: Path, kind: str
 ) -> None:

@@ -64,10 +64,19 @@ class JsonWindow:
         try:
             self.text += self.decoder.decode(data, final=not data)
         except UnicodeDecodeError as error:
+            before = data[: error.start]
+            line = self.lines + self.text.count("\n") + before.count(b"\n") + 1
+            if b"\n" in before:
+                column = error.start - before.rfind(b"\n")
+            else:
+                tail = self.text[self.text.rfind("\n") + 1 :]
+                width = len(tail.encode("utf-8", "surrogatepass"))
+                column = (0 if "\n" in self.text else self.columns_before) + width + len(before) + 1
             raise ImportFileError(
                 self.path,
-                f"not UTF-8: byte 0x{data[error.start]:02X} at byte"
-                f" {self.bytes_read + error.start + 1:,} (a Latin-1 file? save it as UTF-8)",
+                f"not UTF-8: byte 0x{data[error.start]:02X} (a Latin-1 file? save it as UTF-8)",
+                line=line,
+                column=column,
             ) from None
         self.bytes_read += len(data)
         if not data:
