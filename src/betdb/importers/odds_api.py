@@ -60,16 +60,18 @@ class OddsFormat(StrEnum):
     DECIMAL = "decimal"
 
 
+def listed(node: object, key: str) -> list[object]:
+    """node[key] when node is an object and that is a list, else nothing."""
+    value = node.get(key) if isinstance(node, Mapping) else None
+    return value if isinstance(value, list) else []
+
+
 def game_prices(game: object) -> Iterator[object]:
-    if not isinstance(game, Mapping):
-        return
-    for book in game.get("bookmakers") or []:
-        if isinstance(book, Mapping):
-            for market in book.get("markets") or []:
-                if isinstance(market, Mapping):
-                    for outcome in market.get("outcomes") or []:
-                        if isinstance(outcome, Mapping):
-                            yield outcome.get("price")
+    for book in listed(game, "bookmakers"):
+        for market in listed(book, "markets"):
+            for outcome in listed(market, "outcomes"):
+                if isinstance(outcome, Mapping):
+                    yield outcome.get("price")
 
 
 @dataclass

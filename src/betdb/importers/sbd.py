@@ -200,7 +200,7 @@ async def import_sbd(
     if observed_at is None:
         survey = games()
         seen_at = latest_update(survey)
-        document_found = survey.found is not None
+        document_found = survey.found is not None and survey.shape == "object"
         if not document_found:
             raise ImportFileError(
                 path, 'not a SportsBettingDime document: no top-level "games" list'
@@ -226,6 +226,8 @@ async def import_sbd(
             pending = 0
             stream = games()
             for i, game in enumerate(stream):
+                if stream.shape != "object":
+                    break
                 report.line = i + 1
                 pending += await import_game(
                     tx, game, i, clubs, feed_games, books, seen_at, include_live, quotes,
@@ -234,7 +236,7 @@ async def import_sbd(
                 if pending >= BATCH_ROWS:
                     await store(tx, quotes, report)
                     quotes, pending = [], 0
-            if stream.found is None:
+            if stream.found is None or stream.shape != "object":
                 raise ImportFileError(
                     path, 'not a SportsBettingDime document: no top-level "games" list'
                 )
