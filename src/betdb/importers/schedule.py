@@ -402,6 +402,7 @@ async def import_schedule(
                     report.unchanged += 1
                 elif row.created:
                     report.imported += 1
+                    report.games_created += 1
                 else:
                     report.updated += 1
             report.in_doubt = report.imported + report.updated  # the COMMIT comes next
