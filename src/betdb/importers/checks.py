@@ -18,13 +18,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from betdb.importers.fields import (
-    AFTER_FIRST_PITCH,
-    BEFORE_FIRST_PITCH,
-    INT32_MAX,
-    FieldError,
-    check_moment,
-)
+from betdb.importers.fields import INT32_MAX, FieldError, check_moment, check_window
 from betdb.importers.values import check_text
 from betdb.odds import decimal_to_american
 
@@ -36,7 +30,6 @@ SHARE_LIMIT = Decimal(1)
 FIRST_SEASON = 1876
 LAST_SEASON = 2099
 """The seasons betdb stores: the National League's first to the last year its date queries take."""
-WINDOW = (BEFORE_FIRST_PITCH, AFTER_FIRST_PITCH)
 
 # ASCII digits only (re.ASCII): no Arabic-Indic digits, no underscores, no exponent.
 WHOLE = re.compile(r"[+-]?[0-9]{1,12}", re.ASCII)
@@ -182,19 +175,7 @@ def instant(value: object, where: str) -> dt.datetime:
 
 def near_first_pitch(where: str, moment: dt.datetime, first_pitch: dt.datetime) -> None:
     """Odds and splits of a game fall from 366 days before its first pitch to 183 after."""
-    before, after = first_pitch - moment, moment - first_pitch
-    if before <= BEFORE_FIRST_PITCH and after <= AFTER_FIRST_PITCH:
-        return
-    days, limit, which = (
-        (before.days, BEFORE_FIRST_PITCH.days, "before")
-        if before > BEFORE_FIRST_PITCH
-        else (after.days, AFTER_FIRST_PITCH.days, "after")
-    )
-    raise FieldError(
-        f"{where} {moment.isoformat()} is {days} days {which} the game's first pitch"
-        f" {first_pitch.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC (at most {limit}): another"
-        " game's, or a wrong year?"
-    )
+    check_window(f"{where} {moment.isoformat()}", moment, first_pitch)
 
 
 def text(value: object, where: str) -> str:

@@ -46,6 +46,14 @@ def load_json(path: Path) -> object:
         raise ImportFileError(path, f"not JSON betdb reads: {error}") from None
 
 
+def record_text(record: object) -> str:
+    """A record as the JSON it came as, for its rejection (its repr when JSON cannot say it)."""
+    try:
+        return json.dumps(record, ensure_ascii=False, default=str)
+    except (ValueError, RecursionError):
+        return repr(record)[:1000]
+
+
 def default_rejects_path(path: Path) -> Path:
     """schedule.json -> schedule.rejects.jsonl"""
     return path.with_name(f"{path.stem}.rejects.jsonl")

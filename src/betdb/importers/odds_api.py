@@ -25,7 +25,6 @@ snapshots (a directory) import as a history, oldest file name first.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -43,9 +42,10 @@ from betdb.generated.imports import FindStoredOddsParams
 from betdb.generated.models import DataSource, Game, Market, Side
 from betdb.generated.odds import CopyOddsValues
 from betdb.importers import checks
-from betdb.importers.documents import Clubs, JsonRejects, default_rejects_path
+from betdb.importers.documents import Clubs, JsonRejects, default_rejects_path, record_text
 from betdb.importers.fields import FieldError
 from betdb.importers.jsonstream import MAX_ITEM_BYTES, JsonStream
+from betdb.importers.rejects import completing
 from betdb.importers.report import ImportFileError, ImportReport, Rejection, shortened
 
 # The calendar MLB's official dates follow for games in the US and Canada.
@@ -385,13 +385,6 @@ def event_head(game: object) -> object:
     )
 
 
-def dumped(record: object) -> str:
-    try:
-        return json.dumps(record, ensure_ascii=False, default=str)
-    except (ValueError, RecursionError):
-        return repr(record)[:1000]
-
-
 async def import_odds_api(
     repository: UnifiedRepository,
     path: Path,
@@ -430,11 +423,11 @@ async def import_odds_api(
     heads.sort(key=lambda head: (head[0], head[1]))
 
     def reject(where: str, reason: str, record: object) -> None:
-        rejection = Rejection(0, reason, dumped(record), where)
+        rejection = Rejection(0, reason, record_text(record), where)
         report.rejected.append(rejection)
         rejects_file.write(rejection)
 
-    try:
+    with completing(report, rejects_file, started):
         async with repository.transaction() as tx:
             events = EventGames(tx)
             for _, _, event in heads:
@@ -460,11 +453,6 @@ async def import_odds_api(
             report.games_created = events.created
             report.in_doubt = report.imported + report.updated  # the COMMIT comes next
         report.committed, report.in_doubt = report.in_doubt, 0
-    except BaseException:
-        rejects_file.discard()
-        raise
-    report.rejects_path = rejects_file.finish()
-    report.seconds = time.perf_counter() - started
     return report
 
 

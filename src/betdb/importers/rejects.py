@@ -12,10 +12,12 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from betdb.importers.report import ImportFileError
+from betdb.importers.report import ImportFileError, ImportReport
 
 
 class RejectsPathError(ImportFileError):
@@ -101,3 +103,19 @@ class RejectsWriter:
             self._stream.close()
             assert self._temporary is not None
             self._temporary.unlink(missing_ok=True)
+
+
+@contextmanager
+def completing(
+    report: ImportReport, rejects: RejectsWriter, started: float | None = None
+) -> Iterator[None]:
+    """How every importer ends: done, this run's rejects put in place and the time taken
+    counted from `started`; failed or interrupted, this run's rejects dropped."""
+    started = time.perf_counter() if started is None else started
+    try:
+        yield
+    except BaseException:
+        rejects.discard()
+        raise
+    report.rejects_path = rejects.finish()
+    report.seconds = time.perf_counter() - started

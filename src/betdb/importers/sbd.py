@@ -23,7 +23,6 @@ duplicate.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -36,10 +35,11 @@ from betdb.generated.imports import InsertBettingSplitParams
 from betdb.generated.models import DataSource, Game, Market, Side
 from betdb.generated.odds import CopyOddsValues
 from betdb.importers import checks
-from betdb.importers.documents import Clubs, JsonRejects, default_rejects_path
+from betdb.importers.documents import Clubs, JsonRejects, default_rejects_path, record_text
 from betdb.importers.fields import FieldError
 from betdb.importers.jsonstream import MAX_ITEM_BYTES, JsonStream
 from betdb.importers.odds_api import BATCH_ROWS, SAME_START, Quote, instant, store
+from betdb.importers.rejects import completing
 from betdb.importers.report import ImportFileError, ImportReport, Rejection
 from betdb.importers.resolve import BookResolver
 
@@ -214,11 +214,11 @@ async def import_sbd(
     clubs = await Clubs.load(repository)
 
     def reject(where: str, reason: str, record: object) -> None:
-        rejection = Rejection(0, reason, dumped(record), where)
+        rejection = Rejection(0, reason, record_text(record), where)
         report.rejected.append(rejection)
         rejects_file.write(rejection)
 
-    try:
+    with completing(report, rejects_file, started):
         async with repository.transaction() as tx:
             feed_games = FeedGames(tx)
             books = BookResolver(tx)
@@ -244,11 +244,6 @@ async def import_sbd(
             report.games_created = feed_games.created
             report.in_doubt = report.imported + report.updated  # the COMMIT comes next
         report.committed, report.in_doubt = report.in_doubt, 0
-    except BaseException:
-        rejects_file.discard()
-        raise
-    report.rejects_path = rejects_file.finish()
-    report.seconds = time.perf_counter() - started
     return report
 
 
@@ -366,13 +361,6 @@ def game_day(value: object, where: str) -> dt.date:
     except checks.SeasonRangeError as error:
         raise FieldError(f"{where}: {error}") from None
     return day
-
-
-def dumped(record: object) -> str:
-    try:
-        return json.dumps(record, ensure_ascii=False, default=str)
-    except (ValueError, RecursionError):
-        return repr(record)[:1000]
 
 
 def _at(game: Mapping[str, Any], *path: str) -> object:

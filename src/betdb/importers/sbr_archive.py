@@ -50,7 +50,7 @@ from betdb.importers import checks
 from betdb.importers.checks import check_season
 from betdb.importers.documents import Clubs
 from betdb.importers.fields import FieldError
-from betdb.importers.rejects import RejectsWriter
+from betdb.importers.rejects import RejectsWriter, completing
 from betdb.importers.report import ImportFileError, ImportReport, Rejection
 from betdb.importers.sheets import SheetLimits, SheetScan, check_workbook
 
@@ -463,7 +463,7 @@ async def import_sbr_archive(
 
     games: list[ArchiveGame] = []
     played: dict[tuple[dt.date, int, int], int] = {}
-    try:
+    with completing(report, rejects_file, started):
         for away, home in pair_rows(rows, columns):
             report.read += 1
             report.line = (home or away).line
@@ -505,11 +505,6 @@ async def import_sbr_archive(
             await store(tx, games, year, report, reject=reject, force=force)
             report.in_doubt = report.imported + report.updated  # the COMMIT comes next
         report.committed, report.in_doubt = report.in_doubt, 0
-    except BaseException:
-        rejects_file.discard()
-        raise
-    report.rejects_path = rejects_file.finish()
-    report.seconds = time.perf_counter() - started
     return report
 
 

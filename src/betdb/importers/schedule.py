@@ -43,6 +43,7 @@ from betdb.generated.models import Doubleheader, GameStatus, GameType, SeasonTyp
 from betdb.importers.documents import JsonRejects, default_rejects_path
 from betdb.importers.fields import FieldError, check_moment
 from betdb.importers.jsonstream import MAX_ITEM_BYTES, JsonStream
+from betdb.importers.rejects import completing
 from betdb.importers.report import ImportFileError, ImportReport, Rejection
 from betdb.importers.values import check_value
 
@@ -353,7 +354,7 @@ async def import_schedule(
         return json.dumps(entry.game, separators=(",", ":"), ensure_ascii=False)
 
     chosen: dict[int, Choice] = {}
-    try:
+    with completing(report, rejects_file, started):
         for ordinal, entry in enumerate(schedule_entries(path, max_item_bytes)):
             report.read += 1
             try:
@@ -407,11 +408,6 @@ async def import_schedule(
                     report.updated += 1
             report.in_doubt = report.imported + report.updated  # the COMMIT comes next
         report.committed, report.in_doubt = report.in_doubt, 0
-    except BaseException:
-        rejects_file.discard()
-        raise
-    report.rejects_path = rejects_file.finish()
-    report.seconds = time.perf_counter() - started
     return report
 
 
