@@ -12,12 +12,17 @@ skipped and counted unless ``include_live``.
 Games are found by the Odds API event id a previous snapshot attached, else by clubs (current
 or former full names) and date (``commence_time`` on the US Eastern calendar) among stored
 games, a doubleheader's games told apart by first pitch, else by game number in the order
-of ``commence_time``; a game not stored yet is created with the event id, so the next snapshot
-finds it and a later Stats API schedule attaches its gamePk to it. Bookmakers map through
+of ``commence_time``; a game not stored yet is created with the event id (only when something
+of the event is imported, and counted in the report's ``games_created``), so the next snapshot
+finds it and a later Stats API schedule attaches its gamePk to it. Every value goes through the
+shared checks (``checks``): prices within ±100,000 American (decimal 1.001 to 1,001), points
+as lines, times within 1871-2099 and ``last_update`` within the window around first pitch. Bookmakers map through
 ``sportsbook_mappings`` (source ``odds_api``) or our own book keys; an unknown one is rejected
 with its key, or added as a new sportsbook with ``add_books``.
 
-An observation already stored counts its record as a duplicate. Each file is one transaction:
+The file is read a game at a time (``jsonstream``), twice: to plan every event's game and
+detect the prices' format, then to import. An observation already stored counts its record as
+a duplicate. Each file is one transaction:
 nothing is half-written if the database fails, and a re-run imports the file whole. Several
 snapshots (a directory) import as a history, oldest file name first.
 """
