@@ -17,8 +17,8 @@ started by then are live and skipped unless ``include_live``. Splits are stored 
 Games are found by clubs and date among stored games (a doubleheader's by first pitch) or
 created, only when something of the game is imported. Prices are read from strings or JSON
 numbers by the shared pattern (``checks``); odds and splits must fall within the window around
-first pitch. The file is read a game at a time (``jsonstream``). Books map through ``sportsbook_mappings`` (source ``sbd``) or our book keys; an
-unknown one is rejected. The file is one transaction; a re-import counts every record as a
+first pitch. The file is read a game at a time (``jsonstream``). Books map through
+``sportsbook_mappings`` (source ``sbd``) or our book keys; an unknown one is rejected. The file is one transaction; a re-import counts every record as a
 duplicate.
 """
 
