@@ -17,8 +17,8 @@ of the event is imported, and counted in the report's ``games_created``), so the
 finds it and a later Stats API schedule attaches its gamePk to it. Every value goes through the
 shared checks (``checks``): prices within ±100,000 American (decimal 1.001 to 1,001), points
 as lines, times within 1871-2099 and ``last_update`` within the window around first pitch.
-Bookmakers map through ``sportsbook_mappings`` (source ``odds_api``) or our own book keys; an unknown one is rejected
-with its key, or added as a new sportsbook with ``add_books``.
+Bookmakers map through ``sportsbook_mappings`` (source ``odds_api``) or our own book keys; an
+unknown one is rejected with its key, or added as a new sportsbook with ``add_books``.
 
 The file is read a game at a time (``jsonstream``), twice: to plan every event's game and
 detect the prices' format, then to import. An observation already stored counts its record as

@@ -18,8 +18,8 @@ Games are found by clubs and date among stored games (a doubleheader's by first 
 created, only when something of the game is imported. Prices are read from strings or JSON
 numbers by the shared pattern (``checks``); odds and splits must fall within the window around
 first pitch. The file is read a game at a time (``jsonstream``). Books map through
-``sportsbook_mappings`` (source ``sbd``) or our book keys; an unknown one is rejected. The file is one transaction; a re-import counts every record as a
-duplicate.
+``sportsbook_mappings`` (source ``sbd``) or our book keys; an unknown one is rejected. The
+file is one transaction; a re-import counts every record as a duplicate.
 """
 
 from __future__ import annotations
