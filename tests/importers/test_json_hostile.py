@@ -301,3 +301,13 @@ async def test_the_sbd_document_time_ignores_updated_times_it_cannot_read(
 def test_the_helpers_build_what_the_format_holds() -> None:
     game = sbd_game()
     assert copy.deepcopy(game)["sportsbooks"][0]["odds"]["spread"]["home"]["points"] == "-1.5"
+
+
+async def test_a_doubleheader_is_ordered_by_time_not_by_the_text_of_its_offsets(
+    repo: UnifiedRepository, connection: asyncpg.Connection, tmp_path: Path
+) -> None:
+    early = event("early", "2021-04-13T20:10:00+03:00", updated="2021-04-13T12:00:00Z")
+    late = event("late", "2021-04-13T19:10:00Z", updated="2021-04-13T12:00:00Z")
+    await import_odds_api(repo, write(tmp_path / "a.json", [late, early]))
+    rows = await connection.fetch("SELECT odds_api_event_id, game_number FROM games ORDER BY 2")
+    assert [tuple(r) for r in rows] == [("early", 1), ("late", 2)]

@@ -413,7 +413,7 @@ async def import_odds_api(
     rejects_file = JsonRejects(path, Path(rejects) if rejects else default_rejects_path(path))
     clubs = await Clubs.load(repository)
     survey = PriceSurvey()
-    heads: list[tuple[str, int, Event]] = []
+    heads: list[tuple[dt.datetime, int, Event]] = []
     games = JsonStream(path, keys=("data",), max_item_bytes=max_item_bytes)
     for i, game in enumerate(games):
         survey.add(game)
@@ -421,11 +421,11 @@ async def import_odds_api(
             event = read_event(game, f"[{i}]", clubs)
         except FieldError:
             continue
-        heads.append((event.commence_at.isoformat(), i, event))
+        heads.append((event.commence_at, i, event))
     if games.found is None:
         raise ImportFileError(path, "not an Odds API odds response: expected a list of games")
     price_format = odds_format or survey.format(path)
-    heads.sort(key=lambda head: (head[0], head[1]))
+    heads.sort(key=lambda head: (head[0], head[1]))  # first pitch in time, not as text
 
     def reject(where: str, reason: str, record: object) -> None:
         rejection = Rejection(0, reason, record_text(record), where)
