@@ -311,3 +311,23 @@ async def test_a_doubleheader_is_ordered_by_time_not_by_the_text_of_its_offsets(
     await import_odds_api(repo, write(tmp_path / "a.json", [late, early]))
     rows = await connection.fetch("SELECT odds_api_event_id, game_number FROM games ORDER BY 2")
     assert [tuple(r) for r in rows] == [("early", 1), ("late", 2)]
+
+
+async def test_values_of_the_wrong_json_type_are_rejected_not_a_traceback(
+    repo: UnifiedRepository, tmp_path: Path
+) -> None:
+    markets = event("markets")
+    markets["bookmakers"][0]["markets"] = float("nan")
+    report = await import_odds_api(repo, write(tmp_path / "a.json", [markets, event("kept")]))
+    assert (report.read, report.imported) == (2, 2)
+    odds_nan = sbd_book()
+    odds_nan["odds"] = float("nan")
+    moneyline_number = sbd_book()
+    moneyline_number["odds"]["moneyline"] = 5
+    games = sbd_document(sbd_game(sportsbooks=[odds_nan, moneyline_number, sbd_book()]))
+    sbd = await import_sbd(repo, write(tmp_path / "s.json", games))
+    assert (sbd.read, sbd.imported, len(sbd.rejected)) == (4, 2, 2)
+    assert [r.reason for r in sbd.rejected] == [
+        "games[0].sportsbooks[0].odds is not an object",
+        "games[0].sportsbooks[1].odds.moneyline is not an object",
+    ]

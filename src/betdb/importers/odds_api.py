@@ -479,7 +479,7 @@ async def import_game(
     markets_of = [
         (j, book, k, market)
         for j, book in enumerate(books if isinstance(books, list) else [])
-        for k, market in enumerate(book.get("markets") or [] if isinstance(book, Mapping) else [])
+        for k, market in enumerate(listed(book, "markets"))
     ]
     report.line = i + 1
     try:

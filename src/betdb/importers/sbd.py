@@ -94,7 +94,8 @@ def book_quotes(
         entry = odds.get(name)
         if not _filled(entry):
             continue
-        assert isinstance(entry, Mapping)
+        if not isinstance(entry, Mapping):
+            raise FieldError(f"{where}.odds.{name} is not an object")
         for side in SIDES[market]:
             at = f"{where}.odds.{name}.{side.value}"
             quote = entry.get(side.value)
@@ -303,8 +304,9 @@ async def import_game(
         if not _filled(odds):
             report.skip("the book's entries are empty")
             continue
-        assert isinstance(odds, Mapping)
-        assert isinstance(book, Mapping)
+        if not isinstance(odds, Mapping) or not isinstance(book, Mapping):
+            reject(at, f"{at}.odds is not an object", odds)
+            continue
         try:
             name = checks.text(book.get("name"), f"{at}.name")
             book_id = await books.sportsbook_id(DataSource.SBD, name)
