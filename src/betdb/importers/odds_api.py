@@ -495,7 +495,7 @@ async def import_game(
         where = f"[{i}].bookmakers[{j}].markets[{k}]"
         report.read += 1
         key = market.get("key") if isinstance(market, Mapping) else None
-        if key not in MARKETS:
+        if key not in MARKETS or not isinstance(market, Mapping):
             report.skip(f"market {shortened(repr(key), 60)} is not kept")
             continue
         try:
