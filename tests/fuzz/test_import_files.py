@@ -606,6 +606,8 @@ def sbr_rows(draw: st.DrawFn) -> list[list[object]]:
                 -1.5, 130, 8.5, -110, 8, -115]  # fmt: skip
         rows += [away, home]
     for _ in range(draw(st.integers(0, 4))):
+        if not rows:
+            break
         kind = draw(st.integers(0, 9))
         row = draw(st.integers(0, len(rows) - 1))
         if kind == 0:
