@@ -5,14 +5,13 @@ from /proc, as for the line formats."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .test_memory_bound import GIB, PEAK_BOUND_MIB, sparse_file
+from .test_memory_bound import run_import as run_script
 
 IMPORT = """
 import asyncio, json, sys
@@ -43,16 +42,7 @@ asyncio.run(main(*sys.argv[1:]))
 
 
 def run_import(database_url: str, kind: str, path: Path) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-c", IMPORT, database_url, kind, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
+    return run_script(database_url, kind, path, IMPORT)
 
 
 @pytest.mark.parametrize("kind", ["odds-api", "sbd", "schedule"])
