@@ -446,6 +446,10 @@ async def import_odds_api(
             continue
         heads.append((event.commence_at, i, event))
     if games.found is None:
+        if api_version is ApiVersion.V3:
+            raise ImportFileError(
+                path, 'not an Odds API v3 response: expected {"success", "data": [...]}'
+            )
         raise ImportFileError(path, "not an Odds API odds response: expected a list of games")
     price_format = odds_format or survey.format(path)
     heads.sort(key=lambda head: (head[0], head[1]))  # first pitch in time, not as text
