@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
 from betdb.cli import app
@@ -19,7 +20,17 @@ SBR_2019 = REAL / "sbr" / "mlb-odds-2019.xlsx"
 SCHEDULE = REAL / "mlb-stats-api" / "2021-09-19-final.json"
 SBD = REAL / "sportsbettingdime" / "2025-06-13-mlb-odds-and-splits.json"
 DECIMAL = REAL / "the-odds-api" / "2023-08-23-baseball_mlb-decimal.json"
-COMMANDS = ["schedule", "odds", "splits", "analyses", "signals", "sbr-archive", "odds-api", "sbd"]
+FEED = REAL / "mlb-feed-live" / "2024-07-01-744914-final.json"
+GD2 = REAL / "mlb-gd2" / "2017-05-21-master-scoreboard.json"
+# Every command under `betdb import`, read from the CLI itself: a new one is held to the rules.
+COMMANDS = sorted(typer.main.get_command(app).commands["import"].commands)  # type: ignore[attr-defined]
+
+
+def test_the_import_commands_include_every_source() -> None:
+    assert COMMANDS == [
+        "action-network", "analyses", "game-feed", "gd2-scoreboard", "odds", "odds-api", "sbd",
+        "sbr-archive", "schedule", "signals", "splits",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -31,8 +42,12 @@ def test_every_import_command_takes_rejects_json_and_data_dir(command: str) -> N
 
 
 @pytest.mark.parametrize(
-    ("command", "source"), [("sbr-archive", SBR_2019), ("schedule", SCHEDULE), ("sbd", SBD)]
-)
+    ("command", "source"),
+    [
+        ("sbr-archive", SBR_2019), ("schedule", SCHEDULE), ("sbd", SBD), ("odds-api", DECIMAL),
+        ("game-feed", FEED), ("gd2-scoreboard", GD2),
+    ],
+)  # fmt: skip
 def test_rejects_naming_the_input_or_a_link_to_it_is_a_usage_error_and_the_input_stays(
     runner: CliRunner, tmp_path: Path, command: str, source: Path
 ) -> None:
@@ -134,3 +149,12 @@ def test_the_json_report_counts_the_games_an_import_created(runner: CliRunner) -
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["games_created"] == len({g["id"] for g in json.loads(DECIMAL.read_text())})
+
+
+def test_action_network_refuses_rejects_naming_its_input(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "scoreboard.json"
+    path.write_text('{"league": {"id": 8}, "games": []}')
+    result = runner.invoke(app, ["import", "action-network", str(path), "--rejects", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "is the file being imported" in result.stderr
+    assert path.read_text() == '{"league": {"id": 8}, "games": []}'
