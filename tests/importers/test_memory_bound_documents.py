@@ -19,13 +19,21 @@ from pathlib import Path
 import asyncpg
 from betdb import UnifiedRepository
 from betdb.generated import init_connection
-from betdb.importers import ImportFileError, import_odds_api, import_sbd, import_schedule
+from betdb.importers import (
+    ImportFileError, import_action_network, import_odds_api, import_sbd, import_schedule,
+)
+from betdb.importers.game_feed import import_game_feed
+from betdb.importers.gd2 import import_gd2_scoreboard
 
 async def main(dsn, kind, path):
     connection = await asyncpg.connect(dsn)
     await init_connection(connection)
     repo = UnifiedRepository(connection)
-    importer = {"odds-api": import_odds_api, "sbd": import_sbd, "schedule": import_schedule}[kind]
+    importer = {
+        "odds-api": import_odds_api, "sbd": import_sbd, "schedule": import_schedule,
+        "action-network": import_action_network, "game-feed": import_game_feed,
+        "gd2-scoreboard": import_gd2_scoreboard,
+    }[kind]
     try:
         report = await importer(repo, Path(path))
         outcome = {"read": report.read, "skipped": report.skipped, "imported": report.imported,
@@ -53,6 +61,19 @@ def test_a_gigabyte_of_nul_bytes_is_refused_in_bounded_memory(
     result = run_import(database_url, kind, path)
     assert result["refused"] == f"{path} at line 1, column 1: not valid JSON: Expecting value"
     print(f"peak {result['peak_kib'] // 1024} MiB")
+    assert result["peak_kib"] < PEAK_BOUND_MIB * 1024, result
+
+
+@pytest.mark.parametrize("kind", ["action-network", "game-feed", "gd2-scoreboard"])
+def test_a_gigabyte_file_of_a_format_read_whole_is_refused_by_its_size_before_reading(
+    database_url: str, tmp_path: Path, kind: str
+) -> None:
+    path = sparse_file(tmp_path / "day.json", b"", GIB)
+    result = run_import(database_url, kind, path)
+    assert result["refused"] == (
+        f"{path}: {GIB:,} bytes is more than one response of this source can be (at most 64 MiB"
+        " read whole): split it into files, one response each"
+    )
     assert result["peak_kib"] < PEAK_BOUND_MIB * 1024, result
 
 

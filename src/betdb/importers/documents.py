@@ -16,10 +16,22 @@ from betdb.importers.rejects import RejectsWriter
 from betdb.importers.report import ImportFileError, Rejection
 from betdb.importers.values import MAX_DEPTH
 
+MAX_DOCUMENT_BYTES = 64 << 20
+"""The largest file read whole: a day's scoreboard or one game's feed is well under a megabyte,
+and decoding a file whole takes several times its size in memory."""
 
-def load_json(path: Path) -> object:
+
+def load_json(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> object:
     """The JSON value of a file saved as UTF-8 (with or without a byte-order mark);
-    ImportFileError naming the position when it is not."""
+    ImportFileError naming the position when it is not, or the size when the file is larger
+    than `max_bytes` (read whole, it would take memory out of proportion)."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ImportFileError(
+            path,
+            f"{size:,} bytes is more than one response of this source can be (at most"
+            f" {max_bytes >> 20} MiB read whole): split it into files, one response each",
+        )
     data = path.read_bytes()
     refuse_wide_encodings(path, data)
     data = data.removeprefix(codecs.BOM_UTF8)
