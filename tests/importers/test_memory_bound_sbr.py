@@ -1,6 +1,6 @@
-"""Memory stays bounded for SBR's spreadsheets too: a sheet at the row cap (20,000 rows with its header, 9,999
-games, twice a real season), imported twice in a subprocess whose peak resident size (VmHWM)
-is read from /proc, as for the other formats."""
+"""Memory stays bounded for SBR's spreadsheets too: a sheet at the row cap (20,000 rows with
+its header, 9,999 games, four real seasons), imported twice in a subprocess whose peak resident
+size (VmHWM) is read from /proc, as for the other formats."""
 
 from __future__ import annotations
 
