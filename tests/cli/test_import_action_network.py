@@ -124,8 +124,9 @@ def test_a_directory_may_mix_v3_and_v4_snapshots(runner: CliRunner, tmp_path: Pa
     # name; Betfair and Intertops are.
     assert lines == [
         f"{V3_NAME}: read 116 · imported 98 · updated 0 · unchanged 0 · duplicates 0 · skipped 9"
-        " · rejected 9",
-        f"{V4_NAME}: read 193 · imported 193 · updated 0 · unchanged 0 · duplicates 0 · rejected 0",
+        " · rejected 9 · games created 9",
+        f"{V4_NAME}: read 193 · imported 193 · updated 0 · unchanged 0 · duplicates 0 · rejected 0"
+        " · games created 13",
     ]
     forced = runner.invoke(
         app, ["import", "odds-api", str(snapshots / V3_NAME), "--api-version", "v4", "--json"]

@@ -48,9 +48,10 @@ asyncio.run(main(*sys.argv[1:]))
 """
 
 
-def run_import(database_url: str, kind: str, path: Path) -> dict[str, Any]:
+def run_import(database_url: str, kind: str, path: Path, script: str = IMPORT) -> dict[str, Any]:
+    """`script` run in a subprocess on the file; what it prints, as JSON."""
     done = subprocess.run(
-        [sys.executable, "-c", IMPORT, database_url, kind, str(path)],
+        [sys.executable, "-c", script, database_url, kind, str(path)],
         capture_output=True,
         text=True,
         timeout=600,

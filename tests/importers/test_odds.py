@@ -120,6 +120,8 @@ BAD = {
          "external_game_id 'abc' is not a mlb game id"),
     17: ("sbr,mlb,777706,draftkings,moneyline,home,,-99999999999,2025-06-21T19:00:00Z",
          "price -99999999999 is out of range"),
+    18: ("sbr,mlb,777706,draftkings,moneyline,home,,-1000000,2025-06-21T19:00:00Z",
+         "price -1000000 is out of range (American odds up to ±100,000)"),
 }  # fmt: skip
 
 
@@ -128,7 +130,7 @@ async def test_bad_rows_are_rejected_with_line_and_reason_and_the_good_rows_kept
 ) -> None:
     lines = [GOOD[0], *(BAD[n][0] for n in sorted(BAD)), GOOD[1]]
     report = await import_odds(repo, odds_file(tmp_path / "odds.csv", *lines), batch_size=3)
-    assert (report.read, report.imported, len(report.rejected)) == (17, 2, 15)
+    assert (report.read, report.imported, len(report.rejected)) == (18, 2, 16)
     assert adds_up(report)
     assert {r.line: r.reason for r in report.rejected} == {n: BAD[n][1] for n in BAD}
     assert {r.line: r.raw for r in report.rejected} == {n: BAD[n][0] for n in BAD}
@@ -136,7 +138,7 @@ async def test_bad_rows_are_rejected_with_line_and_reason_and_the_good_rows_kept
     assert report.rejects_path == tmp_path / "odds.rejects.csv"
     with report.rejects_path.open(encoding="utf-8") as stream:
         rejected = list(csv.DictReader(stream))
-    assert len(rejected) == 15
+    assert len(rejected) == 16
     assert rejected[0]["external_game_id"] == "999999"
     assert rejected[0]["reason"] == f"line 3: {BAD[3][1]}"
     assert rejected[4]["price"] == "+50"

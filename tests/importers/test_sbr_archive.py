@@ -123,18 +123,24 @@ async def test_an_archive_imported_after_the_schedule_finds_the_stats_api_games(
     assert await count(connection, "games WHERE mlb_game_pk IS NOT NULL") == 15
 
 
-async def test_a_stored_score_that_disagrees_is_reported_and_kept(
+async def test_a_pair_whose_score_contradicts_the_stored_game_is_rejected_and_its_lines_not_written(
     repo: UnifiedRepository, connection: asyncpg.Connection
 ) -> None:
     await import_schedule(repo, FINALS_2021)
     await connection.execute("UPDATE games SET away_score = 99 WHERE mlb_game_pk = 632380")
+    game_id = await connection.fetchval("SELECT game_id FROM games WHERE mlb_game_pk = 632380")
     report = await import_sbr_archive(repo, SEASON_2021)
-    disagreements = [w for w in report.warnings if "disagrees" in w.reason]
-    assert len(disagreements) == 1
-    assert "the stored score is kept" in disagreements[0].reason
+    assert adds_up(report)
+    contradicted = [r for r in report.rejected if "contradicts the stored" in r.reason]
+    assert len(contradicted) == 1
+    home = await connection.fetchval("SELECT home_score FROM games WHERE game_id = $1", game_id)
+    assert f"the stored 99-{home} of game {game_id}" in contradicted[0].reason
     assert (
         await connection.fetchval("SELECT away_score FROM games WHERE mlb_game_pk = 632380") == 99
     )
+    assert await lines_of(connection, game_id) == []
+    assert report.rejects_path is not None
+    assert "contradicts the stored" in report.rejects_path.read_text()
 
 
 async def test_closing_and_opening_lines_of_any_time_include_the_untimed_ones(

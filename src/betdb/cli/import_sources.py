@@ -9,7 +9,8 @@ import typer
 
 from betdb.cli.connection import DataDir
 from betdb.cli.imports import Importer, InputFile, Json, Rejects, run_import
-from betdb.cli.output import CommandError, UsageError, reports_errors
+from betdb.cli.output import CommandError, UsageError, errors, reports_errors
+from betdb.importers.checks import FIRST_SEASON, LAST_SEASON, SeasonRangeError
 from betdb.importers.fields import FieldError
 from betdb.importers.odds_api import OddsFormat, import_odds_api, instant
 from betdb.importers.odds_api_v3 import ApiVersion
@@ -20,6 +21,7 @@ from betdb.importers.sbr_archive import (
     import_sbr_archive,
     season_of,
 )
+from betdb.importers.sheets import MAX_COLUMNS, MAX_ROWS, MAX_SHEET_BYTES, SheetLimits
 
 
 def _calamine_installed() -> bool:
@@ -37,11 +39,29 @@ def sbr_archive_command(
         int | None,
         typer.Option(
             "--season",
-            min=1876,
-            max=2200,
-            help="the season the sheet is (default: the year in the file name)",
+            help=f"the season the sheet is, {FIRST_SEASON} to {LAST_SEASON} (default: the year"
+            " in the file name)",
+            show_default=False,
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="import a file that contradicts the stored season wholesale (most games not"
+            " stored, or most scores disagreeing)",
+        ),
+    ] = False,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", min=1, help="rows the sheet may reach")
+    ] = MAX_ROWS,
+    max_columns: Annotated[
+        int, typer.Option("--max-columns", min=1, help="columns the sheet may reach")
+    ] = MAX_COLUMNS,
+    max_sheet_bytes: Annotated[
+        int,
+        typer.Option("--max-sheet-bytes", min=1, help="uncompressed XML bytes the sheet may have"),
+    ] = MAX_SHEET_BYTES,
     rejects: Rejects = None,
     json_output: Json = False,
     data_dir: DataDir = None,
@@ -52,29 +72,44 @@ def sbr_archive_command(
     book. Needs the sbr extra."""
     try:
         year = season_of(file, season)
-    except SeasonUnknownError as error:
+    except (SeasonUnknownError, SeasonRangeError) as error:
         raise UsageError(str(error)) from None
     if not _calamine_installed():
         raise CommandError(EXTRA_HINT)
+    limits = SheetLimits(max_rows, max_columns, max_sheet_bytes)
     run_import(
         file,
         data_dir,
         json_output,
-        lambda repository, progress, _report: import_sbr_archive(
-            repository, file, season=year, rejects=rejects, on_progress=progress
+        lambda repository, progress, report: import_sbr_archive(
+            repository,
+            file,
+            season=year,
+            rejects=rejects,
+            on_progress=progress,
+            force=force,
+            limits=limits,
+            report=report,
         ),
+        rejects=rejects,
     )
 
 
 def snapshot_files(paths: list[Path]) -> list[Path]:
-    """The files named, a directory standing for its .json files, oldest name first."""
+    """The files named, a directory standing for its regular .json files, oldest name first;
+    its other .json entries (a subdirectory, a FIFO, a broken link) are named and skipped
+    before anything is imported."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             found = sorted(path.glob("*.json"))
-            if not found:
+            regular = [entry for entry in found if entry.is_file()]
+            for entry in found:
+                if not entry.is_file():
+                    errors.print(f"skipped {entry}: not a regular file", style="yellow")
+            if not regular:
                 raise UsageError(f"{path} holds no .json snapshots")
-            files += found
+            files += regular
         elif path.is_file():
             files.append(path)
         else:
@@ -103,6 +138,7 @@ def odds_api_command(
             "--api-version", help="the responses' API version (default: detected per file)"
         ),
     ] = None,
+    rejects: Rejects = None,
     json_output: Json = False,
     data_dir: DataDir = None,
 ) -> None:
@@ -111,18 +147,23 @@ def odds_api_command(
     (v3 and v4 mixed) imports as a history, oldest file name first."""
 
     def importer(file: Path) -> Importer:
-        return lambda repository, progress, _report: import_odds_api(
+        return lambda repository, progress, report: import_odds_api(
             repository,
             file,
             odds_format=odds_format,
             add_books=add_books,
             include_live=include_live,
+            rejects=rejects,
             on_progress=progress,
             api_version=api_version,
+            report=report,
         )
 
-    for file in snapshot_files(paths):
-        run_import(file, data_dir, json_output, importer(file))
+    files = snapshot_files(paths)
+    if rejects is not None and len(files) > 1:
+        raise UsageError("--rejects names one file: give it with one snapshot, not several")
+    for file in files:
+        run_import(file, data_dir, json_output, importer(file), rejects=rejects)
 
 
 @reports_errors
@@ -157,14 +198,16 @@ def sbd_command(
         file,
         data_dir,
         json_output,
-        lambda repository, progress, _report: import_sbd(
+        lambda repository, progress, report: import_sbd(
             repository,
             file,
             observed_at=seen_at,
             include_live=include_live,
             rejects=rejects,
             on_progress=progress,
+            report=report,
         ),
+        rejects=rejects,
     )
 
 

@@ -29,7 +29,14 @@ from rich.text import Text
 
 from betdb import Database, UnifiedRepository
 from betdb.cli.connection import DataDir, with_database
-from betdb.cli.output import CommandError, console, fail, print_json_data, reports_errors
+from betdb.cli.output import (
+    CommandError,
+    UsageError,
+    console,
+    fail,
+    print_json_data,
+    reports_errors,
+)
 from betdb.importers import (
     MAX_RECORD_BYTES,
     ImportFileError,
@@ -41,6 +48,7 @@ from betdb.importers import (
     import_signals,
     import_splits,
 )
+from betdb.importers.rejects import RejectsPathError, refuse_rejects_path
 from betdb.importers.report import stopped_at
 
 import_app = typer.Typer(
@@ -128,6 +136,7 @@ def report_data(report: ImportReport) -> dict[str, Any]:
         "seconds": round(report.seconds, 3),
         "rows_per_second": round(report.rows_per_second),
         "rejects_path": None if report.rejects_path is None else str(report.rejects_path),
+        "games_created": report.games_created,
     }
 
 
@@ -138,7 +147,8 @@ def report_line(report: ImportReport) -> str:
         f"duplicates {report.duplicates:,} · "
         + (f"skipped {report.skipped:,} · " if report.skipped else "")
         + f"rejected {len(report.rejected):,} "
-        f"in {report.seconds:.2f} s ({report.rows_per_second:,.0f} rows/s)"
+        + (f"· games created {report.games_created:,} " if report.games_created else "")
+        + f"in {report.seconds:.2f} s ({report.rows_per_second:,.0f} rows/s)"
     )
 
 
@@ -178,9 +188,18 @@ def run_import(
     importer: Importer,
     *,
     reports_progress: bool = False,
+    rejects: Path | None = None,
 ) -> None:
+    """Run one import as every `betdb import` command does: a refused --rejects is a usage
+    error before anything is read, progress on a terminal, the report as text or --json, an
+    interruption that says where it stopped, one red line for a file that cannot be read."""
     if not path.is_file():
         raise CommandError(f"cannot read {path}: no such file")
+    if rejects is not None:
+        try:
+            refuse_rejects_path(path, rejects)
+        except RejectsPathError as error:
+            raise UsageError(f"--rejects: {error.problem}") from None
     # Only the odds importer reports progress; the others are small and show a pulsing bar.
     total = count_records(path) if reports_progress else None
     # Counted into as the import goes, so an interrupted one can say where it stopped.
@@ -211,6 +230,8 @@ def run_import(
         report = with_database(data_dir, work)
     except KeyboardInterrupt:
         fail(f"interrupted: {stopped_at(progress_report)}", exit_code=INTERRUPTED)
+    except RejectsPathError as error:
+        raise UsageError(f"--rejects: {error.problem}") from error
     except ImportFileError as error:
         raise CommandError(f"cannot import {error}; nothing was written") from error
     except ImportStoppedError as error:
@@ -225,14 +246,17 @@ def run_import(
 
 @import_app.command("schedule")
 @reports_errors
-def schedule_command(file: InputFile, json_output: Json = False, data_dir: DataDir = None) -> None:
+def schedule_command(
+    file: InputFile, rejects: Rejects = None, json_output: Json = False, data_dir: DataDir = None
+) -> None:
     """Upsert games from MLB Stats API schedule JSON (dates[].games[]), keyed by gamePk: a
     re-import changes nothing, a later file updates status and scores."""
     run_import(
         file,
         data_dir,
         json_output,
-        lambda repository, _progress, _report: import_schedule(repository, file),
+        lambda repository, _progress, _report: import_schedule(repository, file, rejects=rejects),
+        rejects=rejects,
     )
 
 
@@ -265,6 +289,7 @@ def odds_command(
             report=report,
         ),
         reports_progress=True,
+        rejects=rejects,
     )
 
 
@@ -286,6 +311,7 @@ def splits_command(
         lambda repository, _progress, report: import_splits(
             repository, file, rejects=rejects, max_record_bytes=max_record_bytes, report=report
         ),
+        rejects=rejects,
     )
 
 
@@ -307,6 +333,7 @@ def analyses_command(
         lambda repository, _progress, report: import_analyses(
             repository, file, rejects=rejects, max_record_bytes=max_record_bytes, report=report
         ),
+        rejects=rejects,
     )
 
 
@@ -328,4 +355,5 @@ def signals_command(
         lambda repository, _progress, report: import_signals(
             repository, file, rejects=rejects, max_record_bytes=max_record_bytes, report=report
         ),
+        rejects=rejects,
     )

@@ -9,6 +9,11 @@ others. A file that cannot be read at all raises ImportFileError before anything
 an import the database stops raises ImportStoppedError, naming the line reached and the rows
 committed, and a re-run of the file completes it.
 
+What they share, for an importer to plug into: ``rejects`` (the one rejects writer and how an
+import ends), ``checks`` (every value's check before the driver, the first-pitch window, the
+season range), ``jsonstream`` (a document's array a game at a time), ``sheets`` (an .xlsx
+checked before it is read) and ``report``.
+
 Each takes a UnifiedRepository and is awaited; outside an event loop, run it on a
 SyncUnifiedRepository with ``run_on_sync_repository(import_odds, db.repository(), path)``.
 """

@@ -6,22 +6,32 @@ finding clubs by the codes and names sources use.
 from __future__ import annotations
 
 import codecs
-import io
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from betdb import UnifiedRepository
 from betdb.importers.fields import FieldError
-from betdb.importers.records import current_umask, refuse_rejects_path, refuse_wide_encodings
+from betdb.importers.records import refuse_wide_encodings
+from betdb.importers.rejects import RejectsWriter
 from betdb.importers.report import ImportFileError, Rejection
 from betdb.importers.values import MAX_DEPTH
 
+MAX_DOCUMENT_BYTES = 64 << 20
+"""The largest file read whole: a day's scoreboard or one game's feed is well under a megabyte,
+and decoding a file whole takes several times its size in memory."""
 
-def load_json(path: Path) -> object:
+
+def load_json(path: Path, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> object:
     """The JSON value of a file saved as UTF-8 (with or without a byte-order mark);
-    ImportFileError naming the position when it is not."""
+    ImportFileError naming the position when it is not, or the size when the file is larger
+    than `max_bytes` (read whole, it would take memory out of proportion)."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ImportFileError(
+            path,
+            f"{size:,} bytes is more than one response of this source can be (at most"
+            f" {max_bytes >> 20} MiB read whole): split it into files, one response each",
+        )
     data = path.read_bytes()
     refuse_wide_encodings(path, data)
     data = data.removeprefix(codecs.BOM_UTF8)
@@ -48,54 +58,41 @@ def load_json(path: Path) -> object:
         raise ImportFileError(path, f"not JSON betdb reads: {error}") from None
 
 
+def record_text(record: object) -> str:
+    """A record as the JSON it came as, for its rejection (its repr when JSON cannot say it)."""
+    try:
+        return json.dumps(record, ensure_ascii=False, default=str)
+    except (ValueError, RecursionError):
+        return repr(record)[:1000]
+
+
 def default_rejects_path(path: Path) -> Path:
     """schedule.json -> schedule.rejects.jsonl"""
     return path.with_name(f"{path.stem}.rejects.jsonl")
 
 
-class JsonRejects:
-    """Rejected records of a document, one JSON object a line: where, reason and the record.
-
-    Like the line formats' RejectsFile: never the input under any name, written aside and
-    renamed into place by `close`, which also removes an earlier run's file when this run
-    rejected nothing; ASCII-escaped, so any text a record holds (a lone surrogate) is written.
-    """
+class JsonRejects(RejectsWriter):
+    """Rejected records of a document, one JSON object a line: where, reason and the record;
+    ASCII-escaped, so any text a record holds (a lone surrogate) is written. See RejectsWriter."""
 
     def __init__(self, source: Path, path: Path) -> None:
-        refuse_rejects_path(source, path)
-        self.path = path
-        self._stream: io.TextIOWrapper | None = None
-        self._temporary: Path | None = None
+        super().__init__(source, path)
 
     def write(self, rejection: Rejection) -> None:
-        if self._stream is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(
-                prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent
-            )
-            os.fchmod(handle, 0o666 & ~current_umask())
-            self._temporary = Path(name)
-            self._stream = open(handle, "w", encoding="utf-8", newline="")  # noqa: SIM115
         try:
             record: object = json.loads(rejection.raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             record = rejection.raw
         where = rejection.where or f"line {rejection.line}"
         line = {"where": where, "reason": rejection.reason, "record": record}
-        self._stream.write(json.dumps(line, ensure_ascii=True, default=str) + "\n")
-
-    @property
-    def written(self) -> bool:
-        return self._stream is not None
+        try:
+            text = json.dumps(line, ensure_ascii=True, default=str)
+        except (ValueError, RecursionError):
+            text = json.dumps({**line, "record": rejection.raw}, ensure_ascii=True)
+        self.write_line(text + "\n")
 
     def close(self) -> None:
-        if self._stream is None:
-            if self.path.is_file() or self.path.is_symlink():
-                self.path.unlink()
-            return
-        self._stream.close()
-        assert self._temporary is not None
-        os.replace(self._temporary, self.path)
+        self.finish()
 
 
 class Clubs:

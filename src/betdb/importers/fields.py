@@ -152,6 +152,11 @@ def near_first_pitch(
     record: Mapping[str, object], name: str, moment: dt.datetime, first_pitch: dt.datetime
 ) -> None:
     """Refuse a time of a game's odds or splits too far before or after its first pitch."""
+    check_window(f"{name} {record.get(name)!r}", moment, first_pitch)
+
+
+def check_window(what: str, moment: dt.datetime, first_pitch: dt.datetime) -> None:
+    """The window every importer keeps: 366 days before first pitch to 183 days after."""
     before, after = first_pitch - moment, moment - first_pitch
     if before <= BEFORE_FIRST_PITCH and after <= AFTER_FIRST_PITCH:
         return
@@ -161,7 +166,7 @@ def near_first_pitch(
         else (after.days, AFTER_FIRST_PITCH.days, "after")
     )
     raise FieldError(
-        f"{name} {record.get(name)!r} is {days} days {which} the game's first pitch"
+        f"{what} is {days} days {which} the game's first pitch"
         f" {first_pitch.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC (at most {limit}): another"
         " game's, or a wrong year?"
     )

@@ -41,7 +41,7 @@ from betdb.errors import DeadlockError, UniqueViolationError
 from betdb.generated.imports import FindStoredOddsParams
 from betdb.generated.models import DataSource, Market, Side
 from betdb.generated.odds import CopyOddsValues
-from betdb.importers import fields
+from betdb.importers import checks, fields
 from betdb.importers.each import RECORD_ERRORS, reject, stops_reported
 from betdb.importers.fields import FieldError
 from betdb.importers.records import (
@@ -90,6 +90,10 @@ def american_price(record: Mapping[str, object]) -> int:
         raise FieldError(f"price {text} is out of range")
     if -100 < price < 100:
         raise FieldError(f"price {price:+d} is not American odds: -100 or below, or +100 or above")
+    if abs(price) > checks.PRICE_LIMIT:  # the bound every importer keeps
+        raise FieldError(
+            f"price {price:+d} is out of range (American odds up to ±{checks.PRICE_LIMIT:,})"
+        )
     return price
 
 

@@ -12,27 +12,32 @@ skipped and counted unless ``include_live``.
 Games are found by the Odds API event id a previous snapshot attached, else by clubs (current
 or former full names) and date (``commence_time`` on the US Eastern calendar) among stored
 games, a doubleheader's games told apart by first pitch, else by game number in the order
-of ``commence_time``; a game not stored yet is created with the event id, so the next snapshot
-finds it and a later Stats API schedule attaches its gamePk to it. Bookmakers map through
-``sportsbook_mappings`` (source ``odds_api``) or our own book keys; an unknown one is rejected
-with its key, or added as a new sportsbook with ``add_books``.
+of ``commence_time``; a game not stored yet is created with the event id (only when something
+of the event is imported, and counted in the report's ``games_created``), so the next snapshot
+finds it and a later Stats API schedule attaches its gamePk to it. Every value goes through the
+shared checks (``checks``): prices within ±100,000 American (decimal 1.001 to 1,001), points
+as lines, times within 1871-2099 and ``last_update`` within the window around first pitch.
+Bookmakers map through ``sportsbook_mappings`` (source ``odds_api``) or our own book keys; an
+unknown one is rejected with its key, or added as a new sportsbook with ``add_books``.
 
-An observation already stored counts its record as a duplicate. Each file is one transaction:
+The file is read a game at a time (``jsonstream``), twice: to plan every event's game and
+detect the prices' format, then to import. An observation already stored counts its record as
+a duplicate. Each file is one transaction:
 nothing is half-written if the database fails, and a re-run imports the file whole. Several
 snapshots (a directory) import as a history, oldest file name first.
 
-A v3 response (``{"success", "data"}`` of games with ``teams`` and ``sites``) is detected, or
-forced with ``api_version``, and read as v4 events (odds_api_v3).
+A v3 game (``{"success", "data"}`` of games with ``teams`` and ``sites``) is detected per game,
+or forced with ``api_version``, and read as a v4 event (odds_api_v3).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -44,17 +49,13 @@ from betdb.generated.games import CreateFeedGameParams
 from betdb.generated.imports import FindStoredOddsParams
 from betdb.generated.models import DataSource, Game, Market, Side
 from betdb.generated.odds import CopyOddsValues
-from betdb.importers.documents import Clubs, JsonRejects, default_rejects_path, load_json
+from betdb.importers import checks
+from betdb.importers.documents import Clubs, JsonRejects, default_rejects_path, record_text
 from betdb.importers.fields import FieldError
-from betdb.importers.odds_api_v3 import (
-    V3_PROBLEM,
-    ApiVersion,
-    detect_version,
-    located,
-    v3_events,
-)
-from betdb.importers.report import ImportFileError, ImportReport, Rejection
-from betdb.odds import decimal_to_american
+from betdb.importers.jsonstream import MAX_ITEM_BYTES, JsonStream
+from betdb.importers.odds_api_v3 import V3_PROBLEM, ApiVersion, as_v4, located
+from betdb.importers.rejects import completing
+from betdb.importers.report import ImportFileError, ImportReport, Rejection, shortened
 
 # The calendar MLB's official dates follow for games in the US and Canada.
 EASTERN = ZoneInfo("America/New_York")
@@ -68,63 +69,82 @@ class OddsFormat(StrEnum):
     DECIMAL = "decimal"
 
 
+def listed(node: object, key: str) -> list[object]:
+    """node[key] when node is an object and that is a list, else nothing."""
+    value = node.get(key) if isinstance(node, Mapping) else None
+    return value if isinstance(value, list) else []
+
+
+def game_prices(game: object) -> Iterator[object]:
+    for book in listed(game, "bookmakers"):
+        for market in listed(book, "markets"):
+            for outcome in listed(market, "outcomes"):
+                if isinstance(outcome, Mapping):
+                    yield outcome.get("price")
+
+
+@dataclass
+class PriceSurvey:
+    """What the prices of a file say about their format, gathered a game at a time."""
+
+    seen: bool = False
+    american_low: bool = False
+    """A price of -100 or below: American."""
+    all_between: bool = True
+    """Every price between 1 and 100 (decimal odds, or all American ones of 100 up?)."""
+    fractions: bool = False
+    all_hundred_up: bool = True
+
+    def add(self, game: object) -> None:
+        for price in game_prices(game):
+            if isinstance(price, bool) or not isinstance(price, int | float):
+                continue
+            if checks.huge(price) or not math.isfinite(price):
+                continue
+            self.seen = True
+            self.american_low |= price <= -100
+            self.all_between &= 1 < price < 100
+            self.fractions |= float(price) != int(price)
+            self.all_hundred_up &= price >= 100
+
+    def format(self, path: Path) -> OddsFormat:
+        """American when a price is -100 or below or a whole 100 up everywhere; decimal when
+        every price lies between 1 and 100 with fractions among them; else the user must say."""
+        if not self.seen or self.american_low:
+            return OddsFormat.AMERICAN
+        if self.all_between and self.fractions:
+            return OddsFormat.DECIMAL
+        if self.all_hundred_up:
+            return OddsFormat.AMERICAN
+        raise ImportFileError(path, "cannot tell American from decimal prices: give --odds-format")
+
+
 def detect_format(path: Path, games: Sequence[object]) -> OddsFormat:
-    """American when a price is -100 or below or a whole 100 up everywhere; decimal when every
-    price lies between 1 and 100 with fractions among them; otherwise the user must say."""
-    prices = [
-        outcome.get("price")
-        for game in games
-        if isinstance(game, Mapping)
-        for book in game.get("bookmakers") or []
-        if isinstance(book, Mapping)
-        for market in book.get("markets") or []
-        if isinstance(market, Mapping)
-        for outcome in market.get("outcomes") or []
-        if isinstance(outcome, Mapping)
-    ]
-    numbers = [p for p in prices if isinstance(p, int | float) and not isinstance(p, bool)]
-    if not numbers:
-        return OddsFormat.AMERICAN
-    if any(p <= -100 for p in numbers):
-        return OddsFormat.AMERICAN
-    if all(1 < p < 100 for p in numbers) and any(float(p) != int(p) for p in numbers):
-        return OddsFormat.DECIMAL
-    if all(p >= 100 for p in numbers):
-        return OddsFormat.AMERICAN
-    raise ImportFileError(path, "cannot tell American from decimal prices: give --odds-format")
+    survey = PriceSurvey()
+    for game in games:
+        survey.add(game)
+    return survey.format(path)
 
 
 def american(price: object, odds_format: OddsFormat, where: str) -> int:
+    """The American price of an outcome, through the shared checks (finite, within bounds)."""
     if isinstance(price, bool) or not isinstance(price, int | float):
         raise FieldError(f"{where}: price {price!r} is not a number")
     if odds_format is OddsFormat.DECIMAL:
-        try:
-            return decimal_to_american(Decimal(str(price)))
-        except (ValueError, InvalidOperation):
-            raise FieldError(f"{where}: decimal price {price!r} is not above 1") from None
-    if float(price) != int(price) or -100 < price < 100:
-        raise FieldError(f"{where}: price {price!r} is not American odds (-100 or below, 100 up)")
-    return int(price)
+        return checks.decimal_price(price, f"{where}: price")
+    return checks.american_price(price, f"{where}: price")
 
 
 def instant(value: object, where: str) -> dt.datetime:
-    try:
-        moment = dt.datetime.fromisoformat(str(value))
-    except ValueError:
-        raise FieldError(f"{where} {value!r} is not an ISO 8601 time") from None
-    if moment.utcoffset() is None:
-        raise FieldError(f"{where} {value!r} has no UTC offset")
-    return moment
+    """An ISO 8601 time with its offset, within the years stored (checks.instant)."""
+    return checks.instant(value, where)
 
 
 def point(outcome: Mapping[str, Any], where: str) -> Decimal:
     value = outcome.get("point")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise FieldError(f"{where}: point {value!r} is not a number")
-    line = Decimal(str(value))
-    if abs(line) >= 1000 or line != line.quantize(Decimal("0.01")):
-        raise FieldError(f"{where}: point {value!r} is not a line")
-    return line
+    return checks.line(value, f"{where}: point")
 
 
 @dataclass(frozen=True)
@@ -151,6 +171,8 @@ def read_event(game: object, where: str, clubs: Clubs) -> Event:
     unnamed = bool(game.get("v3")) and event_id is None  # v3 names no events
     if not unnamed and (not isinstance(event_id, str) or not event_id.strip()):
         raise FieldError(f"{where}.id is missing")
+    if event_id is not None:
+        checks.text(event_id, f"{where}.id")
     home, away = game.get("home_team"), game.get("away_team")
     home_id = clubs.by_name(home, f"{where}.home_team")
     away_id = clubs.by_name(away, f"{where}.away_team")
@@ -159,6 +181,10 @@ def read_event(game: object, where: str, clubs: Clubs) -> Event:
     assert isinstance(home, str)
     assert isinstance(away, str)
     commence = instant(game.get("commence_time"), f"{where}.commence_time")
+    try:
+        checks.check_season(commence.astimezone(EASTERN).year)
+    except checks.SeasonRangeError as error:
+        raise FieldError(f"{where}.commence_time: {error}") from None
     return Event(event_id.strip() if event_id else None, commence, home_id, away_id, home, away)
 
 
@@ -172,6 +198,7 @@ def observations(
     kind = MARKETS[str(market.get("key"))]
     updated = market.get("last_update", book_update)
     observed_at = instant(updated, f"{where}.last_update")
+    checks.near_first_pitch(f"{where}.last_update", observed_at, event.commence_at)
     outcomes = market.get("outcomes")
     if not isinstance(outcomes, list) or not outcomes:
         raise FieldError(f"{where}.outcomes is missing")
@@ -201,29 +228,72 @@ def observations(
     return observed_at, quotes
 
 
+@dataclass
+class Plan:
+    """What an event's game will be: a stored game (attached to the event when first used) or
+    one to create with its game number, only once something of the event is imported."""
+
+    game_id: int | None
+    attach: bool = False
+    number: int = 1
+
+
 class EventGames:
-    """Our game for each Odds API event: attached before, found by clubs and date, or created."""
+    """Our game for each Odds API event: attached before, found by clubs and date, or created.
+
+    Every event of a file is planned first, in commence_time order (a doubleheader's earlier
+    event takes the earlier game), writing nothing; `game_id` then attaches or creates the
+    planned game when an event has something to import, so an event from which nothing is
+    imported creates no game.
+    """
 
     def __init__(self, repository: UnifiedRepository) -> None:
         self.repository = repository
-        self.known: dict[object, int] = {}
+        self.plans: dict[object, Plan | FieldError] = {}
+        self.claimed: set[int] = set()
+        self.numbers: dict[tuple[dt.date, int, int], set[int]] = {}
+        self.created = 0
+
+    @staticmethod
+    def key(event: Event) -> object:
+        return event.event_id or (event.home_team_id, event.away_team_id, event.commence_at)
+
+    async def plan(self, event: Event) -> None:
+        key = self.key(event)
+        if key in self.plans:
+            return
+        try:
+            game = None
+            if event.event_id is not None:
+                games = self.repository.games
+                game = await games.find_game_by_odds_api_event(event_id=event.event_id)
+            if game is not None:
+                plan = Plan(game.game_id)
+            elif (found := await self._find(event)) is not None:
+                self.claimed.add(found.game_id)
+                plan = Plan(found.game_id, attach=event.event_id is not None)
+            else:
+                plan = Plan(None, number=await self._number(event))
+        except FieldError as error:
+            self.plans[key] = error
+            return
+        self.plans[key] = plan
 
     async def game_id(self, event: Event) -> int:
-        key = event.event_id or (event.home_team_id, event.away_team_id, event.commence_at)
-        if key in self.known:
-            return self.known[key]
-        games = self.repository.games
-        game = None
-        if event.event_id is not None:
-            game = await games.find_game_by_odds_api_event(event_id=event.event_id)
-        if game is None:
-            game = await self._find(event)
-            if game is not None and event.event_id is not None:
-                await games.attach_odds_api_event(game_id=game.game_id, event_id=event.event_id)
-        if game is None:
-            game = await self._create(event)
-        self.known[key] = game.game_id
-        return game.game_id
+        await self.plan(event)
+        plan = self.plans[self.key(event)]
+        if isinstance(plan, FieldError):
+            raise FieldError(str(plan))
+        if plan.game_id is None:
+            plan.game_id = (await self._create(event, plan.number)).game_id
+            self.created += 1
+        elif plan.attach:
+            assert event.event_id is not None  # only a named event attaches
+            await self.repository.games.attach_odds_api_event(
+                game_id=plan.game_id, event_id=event.event_id
+            )
+            plan.attach = False
+        return plan.game_id
 
     async def _same_day(self, event: Event) -> list[Game]:
         return [
@@ -237,11 +307,12 @@ class EventGames:
         ]
 
     async def _find(self, event: Event) -> Game | None:
-        # A v3 game (no event id) may be one a v4 snapshot named.
         free = [
             g
             for g in await self._same_day(event)
-            if g.odds_api_event_id is None or event.event_id is None
+            # a v3 game (no event id) may be one a v4 snapshot named
+            if (g.odds_api_event_id is None or event.event_id is None)
+            and g.game_id not in self.claimed
         ]
         timed = [
             g
@@ -253,16 +324,21 @@ class EventGames:
             return min(timed, key=lambda g: abs(g.first_pitch_at - event.commence_at))  # type: ignore[operator]
         untimed = [g for g in free if g.first_pitch_at is None]
         candidates = untimed if untimed else (free if len(free) == 1 else [])
-        # Events come in commence_time order: the earliest free game number is this one.
+        # Events are planned in commence_time order: the earliest free game number is this one.
         return min(candidates, key=lambda g: g.game_number) if candidates else None
 
-    async def _create(self, event: Event) -> Game:
-        taken = {g.game_number for g in await self._same_day(event)}
+    async def _number(self, event: Event) -> int:
+        slot = (event.local_date, event.home_team_id, event.away_team_id)
+        taken = {g.game_number for g in await self._same_day(event)} | self.numbers.get(slot, set())
         number = next((n for n in (1, 2) if n not in taken), None)
         if number is None:
             raise FieldError(
                 f"a third game of {event.away_name} at {event.home_name} on {event.local_date}"
             )
+        self.numbers.setdefault(slot, set()).add(number)
+        return number
+
+    async def _create(self, event: Event, number: int) -> Game:
         game = await self.repository.games.create_feed_game(
             CreateFeedGameParams(
                 odds_api_event_id=event.event_id,
@@ -290,6 +366,7 @@ class Bookmakers:
     async def sportsbook_id(self, key: str, title: object) -> int:
         if key in self.known:
             return self.known[key]
+        checks.text(key, "bookmaker key")
         books = self.repository.sportsbooks
         book = await books.resolve_sportsbook(source=DataSource.ODDS_API, external_id=key)
         if book is None:
@@ -323,6 +400,16 @@ class Quote:
     rows: list[CopyOddsValues]
 
 
+BATCH_ROWS = 5000
+"""Observations held before they are written (still one transaction a file)."""
+
+
+def event_head(game: object) -> object:
+    return (
+        {k: v for k, v in game.items() if k != "bookmakers"} if isinstance(game, Mapping) else game
+    )
+
+
 async def import_odds_api(
     repository: UnifiedRepository,
     path: Path,
@@ -332,99 +419,157 @@ async def import_odds_api(
     include_live: bool = False,
     rejects: Path | None = None,
     on_progress: Callable[[int], None] | None = None,
+    report: ImportReport | None = None,
+    max_item_bytes: int = MAX_ITEM_BYTES,
     api_version: ApiVersion | None = None,
 ) -> ImportReport:
-    """Import one saved Odds API response (v4, or v3 detected or forced with `api_version`);
-    see the module docstring."""
+    """Import one saved Odds API response (v4, or v3 detected per game or forced with
+    `api_version`); see the module docstring.
+
+    The file is read twice, a game at a time (jsonstream): first to plan each event's game in
+    commence_time order and to detect the prices' format, then to import its markets.
+    """
     started = time.perf_counter()
     path = Path(path)
-    document = load_json(path)
-    if (api_version or detect_version(document)) is ApiVersion.V3:
-        document = v3_events(path, document)
-    games = document if isinstance(document, list) else None
-    if games is None and isinstance(document, Mapping) and isinstance(document.get("data"), list):
-        games = document["data"]  # the response body as some clients save it
-    if games is None:
-        raise ImportFileError(path, "not an Odds API odds response: expected a list of games")
-    price_format = odds_format or detect_format(path, games)
-    report = ImportReport(path=path)
+    report = report if report is not None else ImportReport(path=path)
     rejects_file = JsonRejects(path, Path(rejects) if rejects else default_rejects_path(path))
     clubs = await Clubs.load(repository)
+    survey = PriceSurvey()
+    heads: list[tuple[dt.datetime, int, Event]] = []
+    games = JsonStream(path, keys=("data",), max_item_bytes=max_item_bytes)
+    for i, item in enumerate(games):
+        game = as_v4(item, i, api_version)
+        survey.add(game)
+        try:
+            event = read_event(game, f"[{i}]", clubs)
+        except FieldError:
+            continue
+        heads.append((event.commence_at, i, event))
+    if games.found is None:
+        if api_version is ApiVersion.V3:
+            raise ImportFileError(
+                path, 'not an Odds API v3 response: expected {"success", "data": [...]}'
+            )
+        raise ImportFileError(path, "not an Odds API odds response: expected a list of games")
+    price_format = odds_format or survey.format(path)
+    heads.sort(key=lambda head: (head[0], head[1]))  # first pitch in time, not as text
 
     def reject(where: str, reason: str, record: object) -> None:
-        rejection = Rejection(0, reason, json.dumps(record, ensure_ascii=False), where)
+        rejection = Rejection(0, reason, record_text(record), where)
         report.rejected.append(rejection)
         rejects_file.write(rejection)
 
-    try:
+    with completing(report, rejects_file, started):
         async with repository.transaction() as tx:
             events = EventGames(tx)
+            for _, _, event in heads:
+                await events.plan(event)
+            del heads
             bookmakers = Bookmakers(tx, add_books=add_books)
             quotes: list[Quote] = []
-            order = sorted(
-                range(len(games)),
-                key=lambda i: (
-                    str(games[i].get("commence_time")) if isinstance(games[i], Mapping) else ""
-                ),
-            )
-            for i in order:
-                game = games[i]
-                books = game.get("bookmakers") if isinstance(game, Mapping) else None
-                markets_of = [
-                    (j, book, k, market)
-                    for j, book in enumerate(books if isinstance(books, list) else [])
-                    for k, market in enumerate(
-                        book.get("markets") or [] if isinstance(book, Mapping) else []
-                    )
-                ]
-                try:
-                    event = read_event(game, f"[{i}]", clubs)
-                    game_id = await events.game_id(event)
-                except FieldError as error:
-                    # Every market of the game is a record, all rejected for the one reason.
-                    head = (
-                        {k: v for k, v in game.items() if k != "bookmakers"}
-                        if isinstance(game, Mapping)
-                        else game
-                    )
-                    report.read += max(len(markets_of), 1)
-                    for _ in range(max(len(markets_of), 1)):
-                        reject(located(game, f"[{i}]"), str(error), head)
-                    continue
-                for j, book, k, market in markets_of:
-                    where = located(market, f"[{i}].bookmakers[{j}].markets[{k}]")
-                    report.read += 1
-                    key = market.get("key") if isinstance(market, Mapping) else None
-                    if key not in MARKETS:
-                        report.skip(f"market {key!r} is not kept")
-                        continue
-                    try:
-                        sportsbook_id = await bookmakers.sportsbook_id(
-                            str(book.get("key")), book.get("title")
-                        )
-                        observed_at, quoted = observations(
-                            event, market, book.get("last_update"), price_format, where
-                        )
-                    except FieldError as error:
-                        reject(where, str(error), market)
-                        continue
-                    if observed_at >= event.commence_at and not include_live:
-                        report.skip("quoted at or after commence_time (live)")
-                        continue
-                    rows: list[CopyOddsValues] = [
-                        (game_id, sportsbook_id, kind, side, line, price, observed_at,
-                         False, False, None, DataSource.ODDS_API)
-                        for kind, side, line, price in quoted
-                    ]  # fmt: skip
-                    quotes.append(Quote(Rejection(0, "", json.dumps(market), where), rows))
+            pending = 0
+            for i, item in enumerate(
+                JsonStream(path, keys=("data",), max_item_bytes=max_item_bytes)
+            ):
+                game = as_v4(item, i, api_version)
+                rows, markets = await import_game(
+                    game, i, clubs, events, bookmakers, price_format, include_live, quotes,
+                    report, reject,
+                )  # fmt: skip
+                pending += rows
                 if on_progress is not None:
-                    on_progress(len(markets_of))
+                    on_progress(markets)
+                if pending >= BATCH_ROWS:
+                    await store(tx, quotes, report)
+                    quotes, pending = [], 0
             await store(tx, quotes, report)
-    finally:
-        rejects_file.close()
-    report.rejects_path = rejects_file.path if rejects_file.written else None
-    report.seconds = time.perf_counter() - started
+            report.games_created = events.created
+            report.in_doubt = report.imported + report.updated  # the COMMIT comes next
+        report.committed, report.in_doubt = report.in_doubt, 0
     return report
+
+
+async def import_game(
+    game: object,
+    i: int,
+    clubs: Clubs,
+    events: EventGames,
+    bookmakers: Bookmakers,
+    price_format: OddsFormat,
+    include_live: bool,
+    quotes: list[Quote],
+    report: ImportReport,
+    reject: Callable[[str, str, object], None],
+) -> tuple[int, int]:
+    """One game's markets read, checked and added to `quotes`: the rows added, and the
+    markets read."""
+    books = game.get("bookmakers") if isinstance(game, Mapping) else None
+    markets_of = [
+        (j, book, k, market)
+        for j, book in enumerate(books if isinstance(books, list) else [])
+        for k, market in enumerate(listed(book, "markets"))
+    ]
+    report.line = i + 1
+    try:
+        event = read_event(game, f"[{i}]", clubs)
+    except FieldError as error:
+        # Every market of the game is a record, all rejected for the one reason.
+        report.read += max(len(markets_of), 1)
+        for _ in range(max(len(markets_of), 1)):
+            reject(located(game, f"[{i}]"), str(error), event_head(game))
+        return 0, len(markets_of)
+    read: list[tuple[str, Mapping[str, Any], int, dt.datetime, list[Observed]]] = []
+    for j, book, k, market in markets_of:
+        where = located(market, f"[{i}].bookmakers[{j}].markets[{k}]")
+        report.read += 1
+        key = market.get("key") if isinstance(market, Mapping) else None
+        if key not in MARKETS or not isinstance(market, Mapping):
+            report.skip(f"market {shortened(repr(key), 60)} is not kept")
+            continue
+        try:
+            sportsbook_id = await bookmakers.sportsbook_id(str(book.get("key")), book.get("title"))
+            observed_at, quoted = observations(
+                event, market, book.get("last_update"), price_format, where
+            )
+        except FieldError as error:
+            reject(where, str(error), market)
+            continue
+        if observed_at >= event.commence_at and not include_live:
+            report.skip("quoted at or after commence_time (live)")
+            continue
+        try:
+            for row in odds_rows(0, sportsbook_id, observed_at, quoted):
+                checks.check_odds_row(row, where)
+        except FieldError as error:
+            reject(where, str(error), market)
+            continue
+        read.append((where, market, sportsbook_id, observed_at, quoted))
+    added = 0
+    if read:
+        try:
+            game_id = await events.game_id(event)
+        except FieldError as error:
+            for where, market, *_ in read:
+                reject(where, str(error), market)
+            return 0, len(markets_of)
+        for where, _, sportsbook_id, observed_at, quoted in read:
+            rows = odds_rows(game_id, sportsbook_id, observed_at, quoted)
+            quotes.append(Quote(Rejection(0, "", "", where), rows))
+            added += len(rows)
+    return added, len(markets_of)
+
+
+Observed = tuple[Market, Side, Decimal | None, int]
+
+
+def odds_rows(
+    game_id: int, sportsbook_id: int, observed_at: dt.datetime, quoted: list[Observed]
+) -> list[CopyOddsValues]:
+    return [
+        (game_id, sportsbook_id, kind, side, line, price, observed_at,
+         False, False, None, DataSource.ODDS_API)
+        for kind, side, line, price in quoted
+    ]  # fmt: skip
 
 
 async def store(tx: UnifiedRepository, quotes: list[Quote], report: ImportReport) -> None:

@@ -17,10 +17,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
-
-from betdb.importers.report import ImportFileError
 
 V3_PROBLEM = "_v3_problem"
 """Set on a converted game that cannot be one: the reason its records are rejected for."""
@@ -43,12 +40,25 @@ class ApiVersion(StrEnum):
 def detect_version(document: object) -> ApiVersion:
     """v3 when the games of a ``data`` wrapper (or a bare list) carry ``sites``/``teams``."""
     games = document.get("data") if isinstance(document, Mapping) else document
-    if isinstance(games, list) and any(
-        isinstance(g, Mapping) and ("sites" in g or "teams" in g) and "bookmakers" not in g
-        for g in games
-    ):
+    if isinstance(games, list) and any(is_v3_game(g) for g in games):
         return ApiVersion.V3
     return ApiVersion.V4
+
+
+def is_v3_game(game: object) -> bool:
+    """A game of v3's shape: ``sites``/``teams`` where v4 has ``bookmakers``."""
+    return (
+        isinstance(game, Mapping)
+        and ("sites" in game or "teams" in game)
+        and ("bookmakers" not in game)
+    )
+
+
+def as_v4(game: object, i: int, api_version: ApiVersion | None) -> object:
+    """The i-th game of a response as a v4 event: converted when it is v3 (forced, or by its
+    shape), else as it is."""
+    v3 = api_version is ApiVersion.V3 or (api_version is None and is_v3_game(game))
+    return v4_event(game, f"data[{i}]") if v3 else game
 
 
 def iso(value: object) -> object:
@@ -59,16 +69,6 @@ def iso(value: object) -> object:
         return dt.datetime.fromtimestamp(value, dt.UTC).isoformat().replace("+00:00", "Z")
     except (OverflowError, OSError, ValueError):
         return value
-
-
-def v3_events(path: Path, document: object) -> list[object]:
-    """The v3 games of a response as v4 events (``id`` None)."""
-    games = document.get("data") if isinstance(document, Mapping) else document
-    if not isinstance(games, list):
-        raise ImportFileError(
-            path, 'not an Odds API v3 response: expected {"success", "data": [...]}'
-        )
-    return [v4_event(game, f"data[{i}]") for i, game in enumerate(games)]
 
 
 def v4_event(game: object, where: str) -> object:

@@ -15,8 +15,6 @@ import codecs
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,6 +22,15 @@ from pathlib import Path
 from typing import IO
 
 from betdb.importers.fields import FieldError
+from betdb.importers.rejects import (  # current_umask and refuse_rejects_path: kept importable here
+    RejectsWriter,
+)
+from betdb.importers.rejects import (
+    current_umask as current_umask,
+)
+from betdb.importers.rejects import (
+    refuse_rejects_path as refuse_rejects_path,
+)
 from betdb.importers.report import QUOTE_LIMIT, ImportFileError, shortened
 from betdb.importers.values import MAX_DEPTH, check_record
 
@@ -264,41 +271,21 @@ def default_rejects_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.rejects{path.suffix}")
 
 
-def current_umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def refuse_rejects_path(path: Path, rejects: Path) -> None:
-    """The rejects file must not be the input under any name (symlink, hard link)."""
-    if rejects.is_dir():
-        raise ImportFileError(path, f"the rejects path {rejects} is a directory")
-    if rejects.exists() and os.path.samefile(rejects, path):
-        raise ImportFileError(
-            path,
-            f"the rejects path {rejects} is the file being imported: writing rejects there"
-            " would destroy it; give --rejects another file",
-        )
-
-
-class RejectsFile:
-    """Rejected records in the input's format, each with a `reason`.
-
-    Written aside to a temporary file in the same directory and renamed onto `path` by
-    `finish`, so the rejects file is whole and of this run: `finish` also removes one an
-    earlier run left when this one rejected nothing.
-    """
+class RejectsFile(RejectsWriter):
+    """Rejected records in the input's format, each with a `reason` (see RejectsWriter: never
+    the input, written aside and renamed into place, an earlier run's removed when clean)."""
 
     def __init__(self, path: Path, reader: RecordReader) -> None:
-        refuse_rejects_path(reader.path, path)
-        self.path = path
+        header = (
+            (lambda: f"{reader.header_text},{REASON}\n")
+            if reader.format is RecordFormat.CSV
+            else None
+        )
+        super().__init__(reader.path, path, header=header)
         self.reader = reader
-        self._stream: io.TextIOWrapper | None = None
-        self._temporary: Path | None = None
 
     def write(self, record: Record, reason: str) -> None:
-        stream = self._open()
+        stream = self.stream()
         if self.reader.format is RecordFormat.CSV:
             quoted = io.StringIO()
             csv.writer(quoted, lineterminator="").writerow([f"line {record.line}: {reason}"])
@@ -322,41 +309,3 @@ class RejectsFile:
             except (RecursionError, ValueError, TypeError):
                 pass  # what json cannot write again is written as the line it came from
         return json.dumps({"raw": record.raw, REASON: reason}, ensure_ascii=False)
-
-    def _open(self) -> io.TextIOWrapper:
-        if self._stream is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(
-                prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
-            )
-            self._temporary = Path(name)
-            os.fchmod(handle, 0o666 & ~current_umask())  # as open() would create it, not 0600
-            # A lone surrogate becomes a \udXXX escape: valid JSON, readable CSV.
-            self._stream = open(  # noqa: SIM115 - closed by finish or discard
-                handle, "w", encoding="utf-8", errors="backslashreplace", newline=""
-            )
-            if self.reader.format is RecordFormat.CSV:
-                self._stream.write(f"{self.reader.header_text},{REASON}\n")
-        return self._stream
-
-    @property
-    def written(self) -> bool:
-        return self._stream is not None
-
-    def finish(self) -> Path | None:
-        """Put this run's rejects in place (or remove an earlier run's); where they are."""
-        if self._stream is None:
-            if self.path.is_file() or self.path.is_symlink():
-                self.path.unlink()
-            return None
-        self._stream.close()
-        assert self._temporary is not None
-        os.replace(self._temporary, self.path)
-        return self.path
-
-    def discard(self) -> None:
-        """Drop this run's rejects (the file was refused): an earlier run's stay as they are."""
-        if self._stream is not None:
-            self._stream.close()
-            assert self._temporary is not None
-            self._temporary.unlink(missing_ok=True)

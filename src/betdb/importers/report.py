@@ -116,6 +116,8 @@ class ImportReport:
     """The line of the last record read (where an interrupted import stopped)."""
     committed: int = 0
     """Rows written whose transaction committed: all of imported and updated once done."""
+    games_created: int = 0
+    """Games the import created (not found among stored games); not a count of records."""
     in_doubt: int = 0
     """Rows whose COMMIT was under way when the import stopped: stored or not, nobody knows
     (a re-run imports them or counts them as stored, either way)."""

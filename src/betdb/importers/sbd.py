@@ -15,18 +15,19 @@ started by then are live and skipped unless ``include_live``. Splits are stored 
 (66.01 is 0.6601) captured at their own ``updated`` time.
 
 Games are found by clubs and date among stored games (a doubleheader's by first pitch) or
-created. Books map through ``sportsbook_mappings`` (source ``sbd``) or our book keys; an
-unknown one is rejected. The file is one transaction; a re-import counts every record as a
-duplicate.
+created, only when something of the game is imported. Prices are read from strings or JSON
+numbers by the shared pattern (``checks``); odds and splits must fall within the window around
+first pitch. The file is read a game at a time (``jsonstream``). Books map through
+``sportsbook_mappings`` (source ``sbd``) or our book keys; an unknown one is rejected. The
+file is one transaction; a re-import counts every record as a duplicate.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
-from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +36,12 @@ from betdb.generated.games import CreateFeedGameParams
 from betdb.generated.imports import InsertBettingSplitParams
 from betdb.generated.models import DataSource, Game, Market, Side
 from betdb.generated.odds import CopyOddsValues
-from betdb.importers.documents import Clubs, JsonRejects, default_rejects_path, load_json
+from betdb.importers import checks
+from betdb.importers.documents import Clubs, JsonRejects, default_rejects_path, record_text
 from betdb.importers.fields import FieldError
-from betdb.importers.odds_api import SAME_START, Quote, instant, store
+from betdb.importers.jsonstream import MAX_ITEM_BYTES, JsonStream
+from betdb.importers.odds_api import BATCH_ROWS, SAME_START, Quote, instant, store
+from betdb.importers.rejects import completing
 from betdb.importers.report import ImportFileError, ImportReport, Rejection
 from betdb.importers.resolve import BookResolver
 
@@ -55,32 +59,30 @@ def _text(value: object) -> str:
 
 
 def _american(value: object, where: str) -> int:
-    text = _text(value)
-    try:
-        price = int(text.removeprefix("+"))
-    except ValueError:
-        raise FieldError(f"{where}: {value!r} is not an American price") from None
-    if -100 < price < 100:
-        raise FieldError(f"{where}: {value!r} is not American odds (-100 or below, 100 up)")
-    return price
+    """An American price as text ("-118", "+105") or a JSON number (-118), by the shared
+    pattern: no "-1_20", no digits of other scripts."""
+    if _blank(value):
+        raise FieldError(f"{where}: no price")
+    return checks.american_price(value, where)
 
 
 def _points(value: object, where: str) -> Decimal:
-    try:
-        line = Decimal(_text(value).removeprefix("+"))
-    except InvalidOperation:
-        raise FieldError(f"{where}: points {value!r} is not a number") from None
-    if not line.is_finite() or abs(line) >= 1000:
-        raise FieldError(f"{where}: points {value!r} is not a line")
-    return line
+    return checks.line(value, f"{where}: points")
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _filled(node: object) -> bool:
-    """Whether any string under node is non-empty (an empty book is all empty strings)."""
+    """Whether any value under node is given (an empty book is all empty strings); a price
+    given as a JSON number counts."""
     if isinstance(node, Mapping):
         return any(_filled(v) for k, v in node.items() if k != "best")
     if isinstance(node, list):
         return any(_filled(v) for v in node)
+    if isinstance(node, int | float) and not isinstance(node, bool):
+        return True
     return isinstance(node, str) and bool(node.strip())
 
 
@@ -92,7 +94,8 @@ def book_quotes(
         entry = odds.get(name)
         if not _filled(entry):
             continue
-        assert isinstance(entry, Mapping)
+        if not isinstance(entry, Mapping):
+            raise FieldError(f"{where}.odds.{name} is not an object")
         for side in SIDES[market]:
             at = f"{where}.odds.{name}.{side.value}"
             quote = entry.get(side.value)
@@ -115,13 +118,7 @@ def share(value: object, where: str) -> Decimal | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise FieldError(f"{where}: {value!r} is not a percentage")
-    try:
-        percent = Decimal(str(value))
-    except InvalidOperation:
-        raise FieldError(f"{where}: {value!r} is not a percentage") from None
-    if not 0 <= percent <= 100:
-        raise FieldError(f"{where}: {value!r} is not a percentage from 0 to 100")
-    return (percent / HUNDRED).quantize(Decimal("0.0001"))
+    return checks.percentage(value, where)
 
 
 class FeedGames:
@@ -129,6 +126,7 @@ class FeedGames:
 
     def __init__(self, repository: UnifiedRepository) -> None:
         self.repository = repository
+        self.created = 0
 
     async def game_id(self, home: int, away: int, day: dt.date, start: dt.datetime) -> int:
         games = await self.repository.games.find_games_of_clubs(
@@ -159,18 +157,26 @@ class FeedGames:
             )
         )
         assert game is not None  # an INSERT ... RETURNING returns its row
+        self.created += 1
         return game.game_id
 
 
-def latest_update(games: list[object]) -> dt.datetime | None:
-    stamps = [
-        instant(split["updated"], "updated")
-        for game in games
-        if isinstance(game, Mapping) and isinstance(game.get("bettingSplits"), Mapping)
-        for split in game["bettingSplits"].values()
-        if isinstance(split, Mapping) and split.get("updated")
-    ]
-    return max(stamps, default=None)
+def split_updates(game: object) -> Iterator[dt.datetime]:
+    """The readable `updated` times of a game's splits (the others are rejected with their
+    split)."""
+    splits = game.get("bettingSplits") if isinstance(game, Mapping) else None
+    if not isinstance(splits, Mapping):
+        return
+    for split in splits.values():
+        if isinstance(split, Mapping) and split.get("updated"):
+            try:
+                yield instant(str(split["updated"]).replace(".000Z", "Z"), "updated")
+            except FieldError:
+                continue
+
+
+def latest_update(games: Iterable[object]) -> dt.datetime | None:
+    return max((stamp for game in games for stamp in split_updates(game)), default=None)
 
 
 async def import_sbd(
@@ -181,101 +187,184 @@ async def import_sbd(
     include_live: bool = False,
     rejects: Path | None = None,
     on_progress: Callable[[int], None] | None = None,
+    report: ImportReport | None = None,
+    max_item_bytes: int = MAX_ITEM_BYTES,
 ) -> ImportReport:
-    """Import one SportsBettingDime odds-and-splits document; see the module docstring."""
+    """Import one SportsBettingDime odds-and-splits document; see the module docstring.
+
+    The file is read a game at a time (jsonstream), twice when the time the odds were seen
+    comes from the splits' `updated` times."""
     started = time.perf_counter()
     path = Path(path)
-    document = load_json(path)
-    games = document.get("games") if isinstance(document, Mapping) else None
-    if not isinstance(games, list):
-        raise ImportFileError(path, 'not a SportsBettingDime document: no top-level "games" list')
-    seen_at = observed_at or latest_update(games)
-    if seen_at is None:
-        raise ImportFileError(path, "the document says no time: give --observed-at")
-    report = ImportReport(path=path)
+
+    def games() -> JsonStream:
+        return JsonStream(path, keys=("games",), max_item_bytes=max_item_bytes)
+
+    if observed_at is None:
+        survey = games()
+        seen_at = latest_update(survey)
+        document_found = survey.found is not None and survey.shape == "object"
+        if not document_found:
+            raise ImportFileError(
+                path, 'not a SportsBettingDime document: no top-level "games" list'
+            )
+        if seen_at is None:
+            raise ImportFileError(path, "the document says no time: give --observed-at")
+    else:
+        seen_at = observed_at
+    report = report if report is not None else ImportReport(path=path)
     rejects_file = JsonRejects(path, Path(rejects) if rejects else default_rejects_path(path))
     clubs = await Clubs.load(repository)
 
     def reject(where: str, reason: str, record: object) -> None:
-        rejection = Rejection(0, reason, json.dumps(record, ensure_ascii=False, default=str), where)
+        rejection = Rejection(0, reason, record_text(record), where)
         report.rejected.append(rejection)
         rejects_file.write(rejection)
 
-    try:
+    with completing(report, rejects_file, started):
         async with repository.transaction() as tx:
             feed_games = FeedGames(tx)
             books = BookResolver(tx)
             quotes: list[Quote] = []
-            for i, game in enumerate(games):
-                where = f"games[{i}]"
-                entries = game.get("sportsbooks") if isinstance(game, Mapping) else None
-                book_list = entries if isinstance(entries, list) else []
-                splits = game.get("bettingSplits") if isinstance(game, Mapping) else None
-                split_list = [
-                    (name, splits[name]) for name in MARKETS if isinstance(splits, Mapping)
-                    and isinstance(splits.get(name), Mapping)
-                ]  # fmt: skip
-                try:
-                    if not isinstance(game, Mapping):
-                        raise FieldError(f"{where}: not a JSON object")
-                    home = clubs.by_code(_at(game, "home", "code"), f"{where}.home.code")
-                    away = clubs.by_code(_at(game, "away", "code"), f"{where}.away.code")
-                    try:
-                        day = dt.date.fromisoformat(str(game.get("gameday")))
-                    except ValueError:
-                        raise FieldError(f"{where}.gameday {game.get('gameday')!r}") from None
-                    start = instant(str(game.get("date")).replace(".000Z", "Z"), f"{where}.date")
-                    game_id = await feed_games.game_id(home, away, day, start)
-                except FieldError as error:
-                    records = max(len(book_list) + len(split_list), 1)
-                    report.read += records
-                    for _ in range(records):
-                        reject(where, str(error), {"_id": _at_or_none(game, "_id")})
-                    continue
-                for j, book in enumerate(book_list):
-                    at = f"{where}.sportsbooks[{j}]"
-                    report.read += 1
-                    odds = book.get("odds") if isinstance(book, Mapping) else None
-                    if not _filled(odds):
-                        report.skip("the book's entries are empty")
-                        continue
-                    assert isinstance(odds, Mapping)
-                    assert isinstance(book, Mapping)
-                    try:
-                        book_id = await books.sportsbook_id(DataSource.SBD, _text(book.get("name")))
-                        quoted = book_quotes(odds, at)
-                    except FieldError as error:
-                        reject(at, str(error), odds)
-                        continue
-                    if seen_at >= start and not include_live:
-                        report.skip("odds seen after first pitch (live)")
-                        continue
-                    rows: list[CopyOddsValues] = [
-                        (game_id, book_id, market, side, line, price, seen_at,
-                         False, False, None, DataSource.SBD)
-                        for market, side, line, price in quoted
-                    ]  # fmt: skip
-                    quotes.append(Quote(Rejection(0, "", "", at), rows))
-                for name, split in split_list:
-                    at = f"{where}.bettingSplits.{name}"
-                    report.read += 1
-                    try:
-                        added = await add_splits(tx, game_id, MARKETS[name], split, at)
-                    except FieldError as error:
-                        reject(at, str(error), split)
-                        continue
-                    if added:
-                        report.imported += 1
-                    else:
-                        report.duplicates += 1
-                if on_progress is not None:
-                    on_progress(len(book_list) + len(split_list))
+            pending = 0
+            stream = games()
+            for i, game in enumerate(stream):
+                if stream.shape != "object":
+                    break
+                report.line = i + 1
+                pending += await import_game(
+                    tx, game, i, clubs, feed_games, books, seen_at, include_live, quotes,
+                    report, reject, on_progress,
+                )  # fmt: skip
+                if pending >= BATCH_ROWS:
+                    await store(tx, quotes, report)
+                    quotes, pending = [], 0
+            if stream.found is None or stream.shape != "object":
+                raise ImportFileError(
+                    path, 'not a SportsBettingDime document: no top-level "games" list'
+                )
             await store(tx, quotes, report)
-    finally:
-        rejects_file.close()
-    report.rejects_path = rejects_file.path if rejects_file.written else None
-    report.seconds = time.perf_counter() - started
+            report.games_created = feed_games.created
+            report.in_doubt = report.imported + report.updated  # the COMMIT comes next
+        report.committed, report.in_doubt = report.in_doubt, 0
     return report
+
+
+async def import_game(
+    tx: UnifiedRepository,
+    game: object,
+    i: int,
+    clubs: Clubs,
+    feed_games: FeedGames,
+    books: BookResolver,
+    seen_at: dt.datetime,
+    include_live: bool,
+    quotes: list[Quote],
+    report: ImportReport,
+    reject: Callable[[str, str, object], None],
+    on_progress: Callable[[int], None] | None,
+) -> int:
+    """One game's books and splits: odds added to `quotes` (the rows added), splits stored."""
+    where = f"games[{i}]"
+    entries = game.get("sportsbooks") if isinstance(game, Mapping) else None
+    book_list = entries if isinstance(entries, list) else []
+    splits = game.get("bettingSplits") if isinstance(game, Mapping) else None
+    split_list = [
+        (name, splits[name]) for name in MARKETS if isinstance(splits, Mapping)
+        and isinstance(splits.get(name), Mapping)
+    ]  # fmt: skip
+    try:
+        if not isinstance(game, Mapping):
+            raise FieldError(f"{where}: not a JSON object")
+        home = clubs.by_code(_at(game, "home", "code"), f"{where}.home.code")
+        away = clubs.by_code(_at(game, "away", "code"), f"{where}.away.code")
+        if home == away:
+            raise FieldError(f"{where}: the home and away clubs are the same")
+        day = game_day(game.get("gameday"), f"{where}.gameday")
+        start = instant(str(game.get("date")).replace(".000Z", "Z"), f"{where}.date")
+    except FieldError as error:
+        records = max(len(book_list) + len(split_list), 1)
+        report.read += records
+        for _ in range(records):
+            reject(where, str(error), {"_id": _at_or_none(game, "_id")})
+        return 0
+    found: list[int] = []
+
+    async def game_id() -> int:
+        """Found or created only when something of the game is imported."""
+        if not found:
+            found.append(await feed_games.game_id(home, away, day, start))
+        return found[0]
+
+    added = 0
+    for j, book in enumerate(book_list):
+        at = f"{where}.sportsbooks[{j}]"
+        report.read += 1
+        odds = book.get("odds") if isinstance(book, Mapping) else None
+        if not _filled(odds):
+            report.skip("the book's entries are empty")
+            continue
+        if not isinstance(odds, Mapping) or not isinstance(book, Mapping):
+            reject(at, f"{at}.odds is not an object", odds)
+            continue
+        try:
+            name = checks.text(book.get("name"), f"{at}.name")
+            book_id = await books.sportsbook_id(DataSource.SBD, name)
+            quoted = book_quotes(odds, at)
+            if seen_at >= start and not include_live:
+                report.skip("odds seen after first pitch (live)")
+                continue
+            checks.near_first_pitch(f"{at}: the odds' time", seen_at, start)
+            for row in sbd_rows(0, book_id, seen_at, quoted):
+                checks.check_odds_row(row, at)
+            rows = sbd_rows(await game_id(), book_id, seen_at, quoted) if quoted else []
+        except FieldError as error:
+            reject(at, str(error), odds)
+            continue
+        quotes.append(Quote(Rejection(0, "", "", at), rows))
+        added += len(rows)
+    for name, split in split_list:
+        at = f"{where}.bettingSplits.{name}"
+        report.read += 1
+        try:
+            stored = await add_splits(tx, game_id, start, MARKETS[name], split, at)
+        except FieldError as error:
+            reject(at, str(error), split)
+            continue
+        if stored:
+            report.imported += 1
+        else:
+            report.duplicates += 1
+    if on_progress is not None:
+        on_progress(len(book_list) + len(split_list))
+    return added
+
+
+def sbd_rows(
+    game_id: int,
+    book_id: int,
+    seen_at: dt.datetime,
+    quoted: list[tuple[Market, Side, Decimal | None, int]],
+) -> list[CopyOddsValues]:
+    return [
+        (game_id, book_id, market, side, line, price, seen_at, False, False, None, DataSource.SBD)
+        for market, side, line, price in quoted
+    ]
+
+
+def game_day(value: object, where: str) -> dt.date:
+    if not isinstance(value, str):
+        raise FieldError(f"{where} {value!r} is not a date")
+    checks.text(value, where)
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise FieldError(f"{where} {value!r} is not a date") from None
+    try:
+        checks.check_season(day.year)
+    except checks.SeasonRangeError as error:
+        raise FieldError(f"{where}: {error}") from None
+    return day
 
 
 def _at(game: Mapping[str, Any], *path: str) -> object:
@@ -292,11 +381,18 @@ def _at_or_none(game: object, key: str) -> object:
 
 
 async def add_splits(
-    tx: UnifiedRepository, game_id: int, market: Market, split: Mapping[str, Any], where: str
+    tx: UnifiedRepository,
+    game_id: Callable[[], Awaitable[int]],
+    start: dt.datetime,
+    market: Market,
+    split: Mapping[str, Any],
+    where: str,
 ) -> bool:
-    """Both sides' shares of one market; False when this capture is stored already."""
+    """Both sides' shares of one market; False when this capture is stored already. Every
+    value is checked before the game is found or created."""
     captured_at = instant(str(split.get("updated")).replace(".000Z", "Z"), f"{where}.updated")
-    added = 0
+    checks.near_first_pitch(f"{where}.updated", captured_at, start)
+    sides = []
     for side in SIDES[market]:
         entry = split.get(side.value)
         if not isinstance(entry, Mapping):
@@ -306,13 +402,15 @@ async def add_splits(
         if bets is None and money is None:
             raise FieldError(f"{where}.{side.value}: neither betsPercentage nor stakePercentage")
         count = entry.get("bets")
-        if count is not None and (
-            isinstance(count, bool) or not isinstance(count, int) or count < 0
-        ):
-            raise FieldError(f"{where}.{side.value}.bets {count!r} is not a count")
+        if count is not None:
+            count = checks.count(count, f"{where}.{side.value}.bets")
+        sides.append((side, bets, money, count))
+    game = await game_id()
+    added = 0
+    for side, bets, money, count in sides:
         added += await tx.imports.insert_betting_split(
             InsertBettingSplitParams(
-                game_id=game_id, market=market, side=side, source=DataSource.SBD, line=None,
+                game_id=game, market=market, side=side, source=DataSource.SBD, line=None,
                 bet_pct=bets, money_pct=money, bet_count=count, captured_at=captured_at,
             )
         )  # fmt: skip

@@ -11,11 +11,17 @@ unnamed price column, or one cell such as ``-1.5(-104)``; absent in some seasons
 
 Each visitor/home pair is one record: one game, found among stored games by date, clubs and game
 number (a doubleheader is the same pair twice on a date, in order) or created, with its final
-score filled in when the stored game has none (a stored score that disagrees is reported as a
-warning, never overwritten). Its moneyline and total (opening and closing) and its run line
+score filled in when the stored game has none. A pair whose final score contradicts the stored
+game's is rejected with both scores: neither the score nor the lines are written. A file that
+contradicts the stored season wholesale (most of its games on the season's dates not stored,
+or most scores disagreeing: another season's file) is refused before anything is written,
+unless ``force``. Its moneyline and total (opening and closing) and its run line
 (closing) are stored as untimed lines of the ``sbr_archive`` book: the archive says which line
 opened and which closed but not when, so they are not odds observations with a made-up time.
 
+The workbook is checked before it is read (sheets.check_workbook: zip sizes, the declared
+dimension, the cells' real extent, within limits a season can have); values in sheets other
+than the first, and error cells such as ``#N/A``, are reported, never read silently as empty.
 The sheet is read row by row. A line cell that cannot be read leaves that line out: the game
 is imported and the report warns with the row and the cell named. A pair whose date, clubs or
 score cannot be read, or a row without its partner, is rejected with the reason and written to
@@ -28,21 +34,25 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import TextIO
 
 from betdb import UnifiedRepository
 from betdb.generated.games import InsertUnidentifiedGamesParams
 from betdb.generated.lines import UpsertUntimedLinesParams
 from betdb.generated.models import DataSource, Game, LineMoment, Market, Side
+from betdb.importers import checks
+from betdb.importers.checks import check_season
 from betdb.importers.documents import Clubs
 from betdb.importers.fields import FieldError
+from betdb.importers.rejects import RejectsWriter, completing
 from betdb.importers.report import ImportFileError, ImportReport, Rejection
+from betdb.importers.sheets import SheetLimits, SheetScan, check_workbook
 
 ARCHIVE_BOOK = "sbr_archive"
 BATCH = 1000
@@ -51,7 +61,12 @@ EXTRA_HINT = "reading SBR's .xlsx needs the sbr extra: pip install 'betdb[sbr]'"
 # A season in a file name: mlb-odds-2019.xlsx, "mlb odds 2021.xlsx", 2019_mlb.xlsx.
 SEASON_IN_NAME = re.compile(r"(?<![0-9])(1[89][0-9]{2}|2[01][0-9]{2})(?![0-9])")
 NO_LINE = frozenset({"nl", "n/l", "pk?"})
-COMBINED_RUN_LINE = re.compile(r"^\s*([+-]?[0-9]+(?:\.[0-9]+|½)?)\s*\(\s*([+-]?[0-9]+)\s*\)\s*$")
+COMBINED_RUN_LINE = re.compile(
+    r"^\s*([+-]?[0-9]+(?:\.[0-9]+|½)?)\s*\(\s*([+-]?[0-9]+)\s*\)\s*$", re.ASCII
+)
+# A season whose stored games this many of the file's contradict is another season's file.
+CONTRADICTION_SHARE = 0.5
+CONTRADICTION_MINIMUM = 10
 
 # Header spellings by season, compared without spaces or case.
 HEADER_NAMES = {
@@ -83,8 +98,10 @@ class SeasonUnknownError(ValueError):
 
 
 def season_of(path: Path, season: int | None) -> int:
+    """The season given, else the one year the file name names; either in the one range
+    (SeasonRangeError when not)."""
     if season is not None:
-        return season
+        return check_season(season)
     found = SEASON_IN_NAME.findall(path.stem)
     if len(set(found)) != 1:
         raise SeasonUnknownError(
@@ -93,21 +110,52 @@ def season_of(path: Path, season: int | None) -> int:
             + ("no year" if not found else f"several ({', '.join(found)})")
             + "; give --season YYYY"
         )
-    return int(found[0])
+    return check_season(int(found[0]), f"{path.name}: the season in the file name,")
 
 
-def read_rows(path: Path) -> Iterator[list[object]]:
+@dataclass(frozen=True)
+class CellError:
+    """A cell holding a spreadsheet error (#N/A, #DIV/0!), which the reader gives as empty."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Sheet:
+    """The first sheet's rows (1-based sheet row number and cells) and what the scan found."""
+
+    rows: Iterator[tuple[int, list[object]]]
+    others: list[SheetScan]
+
+
+def read_rows(path: Path, limits: SheetLimits | None = None) -> Sheet:
     """The first sheet's rows, one at a time, as Python values (python-calamine, the sbr
-    extra)."""
+    extra), once the workbook is checked within `limits` (sheets.check_workbook)."""
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:
         raise MissingExtraError(EXTRA_HINT) from None
+    first, *others = check_workbook(path, limits or SheetLimits())
     try:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
     except Exception as error:  # calamine raises its own types for every kind of bad file
         raise ImportFileError(path, f"not an .xlsx spreadsheet: {error}") from None
-    return (list(row) for row in sheet.iter_rows())
+    # calamine's rows start at the sheet's first row, its cells at the range's first column.
+    left = sheet.start[1] if sheet.start else 0
+
+    def rows() -> Iterator[tuple[int, list[object]]]:
+        for index, row in enumerate(sheet.iter_rows()):
+            number = index + 1
+            cells: list[object] = [None] * left + list(row)
+            for (error_row, column), text in first.error_cells.items():
+                if error_row == number and column <= len(cells):
+                    cells[column - 1] = CellError(text)
+            yield number, cells
+
+    return Sheet(rows(), [scan for scan in others if scan.has_values])
 
 
 @dataclass(frozen=True)
@@ -184,32 +232,31 @@ def _blank(value: object) -> bool:
 
 
 def _number(value: object, where: str) -> Decimal | None:
-    """A cell as a number: None when empty or NL; ½ read as .5; FieldError when mistyped."""
+    """A cell as a number: None when empty or NL; ½ read as .5; FieldError when mistyped,
+    not finite, an error cell, or not ASCII digits (checks.number)."""
     if _blank(value):
         return None
-    if isinstance(value, bool):
-        raise FieldError(f"{where}: {value!r} is not a number")
-    if isinstance(value, int | float):
-        return Decimal(str(value))
-    text = str(value).strip()
-    if text.lower() in NO_LINE:
+    if isinstance(value, CellError):
+        raise FieldError(f"{where}: error cell {value.text} (the sheet's formula failed)")
+    if isinstance(value, str) and value.strip().lower() in NO_LINE:
         return None
-    text = text.replace("½", ".5").replace("+", "", 1)
-    if text.startswith("-.") or text.startswith("."):
-        text = text.replace(".", "0.", 1)
     try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise FieldError(f"{where}: {value!r} is not a number, NL or empty") from None
+        return checks.number(value, where, halves=True)
+    except FieldError:
+        if isinstance(value, str):
+            raise FieldError(f"{where}: {value!r} is not a number, NL or empty") from None
+        raise
 
 
 def _price(value: object, where: str) -> int | None:
-    number = _number(value, where)
-    if number is None:
+    if _number(value, where) is None:
         return None
-    if number != number.to_integral_value() or -100 < number < 100 or abs(number) > 100_000:
-        raise FieldError(f"{where}: {value!r} is not an American price (-100 or below, 100 up)")
-    return int(number)
+    return checks.american_price(value, where)
+
+
+def _line(value: object, where: str) -> Decimal | None:
+    number = _number(value, where)
+    return None if number is None else checks.line(value, where, halves=True)
 
 
 def _score(value: object, where: str) -> int | None:
@@ -230,7 +277,7 @@ def _line_and_price(
     where = _named(row, header, i)
     value = row.cells[i]
     if columns.priced_separately.get(name):
-        line = _number(value, where)
+        line = _line(value, where)
         price_cell = row.cells[i + 1] if i + 1 < len(row.cells) else None
         price = _price(price_cell, f"{where} price")
         if (line is None) != (price is None):
@@ -240,10 +287,12 @@ def _line_and_price(
         return line, price
     if _blank(value) or str(value).strip().lower() in NO_LINE:
         return None, None
+    if isinstance(value, CellError):
+        _number(value, where)
     combined = COMBINED_RUN_LINE.match(str(value))
     if not combined:
         raise FieldError(f"{where}: {value!r} is not a line with its price, e.g. -1.5(-104)")
-    return _number(combined.group(1), where), _price(combined.group(2), where)
+    return _line(combined.group(1), where), _price(combined.group(2), where)
 
 
 def _date(row: ArchiveRow, columns: Columns, header: Sequence[object], season: int) -> dt.date:
@@ -313,31 +362,27 @@ def read_pair(
     return game
 
 
-class ArchiveRejects:
-    """Rejected rows as CSV: the sheet's header, then each row of a rejected pair with a reason."""
+class ArchiveRejects(RejectsWriter):
+    """Rejected rows as CSV: the sheet's header, then each row of a rejected pair with a reason
+    (the shared RejectsWriter: never the input, written aside, renamed into place)."""
 
-    def __init__(self, path: Path, header: Sequence[object]) -> None:
-        self.path = path
-        self.header = ["" if h is None else str(h) for h in header]
-        self._handle: TextIO | None = None
+    def __init__(self, source: Path, path: Path, header: Sequence[object]) -> None:
+        names = ["" if h is None else str(h) for h in header]
+        super().__init__(source, path, header=lambda: csv_line(["line", *names, "reason"]))
 
     def write(self, rows: Sequence[ArchiveRow], reason: str) -> None:
-        if self._handle is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self.path.open("w", encoding="utf-8", newline="")
-            csv.writer(self._handle).writerow(["line", *self.header, "reason"])
-        writer = csv.writer(self._handle)
         for row in rows:
             cells = ["" if c is None else str(c) for c in row.cells]
-            writer.writerow([row.line, *cells, reason])
-
-    @property
-    def written(self) -> bool:
-        return self._handle is not None
+            self.write_line(csv_line([str(row.line), *cells, reason]))
 
     def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
+        self.finish()
+
+
+def csv_line(cells: Sequence[str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(cells)
+    return out.getvalue()
 
 
 def default_rejects_path(path: Path) -> Path:
@@ -365,6 +410,11 @@ def pair_rows(
             first = second
 
 
+class SeasonContradictionError(ImportFileError):
+    """The file contradicts the stored season wholesale (another season's file?): nothing
+    was written; ``force`` imports it anyway."""
+
+
 async def import_sbr_archive(
     repository: UnifiedRepository,
     path: Path,
@@ -372,21 +422,36 @@ async def import_sbr_archive(
     season: int | None = None,
     rejects: Path | None = None,
     on_progress: Callable[[int], None] | None = None,
+    force: bool = False,
+    limits: SheetLimits | None = None,
+    report: ImportReport | None = None,
 ) -> ImportReport:
-    """Import one season of SBR's archive; see the module docstring."""
+    """Import one season of SBR's archive; see the module docstring. `report`, when given, is
+    counted into as the import goes (an interrupted import reads where it stopped from it)."""
     started = time.perf_counter()
     path = Path(path)
     year = season_of(path, season)
-    table = read_rows(path)
-    header = next(table, None)
+    rejects_path = Path(rejects) if rejects else default_rejects_path(path)
+    sheet = read_rows(path, limits)
+    header = next((cells for _, cells in sheet.rows if any(not _blank(c) for c in cells)), None)
     if header is None:
         raise ImportFileError(path, "the sheet is empty: no header row")
     columns = Columns.of(path, header)
-    report = ImportReport(path=path)
-    rejects_file = ArchiveRejects(Path(rejects) if rejects else default_rejects_path(path), header)
+    report = report if report is not None else ImportReport(path=path)
+    rejects_file = ArchiveRejects(path, rejects_path, header)
+    for other in sheet.others:
+        report.warnings.append(
+            Rejection(
+                0,
+                f"sheet {other.name!r} holds values and was not read: only the first sheet is"
+                " imported (save each season in a file of its own)",
+                "",
+                where=f"sheet {other.name!r}",
+            )
+        )
     rows = (
         ArchiveRow(number, cells)
-        for number, cells in enumerate(table, start=2)
+        for number, cells in sheet.rows
         if any(not _blank(c) for c in cells)
     )
     clubs = await Clubs.load(repository)
@@ -398,9 +463,10 @@ async def import_sbr_archive(
 
     games: list[ArchiveGame] = []
     played: dict[tuple[dt.date, int, int], int] = {}
-    try:
+    with completing(report, rejects_file, started):
         for away, home in pair_rows(rows, columns):
             report.read += 1
+            report.line = (home or away).line
             if on_progress is not None:
                 on_progress(1)
             if home is None:
@@ -436,11 +502,9 @@ async def import_sbr_archive(
                 )
             games.append(game)
         async with repository.transaction() as tx:
-            await store(tx, games, year, report)
-    finally:
-        rejects_file.close()
-    report.rejects_path = rejects_file.path if rejects_file.written else None
-    report.seconds = time.perf_counter() - started
+            await store(tx, games, year, report, reject=reject, force=force)
+            report.in_doubt = report.imported + report.updated  # the COMMIT comes next
+        report.committed, report.in_doubt = report.in_doubt, 0
     return report
 
 
@@ -465,8 +529,50 @@ def match_doubleheaders_by_score(
             pair[0].game_number, pair[1].game_number = 2, 1
 
 
+def refuse_contradiction(
+    games: list[ArchiveGame],
+    stored: list[Game],
+    by_key: dict[tuple[dt.date, int, int, int], Game],
+    season: int,
+    report: ImportReport,
+) -> None:
+    """Stop before writing when the file contradicts the stored season wholesale: most of its
+    games on dates the season has games for are not stored, or most stored scores disagree."""
+    dates = {g.official_date for g in stored}
+    covered = [g for g in games if g.official_date in dates]
+    new = sum(g.natural_key not in by_key for g in covered)
+    scored = [
+        (g, by_key[g.natural_key])
+        for g in covered
+        if g.natural_key in by_key
+        and g.home_score is not None
+        and by_key[g.natural_key].home_score is not None
+    ]
+    disagree = sum((g.away_score, g.home_score) != (s.away_score, s.home_score) for g, s in scored)
+    problems = []
+    if new >= CONTRADICTION_MINIMUM and new > CONTRADICTION_SHARE * len(covered):
+        problems.append(
+            f"{new:,} of its {len(covered):,} games on dates season {season} has stored games"
+            " for are not among them"
+        )
+    if disagree >= CONTRADICTION_MINIMUM and disagree > CONTRADICTION_SHARE * len(scored):
+        problems.append(f"{disagree:,} of {len(scored):,} final scores disagree with the stored")
+    if problems:
+        raise SeasonContradictionError(
+            report.path,
+            f"the file contradicts the stored season {season}: {'; '.join(problems)} (another"
+            " season's file? check --season; --force imports it anyway)",
+        )
+
+
 async def store(
-    tx: UnifiedRepository, games: list[ArchiveGame], season: int, report: ImportReport
+    tx: UnifiedRepository,
+    games: list[ArchiveGame],
+    season: int,
+    report: ImportReport,
+    *,
+    reject: Callable[[Sequence[ArchiveRow], str], None] | None = None,
+    force: bool = False,
 ) -> None:
     book = await tx.sportsbooks.get_sportsbook_by_key(key=ARCHIVE_BOOK)
     if book is None:
@@ -478,6 +584,30 @@ async def store(
         (g.official_date, g.home_team_id, g.away_team_id, g.game_number): g for g in stored
     }
     match_doubleheaders_by_score(games, by_key)
+    if not force:
+        refuse_contradiction(games, stored, by_key, season, report)
+    kept = []
+    for game in games:
+        known = by_key.get(game.natural_key)
+        if (
+            known is not None
+            and game.home_score is not None
+            and known.home_score is not None
+            and (known.away_score, known.home_score) != (game.away_score, game.home_score)
+        ):
+            # Another game's score: its lines are another game's too, and are not stored.
+            reason = (
+                f"rows {game.rows[0].line} and {game.rows[1].line}: final score"
+                f" {game.away_score}-{game.home_score} contradicts the stored"
+                f" {known.away_score}-{known.home_score} of game {known.game_id}: nothing of"
+                " the pair is imported"
+            )
+            if reject is None:
+                raise FieldError(reason)
+            reject(game.rows, reason)
+            continue
+        kept.append(game)
+    games = kept
     missing = [g for g in games if g.natural_key not in by_key]
     created: dict[tuple[dt.date, int, int, int], int] = {}
     if missing:
@@ -497,6 +627,7 @@ async def store(
             (r.official_date, r.home_team_id, r.away_team_id, r.game_number): r.game_id
             for r in rows
         }
+        report.games_created += len(created)
     game_ids = {
         g.natural_key: by_key[g.natural_key].game_id for g in games if g.natural_key in by_key
     }
@@ -515,24 +646,14 @@ async def store(
         game_id = game_ids[game.natural_key]
         stored_game = by_key.get(game.natural_key)
         score_filled = False
-        if stored_game is not None and game.home_score is not None:
-            if stored_game.home_score is None:
-                assert game.away_score is not None  # paired with home_score by read_pair
-                fills.append((game_id, game.home_score, game.away_score))
-                score_filled = True
-            elif (stored_game.away_score, stored_game.home_score) != (
-                game.away_score,
-                game.home_score,
-            ):
-                report.warnings.append(
-                    Rejection(
-                        game.rows[0].line,
-                        f"final score {game.away_score}-{game.home_score} disagrees with the stored"
-                        f" {stored_game.away_score}-{stored_game.home_score} of game {game_id}:"
-                        " the stored score is kept",
-                        "\n".join(r.raw() for r in game.rows),
-                    )
-                )
+        if (
+            stored_game is not None
+            and game.home_score is not None
+            and stored_game.home_score is None
+        ):
+            assert game.away_score is not None  # paired with home_score by read_pair
+            fills.append((game_id, game.home_score, game.away_score))
+            score_filled = True
         before = known_lines.get(game_id, {})
         changes = [
             (game_id, key, value) for key, value in game.lines.items() if before.get(key) != value

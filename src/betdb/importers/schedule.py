@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,8 +40,10 @@ from betdb import UnifiedRepository
 from betdb.errors import BetdbError
 from betdb.generated.imports import UpsertScheduledGameParams
 from betdb.generated.models import Doubleheader, GameStatus, GameType, SeasonType
-from betdb.importers.documents import JsonRejects, default_rejects_path, load_json
+from betdb.importers.documents import JsonRejects, default_rejects_path
 from betdb.importers.fields import FieldError, check_moment
+from betdb.importers.jsonstream import MAX_ITEM_BYTES, JsonStream
+from betdb.importers.rejects import completing
 from betdb.importers.report import ImportFileError, ImportReport, Rejection
 from betdb.importers.values import check_value
 
@@ -292,37 +294,55 @@ class ScheduleEntry:
     game: object
 
 
-def load_schedule(path: Path) -> list[ScheduleEntry]:
-    """Every ``dates[].games[]`` entry with its locator and listing date; ImportFileError if the
-    file is not UTF-8 JSON of the schedule's shape."""
-    document = load_json(path)
-    dates = document.get("dates") if isinstance(document, dict) else None
-    if not isinstance(dates, list):
-        raise ImportFileError(path, 'not a Stats API schedule: no top-level "dates" list')
-    entries: list[ScheduleEntry] = []
-    for i, day in enumerate(dates):
+def schedule_entries(path: Path, max_item_bytes: int = MAX_ITEM_BYTES) -> Iterator[ScheduleEntry]:
+    """Every ``dates[].games[]`` entry with its locator and listing date, read a date at a time
+    (jsonstream); ImportFileError if the file is not UTF-8 JSON of the schedule's shape."""
+    stream = JsonStream(path, keys=("dates",), max_item_bytes=max_item_bytes)
+    for i, day in enumerate(stream):
+        if stream.shape == "array":
+            break
         games = day.get("games") if isinstance(day, dict) else None
         if not isinstance(games, list):
             raise ImportFileError(path, f'dates[{i}] has no "games" list')
+        assert isinstance(day, dict)
         try:
             listed_on = dt.date.fromisoformat(day["date"]) if "date" in day else None
         except (TypeError, ValueError):
             raise ImportFileError(path, f"dates[{i}].date {day['date']!r} is not a date") from None
-        entries.extend(
-            ScheduleEntry(f"dates[{i}].games[{j}]", listed_on, game) for j, game in enumerate(games)
-        )
-    return entries
+        for j, game in enumerate(games):
+            yield ScheduleEntry(f"dates[{i}].games[{j}]", listed_on, game)
+    if stream.shape == "array" or stream.found is None:
+        raise ImportFileError(path, 'not a Stats API schedule: no top-level "dates" list')
+
+
+def load_schedule(path: Path) -> list[ScheduleEntry]:
+    """Every entry of the file at once (schedule_entries)."""
+    return list(schedule_entries(path))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The entry of a gamePk that is imported: the one of the latest official date."""
+
+    ordinal: int
+    official_date: dt.date
 
 
 async def import_schedule(
-    repository: UnifiedRepository, path: Path, *, rejects: Path | None = None
+    repository: UnifiedRepository,
+    path: Path,
+    *,
+    rejects: Path | None = None,
+    report: ImportReport | None = None,
+    max_item_bytes: int = MAX_ITEM_BYTES,
 ) -> ImportReport:
-    """Upsert the games of a Stats API schedule file; see the module docstring."""
+    """Upsert the games of a Stats API schedule file; see the module docstring.
+
+    The file is read twice, a date at a time: first every entry is read and checked and each
+    gamePk's entry chosen, holding only that choice; then the chosen entries are upserted."""
     started = time.perf_counter()
     path = Path(path)
-    report = ImportReport(path=path)
-    entries = load_schedule(path)
-    report.read = len(entries)
+    report = report if report is not None else ImportReport(path=path)
     team_ids = frozenset(team.team_id for team in await repository.teams.list_teams())
     rejects_file = JsonRejects(path, Path(rejects) if rejects else default_rejects_path(path))
 
@@ -330,15 +350,18 @@ async def import_schedule(
         report.rejected.append(rejection)
         rejects_file.write(rejection)
 
-    chosen: dict[int, ScheduledGame] = {}
-    try:
-        for entry in entries:
-            raw = json.dumps(entry.game, separators=(",", ":"), ensure_ascii=False)
+    def raw(entry: ScheduleEntry) -> str:
+        return json.dumps(entry.game, separators=(",", ":"), ensure_ascii=False)
+
+    chosen: dict[int, Choice] = {}
+    with completing(report, rejects_file, started):
+        for ordinal, entry in enumerate(schedule_entries(path, max_item_bytes)):
+            report.read += 1
             try:
                 check_value(entry.where, entry.game)
                 params = read_game(entry.game, team_ids, entry.listed_on)
             except FieldError as error:
-                reject(Rejection(0, str(error), raw, entry.where))
+                reject(Rejection(0, str(error), raw(entry), entry.where))
                 continue
             except SkippedGame as skipped:
                 report.skip(str(skipped))
@@ -347,15 +370,24 @@ async def import_schedule(
             assert pk is not None
             if pk in chosen:
                 report.duplicates += 1
-                if params.official_date < chosen[pk].params.official_date:
+                if params.official_date < chosen[pk].official_date:
                     continue
-            chosen[pk] = ScheduledGame(entry.where, raw, params)
+            chosen[pk] = Choice(ordinal, params.official_date)
+        imported = {choice.ordinal for choice in chosen.values()}
+        del chosen
 
         claimed: dict[tuple[dt.date, int, int, int], int] = {}
         async with repository.transaction() as tx:
             querier = tx.imports
-            for pk, game in chosen.items():
-                other = claimed.setdefault(game.natural_key, pk)
+            for ordinal, entry in enumerate(schedule_entries(path, max_item_bytes)):
+                if ordinal not in imported:
+                    continue
+                report.line = ordinal + 1
+                game = ScheduledGame(
+                    entry.where, raw(entry), read_game(entry.game, team_ids, entry.listed_on)
+                )
+                pk = game.params.mlb_game_pk
+                other = claimed.setdefault(game.natural_key, pk or 0)
                 if other != pk:
                     reason = f"same date, clubs and game number as gamePk {other} in this file"
                     reject(Rejection(0, reason, game.raw, game.where))
@@ -371,12 +403,11 @@ async def import_schedule(
                     report.unchanged += 1
                 elif row.created:
                     report.imported += 1
+                    report.games_created += 1
                 else:
                     report.updated += 1
-    finally:
-        rejects_file.close()
-    report.rejects_path = rejects_file.path if rejects_file.written else None
-    report.seconds = time.perf_counter() - started
+            report.in_doubt = report.imported + report.updated  # the COMMIT comes next
+        report.committed, report.in_doubt = report.in_doubt, 0
     return report
 
 
