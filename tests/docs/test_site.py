@@ -130,7 +130,7 @@ def test_the_cli_reference_lists_every_command_and_option(site: Path) -> None:
                     assert option in section, f"{name} {option} missing"
     sbr = html.split('id="betdb-import-sbr-archive"', 1)[1].split("<h2 ", 1)[0]
     assert "--season" in sbr
-    assert "1876..2200" in sbr
+    assert "1876 to 2099" in sbr
 
 
 def test_the_configuration_page_names_every_variable(site: Path) -> None:
