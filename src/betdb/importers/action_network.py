@@ -62,6 +62,7 @@ from betdb.importers.odds_api import (
     instant,
     store,
 )
+from betdb.importers.rejects import completing
 from betdb.importers.report import ImportFileError, ImportReport, Rejection
 
 STATUSES = {
@@ -382,7 +383,7 @@ async def import_action_network(
         range(len(games)),
         key=lambda i: str(games[i].get("start_time")) if isinstance(games[i], Mapping) else "",
     )
-    try:
+    with completing(report, counter.rejects, started):
         async with repository.transaction() as tx:
             an_games = AnGames(tx)
             an_books = ActionNetworkBooks(tx, mapping)
@@ -420,10 +421,6 @@ async def import_action_network(
                 if on_progress is not None:
                     on_progress(len(entries) + 1)
             await store(tx, quotes, report)
-    finally:
-        counter.rejects.close()
-    report.rejects_path = counter.rejects.path if counter.rejects.written else None
-    report.seconds = time.perf_counter() - started
     return report
 
 

@@ -24,6 +24,7 @@ from betdb import UnifiedRepository
 from betdb.generated.models import GameStatus
 from betdb.importers.documents import JsonRejects, default_rejects_path, load_json
 from betdb.importers.fields import FieldError
+from betdb.importers.rejects import completing
 from betdb.importers.report import RAW_LIMIT, ImportFileError, ImportReport, Rejection
 from betdb.importers.schedule import SkippedGame, read_game
 from betdb.importers.stored_games import (
@@ -141,7 +142,7 @@ async def import_game_feed(
         rejects_file.write(rejection)
 
     records: list[GameRecord] = []
-    try:
+    with completing(report, rejects_file, started):
         for where, feed in feeds:
             raw = ""  # the game's part of the feed once read, not its every play
             try:
@@ -161,8 +162,4 @@ async def import_game_feed(
                 params = params.model_copy(update={"home_score": None, "away_score": None})
             records.append(GameRecord(where, raw, params, stamp))
         await store_games(repository, latest_of_each_game(records, report), report, reject)
-    finally:
-        rejects_file.close()
-    report.rejects_path = rejects_file.path if rejects_file.written else None
-    report.seconds = time.perf_counter() - started
     return report

@@ -32,6 +32,7 @@ from betdb.generated.models import GameStatus
 from betdb.importers.documents import Clubs, JsonRejects, default_rejects_path, load_json
 from betdb.importers.fields import FieldError
 from betdb.importers.game_feed import UNSTARTED, looks_like
+from betdb.importers.rejects import completing
 from betdb.importers.report import ImportFileError, ImportReport, Rejection
 from betdb.importers.schedule import SkippedGame, game_status, read_game
 from betdb.importers.stored_games import (
@@ -247,7 +248,7 @@ async def import_gd2_scoreboard(
         rejects_file.write(rejection)
 
     records: list[GameRecord] = []
-    try:
+    with completing(report, rejects_file, started):
         for where, game in games:
             raw = json.dumps(game, separators=(",", ":"), ensure_ascii=False, default=str)
             try:
@@ -265,8 +266,4 @@ async def import_gd2_scoreboard(
                 params = params.model_copy(update={"status": state})
             records.append(GameRecord(where, raw, params))
         await store_games(repository, latest_of_each_game(records, report), report, reject)
-    finally:
-        rejects_file.close()
-    report.rejects_path = rejects_file.path if rejects_file.written else None
-    report.seconds = time.perf_counter() - started
     return report
