@@ -66,11 +66,16 @@ async def timed(run: Callable[[], Awaitable[object]]) -> float:
     return (await timed_with_cpu(run))[0]
 
 
-async def timed_with_cpu(run: Callable[[], Awaitable[object]]) -> tuple[float, float]:
-    """`timed`, and the client CPU seconds (this process's) the call took."""
+async def timed_with_cpu(
+    run: Callable[[], Awaitable[object]], *, young: bool = False
+) -> tuple[float, float]:
+    """`timed`, and the client CPU seconds (this process's) the call took. `young`: the time
+    includes collecting the young generation once the call returns (see `interleaved`)."""
     gc.collect()
     started, started_cpu = time.perf_counter(), time.process_time()
     result = await run()
+    if young:
+        gc.collect(0)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     del result
     return elapsed, cpu
@@ -83,16 +88,23 @@ async def interleaved(
     repeats: int,
     before: Callable[[], Awaitable[object]] | None = None,
     cpu: dict[str, list[float]] | None = None,
+    young: bool = False,
 ) -> dict[str, list[float]]:
     """Seconds per run of each method; the methods take turns so drift hits all of them alike.
     `before` runs ahead of every run, untimed (to empty a table, say). `cpu`, if given, gets
-    each run's client CPU seconds (this process's), per method."""
+    each run's client CPU seconds (this process's), per method.
+
+    `young`, for calls that build many objects: each run's time includes the collection of
+    the young generation after it. A call that pauses the collector while it builds its rows
+    leaves them all there, and the next allocation, the caller's, pays for scanning them; a
+    call that does not pause it paid along the way. Without this, pausing would look free.
+    """
     times: dict[str, list[float]] = {name: [] for name in methods}
     for round_ in range(warmups + repeats):
         for name, run in methods.items():
             if before is not None:
                 await before()
-            seconds, client = await timed_with_cpu(run)
+            seconds, client = await timed_with_cpu(run, young=young)
             if round_ >= warmups:
                 times[name].append(seconds)
                 if cpu is not None:
@@ -105,11 +117,13 @@ def timed_sync(run: Callable[[], object]) -> float:
     return timed_sync_with_cpu(run)[0]
 
 
-def timed_sync_with_cpu(run: Callable[[], object]) -> tuple[float, float]:
+def timed_sync_with_cpu(run: Callable[[], object], *, young: bool = False) -> tuple[float, float]:
     """`timed_with_cpu` for a blocking call."""
     gc.collect()
     started, started_cpu = time.perf_counter(), time.process_time()
     result = run()
+    if young:
+        gc.collect(0)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
     del result
     return elapsed, cpu
@@ -122,6 +136,7 @@ def interleaved_sync(
     repeats: int,
     before: Callable[[], object] | None = None,
     cpu: dict[str, list[float]] | None = None,
+    young: bool = False,
 ) -> dict[str, list[float]]:
     """`interleaved` for blocking calls: the methods take turns, `before` runs untimed."""
     times: dict[str, list[float]] = {name: [] for name in methods}
@@ -129,7 +144,7 @@ def interleaved_sync(
         for name, run in methods.items():
             if before is not None:
                 before()
-            seconds, client = timed_sync_with_cpu(run)
+            seconds, client = timed_sync_with_cpu(run, young=young)
             if round_ >= warmups:
                 times[name].append(seconds)
                 if cpu is not None:

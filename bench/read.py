@@ -155,7 +155,7 @@ async def run(data: MainData, sizes: Sizes) -> BenchResult:
                 check = await methods[name]()
                 assert isinstance(check, list), name
                 assert len(check) == data.read_rows, f"{name}: {len(check)} rows"
-        times = await interleaved(methods, warmups=1, repeats=sizes.read_repeats)
+        times = await interleaved(methods, warmups=1, repeats=sizes.read_repeats, young=True)
     finally:
         await betdb_conn.close()
         await plain.close()

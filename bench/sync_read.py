@@ -17,7 +17,6 @@ package's own adapter, no betdb runtime) is reported beside them.
 from __future__ import annotations
 
 import statistics
-import time
 import typing
 from collections.abc import Callable
 from typing import Any
@@ -35,7 +34,7 @@ from betdb._sync_executor import SyncConnectionExecutor
 from betdb.generated import odds as betdb_odds
 from betdb.generated.odds import FIND_ODDS_BY_GAME, SyncQuerier
 from betdb.generated.sync_db import ConnectionExecutor, configure_sync_connection
-from sqlc_gen_asyncpg.names import snake
+from sqlc_gen_asyncpg.names import snake, upper_snake
 
 QUERY = "find_odds_by_game"
 BETDB = "betdb find_odds_by_game into pydantic models (row_type: model)"
@@ -66,19 +65,6 @@ def fetchall(
         return cursor.fetchall()
 
 
-def _on_cpu_clock(run: Callable[[], object], seconds: list[float]) -> Callable[[], object]:
-    """`run`, its process time appended to `seconds` at each call."""
-
-    def timed() -> object:
-        started = time.process_time()
-        try:
-            return run()
-        finally:
-            seconds.append(time.process_time() - started)
-
-    return timed
-
-
 def run(data: MainData, sizes: Sizes) -> BenchResult:
     game = data.read_game
     betdb_conn = connect(data.dsn, configured=True)
@@ -98,13 +84,24 @@ def run(data: MainData, sizes: Sizes) -> BenchResult:
     arguments = {"game_id": game, "market": None, "sportsbook_id": None}
     by_variant, args = sync_call(querier, variant.method, arguments)
     model = models.row if models else typing.get_type_hints(variant.row.to_model)["return"]
+    # What a row_type: model :many query of these rows runs on the sync side: the executor's
+    # fetch with the SyncRows the plugin made for this model (its enums read as text, the list
+    # decoded inside the statement), where it made one; else the fetch and the list decoder
+    # shared with the async side.
+    text_rows = getattr(betdb_odds, f"_{upper_snake(model.__name__)}_FROM_TEXT", None)
     list_decoder = getattr(betdb_odds, f"_decode_many_{snake(model.__name__)}", None)
     methods: dict[str, Callable[[], object]] = {}
     notes: dict[str, str] = {}
+    adapter = ConnectionExecutor(betdb_conn)
     if models is not None:
         methods[BETDB] = by_variant
+    elif text_rows is not None:
+        methods[BETDB] = lambda: executor.fetch(FIND_ODDS_BY_GAME, *args, rows=text_rows)
+        methods[PLAIN_MODELS] = lambda: adapter.fetch(FIND_ODDS_BY_GAME, *args, rows=text_rows)
+        notes[BETDB] = "executor fetch with the model's SyncRows, as row_type: model runs it"
     elif list_decoder is not None:
         methods[BETDB] = lambda: list_decoder(executor.fetch(FIND_ODDS_BY_GAME, *args))
+        methods[PLAIN_MODELS] = lambda: list_decoder(adapter.fetch(FIND_ODDS_BY_GAME, *args))
         notes[BETDB] = f"executor fetch + {list_decoder.__name__}, as row_type: model runs it"
     else:
         methods[BETDB] = lambda: [row.to_model() for row in by_variant()]  # type: ignore[attr-defined]
@@ -112,9 +109,6 @@ def run(data: MainData, sizes: Sizes) -> BenchResult:
     if records is not None:
         methods[RECORDS] = by_variant
         methods[PLAIN_RECORDS], _ = sync_call(SyncQuerier(betdb_conn), variant.method, arguments)
-    if list_decoder is not None:
-        adapter = ConnectionExecutor(betdb_conn)
-        methods[PLAIN_MODELS] = lambda: list_decoder(adapter.fetch(FIND_ODDS_BY_GAME, *args))
 
     def orm() -> object:
         with sessions() as session:
@@ -146,11 +140,9 @@ def run(data: MainData, sizes: Sizes) -> BenchResult:
             assert isinstance(check, list), name
             assert len(check) == data.read_rows, f"{name}: {len(check)} rows"
             assert isinstance(check[0], expected), f"{name}: {type(check[0])}"
-        cpu: dict[str, list[float]] = {name: [] for name in methods}
+        cpu: dict[str, list[float]] = {}
         times = interleaved_sync(
-            {name: _on_cpu_clock(run, cpu[name]) for name, run in methods.items()},
-            warmups=1,
-            repeats=sizes.read_repeats,
+            methods, warmups=1, repeats=sizes.read_repeats, cpu=cpu, young=True
         )
     finally:
         betdb_conn.close()
@@ -201,7 +193,7 @@ def run(data: MainData, sizes: Sizes) -> BenchResult:
     cpu_pairs = [(BETDB, "betdb sync models"), (RECORDS, "betdb typed rows")]
     for ours, claim in cpu_pairs:
         if ours in cpu:
-            ours_cpu, raw_cpu = cpu[ours][1:], cpu[RAW][1:]  # the warmup dropped
+            ours_cpu, raw_cpu = cpu[ours], cpu[RAW]
             ratio = statistics.median(raw_cpu) / statistics.median(ours_cpu)
             spread = ratios(raw_cpu, ours_cpu)
             goals.append(

@@ -41,11 +41,17 @@ def _all_rows(cursor: Any) -> list[Row]:
     return rows
 
 
-def fetch(connection: Any, query: str, args: Sequence[object]) -> tuple[list[Row], int]:
+def fetch(
+    connection: Any, query: str, args: Sequence[object], rows: Any = None
+) -> tuple[list[Row], int]:
+    """`rows`: a generated SyncRows, which sets the cursor up for its query's rows and
+    finishes the list it read."""
     with connection.cursor() as cursor:
+        if rows is not None:
+            rows.prepare(cursor)
         cursor.execute(query, args or None)
-        rows = _all_rows(cursor) if _has_rows(cursor) else []
-    return rows, len(rows)
+        found = _all_rows(cursor) if _has_rows(cursor) else []
+    return (found if rows is None else rows.finish(found)), len(found)
 
 
 def fetchrow(connection: Any, query: str, args: Sequence[object]) -> tuple[Row | None, int]:

@@ -127,8 +127,12 @@ class _Statements:
     ) -> T:
         raise NotImplementedError
 
-    def fetch(self, query: str, *args: object, timeout: float | None = None) -> list[Row]:
-        return self._run(query, lambda c: on_connection.fetch(c, query, args), timeout=timeout)
+    def fetch(
+        self, query: str, *args: object, timeout: float | None = None, rows: Any = None
+    ) -> list[Row]:
+        return self._run(
+            query, lambda c: on_connection.fetch(c, query, args, rows), timeout=timeout
+        )
 
     def fetchrow(self, query: str, *args: object, timeout: float | None = None) -> Row | None:
         return self._run(query, lambda c: on_connection.fetchrow(c, query, args), timeout=timeout)

@@ -13,8 +13,10 @@ class SyncExecutor(Protocol):
     """What a SyncQuerier runs statements on: the sync mirror of the generated ``Executor``.
 
     ``$1`` placeholders, rows as tuples; ``timeout`` (seconds) cancels a statement that runs
-    longer. betdb's sync executors and ``SyncConnectionExecutor`` (a bare psycopg connection)
-    qualify.
+    longer. ``rows``, a generated ``SyncRows``, sets up the cursor of a list of rows before it
+    runs (``prepare``: which enums load as text, what builds each row) and finishes the list
+    (``finish``), inside the statement. betdb's sync executors and ``SyncConnectionExecutor``
+    (a bare psycopg connection) qualify.
     """
 
     def execute(self, query: str, *args: object, timeout: float | None = ...) -> str: ...
@@ -23,7 +25,9 @@ class SyncExecutor(Protocol):
         self, command: str, args: Iterable[Sequence[object]], *, timeout: float | None = ...
     ) -> None: ...
 
-    def fetch(self, query: str, *args: object, timeout: float | None = ...) -> list[Row]: ...
+    def fetch(
+        self, query: str, *args: object, timeout: float | None = ..., rows: Any = ...
+    ) -> list[Row]: ...
 
     def fetchrow(self, query: str, *args: object, timeout: float | None = ...) -> Row | None: ...
 

@@ -63,6 +63,7 @@ class TypeResolver:
                 arbitrary=base.arbitrary,
                 exact=(base.exact or self._exact_of(column.type, where)) if scalar else None,
                 override=None if base.exact or not scalar else base.expr,
+                holds_enum=self._is_enum(column.type),  # its values, converted by the override
             )
         # a db_type override replaces the element type; arrays and nullability stay
         element_type, domain_dims = self._domain_array(column.type)
@@ -103,7 +104,20 @@ class TypeResolver:
             exact=element.exact if scalar else None,
             override=element.override if scalar else None,
             sync_kind=sync_kind,
+            enum=element.enum if scalar and override is None else None,
+            holds_enum=element.holds_enum
+            or (element.enum is not None and not scalar)
+            or (override is not None and self._is_enum(element_type)),
         )
+
+    def _is_enum(self, type_id: Identifier) -> bool:
+        """Whether `type_id` is an enum of the schema, or a domain over one."""
+        key = self.catalog.key(type_id.schema, type_id.name)
+        seen: set[tuple[str, str]] = set()
+        while key in self.catalog.domains and key not in seen:
+            seen.add(key)
+            key = self.catalog.key("", self.catalog.domains[key].replace("[]", ""))
+        return key in self.catalog.enums
 
     def _exact_of(self, type_id: Identifier, where: Where) -> str | None:
         """The exact class of the database type under an override (int under AmericanOdds)."""
@@ -159,7 +173,7 @@ class TypeResolver:
                 return self._sync(canonical(name), builtin)
         if key in self.catalog.enums:
             enum = self.catalog.enums[key]
-            return PyType(enum, frozenset({Import(MODELS_IMPORT, enum)}), exact=enum)
+            return PyType(enum, frozenset({Import(MODELS_IMPORT, enum)}), exact=enum, enum=enum)
         if key in self.catalog.domains:
             return self._scalar(Identifier("", "", self.catalog.domains[key]), where, report=report)
         if key in self.catalog.ranges or key in self.catalog.multiranges:
@@ -173,6 +187,7 @@ class TypeResolver:
                 param_expr="tuple[Any, ...]",
                 param_imports=frozenset({Import("typing", "Any")}),
                 sync_kind="composite",
+                holds_enum=True,  # its fields may be enums: taken as so
             )
         if schema in ("", "information_schema") and name in INFORMATION_SCHEMA_DOMAINS:
             # sqlc reports them unqualified, so a schema's own type of the name comes first
@@ -212,7 +227,10 @@ class TypeResolver:
         multirange = key in self.catalog.multiranges
         subtype = self.catalog.ranges[self.catalog.multiranges[key] if multirange else key]
         element = self._scalar(Identifier("", "", subtype), where, report=report)
-        one = asyncpg_class("Range", element)
+        one = replace(
+            asyncpg_class("Range", element),
+            holds_enum=element.holds_enum or element.enum is not None,
+        )
         if multirange:
             return replace(list_of(one), sync_kind="multirange")
         return replace(one, sync_kind="range")

@@ -24,6 +24,8 @@ class PyType:
     `override` is an override annotation whose own validator still runs on that path.
     `sync_kind` is how the sync flavour sends the value when psycopg cannot type it from its
     Python class: the PostgreSQL type (with a [] per array dimension) of SYNC_UNTYPED.
+    `enum` is the StrEnum of a column that is one value of an enum; `holds_enum` marks a type
+    with enum values inside it (an array of one, a composite, a range over one).
     """
 
     expr: str
@@ -35,6 +37,8 @@ class PyType:
     exact: str | None = None
     override: str | None = None
     sync_kind: str | None = None
+    enum: str | None = None
+    holds_enum: bool = False
 
     @property
     def param(self) -> str:
@@ -85,7 +89,12 @@ def asyncpg_class(name: str, *element: PyType) -> PyType:
 
 def list_of(element: PyType) -> PyType:
     """A multirange: asyncpg decodes it to a list of its ranges."""
-    return PyType(f"list[{element.expr}]", element.imports, arbitrary=element.arbitrary)
+    return PyType(
+        f"list[{element.expr}]",
+        element.imports,
+        arbitrary=element.arbitrary,
+        holds_enum=element.holds_enum or element.enum is not None,
+    )
 
 
 _INT = _std("int")

@@ -39,11 +39,14 @@ class ModelPlan:
 @dataclass(frozen=True)
 class ColumnRead:
     """The value of column `index` of a record, through the TypeAdapter `adapter` if set;
-    None itself when `void` (psycopg reads a void as '', asyncpg as None)."""
+    None itself when `void` (psycopg reads a void as '', asyncpg as None). `enum`: the StrEnum
+    of a plain enum column; `holds_enum`: enum values inside another shape (an array of them)."""
 
     index: int
     adapter: str | None = None
     void: bool = False
+    enum: str | None = None
+    holds_enum: bool = False
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,20 @@ class ModelRead:
 
 
 Read = ColumnRead | ModelRead
+
+
+def text_enums(reads: tuple[tuple[str, Read], ...]) -> tuple[str, ...]:
+    """The enums a sync list of rows read this way may load as text, to map to their members
+    itself: those of its plain enum columns. None when some value holds enums in another
+    shape (an array, a composite, an embedded table's row), which psycopg's loaders of the
+    enum build: they must stay the members' loaders."""
+    enums: set[str] = set()
+    for _, read in reads:
+        if isinstance(read, ModelRead) or read.holds_enum:
+            return ()
+        if read.enum is not None:
+            enums.add(read.enum)
+    return tuple(sorted(enums))
 
 
 @dataclass(frozen=True)
@@ -81,6 +98,7 @@ class RecordColumn:
     annotation: str
     index: int
     adapter: str | None = None
+    enum: str | None = None  # the StrEnum of a plain enum column
 
 
 @dataclass(frozen=True)
@@ -94,6 +112,7 @@ class RecordPlan:
     decoder: str
     columns: tuple[RecordColumn, ...]
     sync_class_name: str = ""
+    text_enums: tuple[str, ...] = ()  # the sync rows read these enums as text (text_enums())
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from .plan import (
     Read,
     RecordColumn,
     RecordPlan,
+    text_enums,
 )
 from .request import Column, Query
 from .tables import field_name, named_field, table_field_name
@@ -85,7 +86,9 @@ MODULE_NAMES = (
     "jsonb_at",
     "untyped",
     "untyped_at",
-    "typed_rows",
+    "SyncRows",
+    "text_labels",
+    "cast",
     "gc",
 )
 
@@ -408,7 +411,8 @@ class ModulePlanner:
         decoder = self.decoders[read.decoder]
         function = decoder.function.replace("_decode_", "_decode_many_", 1)
         self.decoders[read.decoder] = replace(decoder, rows_function=function)
-        self.imports.add(Import("gc"))
+        self.imports.update({Import("gc"), Import("itertools")})
+        self.imports.add(Import("collections"))
         return function
 
     def record_class(self, read: ModelRead, query: Query, where: Where) -> str:
@@ -437,9 +441,14 @@ class ModulePlanner:
                     f"a column named {field!r} would hide tuple.{field} in the sync row of"
                     f" {name}: add a rename"
                 )
-            columns.append(RecordColumn(field, annotation, value.index, value.adapter))
+            columns.append(RecordColumn(field, annotation, value.index, value.adapter, value.enum))
         self.records[name] = RecordPlan(
-            name, decoder.model, decoder.function, tuple(columns), sync_name
+            name,
+            decoder.model,
+            decoder.function,
+            tuple(columns),
+            sync_name,
+            text_enums(decoder.reads),
         )
         self.imports.update(self.annotation_imports[decoder.function])
         self.imports.add(Import(".db", "Column"))
@@ -552,9 +561,10 @@ class ModulePlanner:
         if py.expr == "None":
             return ColumnRead(index, void=True)
         if not py.adapt:
-            return ColumnRead(index)
+            return ColumnRead(index, enum=py.enum, holds_enum=py.holds_enum)
         self.use(py)
-        return ColumnRead(index, self.adapter(py.expr, prefix="COLUMN_TYPE"))
+        adapter = self.adapter(py.expr, prefix="COLUMN_TYPE")
+        return ColumnRead(index, adapter, holds_enum=py.holds_enum or py.enum is not None)
 
     def whole_table(self, query: Query) -> TableInfo | None:
         first = query.columns[0].table

@@ -26,9 +26,18 @@ from .layout import (
     join_blocks,
     render_imports,
 )
+from .names import snake, upper_snake
 from .pgtypes import Import
-from .plan import ModulePlan, PackagePlan, QueryPlan, RecordPlan
-from .render_queries import call_args, copy_items, param_sets, read_expression
+from .plan import DecoderPlan, ModulePlan, PackagePlan, QueryPlan, RecordPlan, text_enums
+from .render_queries import (
+    call_args,
+    copy_items,
+    labels_constant,
+    param_sets,
+    read_expression,
+    rows_decoder,
+    text_rows_function,
+)
 from .render_sync_adapters import ADAPTER_IMPORTS, ADAPTERS
 from .render_sync_types import extension_names, needs_sync_types
 
@@ -54,6 +63,92 @@ def _row_read(plan: QueryPlan, record: str, names: dict[str, str]) -> str:
     if plan.record_class:
         return f"{names[plan.record_class]}({record})"
     return read_expression(plan.read, record) if plan.read else ""
+
+
+def _rows_constant(record: RecordPlan) -> str:
+    """The SyncRows a :many query of `record`'s rows reads them with."""
+    return f"_{upper_snake(record.sync_class_name)}_ROWS"
+
+
+def _text_constant(decoder: DecoderPlan) -> str:
+    """The SyncRows a :many query decoded by `decoder` reads its enums as text with."""
+    return f"{decoder.fields_constant.removesuffix('_FIELDS')}_FROM_TEXT"
+
+
+def _text_decoders(module: ModulePlan) -> dict[str, DecoderPlan]:
+    """The list decoders of sync :many queries whose enums can come as their labels, by name."""
+    used = {q.rows_decoder for q in module.queries if q.cmd == ":many" and not q.record_class}
+    return {
+        decoder.rows_function: decoder
+        for decoder in module.decoders
+        if decoder.rows_function is not None
+        and decoder.rows_function in used
+        and text_enums(decoder.reads)
+    }
+
+
+def _module_enums(module: ModulePlan) -> list[str]:
+    """The enums the module's sync rows map from their labels."""
+    enums = {e for record in module.records for e in record.text_enums}
+    for decoder in _text_decoders(module).values():
+        enums.update(text_enums(decoder.reads))
+    return sorted(enums)
+
+
+def _make_row(record: RecordPlan) -> list[str]:
+    """The function building one sync row of `record` from psycopg's tuple, its enums read as
+    their labels; then the SyncRows naming them."""
+    name = record.sync_class_name
+    function = f"_make_{snake(name)}"
+    items = [
+        f"{labels_constant(c.enum)}[r[{c.index}]]" if c.enum else f"r[{c.index}]"
+        for c in sorted(record.columns, key=lambda c: c.index)
+    ]
+    values = (
+        [f"{INDENT}values = ({items[0]},)"]
+        if len(items) == 1
+        else fit(INDENT, "values = (", items, ")")
+    )
+    return [
+        f"def {function}(r: tuple[Any, ...]) -> {name}:",
+        *docstring(INDENT, [f"A {name} of psycopg's tuple, whose enums came as their labels."]),
+        *values,
+        f"{INDENT}return {name}(values)",
+        "",
+        "",
+        *fit("", f"{_rows_constant(record)} = SyncRows(", [function, *record.text_enums], ")"),
+    ]
+
+
+def _sync_rows(module: ModulePlan) -> list[str]:
+    """What the SyncQuerier's :many queries read their rows with: the labels of enums read as
+    text, each record's row maker and the list decoders of rows whose enums came as text."""
+    out: list[str] = []
+    enums = _module_enums(module)
+    if enums:
+        out.extend(f"{labels_constant(enum)} = text_labels({enum})" for enum in enums)
+    blocks: list[list[str]] = []
+    for record in module.records:
+        if not record.sync_class_name:
+            continue
+        if record.text_enums and _contiguous(record):
+            blocks.append(_make_row(record))
+        else:
+            constant = _rows_constant(record)
+            blocks.append([f"{constant} = SyncRows({record.sync_class_name})"])
+    rows = "list[tuple[Any, ...]]"
+    for decoder in _text_decoders(module).values():
+        blocks.append(rows_decoder(decoder, rows, text=True))
+        arguments = ["None", *text_enums(decoder.reads), f"decode={text_rows_function(decoder)}"]
+        blocks.append(fit("", f"{_text_constant(decoder)} = SyncRows(", arguments, ")"))
+    if out and blocks:
+        out.extend(["", ""])
+    return out + join_blocks(blocks)
+
+
+def _contiguous(record: RecordPlan) -> bool:
+    """Whether the record's columns are every item of the row, in order."""
+    return [c.index for c in record.columns] == list(range(len(record.columns)))
 
 
 def _sync_record(record: RecordPlan) -> list[str]:
@@ -196,7 +291,7 @@ def _call(indent: str, head: str, method: str, items: list[str | list[str]]) -> 
     return fit(indent, f"{head}self._conn.{method}(", items, ")")
 
 
-def _method(plan: QueryPlan, records: dict[str, str]) -> list[str]:
+def _method(plan: QueryPlan, records: dict[str, str], module: ModulePlan) -> list[str]:
     sfx = plan.local[len("record") :]
     record, rows, status = f"record{sfx}", f"records{sfx}", f"status{sfx}"
     sets, results = f"sets{sfx}", f"results{sfx}"
@@ -210,11 +305,18 @@ def _method(plan: QueryPlan, records: dict[str, str]) -> list[str]:
     if cmd == ":one":
         out.extend(_call(body, f"{record} = ", driver, call))
         out.append(f"{body}return None if {record} is None else {read}")
+    elif cmd == ":many" and plan.record_class:
+        shape = next(r for r in module.records if r.class_name == plan.record_class)
+        rows_arg = f"rows={_rows_constant(shape)}"
+        out.extend(_call(body, f"{rows} = ", driver, [*call, rows_arg]))
+        out.append(f"{body}return cast(list[{records[plan.record_class]}], {rows})")
+    elif cmd == ":many" and plan.rows_decoder in _text_decoders(module):
+        decoder = _text_decoders(module)[plan.rows_decoder]
+        out.extend(_call(body, f"{rows} = ", driver, [*call, f"rows={_text_constant(decoder)}"]))
+        out.append(f"{body}return cast(list[{decoder.model}], {rows})")
     elif cmd == ":many":
         out.extend(_call(body, f"{rows} = ", driver, call))
-        if plan.record_class:
-            out.append(f"{body}return typed_rows({records[plan.record_class]}, {rows})")
-        elif plan.rows_decoder:
+        if plan.rows_decoder:
             out.append(f"{body}return {plan.rows_decoder}({rows})")
         else:
             out.append(f"{body}return [{read} for {record} in {rows}]")
@@ -293,8 +395,16 @@ def sync_imports(module: ModulePlan) -> set[Import]:
         imports.add(Import(SYNC_DB, "untyped_at"))
     if module.records:
         imports.add(Import(SYNC_DB, "SyncColumn"))
-    if any(q.record_class and q.cmd == ":many" for q in module.queries):
-        imports.add(Import(SYNC_DB, "typed_rows"))
+    if any(q.record_class and q.cmd == ":many" for q in module.queries) or _text_decoders(module):
+        imports.add(Import("typing", "cast"))
+    if module.records or _text_decoders(module):
+        imports.add(Import(SYNC_DB, "SyncRows"))
+    enums = _module_enums(module)
+    if enums:
+        imports.add(Import(SYNC_DB, "text_labels"))
+        imports.update(Import(".models", enum) for enum in enums)
+    if _text_decoders(module):
+        imports.add(Import("gc"))
     if any(q.iter_method for q in module.queries):
         imports.update(
             {
@@ -312,6 +422,9 @@ def render_sync_querier(module: ModulePlan) -> list[str]:
     out = join_blocks([_sync_record(record) for record in module.records])
     if out:
         out.extend(["", ""])
+    rows = _sync_rows(module)
+    if rows:
+        out.extend([*rows, "", ""])
     out += [
         "class SyncQuerier:",
         f'{INDENT}"""The queries of {module.source}, run on a psycopg Connection or'
@@ -322,7 +435,7 @@ def render_sync_querier(module: ModulePlan) -> list[str]:
     ]
     for query in module.queries:
         out.append("")
-        out.extend(_method(query, records))
+        out.extend(_method(query, records, module))
         if query.iter_method:
             out.append("")
             out.extend(_iter_method(query, records))
@@ -343,7 +456,7 @@ class SyncExecutor(Protocol):
 
     def executemany(self, command: str, args: Iterable[Sequence[object]]) -> None: ...
 
-    def fetch(self, query: str, *args: object) -> list[Row]: ...
+    def fetch(self, query: str, *args: object, rows: "SyncRows | None" = ...) -> list[Row]: ...
 
     def fetchrow(self, query: str, *args: object) -> Row | None: ...
 
@@ -366,7 +479,53 @@ class SyncCursorExecutor(Protocol):
 
     def is_in_transaction(self) -> bool: ...
 
-    def cursor(self, query: str, *args: object, prefetch: int | None = ...) -> Iterator[Row]: ...'''
+    def cursor(self, query: str, *args: object, prefetch: int | None = ...) -> Iterator[Row]: ...
+
+
+# The enums configure_sync_connection registered on each connection: their oids there.
+_ENUM_OIDS: "_weakref.WeakKeyDictionary[Any, dict[type, int]]" = _weakref.WeakKeyDictionary()
+
+
+class SyncRows:
+    """How a :many query's rows are read: its cursor set up before it runs (prepare()), its
+    list of rows finished after (finish()), both inside the executor's statement.
+
+    The enums named load as their labels, by psycopg's own text loader in C: a loader giving
+    members is a Python call per value, the larger part of reading a list of rows. `make_row`,
+    if set, builds each row from psycopg's tuple, mapping those labels to their members;
+    `decode`, if set, turns the whole list into models, mapping them likewise.
+    """
+
+    __slots__ = ("decode", "enums", "make_row")
+
+    def __init__(
+        self,
+        make_row: Callable[[Any], Any] | None,
+        *enums: type,
+        decode: Callable[[list[Row]], list[Any]] | None = None,
+    ) -> None:
+        self.make_row = make_row
+        self.enums = enums
+        self.decode = decode
+
+    def prepare(self, cursor: Any) -> None:
+        """Set up `cursor` (a psycopg Cursor, not yet executed) to read these rows."""
+        oids = _ENUM_OIDS.get(cursor.connection) if self.enums else None
+        if oids:
+            from psycopg.types.string import TextLoader
+
+            adapters = cursor.adapters
+            for enum in self.enums:
+                oid = oids.get(enum)
+                if oid is not None:
+                    adapters.register_loader(oid, TextLoader)
+        make_row = self.make_row
+        if make_row is not None:
+            cursor.row_factory = lambda _: make_row
+
+    def finish(self, rows: list[Row]) -> list[Any]:
+        """The rows the query returns, of the list the cursor read."""
+        return rows if self.decode is None else self.decode(rows)'''
 
 
 _JSONB = """
@@ -411,7 +570,6 @@ def untyped_at(values: tuple[Any, ...], kinds: tuple[tuple[int, str], ...]) -> t
 """
 
 _ROWS = '''_T = TypeVar("_T")
-_R = TypeVar("_R", bound=Row)
 
 
 if TYPE_CHECKING:
@@ -439,18 +597,7 @@ else:
 
         def __new__(cls, index, convert=None):
             get = _operator.itemgetter(index)
-            return property(get if convert is None else lambda row: convert(get(row)))
-
-
-def typed_rows(row_class: type[_R], rows: list[Row]) -> list[_R]:
-    """`rows` as `row_class`, each built by tuple's own constructor (in C, through map)."""
-    collecting = _gc.isenabled()
-    _gc.disable()  # nothing here can form a cycle; the collector would only rescan the rows
-    try:
-        return list(map(row_class, rows))
-    finally:
-        if collecting:
-            _gc.enable()'''
+            return property(get if convert is None else lambda row: convert(get(row)))'''
 
 
 # The one lookup configure_sync_connection makes: enums and composites by schema and name,
@@ -505,6 +652,27 @@ def _uses_untyped(plan: PackagePlan) -> bool:
 
 
 _ENUM_LOADERS = """
+class _TextLabels(dict[object, object]):
+    \"\"\"An enum's labels (str) to its members, and None to None; a member finds itself (the
+    keys are the members, equal to their labels). __missing__ runs only for a label the enum
+    does not know.\"\"\"
+
+    def __init__(self, members: type[StrEnum]) -> None:
+        super().__init__({member: member for member in members})
+        self[None] = None
+        self.enum = members.__name__
+
+    def __missing__(self, label: object) -> object:
+        raise UnknownLabelError(self.enum, str(label).encode())
+
+
+@_functools.cache
+def text_labels(members: type[StrEnum]) -> dict[object, object]:
+    \"\"\"The labels of `members` to its members: how a sync row whose enums were read as text
+    (SyncRows) gets them, by a dict's own lookup.\"\"\"
+    return _TextLabels(members)
+
+
 @_functools.cache
 def _enum_loaders(members: type[StrEnum], encoding: str) -> tuple[type[Any], type[Any]]:
     \"\"\"Text and binary loaders of one enum whose load is a dict's C-level __getitem__:
@@ -565,13 +733,13 @@ def render_sync_db(plan: PackagePlan) -> str:
         Import("typing", "Any"),
         Import("typing", "Protocol"),
         Import("typing", "runtime_checkable"),
+        Import("collections.abc", "Callable"),
+        Import("weakref"),
         *ADAPTER_IMPORTS,
     }
     if plan.uses_records:
         imports.update(
             {
-                Import("collections.abc", "Callable"),
-                Import("gc"),
                 Import("operator"),
                 Import("typing", "Generic"),
                 Import("typing", "TypeVar"),
@@ -585,6 +753,7 @@ def render_sync_db(plan: PackagePlan) -> str:
         imports.add(Import(".models", enum.class_name))
     if plan.enums:
         imports.add(Import(".db", "_Labels"))  # one lookup and one unknown-label error for both
+        imports.add(Import(".db", "UnknownLabelError"))
     head = [
         *header(plan, "the schema and the plugin"),
         '"""The sync executor protocol and the psycopg connection setup of the SyncQueriers."""',
@@ -720,6 +889,7 @@ def _lookup(plan: PackagePlan, extensions: tuple[str, ...]) -> list[str]:
         f"{INDENT}conn.adapters.register_loader(oid, loader)",
         "for dumper in _enum_dumpers(members, oid, conn.info.encoding):",
         f"{INDENT}conn.adapters.register_dumper(members, dumper)",
+        "_ENUM_OIDS.setdefault(conn, {})[members] = oid  # for SyncRows",
     ]
     other = ["sync_types.register_found(conn, kind, name, oid, array_oid, fields, field_types)"]
     if plan.enums and others:

@@ -96,10 +96,14 @@ class ConnectionExecutor:
         with self._cursor() as cursor:
             cursor.executemany(command, args)
 
-    def fetch(self, query: str, *args: object) -> list[Row]:
+    def fetch(self, query: str, *args: object, rows: SyncRows | None = None) -> list[Row]:
         with self._cursor() as cursor:
+            if rows is None:
+                cursor.execute(query, args or None)
+                return _all_rows(cursor)
+            rows.prepare(cursor)
             cursor.execute(query, args or None)
-            return _all_rows(cursor)
+            return rows.finish(_all_rows(cursor))
 
     def fetchrow(self, query: str, *args: object) -> Row | None:
         with self._cursor() as cursor:
@@ -175,9 +179,9 @@ class PoolExecutor:
         with self.wrapped.connection() as conn:
             ConnectionExecutor(conn).executemany(command, args)
 
-    def fetch(self, query: str, *args: object) -> list[Row]:
+    def fetch(self, query: str, *args: object, rows: SyncRows | None = None) -> list[Row]:
         with self.wrapped.connection() as conn:
-            return ConnectionExecutor(conn).fetch(query, *args)
+            return ConnectionExecutor(conn).fetch(query, *args, rows=rows)
 
     def fetchrow(self, query: str, *args: object) -> Row | None:
         with self.wrapped.connection() as conn:

@@ -2,10 +2,12 @@
 # ruff: noqa: E501
 """Queries from analyses.sql."""
 
+import collections as _collections
 import decimal as _decimal
 import gc as _gc
+import itertools as _itertools
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 import asyncpg as _asyncpg
 import pydantic as _pydantic
@@ -13,8 +15,23 @@ import pydantic as _pydantic
 import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
-from .models import AnalysisType, BettingAnalysis, Market, Recommendation, RiskLevel, Side
-from .sync_db import SyncConnection, SyncCursorExecutor, jsonb, sync_executor
+from .models import (
+    AnalysisType,
+    BettingAnalysis,
+    ConfidenceLevel,
+    Market,
+    Recommendation,
+    RiskLevel,
+    Side,
+)
+from .sync_db import (
+    SyncConnection,
+    SyncCursorExecutor,
+    SyncRows,
+    jsonb,
+    sync_executor,
+    text_labels,
+)
 
 CREATE_BETTING_ANALYSIS = """-- name: CreateBettingAnalysis :one
 INSERT INTO betting_analyses (
@@ -98,6 +115,14 @@ _setattr = object.__setattr__
 _set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
 _set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
 _set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
+_repeat = _itertools.repeat
+
+
+def _consume(steps: "map[object]") -> None:
+    """Run a list decoder's step over all its rows, in C."""
+    _collections.deque(steps, maxlen=0)
+
+
 _BETTING_ANALYSIS_FIELDS = {
     "analysis_id",
     "game_id",
@@ -146,16 +171,11 @@ def _decode_betting_analysis(r: _asyncpg.Record | tuple[Any, ...]) -> BettingAna
 def _decode_many_betting_analysis(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[BettingAnalysis]:
-    rows: list[BettingAnalysis] = []
-    append = rows.append
-    new = BettingAnalysis.__new__
-    fields = _BETTING_ANALYSIS_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(BettingAnalysis)
-            values = {
+        values = [
+            {
                 "analysis_id": r[0],
                 "game_id": r[1],
                 "analysis_type": r[2],
@@ -172,15 +192,18 @@ def _decode_many_betting_analysis(
                 "expires_at": r[13],
                 "created_at": r[14],
             }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+            for r in records
+        ]
+        model = BettingAnalysis
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_BETTING_ANALYSIS_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 class Querier:
@@ -267,6 +290,64 @@ class Querier:
             yield _decode_betting_analysis(record)
 
 
+_LABELS_ANALYSIS_TYPE = text_labels(AnalysisType)
+_LABELS_CONFIDENCE_LEVEL = text_labels(ConfidenceLevel)
+_LABELS_MARKET = text_labels(Market)
+_LABELS_RECOMMENDATION = text_labels(Recommendation)
+_LABELS_RISK_LEVEL = text_labels(RiskLevel)
+_LABELS_SIDE = text_labels(Side)
+
+
+def _decode_many_betting_analysis_from_text(
+    records: list[tuple[Any, ...]],
+) -> list[BettingAnalysis]:
+    collecting = _gc.isenabled()
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
+    try:
+        values = [
+            {
+                "analysis_id": r[0],
+                "game_id": r[1],
+                "analysis_type": _LABELS_ANALYSIS_TYPE[r[2]],
+                "strategy_name": r[3],
+                "strategy_version": r[4],
+                "market": _LABELS_MARKET[r[5]],
+                "side": _LABELS_SIDE[r[6]],
+                "signals_detected": r[7],
+                "confidence_score": r[8],
+                "confidence_level": _LABELS_CONFIDENCE_LEVEL[r[9]],
+                "recommendation": _LABELS_RECOMMENDATION[r[10]],
+                "risk_level": _LABELS_RISK_LEVEL[r[11]],
+                "features": r[12],
+                "expires_at": r[13],
+                "created_at": r[14],
+            }
+            for r in records
+        ]
+        model = BettingAnalysis
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_BETTING_ANALYSIS_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
+    finally:
+        if collecting:
+            _gc.enable()
+
+
+_BETTING_ANALYSIS_FROM_TEXT = SyncRows(
+    None,
+    AnalysisType,
+    ConfidenceLevel,
+    Market,
+    Recommendation,
+    RiskLevel,
+    Side,
+    decode=_decode_many_betting_analysis_from_text,
+)
+
+
 class SyncQuerier:
     """The queries of analyses.sql, run on a psycopg Connection or ConnectionPool."""
 
@@ -307,8 +388,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             GET_HIGH_CONFIDENCE_ANALYSES,
             *_GET_HIGH_CONFIDENCE_ANALYSES_ARGS.validate_python((min_confidence, max_results)),
+            rows=_BETTING_ANALYSIS_FROM_TEXT,
         )
-        return _decode_many_betting_analysis(records)
+        return cast(list[BettingAnalysis], records)
 
     def iter_get_high_confidence_analyses(
         self,
@@ -335,8 +417,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             LIST_ANALYSES_BY_GAME,
             *_LIST_ANALYSES_BY_GAME_ARGS.validate_python((game_id,)),
+            rows=_BETTING_ANALYSIS_FROM_TEXT,
         )
-        return _decode_many_betting_analysis(records)
+        return cast(list[BettingAnalysis], records)
 
     def iter_list_analyses_by_game(
         self,

@@ -2,10 +2,12 @@
 # ruff: noqa: E501
 """Queries from games.sql."""
 
+import collections as _collections
 import datetime as _datetime
 import gc as _gc
+import itertools as _itertools
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 import asyncpg as _asyncpg
 import pydantic as _pydantic
@@ -13,8 +15,24 @@ import pydantic as _pydantic
 import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
-from .models import DataQuality, DataSource, Game, GameStatus, GameType, SeasonType, TeamName
-from .sync_db import SyncConnection, SyncCursorExecutor, jsonb, sync_executor
+from .models import (
+    DataQuality,
+    DataSource,
+    Doubleheader,
+    Game,
+    GameStatus,
+    GameType,
+    SeasonType,
+    TeamName,
+)
+from .sync_db import (
+    SyncConnection,
+    SyncCursorExecutor,
+    SyncRows,
+    jsonb,
+    sync_executor,
+    text_labels,
+)
 
 UPSERT_GAME = """-- name: UpsertGame :one
 WITH home AS (
@@ -543,6 +561,14 @@ _setattr = object.__setattr__
 _set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
 _set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
 _set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
+_repeat = _itertools.repeat
+
+
+def _consume(steps: "map[object]") -> None:
+    """Run a list decoder's step over all its rows, in C."""
+    _collections.deque(steps, maxlen=0)
+
+
 _GAME_FIELDS = {
     "game_id",
     "mlb_game_pk",
@@ -630,16 +656,11 @@ def _decode_game(r: _asyncpg.Record | tuple[Any, ...]) -> Game:
 
 
 def _decode_many_game(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) -> list[Game]:
-    rows: list[Game] = []
-    append = rows.append
-    new = Game.__new__
-    fields = _GAME_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(Game)
-            values = {
+        values = [
+            {
                 "game_id": r[0],
                 "mlb_game_pk": r[1],
                 "sbr_game_id": r[2],
@@ -672,15 +693,18 @@ def _decode_many_game(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) ->
                 "scheduled_date": r[29],
                 "resumed_on": r[30],
             }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+            for r in records
+        ]
+        model = Game
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_GAME_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 def _decode_insert_unidentified_games_row(
@@ -704,31 +728,29 @@ def _decode_insert_unidentified_games_row(
 def _decode_many_insert_unidentified_games_row(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[InsertUnidentifiedGamesRow]:
-    rows: list[InsertUnidentifiedGamesRow] = []
-    append = rows.append
-    new = InsertUnidentifiedGamesRow.__new__
-    fields = _INSERT_UNIDENTIFIED_GAMES_ROW_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(InsertUnidentifiedGamesRow)
-            values = {
+        values = [
+            {
                 "game_id": r[0],
                 "official_date": r[1],
                 "home_team_id": r[2],
                 "away_team_id": r[3],
                 "game_number": r[4],
             }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+            for r in records
+        ]
+        model = InsertUnidentifiedGamesRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_INSERT_UNIDENTIFIED_GAMES_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 def _decode_list_team_codes_row(r: _asyncpg.Record | tuple[Any, ...]) -> ListTeamCodesRow:
@@ -744,25 +766,20 @@ def _decode_list_team_codes_row(r: _asyncpg.Record | tuple[Any, ...]) -> ListTea
 def _decode_many_list_team_codes_row(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[ListTeamCodesRow]:
-    rows: list[ListTeamCodesRow] = []
-    append = rows.append
-    new = ListTeamCodesRow.__new__
-    fields = _LIST_TEAM_CODES_ROW_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(ListTeamCodesRow)
-            values = {"code": r[0], "team_id": r[1]}
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+        values = [{"code": r[0], "team_id": r[1]} for r in records]
+        model = ListTeamCodesRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_LIST_TEAM_CODES_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 def _decode_team_name(r: _asyncpg.Record | tuple[Any, ...]) -> TeamName:
@@ -778,25 +795,20 @@ def _decode_team_name(r: _asyncpg.Record | tuple[Any, ...]) -> TeamName:
 def _decode_many_team_name(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[TeamName]:
-    rows: list[TeamName] = []
-    append = rows.append
-    new = TeamName.__new__
-    fields = _TEAM_NAME_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(TeamName)
-            values = {"name": r[0], "team_id": r[1]}
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+        values = [{"name": r[0], "team_id": r[1]} for r in records]
+        model = TeamName
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_TEAM_NAME_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 class Querier:
@@ -1227,6 +1239,78 @@ class Querier:
         return int(status_.rpartition(" ")[2])
 
 
+_LABELS_DATA_QUALITY = text_labels(DataQuality)
+_LABELS_DATA_SOURCE = text_labels(DataSource)
+_LABELS_DOUBLEHEADER = text_labels(Doubleheader)
+_LABELS_GAME_STATUS = text_labels(GameStatus)
+_LABELS_GAME_TYPE = text_labels(GameType)
+_LABELS_SEASON_TYPE = text_labels(SeasonType)
+
+
+def _decode_many_game_from_text(records: list[tuple[Any, ...]]) -> list[Game]:
+    collecting = _gc.isenabled()
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
+    try:
+        values = [
+            {
+                "game_id": r[0],
+                "mlb_game_pk": r[1],
+                "sbr_game_id": r[2],
+                "action_network_game_id": r[3],
+                "official_date": r[4],
+                "home_team_id": r[5],
+                "away_team_id": r[6],
+                "game_number": r[7],
+                "first_pitch_at": r[8],
+                "season": r[9],
+                "season_type": _LABELS_SEASON_TYPE[r[10]],
+                "game_type": _LABELS_GAME_TYPE[r[11]],
+                "status": _LABELS_GAME_STATUS[r[12]],
+                "home_score": r[13],
+                "away_score": r[14],
+                "venue": r[15],
+                "weather": r[16],
+                "probable_pitchers": r[17],
+                "source": _LABELS_DATA_SOURCE[r[18]],
+                "source_url": r[19],
+                "source_updated_at": r[20],
+                "data_quality": _LABELS_DATA_QUALITY[r[21]],
+                "created_at": r[22],
+                "updated_at": r[23],
+                "odds_api_event_id": r[24],
+                "doubleheader": _LABELS_DOUBLEHEADER[r[25]],
+                "mlb_game_type": r[26],
+                "detailed_state": r[27],
+                "status_reason": r[28],
+                "scheduled_date": r[29],
+                "resumed_on": r[30],
+            }
+            for r in records
+        ]
+        model = Game
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_GAME_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
+    finally:
+        if collecting:
+            _gc.enable()
+
+
+_GAME_FROM_TEXT = SyncRows(
+    None,
+    DataQuality,
+    DataSource,
+    Doubleheader,
+    GameStatus,
+    GameType,
+    SeasonType,
+    decode=_decode_many_game_from_text,
+)
+
+
 class SyncQuerier:
     """The queries of games.sql, run on a psycopg Connection or ConnectionPool."""
 
@@ -1295,8 +1379,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             LIST_GAMES,
             *_LIST_GAMES_ARGS.validate_python((skip, max_results)),
+            rows=_GAME_FROM_TEXT,
         )
-        return _decode_many_game(records)
+        return cast(list[Game], records)
 
     def iter_list_games(
         self,
@@ -1319,8 +1404,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             LIST_GAMES_NEWEST_FIRST,
             *_LIST_GAMES_NEWEST_FIRST_ARGS.validate_python((skip, max_results)),
+            rows=_GAME_FROM_TEXT,
         )
-        return _decode_many_game(records)
+        return cast(list[Game], records)
 
     def iter_list_games_newest_first(
         self,
@@ -1352,8 +1438,9 @@ class SyncQuerier:
         records_ = self._conn.fetch(
             FIND_GAMES_BY_DATE_RANGE,
             *_FIND_GAMES_BY_DATE_RANGE_ARGS.validate_python((start_date, end_date, status)),
+            rows=_GAME_FROM_TEXT,
         )
-        return _decode_many_game(records_)
+        return cast(list[Game], records_)
 
     def iter_find_games_by_date_range(
         self,
@@ -1383,8 +1470,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             FIND_GAMES_BY_TEAM,
             *_FIND_GAMES_BY_TEAM_ARGS.validate_python((team, since)),
+            rows=_GAME_FROM_TEXT,
         )
-        return _decode_many_game(records)
+        return cast(list[Game], records)
 
     def iter_find_games_by_team(
         self,
@@ -1419,8 +1507,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             GET_TODAYS_GAMES,
             *_GET_TODAYS_GAMES_ARGS.validate_python((time_zone,)),
+            rows=_GAME_FROM_TEXT,
         )
-        return _decode_many_game(records)
+        return cast(list[Game], records)
 
     def iter_get_todays_games(
         self,
@@ -1439,8 +1528,8 @@ class SyncQuerier:
             yield _decode_game(record)
 
     def get_live_games(self) -> list[Game]:
-        records = self._conn.fetch(GET_LIVE_GAMES)
-        return _decode_many_game(records)
+        records = self._conn.fetch(GET_LIVE_GAMES, rows=_GAME_FROM_TEXT)
+        return cast(list[Game], records)
 
     def iter_get_live_games(self, *, prefetch: int = 100) -> Iterator[Game]:
         """Stream get_live_games through a server-side cursor; needs a transaction."""
@@ -1544,8 +1633,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             FIND_GAMES_OF_CLUBS,
             *_FIND_GAMES_OF_CLUBS_ARGS.validate_python((home_id, away_id, first_day, last_day)),
+            rows=_GAME_FROM_TEXT,
         )
-        return _decode_many_game(records)
+        return cast(list[Game], records)
 
     def iter_find_games_of_clubs(
         self,

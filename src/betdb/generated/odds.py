@@ -2,11 +2,13 @@
 # ruff: noqa: E501
 """Queries from odds.sql."""
 
+import collections as _collections
 import datetime as _datetime
 import decimal as _decimal
 import gc as _gc
+import itertools as _itertools
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import asyncpg as _asyncpg
 import pydantic as _pydantic
@@ -15,7 +17,14 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, Column, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import DataSource, Market, Odds, Side
-from .sync_db import SyncColumn, SyncConnection, SyncCursorExecutor, sync_executor, typed_rows
+from .sync_db import (
+    SyncColumn,
+    SyncConnection,
+    SyncCursorExecutor,
+    SyncRows,
+    sync_executor,
+    text_labels,
+)
 
 COPY_ODDS = """-- name: CopyOdds :copyfrom
 INSERT INTO odds (
@@ -467,6 +476,14 @@ _setattr = object.__setattr__
 _set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
 _set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
 _set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
+_repeat = _itertools.repeat
+
+
+def _consume(steps: "map[object]") -> None:
+    """Run a list decoder's step over all its rows, in C."""
+    _collections.deque(steps, maxlen=0)
+
+
 _GET_CONSENSUS_ODDS_ROW_FIELDS = {
     "side",
     "books",
@@ -528,31 +545,29 @@ def _decode_get_consensus_odds_row(r: _asyncpg.Record | tuple[Any, ...]) -> GetC
 def _decode_many_get_consensus_odds_row(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[GetConsensusOddsRow]:
-    rows: list[GetConsensusOddsRow] = []
-    append = rows.append
-    new = GetConsensusOddsRow.__new__
-    fields = _GET_CONSENSUS_ODDS_ROW_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(GetConsensusOddsRow)
-            values = {
+        values = [
+            {
                 "side": r[0],
                 "books": r[1],
                 "median_line": r[2],
                 "median_decimal_price": r[3],
                 "median_price": r[4],
             }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+            for r in records
+        ]
+        model = GetConsensusOddsRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_GET_CONSENSUS_ODDS_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 def _decode_get_line_movement_row(r: _asyncpg.Record | tuple[Any, ...]) -> GetLineMovementRow:
@@ -596,16 +611,11 @@ def _decode_get_market_movement_row(r: _asyncpg.Record | tuple[Any, ...]) -> Get
 def _decode_many_get_market_movement_row(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[GetMarketMovementRow]:
-    rows: list[GetMarketMovementRow] = []
-    append = rows.append
-    new = GetMarketMovementRow.__new__
-    fields = _GET_MARKET_MOVEMENT_ROW_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(GetMarketMovementRow)
-            values = {
+        values = [
+            {
                 "sportsbook_id": r[0],
                 "sportsbook": r[1],
                 "side": r[2],
@@ -617,15 +627,18 @@ def _decode_many_get_market_movement_row(
                 "opening": r[8],
                 "closing": r[9],
             }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+            for r in records
+        ]
+        model = GetMarketMovementRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_GET_MARKET_MOVEMENT_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 def _decode_odds(r: _asyncpg.Record | tuple[Any, ...]) -> Odds:
@@ -651,16 +664,11 @@ def _decode_odds(r: _asyncpg.Record | tuple[Any, ...]) -> Odds:
 
 
 def _decode_many_odds(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) -> list[Odds]:
-    rows: list[Odds] = []
-    append = rows.append
-    new = Odds.__new__
-    fields = _ODDS_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(Odds)
-            values = {
+        values = [
+            {
                 "game_id": r[0],
                 "sportsbook_id": r[1],
                 "market": r[2],
@@ -673,15 +681,18 @@ def _decode_many_odds(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) ->
                 "bet_limit": r[9],
                 "source": r[10],
             }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+            for r in records
+        ]
+        model = Odds
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_ODDS_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 class OddsRecord(_asyncpg.Record):
@@ -1098,6 +1109,151 @@ class SyncGetLineMovementRecord(tuple[Any, ...]):
         return _decode_get_line_movement_row(self)
 
 
+_LABELS_DATA_SOURCE = text_labels(DataSource)
+_LABELS_MARKET = text_labels(Market)
+_LABELS_SIDE = text_labels(Side)
+
+
+def _make_sync_odds_record(r: tuple[Any, ...]) -> SyncOddsRecord:
+    """A SyncOddsRecord of psycopg's tuple, whose enums came as their labels."""
+    values = (
+        r[0],
+        r[1],
+        _LABELS_MARKET[r[2]],
+        _LABELS_SIDE[r[3]],
+        r[4],
+        r[5],
+        r[6],
+        r[7],
+        r[8],
+        r[9],
+        _LABELS_DATA_SOURCE[r[10]],
+    )
+    return SyncOddsRecord(values)
+
+
+_SYNC_ODDS_RECORD_ROWS = SyncRows(_make_sync_odds_record, DataSource, Market, Side)
+
+
+def _make_sync_get_line_movement_record(r: tuple[Any, ...]) -> SyncGetLineMovementRecord:
+    """A SyncGetLineMovementRecord of psycopg's tuple, whose enums came as their labels."""
+    values = (_LABELS_SIDE[r[0]], r[1], r[2], r[3], r[4], r[5])
+    return SyncGetLineMovementRecord(values)
+
+
+_SYNC_GET_LINE_MOVEMENT_RECORD_ROWS = SyncRows(_make_sync_get_line_movement_record, Side)
+
+
+def _decode_many_get_consensus_odds_row_from_text(
+    records: list[tuple[Any, ...]],
+) -> list[GetConsensusOddsRow]:
+    collecting = _gc.isenabled()
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
+    try:
+        values = [
+            {
+                "side": _LABELS_SIDE[r[0]],
+                "books": r[1],
+                "median_line": r[2],
+                "median_decimal_price": r[3],
+                "median_price": r[4],
+            }
+            for r in records
+        ]
+        model = GetConsensusOddsRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_GET_CONSENSUS_ODDS_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
+    finally:
+        if collecting:
+            _gc.enable()
+
+
+_GET_CONSENSUS_ODDS_ROW_FROM_TEXT = SyncRows(
+    None,
+    Side,
+    decode=_decode_many_get_consensus_odds_row_from_text,
+)
+
+
+def _decode_many_get_market_movement_row_from_text(
+    records: list[tuple[Any, ...]],
+) -> list[GetMarketMovementRow]:
+    collecting = _gc.isenabled()
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
+    try:
+        values = [
+            {
+                "sportsbook_id": r[0],
+                "sportsbook": r[1],
+                "side": _LABELS_SIDE[r[2]],
+                "line": r[3],
+                "price": r[4],
+                "observed_at": r[5],
+                "line_change": r[6],
+                "price_change": r[7],
+                "opening": r[8],
+                "closing": r[9],
+            }
+            for r in records
+        ]
+        model = GetMarketMovementRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_GET_MARKET_MOVEMENT_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
+    finally:
+        if collecting:
+            _gc.enable()
+
+
+_GET_MARKET_MOVEMENT_ROW_FROM_TEXT = SyncRows(
+    None,
+    Side,
+    decode=_decode_many_get_market_movement_row_from_text,
+)
+
+
+def _decode_many_odds_from_text(records: list[tuple[Any, ...]]) -> list[Odds]:
+    collecting = _gc.isenabled()
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
+    try:
+        values = [
+            {
+                "game_id": r[0],
+                "sportsbook_id": r[1],
+                "market": _LABELS_MARKET[r[2]],
+                "side": _LABELS_SIDE[r[3]],
+                "line": r[4],
+                "price": r[5],
+                "observed_at": r[6],
+                "is_opening": r[7],
+                "is_closing": r[8],
+                "bet_limit": r[9],
+                "source": _LABELS_DATA_SOURCE[r[10]],
+            }
+            for r in records
+        ]
+        model = Odds
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_ODDS_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
+    finally:
+        if collecting:
+            _gc.enable()
+
+
+_ODDS_FROM_TEXT = SyncRows(None, DataSource, Market, Side, decode=_decode_many_odds_from_text)
+
+
 class SyncQuerier:
     """The queries of odds.sql, run on a psycopg Connection or ConnectionPool."""
 
@@ -1176,8 +1332,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             FIND_ODDS_BY_GAME,
             *_FIND_ODDS_BY_GAME_ARGS.validate_python((game_id, market, sportsbook_id)),
+            rows=_SYNC_ODDS_RECORD_ROWS,
         )
-        return typed_rows(SyncOddsRecord, records)
+        return cast(list[SyncOddsRecord], records)
 
     def iter_find_odds_by_game(
         self,
@@ -1209,8 +1366,9 @@ class SyncQuerier:
             params.sportsbook_id,
             params.observed_from,
             params.observed_until,
+            rows=_ODDS_FROM_TEXT,
         )
-        return _decode_many_odds(records)
+        return cast(list[Odds], records)
 
     def iter_get_latest_odds(
         self,
@@ -1245,8 +1403,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             GET_GAME_LATEST_ODDS,
             *_GET_GAME_LATEST_ODDS_ARGS.validate_python((game_id, observed_from, observed_until)),
+            rows=_ODDS_FROM_TEXT,
         )
-        return _decode_many_odds(records)
+        return cast(list[Odds], records)
 
     def iter_get_game_latest_odds(
         self,
@@ -1280,8 +1439,9 @@ class SyncQuerier:
             params.sportsbook_id,
             params.observed_from,
             params.observed_until,
+            rows=_SYNC_GET_LINE_MOVEMENT_RECORD_ROWS,
         )
-        return typed_rows(SyncGetLineMovementRecord, records)
+        return cast(list[SyncGetLineMovementRecord], records)
 
     def iter_get_line_movement(
         self,
@@ -1317,8 +1477,9 @@ class SyncQuerier:
             params.sportsbook_id,
             params.observed_from,
             params.observed_until,
+            rows=_GET_MARKET_MOVEMENT_ROW_FROM_TEXT,
         )
-        return _decode_many_get_market_movement_row(records)
+        return cast(list[GetMarketMovementRow], records)
 
     def iter_get_market_movement(
         self,
@@ -1345,8 +1506,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             GET_OPENING_LINES,
             *_GET_OPENING_LINES_ARGS.validate_python((game_id, market)),
+            rows=_ODDS_FROM_TEXT,
         )
-        return _decode_many_odds(records)
+        return cast(list[Odds], records)
 
     def iter_get_opening_lines(
         self,
@@ -1372,8 +1534,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             GET_CLOSING_LINES,
             *_GET_CLOSING_LINES_ARGS.validate_python((game_id, market)),
+            rows=_ODDS_FROM_TEXT,
         )
-        return _decode_many_odds(records)
+        return cast(list[Odds], records)
 
     def iter_get_closing_lines(
         self,
@@ -1407,8 +1570,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             GET_CONSENSUS_ODDS,
             *_GET_CONSENSUS_ODDS_ARGS.validate_python((game_id, market, at)),
+            rows=_GET_CONSENSUS_ODDS_ROW_FROM_TEXT,
         )
-        return _decode_many_get_consensus_odds_row(records)
+        return cast(list[GetConsensusOddsRow], records)
 
     def iter_get_consensus_odds(
         self,

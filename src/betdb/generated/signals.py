@@ -2,10 +2,12 @@
 # ruff: noqa: E501
 """Queries from signals.sql."""
 
+import collections as _collections
 import decimal as _decimal
 import gc as _gc
+import itertools as _itertools
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, cast
 
 import asyncpg as _asyncpg
 import pydantic as _pydantic
@@ -14,7 +16,14 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import ConfidenceLevel, Market, SharpSignal, Side, SignalType
-from .sync_db import SyncConnection, SyncCursorExecutor, jsonb, sync_executor
+from .sync_db import (
+    SyncConnection,
+    SyncCursorExecutor,
+    SyncRows,
+    jsonb,
+    sync_executor,
+    text_labels,
+)
 
 CREATE_SHARP_SIGNAL = """-- name: CreateSharpSignal :one
 INSERT INTO sharp_signals (
@@ -99,6 +108,14 @@ _setattr = object.__setattr__
 _set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
 _set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
 _set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
+_repeat = _itertools.repeat
+
+
+def _consume(steps: "map[object]") -> None:
+    """Run a list decoder's step over all its rows, in C."""
+    _collections.deque(steps, maxlen=0)
+
+
 _SHARP_SIGNAL_FIELDS = {
     "signal_id",
     "game_id",
@@ -147,16 +164,11 @@ def _decode_sharp_signal(r: _asyncpg.Record | tuple[Any, ...]) -> SharpSignal:
 def _decode_many_sharp_signal(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[SharpSignal]:
-    rows: list[SharpSignal] = []
-    append = rows.append
-    new = SharpSignal.__new__
-    fields = _SHARP_SIGNAL_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(SharpSignal)
-            values = {
+        values = [
+            {
                 "signal_id": r[0],
                 "game_id": r[1],
                 "signal_type": r[2],
@@ -173,15 +185,18 @@ def _decode_many_sharp_signal(
                 "expires_at": r[13],
                 "created_at": r[14],
             }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+            for r in records
+        ]
+        model = SharpSignal
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_SHARP_SIGNAL_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 class Querier:
@@ -265,6 +280,58 @@ class Querier:
             yield _decode_sharp_signal(record)
 
 
+_LABELS_CONFIDENCE_LEVEL = text_labels(ConfidenceLevel)
+_LABELS_MARKET = text_labels(Market)
+_LABELS_SIDE = text_labels(Side)
+_LABELS_SIGNAL_TYPE = text_labels(SignalType)
+
+
+def _decode_many_sharp_signal_from_text(records: list[tuple[Any, ...]]) -> list[SharpSignal]:
+    collecting = _gc.isenabled()
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
+    try:
+        values = [
+            {
+                "signal_id": r[0],
+                "game_id": r[1],
+                "signal_type": _LABELS_SIGNAL_TYPE[r[2]],
+                "detector_name": r[3],
+                "detector_version": r[4],
+                "market": _LABELS_MARKET[r[5]],
+                "side": _LABELS_SIDE[r[6]],
+                "sportsbook_id": r[7],
+                "signal_strength": r[8],
+                "confidence_score": r[9],
+                "confidence_level": _LABELS_CONFIDENCE_LEVEL[r[10]],
+                "features": r[11],
+                "detected_at": r[12],
+                "expires_at": r[13],
+                "created_at": r[14],
+            }
+            for r in records
+        ]
+        model = SharpSignal
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_SHARP_SIGNAL_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
+    finally:
+        if collecting:
+            _gc.enable()
+
+
+_SHARP_SIGNAL_FROM_TEXT = SyncRows(
+    None,
+    ConfidenceLevel,
+    Market,
+    Side,
+    SignalType,
+    decode=_decode_many_sharp_signal_from_text,
+)
+
+
 class SyncQuerier:
     """The queries of signals.sql, run on a psycopg Connection or ConnectionPool."""
 
@@ -302,8 +369,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             GET_STRONG_SIGNALS,
             *_GET_STRONG_SIGNALS_ARGS.validate_python((min_strength, confidence_level)),
+            rows=_SHARP_SIGNAL_FROM_TEXT,
         )
-        return _decode_many_sharp_signal(records)
+        return cast(list[SharpSignal], records)
 
     def iter_get_strong_signals(
         self,
@@ -326,8 +394,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             LIST_SIGNALS_BY_GAME,
             *_LIST_SIGNALS_BY_GAME_ARGS.validate_python((game_id,)),
+            rows=_SHARP_SIGNAL_FROM_TEXT,
         )
-        return _decode_many_sharp_signal(records)
+        return cast(list[SharpSignal], records)
 
     def iter_list_signals_by_game(
         self,

@@ -2,11 +2,13 @@
 # ruff: noqa: E501
 """Queries from splits.sql."""
 
+import collections as _collections
 import datetime as _datetime
 import decimal as _decimal
 import gc as _gc
+import itertools as _itertools
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 import asyncpg as _asyncpg
 import pydantic as _pydantic
@@ -15,7 +17,7 @@ import betdb.types as _betdb_types
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import BettingSplit, DataSource, Market, Side
-from .sync_db import SyncConnection, SyncCursorExecutor, sync_executor
+from .sync_db import SyncConnection, SyncCursorExecutor, SyncRows, sync_executor, text_labels
 
 INGEST_BETTING_SPLITS = """-- name: IngestBettingSplits :batchexec
 INSERT INTO betting_splits (
@@ -128,6 +130,14 @@ _setattr = object.__setattr__
 _set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
 _set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
 _set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
+_repeat = _itertools.repeat
+
+
+def _consume(steps: "map[object]") -> None:
+    """Run a list decoder's step over all its rows, in C."""
+    _collections.deque(steps, maxlen=0)
+
+
 _BETTING_SPLIT_FIELDS = {
     "split_id",
     "game_id",
@@ -168,16 +178,11 @@ def _decode_betting_split(r: _asyncpg.Record | tuple[Any, ...]) -> BettingSplit:
 def _decode_many_betting_split(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[BettingSplit]:
-    rows: list[BettingSplit] = []
-    append = rows.append
-    new = BettingSplit.__new__
-    fields = _BETTING_SPLIT_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(BettingSplit)
-            values = {
+        values = [
+            {
                 "split_id": r[0],
                 "game_id": r[1],
                 "market": r[2],
@@ -190,15 +195,18 @@ def _decode_many_betting_split(
                 "captured_at": r[9],
                 "created_at": r[10],
             }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+            for r in records
+        ]
+        model = BettingSplit
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_BETTING_SPLIT_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 class Querier:
@@ -261,6 +269,52 @@ class Querier:
             yield _decode_betting_split(record)
 
 
+_LABELS_DATA_SOURCE = text_labels(DataSource)
+_LABELS_MARKET = text_labels(Market)
+_LABELS_SIDE = text_labels(Side)
+
+
+def _decode_many_betting_split_from_text(records: list[tuple[Any, ...]]) -> list[BettingSplit]:
+    collecting = _gc.isenabled()
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
+    try:
+        values = [
+            {
+                "split_id": r[0],
+                "game_id": r[1],
+                "market": _LABELS_MARKET[r[2]],
+                "side": _LABELS_SIDE[r[3]],
+                "source": _LABELS_DATA_SOURCE[r[4]],
+                "line": r[5],
+                "bet_pct": r[6],
+                "money_pct": r[7],
+                "bet_count": r[8],
+                "captured_at": r[9],
+                "created_at": r[10],
+            }
+            for r in records
+        ]
+        model = BettingSplit
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_BETTING_SPLIT_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
+    finally:
+        if collecting:
+            _gc.enable()
+
+
+_BETTING_SPLIT_FROM_TEXT = SyncRows(
+    None,
+    DataSource,
+    Market,
+    Side,
+    decode=_decode_many_betting_split_from_text,
+)
+
+
 class SyncQuerier:
     """The queries of splits.sql, run on a psycopg Connection or ConnectionPool."""
 
@@ -295,8 +349,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             GET_LATEST_BETTING_SPLITS,
             *_GET_LATEST_BETTING_SPLITS_ARGS.validate_python((game_id, market)),
+            rows=_BETTING_SPLIT_FROM_TEXT,
         )
-        return _decode_many_betting_split(records)
+        return cast(list[BettingSplit], records)
 
     def iter_get_latest_betting_splits(
         self,

@@ -63,3 +63,11 @@ SELECT id, title, cost FROM books
 WHERE (sqlc.narg(title)::text IS NULL OR title = sqlc.narg(title))
   AND cost >= @min_cost AND cost <= @max_cost AND id > @after_id AND id < @before_id
 ORDER BY id;
+
+-- name: AuthorMoods :many
+-- Each author's mood and the next author's, null for the last: a list of rows whose enum
+-- columns the sync flavour reads as text.
+SELECT a.id, a.name, a.mood, next.mood AS next_mood
+FROM authors AS a
+LEFT JOIN authors AS next ON next.id = a.id + 1
+ORDER BY a.id;

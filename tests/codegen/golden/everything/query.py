@@ -2,13 +2,15 @@
 # ruff: noqa: E501
 """Queries from query.sql."""
 
+import collections as _collections
 import datetime as _datetime
 import decimal as _decimal
 import gc as _gc
 import ipaddress as _ipaddress
+import itertools as _itertools
 import uuid as _uuid
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 import asyncpg as _asyncpg
 import pydantic as _pydantic
@@ -17,7 +19,14 @@ import codegen.money as _codegen_money
 
 from .db import Arguments, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Author, Book, Mood
-from .sync_db import SyncConnection, SyncCursorExecutor, jsonb, sync_executor
+from .sync_db import (
+    SyncConnection,
+    SyncCursorExecutor,
+    SyncRows,
+    jsonb,
+    sync_executor,
+    text_labels,
+)
 
 CREATE_AUTHOR = """-- name: CreateAuthor :one
 INSERT INTO authors (name, bio, mood, moods, tags, data, price, born, birthday, uid, score, ip, net, nick, code, handle, wakes, wakes_tz, local_ts, nap, avatar, ratio, weight, rank, flag, matrix)
@@ -133,6 +142,14 @@ SELECT id, title, cost FROM books
 WHERE ($1::text IS NULL OR title = $1)
   AND cost >= $2 AND cost <= $3 AND id > $4 AND id < $5
 ORDER BY id
+"""
+
+
+AUTHOR_MOODS = """-- name: AuthorMoods :many
+SELECT a.id, a.name, a.mood, next.mood AS next_mood
+FROM authors AS a
+LEFT JOIN authors AS next ON next.id = a.id + 1
+ORDER BY a.id
 """
 
 
@@ -341,6 +358,13 @@ class SearchBooksParams(ParamsModel):
     before_id: int
 
 
+class AuthorMoodsRow(_pydantic.BaseModel):
+    id: int
+    name: str
+    mood: Mood
+    next_mood: Mood | None
+
+
 # Rows arrive typed by PostgreSQL, so decoders fill pydantic's own slots without
 # validation (model_construct without its checks). The *_FIELDS sets are shared:
 # pydantic only adds to them, and they already hold every field.
@@ -348,6 +372,14 @@ _setattr = object.__setattr__
 _set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
 _set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
 _set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
+_repeat = _itertools.repeat
+
+
+def _consume(steps: "map[object]") -> None:
+    """Run a list decoder's step over all its rows, in C."""
+    _collections.deque(steps, maxlen=0)
+
+
 _AUTHOR_FIELDS = {
     "id",
     "name",
@@ -378,6 +410,7 @@ _AUTHOR_FIELDS = {
     "matrix",
     "lambda_",
 }
+_AUTHOR_MOODS_ROW_FIELDS = {"id", "name", "mood", "next_mood"}
 _AUTHORS_WITH_BOOKS_ROW_FIELDS = {"author", "book"}
 _BOOK_FIELDS = {"id", "author_id", "title", "cost"}
 _BOOKS_WITH_AUTHORS_ROW_FIELDS = {"book", "author"}
@@ -426,16 +459,11 @@ def _decode_author(r: _asyncpg.Record | tuple[Any, ...]) -> Author:
 
 
 def _decode_many_author(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) -> list[Author]:
-    rows: list[Author] = []
-    append = rows.append
-    new = Author.__new__
-    fields = _AUTHOR_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(Author)
-            values = {
+        values = [
+            {
                 "id": r[0],
                 "name": r[1],
                 "bio": r[2],
@@ -465,15 +493,18 @@ def _decode_many_author(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) 
                 "matrix": r[26],
                 "lambda_": r[27],
             }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+            for r in records
+        ]
+        model = Author
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_AUTHOR_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 def _decode_author_at_4(r: _asyncpg.Record | tuple[Any, ...]) -> Author:
@@ -515,6 +546,35 @@ def _decode_author_at_4(r: _asyncpg.Record | tuple[Any, ...]) -> Author:
     return row
 
 
+def _decode_author_moods_row(r: _asyncpg.Record | tuple[Any, ...]) -> AuthorMoodsRow:
+    row = AuthorMoodsRow.__new__(AuthorMoodsRow)
+    values = {"id": r[0], "name": r[1], "mood": r[2], "next_mood": r[3]}
+    _setattr(row, "__dict__", values)
+    _set_fields_set(row, _AUTHOR_MOODS_ROW_FIELDS)
+    _set_extra(row, None)
+    _set_private(row, None)
+    return row
+
+
+def _decode_many_author_moods_row(
+    records: list[_asyncpg.Record] | list[tuple[Any, ...]],
+) -> list[AuthorMoodsRow]:
+    collecting = _gc.isenabled()
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
+    try:
+        values = [{"id": r[0], "name": r[1], "mood": r[2], "next_mood": r[3]} for r in records]
+        model = AuthorMoodsRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_AUTHOR_MOODS_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
+    finally:
+        if collecting:
+            _gc.enable()
+
+
 def _decode_authors_with_books_row(r: _asyncpg.Record | tuple[Any, ...]) -> AuthorsWithBooksRow:
     row = AuthorsWithBooksRow.__new__(AuthorsWithBooksRow)
     values = {"author": _decode_author(r), "book": None if r[28] is None else _decode_book_at_28(r)}
@@ -528,28 +588,23 @@ def _decode_authors_with_books_row(r: _asyncpg.Record | tuple[Any, ...]) -> Auth
 def _decode_many_authors_with_books_row(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[AuthorsWithBooksRow]:
-    rows: list[AuthorsWithBooksRow] = []
-    append = rows.append
-    new = AuthorsWithBooksRow.__new__
-    fields = _AUTHORS_WITH_BOOKS_ROW_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(AuthorsWithBooksRow)
-            values = {
-                "author": _decode_author(r),
-                "book": None if r[28] is None else _decode_book_at_28(r),
-            }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+        values = [
+            {"author": _decode_author(r), "book": None if r[28] is None else _decode_book_at_28(r)}
+            for r in records
+        ]
+        model = AuthorsWithBooksRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_AUTHORS_WITH_BOOKS_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 def _decode_book(r: _asyncpg.Record | tuple[Any, ...]) -> Book:
@@ -568,30 +623,28 @@ def _decode_book(r: _asyncpg.Record | tuple[Any, ...]) -> Book:
 
 
 def _decode_many_book(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) -> list[Book]:
-    rows: list[Book] = []
-    append = rows.append
-    new = Book.__new__
-    fields = _BOOK_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(Book)
-            values = {
+        values = [
+            {
                 "id": r[0],
                 "author_id": r[1],
                 "title": r[2],
                 "cost": _COLUMN_TYPE.validate_python(r[3]),
             }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+            for r in records
+        ]
+        model = Book
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_BOOK_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 def _decode_book_at_28(r: _asyncpg.Record | tuple[Any, ...]) -> Book:
@@ -622,25 +675,20 @@ def _decode_books_with_authors_row(r: _asyncpg.Record | tuple[Any, ...]) -> Book
 def _decode_many_books_with_authors_row(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[BooksWithAuthorsRow]:
-    rows: list[BooksWithAuthorsRow] = []
-    append = rows.append
-    new = BooksWithAuthorsRow.__new__
-    fields = _BOOKS_WITH_AUTHORS_ROW_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(BooksWithAuthorsRow)
-            values = {"book": _decode_book(r), "author": _decode_author_at_4(r)}
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+        values = [{"book": _decode_book(r), "author": _decode_author_at_4(r)} for r in records]
+        model = BooksWithAuthorsRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_BOOKS_WITH_AUTHORS_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 def _decode_count_authors_unsure_row(r: _asyncpg.Record | tuple[Any, ...]) -> CountAuthorsUnsureRow:
@@ -666,25 +714,20 @@ def _decode_list_authors_by_ids_row(r: _asyncpg.Record | tuple[Any, ...]) -> Lis
 def _decode_many_list_authors_by_ids_row(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[ListAuthorsByIdsRow]:
-    rows: list[ListAuthorsByIdsRow] = []
-    append = rows.append
-    new = ListAuthorsByIdsRow.__new__
-    fields = _LIST_AUTHORS_BY_IDS_ROW_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(ListAuthorsByIdsRow)
-            values = {"id": r[0], "name": r[1]}
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+        values = [{"id": r[0], "name": r[1]} for r in records]
+        model = ListAuthorsByIdsRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_LIST_AUTHORS_BY_IDS_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 def _decode_search_books_row(r: _asyncpg.Record | tuple[Any, ...]) -> SearchBooksRow:
@@ -700,25 +743,22 @@ def _decode_search_books_row(r: _asyncpg.Record | tuple[Any, ...]) -> SearchBook
 def _decode_many_search_books_row(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[SearchBooksRow]:
-    rows: list[SearchBooksRow] = []
-    append = rows.append
-    new = SearchBooksRow.__new__
-    fields = _SEARCH_BOOKS_ROW_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(SearchBooksRow)
-            values = {"id": r[0], "title": r[1], "cost": _COLUMN_TYPE.validate_python(r[2])}
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+        values = [
+            {"id": r[0], "title": r[1], "cost": _COLUMN_TYPE.validate_python(r[2])} for r in records
+        ]
+        model = SearchBooksRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_SEARCH_BOOKS_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 class Querier:
@@ -993,6 +1033,46 @@ class Querier:
         ):
             yield _decode_search_books_row(record)
 
+    async def author_moods(self) -> list[AuthorMoodsRow]:
+        """Each author's mood and the next author's, null for the last: a list of rows whose enum
+        columns the sync flavour reads as text.
+        """
+        records = await self._conn.fetch(AUTHOR_MOODS)
+        return _decode_many_author_moods_row(records)
+
+    async def iter_author_moods(self, *, prefetch: int = 100) -> AsyncIterator[AuthorMoodsRow]:
+        """Stream author_moods through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, CursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_author_moods", self._conn)
+        async for record in self._conn.cursor(AUTHOR_MOODS, prefetch=prefetch):
+            yield _decode_author_moods_row(record)
+
+
+_LABELS_MOOD = text_labels(Mood)
+
+
+def _decode_many_author_moods_row_from_text(records: list[tuple[Any, ...]]) -> list[AuthorMoodsRow]:
+    collecting = _gc.isenabled()
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
+    try:
+        values = [
+            {"id": r[0], "name": r[1], "mood": _LABELS_MOOD[r[2]], "next_mood": _LABELS_MOOD[r[3]]}
+            for r in records
+        ]
+        model = AuthorMoodsRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_AUTHOR_MOODS_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
+    finally:
+        if collecting:
+            _gc.enable()
+
+
+_AUTHOR_MOODS_ROW_FROM_TEXT = SyncRows(None, Mood, decode=_decode_many_author_moods_row_from_text)
+
 
 class SyncQuerier:
     """The queries of query.sql, run on a psycopg Connection or ConnectionPool."""
@@ -1243,3 +1323,17 @@ class SyncQuerier:
             prefetch=prefetch,
         ):
             yield _decode_search_books_row(record)
+
+    def author_moods(self) -> list[AuthorMoodsRow]:
+        """Each author's mood and the next author's, null for the last: a list of rows whose enum
+        columns the sync flavour reads as text.
+        """
+        records = self._conn.fetch(AUTHOR_MOODS, rows=_AUTHOR_MOODS_ROW_FROM_TEXT)
+        return cast(list[AuthorMoodsRow], records)
+
+    def iter_author_moods(self, *, prefetch: int = 100) -> Iterator[AuthorMoodsRow]:
+        """Stream author_moods through a server-side cursor; needs a transaction."""
+        if not isinstance(self._conn, SyncCursorExecutor) or not self._conn.is_in_transaction():
+            raise TransactionRequiredError("iter_author_moods", self._conn, sync=True)
+        for record in self._conn.cursor(AUTHOR_MOODS, prefetch=prefetch):
+            yield _decode_author_moods_row(record)

@@ -2,7 +2,9 @@
 # ruff: noqa: E501
 """Queries from query.sql."""
 
+import collections as _collections
 import gc as _gc
+import itertools as _itertools
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
@@ -157,6 +159,14 @@ _setattr = object.__setattr__
 _set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
 _set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
 _set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
+_repeat = _itertools.repeat
+
+
+def _consume(steps: "map[object]") -> None:
+    """Run a list decoder's step over all its rows, in C."""
+    _collections.deque(steps, maxlen=0)
+
+
 _CONTACT_OF_ROW_FIELDS = {"contact"}
 _HOME_OF_ROW_FIELDS = {"home"}
 _MENTEES_OF_ROW_FIELDS = {"mentor", "mentee"}
@@ -200,25 +210,20 @@ def _decode_mentees_of_row(r: _asyncpg.Record | tuple[Any, ...]) -> MenteesOfRow
 def _decode_many_mentees_of_row(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[MenteesOfRow]:
-    rows: list[MenteesOfRow] = []
-    append = rows.append
-    new = MenteesOfRow.__new__
-    fields = _MENTEES_OF_ROW_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(MenteesOfRow)
-            values = {"mentor": _decode_player(r), "mentee": _decode_player_at_6(r)}
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+        values = [{"mentor": _decode_player(r), "mentee": _decode_player_at_6(r)} for r in records]
+        model = MenteesOfRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_MENTEES_OF_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 def _decode_player(r: _asyncpg.Record | tuple[Any, ...]) -> Player:
@@ -273,28 +278,26 @@ def _decode_players_full_join_teams_row(
 def _decode_many_players_full_join_teams_row(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[PlayersFullJoinTeamsRow]:
-    rows: list[PlayersFullJoinTeamsRow] = []
-    append = rows.append
-    new = PlayersFullJoinTeamsRow.__new__
-    fields = _PLAYERS_FULL_JOIN_TEAMS_ROW_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(PlayersFullJoinTeamsRow)
-            values = {
+        values = [
+            {
                 "player": None if r[0] is None else _decode_player(r),
                 "team": None if r[6] is None else _decode_team_at_6(r),
             }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+            for r in records
+        ]
+        model = PlayersFullJoinTeamsRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_PLAYERS_FULL_JOIN_TEAMS_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 def _decode_players_right_join_teams_row(
@@ -312,28 +315,23 @@ def _decode_players_right_join_teams_row(
 def _decode_many_players_right_join_teams_row(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[PlayersRightJoinTeamsRow]:
-    rows: list[PlayersRightJoinTeamsRow] = []
-    append = rows.append
-    new = PlayersRightJoinTeamsRow.__new__
-    fields = _PLAYERS_RIGHT_JOIN_TEAMS_ROW_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(PlayersRightJoinTeamsRow)
-            values = {
-                "player": None if r[0] is None else _decode_player(r),
-                "team": _decode_team_at_6(r),
-            }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+        values = [
+            {"player": None if r[0] is None else _decode_player(r), "team": _decode_team_at_6(r)}
+            for r in records
+        ]
+        model = PlayersRightJoinTeamsRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_PLAYERS_RIGHT_JOIN_TEAMS_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 def _decode_players_with_mentors_row(r: _asyncpg.Record | tuple[Any, ...]) -> PlayersWithMentorsRow:
@@ -349,25 +347,23 @@ def _decode_players_with_mentors_row(r: _asyncpg.Record | tuple[Any, ...]) -> Pl
 def _decode_many_players_with_mentors_row(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[PlayersWithMentorsRow]:
-    rows: list[PlayersWithMentorsRow] = []
-    append = rows.append
-    new = PlayersWithMentorsRow.__new__
-    fields = _PLAYERS_WITH_MENTORS_ROW_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(PlayersWithMentorsRow)
-            values = {"p": _decode_player(r), "m": None if r[6] is None else _decode_player_at_6(r)}
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+        values = [
+            {"p": _decode_player(r), "m": None if r[6] is None else _decode_player_at_6(r)}
+            for r in records
+        ]
+        model = PlayersWithMentorsRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_PLAYERS_WITH_MENTORS_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 def _decode_team_at_6(r: _asyncpg.Record | tuple[Any, ...]) -> Team:

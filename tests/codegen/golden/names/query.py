@@ -2,13 +2,15 @@
 # ruff: noqa: E501
 """Queries from query.sql."""
 
+import collections as _collections
 import datetime as _datetime
 import decimal as _decimal
 import gc as _gc
 import ipaddress as _ipaddress
+import itertools as _itertools
 import uuid as _uuid
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, cast
 
 import asyncpg as _asyncpg
 import pydantic as _pydantic
@@ -17,7 +19,15 @@ import codegen.money as _codegen_money
 
 from .db import Arguments, Column, CursorExecutor, Executor, ParamsModel, TransactionRequiredError
 from .models import Enum, Module
-from .sync_db import SyncColumn, SyncConnection, SyncCursorExecutor, jsonb, sync_executor
+from .sync_db import (
+    SyncColumn,
+    SyncConnection,
+    SyncCursorExecutor,
+    SyncRows,
+    jsonb,
+    sync_executor,
+    text_labels,
+)
 
 CREATE_MODULES = """-- name: CreateModules :one
 INSERT INTO modules (
@@ -145,6 +155,14 @@ _setattr = object.__setattr__
 _set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
 _set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
 _set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
+_repeat = _itertools.repeat
+
+
+def _consume(steps: "map[object]") -> None:
+    """Run a list decoder's step over all its rows, in C."""
+    _collections.deque(steps, maxlen=0)
+
+
 _COUNT_MODULES_ROW_FIELDS = {"asyncpg"}
 _GET_MODULES_RECORD_ROW_FIELDS = {
     "uuid",
@@ -225,16 +243,11 @@ def _decode_module(r: _asyncpg.Record | tuple[Any, ...]) -> Module:
 
 
 def _decode_many_module(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) -> list[Module]:
-    rows: list[Module] = []
-    append = rows.append
-    new = Module.__new__
-    fields = _MODULE_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(Module)
-            values = {
+        values = [
+            {
                 "uuid": r[0],
                 "datetime": r[1],
                 "decimal": r[2],
@@ -249,15 +262,18 @@ def _decode_many_module(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) 
                 "collections": r[11],
                 "codegen": _COLUMN_TYPE.validate_python(r[12]),
             }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+            for r in records
+        ]
+        model = Module
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_MODULE_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 class GetModulesRecordRecord(_asyncpg.Record):
@@ -369,6 +385,49 @@ class SyncGetModulesRecordRecord(tuple[Any, ...]):
         return _decode_get_modules_record_row(self)
 
 
+_LABELS_ENUM = text_labels(Enum)
+
+
+_SYNC_GET_MODULES_RECORD_RECORD_ROWS = SyncRows(SyncGetModulesRecordRecord)
+
+
+def _decode_many_module_from_text(records: list[tuple[Any, ...]]) -> list[Module]:
+    collecting = _gc.isenabled()
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
+    try:
+        values = [
+            {
+                "uuid": r[0],
+                "datetime": r[1],
+                "decimal": r[2],
+                "ipaddress": r[3],
+                "enum": _LABELS_ENUM[r[4]],
+                "pydantic": r[5],
+                "json_": r[6],
+                "asyncpg": r[7],
+                "gc": r[8],
+                "operator": r[9],
+                "typing": r[10],
+                "collections": r[11],
+                "codegen": _COLUMN_TYPE.validate_python(r[12]),
+            }
+            for r in records
+        ]
+        model = Module
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_MODULE_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
+    finally:
+        if collecting:
+            _gc.enable()
+
+
+_MODULE_FROM_TEXT = SyncRows(None, Enum, decode=_decode_many_module_from_text)
+
+
 class SyncQuerier:
     """The queries of query.sql, run on a psycopg Connection or ConnectionPool."""
 
@@ -407,8 +466,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             LIST_MODULES,
             *_LIST_MODULES_ARGS.validate_python((datetime, decimal)),
+            rows=_MODULE_FROM_TEXT,
         )
-        return _decode_many_module(records)
+        return cast(list[Module], records)
 
     def iter_list_modules(
         self,

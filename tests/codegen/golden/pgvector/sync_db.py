@@ -6,7 +6,8 @@ import gc as _gc
 import inspect as _inspect
 import itertools as _itertools
 import sys as _sys
-from collections.abc import Iterable, Iterator, Sequence
+import weakref as _weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, cast, runtime_checkable
 
@@ -28,7 +29,7 @@ class SyncExecutor(Protocol):
 
     def executemany(self, command: str, args: Iterable[Sequence[object]]) -> None: ...
 
-    def fetch(self, query: str, *args: object) -> list[Row]: ...
+    def fetch(self, query: str, *args: object, rows: "SyncRows | None" = ...) -> list[Row]: ...
 
     def fetchrow(self, query: str, *args: object) -> Row | None: ...
 
@@ -52,6 +53,52 @@ class SyncCursorExecutor(Protocol):
     def is_in_transaction(self) -> bool: ...
 
     def cursor(self, query: str, *args: object, prefetch: int | None = ...) -> Iterator[Row]: ...
+
+
+# The enums configure_sync_connection registered on each connection: their oids there.
+_ENUM_OIDS: "_weakref.WeakKeyDictionary[Any, dict[type, int]]" = _weakref.WeakKeyDictionary()
+
+
+class SyncRows:
+    """How a :many query's rows are read: its cursor set up before it runs (prepare()), its
+    list of rows finished after (finish()), both inside the executor's statement.
+
+    The enums named load as their labels, by psycopg's own text loader in C: a loader giving
+    members is a Python call per value, the larger part of reading a list of rows. `make_row`,
+    if set, builds each row from psycopg's tuple, mapping those labels to their members;
+    `decode`, if set, turns the whole list into models, mapping them likewise.
+    """
+
+    __slots__ = ("decode", "enums", "make_row")
+
+    def __init__(
+        self,
+        make_row: Callable[[Any], Any] | None,
+        *enums: type,
+        decode: Callable[[list[Row]], list[Any]] | None = None,
+    ) -> None:
+        self.make_row = make_row
+        self.enums = enums
+        self.decode = decode
+
+    def prepare(self, cursor: Any) -> None:
+        """Set up `cursor` (a psycopg Cursor, not yet executed) to read these rows."""
+        oids = _ENUM_OIDS.get(cursor.connection) if self.enums else None
+        if oids:
+            from psycopg.types.string import TextLoader
+
+            adapters = cursor.adapters
+            for enum in self.enums:
+                oid = oids.get(enum)
+                if oid is not None:
+                    adapters.register_loader(oid, TextLoader)
+        make_row = self.make_row
+        if make_row is not None:
+            cursor.row_factory = lambda _: make_row
+
+    def finish(self, rows: list[Row]) -> list[Any]:
+        """The rows the query returns, of the list the cursor read."""
+        return rows if self.decode is None else self.decode(rows)
 
 
 class SyncPool(Protocol):
@@ -130,10 +177,14 @@ class ConnectionExecutor:
         with self._cursor() as cursor:
             cursor.executemany(command, args)
 
-    def fetch(self, query: str, *args: object) -> list[Row]:
+    def fetch(self, query: str, *args: object, rows: SyncRows | None = None) -> list[Row]:
         with self._cursor() as cursor:
+            if rows is None:
+                cursor.execute(query, args or None)
+                return _all_rows(cursor)
+            rows.prepare(cursor)
             cursor.execute(query, args or None)
-            return _all_rows(cursor)
+            return rows.finish(_all_rows(cursor))
 
     def fetchrow(self, query: str, *args: object) -> Row | None:
         with self._cursor() as cursor:
@@ -209,9 +260,9 @@ class PoolExecutor:
         with self.wrapped.connection() as conn:
             ConnectionExecutor(conn).executemany(command, args)
 
-    def fetch(self, query: str, *args: object) -> list[Row]:
+    def fetch(self, query: str, *args: object, rows: SyncRows | None = None) -> list[Row]:
         with self.wrapped.connection() as conn:
-            return ConnectionExecutor(conn).fetch(query, *args)
+            return ConnectionExecutor(conn).fetch(query, *args, rows=rows)
 
     def fetchrow(self, query: str, *args: object) -> Row | None:
         with self.wrapped.connection() as conn:

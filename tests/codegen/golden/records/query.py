@@ -2,13 +2,15 @@
 # ruff: noqa: E501
 """Queries from query.sql."""
 
+import collections as _collections
 import datetime as _datetime
 import decimal as _decimal
 import gc as _gc
 import ipaddress as _ipaddress
+import itertools as _itertools
 import uuid as _uuid
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 import asyncpg as _asyncpg
 import pydantic as _pydantic
@@ -21,9 +23,10 @@ from .sync_db import (
     SyncColumn,
     SyncConnection,
     SyncCursorExecutor,
+    SyncRows,
     jsonb,
     sync_executor,
-    typed_rows,
+    text_labels,
 )
 
 CREATE_AUTHOR = """-- name: CreateAuthor :one
@@ -215,6 +218,14 @@ _setattr = object.__setattr__
 _set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
 _set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
 _set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
+_repeat = _itertools.repeat
+
+
+def _consume(steps: "map[object]") -> None:
+    """Run a list decoder's step over all its rows, in C."""
+    _collections.deque(steps, maxlen=0)
+
+
 _AUTHOR_FIELDS = {
     "id",
     "name",
@@ -305,30 +316,28 @@ def _decode_book(r: _asyncpg.Record | tuple[Any, ...]) -> Book:
 
 
 def _decode_many_book(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) -> list[Book]:
-    rows: list[Book] = []
-    append = rows.append
-    new = Book.__new__
-    fields = _BOOK_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(Book)
-            values = {
+        values = [
+            {
                 "id": r[0],
                 "author_id": r[1],
                 "title": r[2],
                 "cost": _COLUMN_TYPE.validate_python(r[3]),
             }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+            for r in records
+        ]
+        model = Book
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_BOOK_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 def _decode_count_authors_unsure_row(r: _asyncpg.Record | tuple[Any, ...]) -> CountAuthorsUnsureRow:
@@ -693,6 +702,27 @@ class SyncBookRecord(tuple[Any, ...]):
         return _decode_book(self)
 
 
+_LABELS_MOOD = text_labels(Mood)
+
+
+_SYNC_AUTHOR_RECORD_ROWS = SyncRows(SyncAuthorRecord)
+
+
+_SYNC_COUNT_AUTHORS_UNSURE_RECORD_ROWS = SyncRows(SyncCountAuthorsUnsureRecord)
+
+
+def _make_sync_list_authors_by_ids_record(r: tuple[Any, ...]) -> SyncListAuthorsByIdsRecord:
+    """A SyncListAuthorsByIdsRecord of psycopg's tuple, whose enums came as their labels."""
+    values = (r[0], r[1], _LABELS_MOOD[r[2]])
+    return SyncListAuthorsByIdsRecord(values)
+
+
+_SYNC_LIST_AUTHORS_BY_IDS_RECORD_ROWS = SyncRows(_make_sync_list_authors_by_ids_record, Mood)
+
+
+_SYNC_BOOK_RECORD_ROWS = SyncRows(SyncBookRecord)
+
+
 class SyncQuerier:
     """The queries of query.sql, run on a psycopg Connection or ConnectionPool."""
 
@@ -723,8 +753,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             LIST_AUTHORS_BY_MOOD,
             *_LIST_AUTHORS_BY_MOOD_ARGS.validate_python((mood,)),
+            rows=_SYNC_AUTHOR_RECORD_ROWS,
         )
-        return typed_rows(SyncAuthorRecord, records)
+        return cast(list[SyncAuthorRecord], records)
 
     def iter_list_authors_by_mood(
         self,
@@ -761,8 +792,9 @@ class SyncQuerier:
         records = self._conn.fetch(
             LIST_AUTHORS_BY_IDS,
             *_LIST_AUTHORS_BY_IDS_ARGS.validate_python((ids,)),
+            rows=_SYNC_LIST_AUTHORS_BY_IDS_RECORD_ROWS,
         )
-        return typed_rows(SyncListAuthorsByIdsRecord, records)
+        return cast(list[SyncListAuthorsByIdsRecord], records)
 
     def iter_list_authors_by_ids(
         self,

@@ -8,6 +8,7 @@ import inspect as _inspect
 import itertools as _itertools
 import operator as _operator
 import sys as _sys
+import weakref as _weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from enum import StrEnum
@@ -23,7 +24,7 @@ from typing import (
     runtime_checkable,
 )
 
-from .db import _Labels
+from .db import UnknownLabelError, _Labels
 from .models import Mood
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ class SyncExecutor(Protocol):
 
     def executemany(self, command: str, args: Iterable[Sequence[object]]) -> None: ...
 
-    def fetch(self, query: str, *args: object) -> list[Row]: ...
+    def fetch(self, query: str, *args: object, rows: "SyncRows | None" = ...) -> list[Row]: ...
 
     def fetchrow(self, query: str, *args: object) -> Row | None: ...
 
@@ -68,6 +69,52 @@ class SyncCursorExecutor(Protocol):
     def is_in_transaction(self) -> bool: ...
 
     def cursor(self, query: str, *args: object, prefetch: int | None = ...) -> Iterator[Row]: ...
+
+
+# The enums configure_sync_connection registered on each connection: their oids there.
+_ENUM_OIDS: "_weakref.WeakKeyDictionary[Any, dict[type, int]]" = _weakref.WeakKeyDictionary()
+
+
+class SyncRows:
+    """How a :many query's rows are read: its cursor set up before it runs (prepare()), its
+    list of rows finished after (finish()), both inside the executor's statement.
+
+    The enums named load as their labels, by psycopg's own text loader in C: a loader giving
+    members is a Python call per value, the larger part of reading a list of rows. `make_row`,
+    if set, builds each row from psycopg's tuple, mapping those labels to their members;
+    `decode`, if set, turns the whole list into models, mapping them likewise.
+    """
+
+    __slots__ = ("decode", "enums", "make_row")
+
+    def __init__(
+        self,
+        make_row: Callable[[Any], Any] | None,
+        *enums: type,
+        decode: Callable[[list[Row]], list[Any]] | None = None,
+    ) -> None:
+        self.make_row = make_row
+        self.enums = enums
+        self.decode = decode
+
+    def prepare(self, cursor: Any) -> None:
+        """Set up `cursor` (a psycopg Cursor, not yet executed) to read these rows."""
+        oids = _ENUM_OIDS.get(cursor.connection) if self.enums else None
+        if oids:
+            from psycopg.types.string import TextLoader
+
+            adapters = cursor.adapters
+            for enum in self.enums:
+                oid = oids.get(enum)
+                if oid is not None:
+                    adapters.register_loader(oid, TextLoader)
+        make_row = self.make_row
+        if make_row is not None:
+            cursor.row_factory = lambda _: make_row
+
+    def finish(self, rows: list[Row]) -> list[Any]:
+        """The rows the query returns, of the list the cursor read."""
+        return rows if self.decode is None else self.decode(rows)
 
 
 class SyncPool(Protocol):
@@ -146,10 +193,14 @@ class ConnectionExecutor:
         with self._cursor() as cursor:
             cursor.executemany(command, args)
 
-    def fetch(self, query: str, *args: object) -> list[Row]:
+    def fetch(self, query: str, *args: object, rows: SyncRows | None = None) -> list[Row]:
         with self._cursor() as cursor:
+            if rows is None:
+                cursor.execute(query, args or None)
+                return _all_rows(cursor)
+            rows.prepare(cursor)
             cursor.execute(query, args or None)
-            return _all_rows(cursor)
+            return rows.finish(_all_rows(cursor))
 
     def fetchrow(self, query: str, *args: object) -> Row | None:
         with self._cursor() as cursor:
@@ -225,9 +276,9 @@ class PoolExecutor:
         with self.wrapped.connection() as conn:
             ConnectionExecutor(conn).executemany(command, args)
 
-    def fetch(self, query: str, *args: object) -> list[Row]:
+    def fetch(self, query: str, *args: object, rows: SyncRows | None = None) -> list[Row]:
         with self.wrapped.connection() as conn:
-            return ConnectionExecutor(conn).fetch(query, *args)
+            return ConnectionExecutor(conn).fetch(query, *args, rows=rows)
 
     def fetchrow(self, query: str, *args: object) -> Row | None:
         with self.wrapped.connection() as conn:
@@ -265,7 +316,6 @@ def jsonb_at(values: tuple[Any, ...], indices: tuple[int, ...]) -> tuple[Any, ..
 
 
 _T = TypeVar("_T")
-_R = TypeVar("_R", bound=Row)
 
 
 if TYPE_CHECKING:
@@ -296,17 +346,6 @@ else:
             return property(get if convert is None else lambda row: convert(get(row)))
 
 
-def typed_rows(row_class: type[_R], rows: list[Row]) -> list[_R]:
-    """`rows` as `row_class`, each built by tuple's own constructor (in C, through map)."""
-    collecting = _gc.isenabled()
-    _gc.disable()  # nothing here can form a cycle; the collector would only rescan the rows
-    try:
-        return list(map(row_class, rows))
-    finally:
-        if collecting:
-            _gc.enable()
-
-
 _TYPES = (
     "SELECT n.nspname, t.typname, t.oid::int, t.typarray::int, t.typtype::text,"
     " ARRAY(SELECT e.enumlabel::text FROM pg_catalog.pg_enum AS e"
@@ -322,6 +361,27 @@ _TYPES = (
 
 # Each enum of the schema and its StrEnum, registered on every connection.
 _ENUMS: dict[tuple[str, str], type[StrEnum]] = {("public", "mood"): Mood}
+
+
+class _TextLabels(dict[object, object]):
+    """An enum's labels (str) to its members, and None to None; a member finds itself (the
+    keys are the members, equal to their labels). __missing__ runs only for a label the enum
+    does not know."""
+
+    def __init__(self, members: type[StrEnum]) -> None:
+        super().__init__({member: member for member in members})
+        self[None] = None
+        self.enum = members.__name__
+
+    def __missing__(self, label: object) -> object:
+        raise UnknownLabelError(self.enum, str(label).encode())
+
+
+@_functools.cache
+def text_labels(members: type[StrEnum]) -> dict[object, object]:
+    """The labels of `members` to its members: how a sync row whose enums were read as text
+    (SyncRows) gets them, by a dict's own lookup."""
+    return _TextLabels(members)
 
 
 @_functools.cache
@@ -416,4 +476,5 @@ def configure_sync_connection(conn: "psycopg.Connection[Any]") -> None:
             conn.adapters.register_loader(oid, loader)
         for dumper in _enum_dumpers(members, oid, conn.info.encoding):
             conn.adapters.register_dumper(members, dumper)
+        _ENUM_OIDS.setdefault(conn, {})[members] = oid  # for SyncRows
     conn.adapters.register_dumper(dict, JsonbDumper)

@@ -2,7 +2,9 @@
 # ruff: noqa: E501
 """Queries from query.sql."""
 
+import collections as _collections
 import gc as _gc
+import itertools as _itertools
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
@@ -115,6 +117,14 @@ _setattr = object.__setattr__
 _set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
 _set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
 _set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
+_repeat = _itertools.repeat
+
+
+def _consume(steps: "map[object]") -> None:
+    """Run a list decoder's step over all its rows, in C."""
+    _collections.deque(steps, maxlen=0)
+
+
 _COPY_ROW_FIELDS = {"return_", "def_", "from_"}
 _COUNT_ONES_ROW_FIELDS = {"count"}
 _KEYWORD_FIELDS = {
@@ -178,16 +188,11 @@ def _decode_keyword(r: _asyncpg.Record | tuple[Any, ...]) -> Keyword:
 
 
 def _decode_many_keyword(records: list[_asyncpg.Record] | list[tuple[Any, ...]]) -> list[Keyword]:
-    rows: list[Keyword] = []
-    append = rows.append
-    new = Keyword.__new__
-    fields = _KEYWORD_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(Keyword)
-            values = {
+        values = [
+            {
                 "id": r[0],
                 "return_": r[1],
                 "class_": r[2],
@@ -200,15 +205,18 @@ def _decode_many_keyword(records: list[_asyncpg.Record] | list[tuple[Any, ...]])
                 "is_valid": r[9],
                 "renamed_as": r[10],
             }
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+            for r in records
+        ]
+        model = Keyword
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_KEYWORD_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 def _decode_lock_row(r: _asyncpg.Record | tuple[Any, ...]) -> LockRow:

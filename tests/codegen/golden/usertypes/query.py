@@ -2,8 +2,10 @@
 # ruff: noqa: E501
 """Queries from query.sql."""
 
+import collections as _collections
 import datetime as _datetime
 import gc as _gc
+import itertools as _itertools
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
@@ -117,6 +119,14 @@ _setattr = object.__setattr__
 _set_fields_set = vars(_pydantic.BaseModel)["__pydantic_fields_set__"].__set__
 _set_extra = vars(_pydantic.BaseModel)["__pydantic_extra__"].__set__
 _set_private = vars(_pydantic.BaseModel)["__pydantic_private__"].__set__
+_repeat = _itertools.repeat
+
+
+def _consume(steps: "map[object]") -> None:
+    """Run a list decoder's step over all its rows, in C."""
+    _collections.deque(steps, maxlen=0)
+
+
 _LEAGUE_TEAM_FIELDS = {"id", "tier", "tiers", "last_score", "nickname"}
 _READING_FIELDS = {
     "id",
@@ -181,25 +191,20 @@ def _decode_teams_of_tier_row(r: _asyncpg.Record | tuple[Any, ...]) -> TeamsOfTi
 def _decode_many_teams_of_tier_row(
     records: list[_asyncpg.Record] | list[tuple[Any, ...]],
 ) -> list[TeamsOfTierRow]:
-    rows: list[TeamsOfTierRow] = []
-    append = rows.append
-    new = TeamsOfTierRow.__new__
-    fields = _TEAMS_OF_TIER_ROW_FIELDS
     collecting = _gc.isenabled()
-    _gc.disable()  # the loop never awaits; the collector would only rescan the rows
+    _gc.disable()  # nothing here awaits; the collector would only rescan the rows
     try:
-        for r in records:
-            row = new(TeamsOfTierRow)
-            values = {"id": r[0], "nickname": r[1]}
-            _setattr(row, "__dict__", values)
-            _set_fields_set(row, fields)
-            _set_extra(row, None)
-            _set_private(row, None)
-            append(row)
+        values = [{"id": r[0], "nickname": r[1]} for r in records]
+        model = TeamsOfTierRow
+        rows = list(map(model.__new__, _repeat(model, len(values))))
+        _consume(map(_setattr, rows, _repeat("__dict__"), values))
+        _consume(map(_set_fields_set, rows, _repeat(_TEAMS_OF_TIER_ROW_FIELDS)))
+        _consume(map(_set_extra, rows, _repeat(None)))
+        _consume(map(_set_private, rows, _repeat(None)))
+        return rows
     finally:
         if collecting:
             _gc.enable()
-    return rows
 
 
 class Querier:
