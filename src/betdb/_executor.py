@@ -98,54 +98,61 @@ class PoolExecutor(_Instrumented):
         self.role = role
 
     async def _on_connection(
-        self, sql: str, operation: Callable[[asyncpg.Connection], Awaitable[T]]
+        self, sql: str, call: Callable[[asyncpg.Connection], Awaitable[T]]
     ) -> T:
-        read_only = is_read_only(sql)
+        # One attempt is written out in this one frame, not layered in coroutines of its own:
+        # every layer costs each statement at each of its awaits.
+        runtime, connections = self._runtime, self._connections
+        name = query_name(sql)
         retry: ReadRetry | None = None  # made on the first failure: the happy path needs none
         cached_plan_retried = False
         attempt = 0
         while True:
             attempt += 1
             try:
-                return await self._once(sql, operation, read_only=read_only)
+                connection = await connections.acquire()
+                started = monotonic()
+                rows: int | None = None
+                try:
+                    with runtime.tracer.span(name) as span:
+                        try:
+                            result = await call(connection)
+                        except BaseException as error:
+                            if not isinstance(error, Exception):
+                                raise
+                            raise translate(
+                                error,
+                                query=name,
+                                outcome_unknown=not is_read_only(sql),
+                                connection_closed=await closed_under(connection, error),
+                            ) from error
+                        rows = _row_count(result)
+                        span.returned_rows(rows)
+                except BaseException as error:
+                    runtime.record_query(name, monotonic() - started, rows=rows, failed=True)
+                    await connections.release(connection, error)
+                    raise
+                runtime.record_query(name, monotonic() - started, rows=rows, failed=False)
+                await connections.release(connection)
+                return result
             except BetdbError as error:
                 stale_plan = isinstance(error.__cause__, asyncpg.InvalidCachedStatementError)
                 if stale_plan and not cached_plan_retried:
                     cached_plan_retried = True  # a migration changed a table under a cached plan
                     attempt -= 1
                     continue
-                retry = retry or ReadRetry(self._runtime.settings, read_only=read_only)
-                breaker = self._runtime.breaker(self.role)
-                delay = retry.delay(error, attempt=attempt, breaker=breaker)
+                retry = retry or ReadRetry(runtime.settings, read_only=is_read_only(sql))
+                delay = retry.delay(error, attempt=attempt, breaker=runtime.breaker(self.role))
                 if delay is None:
                     raise
                 logger.info(
                     "retrying %s after %s (attempt %d of %d)",
-                    query_name(sql),
+                    name,
                     type(error).__name__,
                     attempt + 1,
                     retry.attempts,
                 )
                 await asyncio.sleep(delay)
-
-    async def _once(
-        self,
-        sql: str,
-        operation: Callable[[asyncpg.Connection], Awaitable[T]],
-        *,
-        read_only: bool,
-    ) -> T:
-        connections = self._connections
-        connection = await connections.acquire()
-        try:
-            result = await self._timed(
-                sql, operation, connection, outcome_unknown_on_loss=not read_only
-            )
-        except BaseException as error:
-            await connections.release(connection, error)
-            raise
-        await connections.release(connection)
-        return result
 
     # record_class: the typed Record subclass a generated query asks the driver to build.
     async def fetch(
