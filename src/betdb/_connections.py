@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 
 from betdb._asyncpg_errors import is_closed, is_connection_loss
+from betdb._command_timeout import CommandDeadlines
 from betdb._observability import monotonic
 from betdb._replicas import REPLICA_LAG_SQL, Replica, ReplicaSet
 from betdb._runtime import PRIMARY, Runtime
@@ -23,10 +24,19 @@ logger = logging.getLogger("betdb.database")
 class PooledConnections:
     """Connections from one asyncpg pool, counted by the breaker of the server it reaches."""
 
-    def __init__(self, runtime: Runtime, pool: asyncpg.Pool, *, role: str = PRIMARY) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        pool: asyncpg.Pool,
+        *,
+        role: str = PRIMARY,
+        deadlines: CommandDeadlines | None = None,
+    ) -> None:
         self.runtime = runtime
         self.pool = pool
         self.role = role
+        # The command timeout is kept by betdb only on a pool that resets through it.
+        self.deadlines = deadlines if deadlines is not None and deadlines.keeps(pool) else None
         settings = runtime.settings
         # The pool's reset query is bounded by the connection's command timeout already; a
         # timeout of its own only when there is none (another timer per statement otherwise).

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import asyncpg
 
 from betdb._asyncpg_errors import closed_under, is_closed, is_connection_loss, translate
+from betdb._command_timeout import CommandDeadlines
 from betdb._connections import PooledConnections, choose_replica
 from betdb._observability import monotonic
 from betdb._policy import ReadRetry
@@ -92,17 +93,28 @@ class PoolExecutor(_Instrumented):
     is never retried, and a write whose connection broke raises OutcomeUnknownError.
     """
 
-    def __init__(self, runtime: Runtime, pool: asyncpg.Pool, *, role: str = PRIMARY) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        pool: asyncpg.Pool,
+        *,
+        role: str = PRIMARY,
+        deadlines: CommandDeadlines | None = None,
+    ) -> None:
         super().__init__(runtime)
-        self._connections = PooledConnections(runtime, pool, role=role)
+        self._connections = PooledConnections(runtime, pool, role=role, deadlines=deadlines)
+        self.deadlines = self._connections.deadlines
         self.role = role
 
     async def _on_connection(
-        self, sql: str, call: Callable[[asyncpg.Connection], Awaitable[T]]
+        self,
+        sql: str,
+        call: Callable[[asyncpg.Connection], Awaitable[T]],
+        timeout: float | None = None,
     ) -> T:
         # One attempt is written out in this one frame, not layered in coroutines of its own:
         # every layer costs each statement at each of its awaits.
-        runtime, connections = self._runtime, self._connections
+        runtime, connections, deadlines = self._runtime, self._connections, self.deadlines
         name = query_name(sql)
         retry: ReadRetry | None = None  # made on the first failure: the happy path needs none
         cached_plan_retried = False
@@ -113,11 +125,17 @@ class PoolExecutor(_Instrumented):
                 connection = await connections.acquire()
                 started = monotonic()
                 rows: int | None = None
+                checkout = None
+                if deadlines is not None and timeout is None:  # a call's own timeout: asyncpg's
+                    checkout = deadlines.start(connection, started)
                 try:
                     with runtime.tracer.span(name) as span:
                         try:
                             result = await call(connection)
-                        except BaseException as error:
+                        except BaseException as raised:
+                            error = (
+                                raised if checkout is None else checkout.statement_failed(raised)
+                            )
                             if not isinstance(error, Exception):
                                 raise
                             raise translate(
@@ -126,6 +144,8 @@ class PoolExecutor(_Instrumented):
                                 outcome_unknown=not is_read_only(sql),
                                 connection_closed=await closed_under(connection, error),
                             ) from error
+                        if checkout is not None:
+                            checkout.statement_done()
                         rows = _row_count(result)
                         span.returned_rows(rows)
                 except BaseException as error:
@@ -134,6 +154,8 @@ class PoolExecutor(_Instrumented):
                     raise
                 runtime.record_query(name, monotonic() - started, rows=rows, failed=False)
                 await connections.release(connection)
+                if checkout is not None:
+                    checkout.released()
                 return result
             except BetdbError as error:
                 stale_plan = isinstance(error.__cause__, asyncpg.InvalidCachedStatementError)
@@ -159,30 +181,38 @@ class PoolExecutor(_Instrumented):
         self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
     ) -> list[Any]:
         return await self._on_connection(
-            query, lambda c: c.fetch(query, *args, timeout=timeout, record_class=record_class)
+            query,
+            lambda c: c.fetch(query, *args, timeout=timeout, record_class=record_class),
+            timeout,
         )
 
     async def fetchrow(
         self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
     ) -> Any:
         return await self._on_connection(
-            query, lambda c: c.fetchrow(query, *args, timeout=timeout, record_class=record_class)
+            query,
+            lambda c: c.fetchrow(query, *args, timeout=timeout, record_class=record_class),
+            timeout,
         )
 
     async def fetchval(
         self, query: str, *args: Any, column: int = 0, timeout: float | None = None
     ) -> Any:
         return await self._on_connection(
-            query, lambda c: c.fetchval(query, *args, column=column, timeout=timeout)
+            query, lambda c: c.fetchval(query, *args, column=column, timeout=timeout), timeout
         )
 
     async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:
-        return await self._on_connection(query, lambda c: c.execute(query, *args, timeout=timeout))
+        return await self._on_connection(
+            query, lambda c: c.execute(query, *args, timeout=timeout), timeout
+        )
 
     async def executemany(
         self, command: str, args: Iterable[Sequence[Any]], *, timeout: float | None = None
     ) -> None:
-        await self._on_connection(command, lambda c: c.executemany(command, args, timeout=timeout))
+        await self._on_connection(
+            command, lambda c: c.executemany(command, args, timeout=timeout), timeout
+        )
 
     async def fetchmany(
         self,
@@ -193,7 +223,9 @@ class PoolExecutor(_Instrumented):
         record_class: Any = None,
     ) -> list[Any]:
         return await self._on_connection(
-            query, lambda c: c.fetchmany(query, args, timeout=timeout, record_class=record_class)
+            query,
+            lambda c: c.fetchmany(query, args, timeout=timeout, record_class=record_class),
+            timeout,
         )
 
     async def copy_records_to_table(
@@ -216,6 +248,7 @@ class PoolExecutor(_Instrumented):
                 timeout=timeout,
                 where=where,
             ),
+            timeout,
         )
 
     def cursor(
@@ -401,7 +434,12 @@ class RoutedExecutor:
             return await call(self.primary)
         try:
             return await call(
-                PoolExecutor(self._runtime, replica.pool, role=replica_role(replica.name))
+                PoolExecutor(
+                    self._runtime,
+                    replica.pool,
+                    role=replica_role(replica.name),
+                    deadlines=self.primary.deadlines,
+                )
             )
         except (ConnectionLostError, DatabaseUnavailableError) as error:
             self._replicas.mark_down(replica, error)
