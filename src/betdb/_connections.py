@@ -93,8 +93,9 @@ class PooledConnections:
                 breaker.release_probe()
             else:
                 breaker.record_success()  # the server answered, even if with an error
-        # A connection that died is detached from its proxy by asyncpg already.
-        if broken or is_closed(connection):
+        # A connection that died is detached from its proxy by asyncpg already, and one that
+        # closed after work that succeeded is discarded by asyncpg's release.
+        if error is not None and (broken or is_closed(connection)):
             with contextlib.suppress(asyncpg.InterfaceError):
                 connection.terminate()
         try:
