@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Sequence
 from typing import Any, TypeVar
 
 import asyncpg
@@ -176,41 +176,45 @@ class PoolExecutor(_Instrumented):
                 )
                 await asyncio.sleep(delay)
 
+    # Each returns the attempt's coroutine rather than awaiting it in a coroutine of its own:
+    # one frame fewer at every await of every statement.
     # record_class: the typed Record subclass a generated query asks the driver to build.
-    async def fetch(
+    def fetch(
         self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
-    ) -> list[Any]:
-        return await self._on_connection(
+    ) -> Coroutine[Any, Any, list[Any]]:
+        return self._on_connection(
             query,
             lambda c: c.fetch(query, *args, timeout=timeout, record_class=record_class),
             timeout,
         )
 
-    async def fetchrow(
+    def fetchrow(
         self, query: str, *args: Any, timeout: float | None = None, record_class: Any = None
-    ) -> Any:
-        return await self._on_connection(
+    ) -> Coroutine[Any, Any, Any]:
+        return self._on_connection(
             query,
             lambda c: c.fetchrow(query, *args, timeout=timeout, record_class=record_class),
             timeout,
         )
 
-    async def fetchval(
+    def fetchval(
         self, query: str, *args: Any, column: int = 0, timeout: float | None = None
-    ) -> Any:
-        return await self._on_connection(
+    ) -> Coroutine[Any, Any, Any]:
+        return self._on_connection(
             query, lambda c: c.fetchval(query, *args, column=column, timeout=timeout), timeout
         )
 
-    async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:
-        return await self._on_connection(
+    def execute(
+        self, query: str, *args: Any, timeout: float | None = None
+    ) -> Coroutine[Any, Any, str]:
+        return self._on_connection(
             query, lambda c: c.execute(query, *args, timeout=timeout), timeout
         )
 
-    async def executemany(
+    def executemany(
         self, command: str, args: Iterable[Sequence[Any]], *, timeout: float | None = None
-    ) -> None:
-        await self._on_connection(
+    ) -> Coroutine[Any, Any, None]:
+        return self._on_connection(
             command, lambda c: c.executemany(command, args, timeout=timeout), timeout
         )
 
