@@ -99,8 +99,11 @@ class PooledConnections:
             with contextlib.suppress(asyncpg.InterfaceError):
                 connection.terminate()
         try:
-            # After a cancellation mid-query, release() resets or discards the connection.
-            await self.pool.release(connection, timeout=self._release_timeout)
+            if error is None and _is_lent_by(self.pool, connection):
+                await _release_unshielded(connection, self._release_timeout)
+            else:
+                # After a cancellation mid-query, release() resets or discards the connection.
+                await self.pool.release(connection, timeout=self._release_timeout)
         except Exception as failure:
             # The reset failed, so asyncpg terminated the connection. The work's outcome
             # stands: a commit is not undone, and the body's own error is not replaced.
@@ -116,6 +119,22 @@ class PooledConnections:
             await self.release(connection, error)
             raise
         await self.release(connection)
+
+
+def _is_lent_by(pool: asyncpg.Pool, connection: Any) -> bool:
+    """Whether the connection is a live pooled connection of this pool as asyncpg 0.30 to
+    0.32 lend them (a proxy over a connection, with the slot that holds it)."""
+    holder = getattr(connection, "_holder", None)
+    return getattr(connection, "_con", None) is not None and getattr(holder, "_pool", None) is pool
+
+
+async def _release_unshielded(connection: Any, timeout: float | None) -> None:
+    """What asyncpg's Pool.release does, without the task it starts to shield the reset from
+    the caller's cancellation: that task costs more than the rest of betdb's path put
+    together. Cancelled during the reset, the connection is discarded (the pool connects
+    anew) instead of reset behind the caller's back."""
+    connection._con._on_release()
+    await connection._holder.release(timeout)
 
 
 def _has_free_slot(pool: asyncpg.Pool) -> bool:
