@@ -4,11 +4,12 @@ kept by betdb for the async executors rather than by asyncpg.
 asyncpg arms a loop timer for every statement and another for the reset on release (each a
 heap push and a cancel). Here one deadline covers a checkout, statement and reset, and one
 timer serves every checkout of the event loop, set for the earliest deadline. A statement
-past its deadline has its task cancelled, as asyncpg's timeout does to the statement (the
-server gets a cancel request, the connection stays usable) and ``statement_failed`` makes
-of that cancellation the TimeoutError asyncpg would raise; a reset past it has its connection
-terminated, which asyncpg would also do. Deadlines are all the same length, so they fall due
-in the order they were set.
+past its deadline has its task cancelled, which does to the statement what asyncpg's timeout
+does (the server gets a cancel request, the connection stays usable), and raises the
+TimeoutError asyncpg would; a reset past it has its connection terminated, as asyncpg's
+release would after its own timeout. The reset has what the statement left of the
+deadline, where asyncpg gave it a timeout of its own. Deadlines are all the same length, so
+they fall due in the order they were set.
 
 Where asyncpg's connection does not show its configuration (another asyncpg), or a pool does
 not reset through ``reset``, asyncpg keeps its own timeouts.
@@ -106,7 +107,8 @@ class CommandDeadlines:
         self.resetting: dict[Any, Checkout] = {}  # by asyncpg Connection
         self._checkouts: deque[Checkout] = deque()
         self._compact_at = 1024
-        self._untimed: dict[Any, Any] = {}  # a connection configuration -> without timeout
+        # The pool's connection configuration, and the same without the command timeout.
+        self._configs: tuple[Any, Any] = (None, None)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._timer: asyncio.TimerHandle | None = None
 
@@ -119,12 +121,12 @@ class CommandDeadlines:
         timeout taken off the connection until its reset; None where asyncpg keeps it."""
         driver_connection: Any = getattr(connection, "_con", None)
         config = getattr(driver_connection, "_config", None)
-        untimed = self._untimed.get(config)
-        if untimed is None:
+        timed, untimed = self._configs
+        if config is None or config != timed:  # equal on every connection of the pools
             untimed = _without_command_timeout(config)
             if untimed is None:
                 return None
-            self._untimed[config] = untimed
+            self._configs = (config, untimed)
         task = asyncio.current_task()
         assert task is not None
         checkout = Checkout(self, now + self.seconds, task, driver_connection, config)

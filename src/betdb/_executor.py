@@ -126,9 +126,9 @@ class PoolExecutor(_Instrumented):
                 started = monotonic()
                 rows: int | None = None
                 checkout = None
-                if deadlines is not None and timeout is None:  # a call's own timeout: asyncpg's
-                    checkout = deadlines.start(connection, started)
                 try:
+                    if deadlines is not None and timeout is None:  # else asyncpg keeps its own
+                        checkout = deadlines.start(connection, started)
                     with runtime.tracer.span(name) as span:
                         try:
                             result = await call(connection)
