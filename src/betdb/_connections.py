@@ -38,8 +38,9 @@ class PooledConnections:
         # The command timeout is kept by betdb only on a pool that resets through it.
         self.deadlines = deadlines if deadlines is not None and deadlines.keeps(pool) else None
         settings = runtime.settings
-        # The pool's reset query is bounded by the connection's command timeout already; a
-        # timeout of its own only when there is none (another timer per statement otherwise).
+        # The pool's reset is bounded by the command timeout already (the checkout's deadline,
+        # or asyncpg's own); a timeout of its own only when there is none (another timer per
+        # release otherwise).
         self._release_timeout = None if settings.command_timeout else settings.acquire_timeout
 
     async def acquire(self) -> Any:
