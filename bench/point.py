@@ -23,6 +23,8 @@ from bench.measure import Spread, percentile
 from bench.results import BenchResult, Goal, Measurement, ratios
 from bench.sizes import Sizes
 from betdb import BetdbSettings, Database
+from betdb._command_timeout import CommandDeadlines
+from betdb._observability import monotonic
 from betdb.generated import init_connection
 from betdb.generated.games import GET_GAME
 from betdb.generated.games import Querier as GamesQuerier
@@ -91,6 +93,29 @@ def _measure(name: str, samples: Samples) -> Measurement:
             "cpu_us_per_call": Spread.of(samples.block_cpu[name]).median * 1e6,
             "calls": len(samples.every[name]),
         },
+    )
+
+
+async def _command_timeout_part(pool: asyncpg.Pool, seconds: float) -> Goal:
+    """The async executor's command timeout as betdb keeps it, on one of the pool's
+    connections: a checkout's deadline set, handed to the reset, ended."""
+    deadlines = CommandDeadlines(seconds)
+    connection = await pool.acquire()
+
+    def checkout_part() -> None:
+        checkout = deadlines.start(connection, monotonic())
+        assert checkout is not None
+        checkout.statement_done()
+        checkout.released()
+
+    try:
+        figures = parts._cpu_per_call(checkout_part)
+    finally:
+        await pool.release(connection)
+    return parts._measurement(
+        "async part: command timeout",
+        figures,
+        "one deadline per checkout, the loop's one timer shared",
     )
 
 
@@ -167,6 +192,9 @@ async def run(data: MainData, sizes: Sizes) -> BenchResult:
         orm_samples = await _interleaved_calls(orm_pair, games_range, calls // 4, blocks)
         many = await _interleaved_calls(latest, games_range, max(1, calls // 4), blocks)
         runtime_parts = await parts.async_parts(database.runtime, database.pool)
+        command_timeout = database.settings.command_timeout
+        if command_timeout is not None:
+            runtime_parts.append(await _command_timeout_part(database.pool, command_timeout))
     finally:
         await conn.close()
         await plain_pool.close()

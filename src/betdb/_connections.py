@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 
 from betdb._asyncpg_errors import is_closed, is_connection_loss
+from betdb._command_timeout import CommandDeadlines
 from betdb._observability import monotonic
 from betdb._replicas import REPLICA_LAG_SQL, Replica, ReplicaSet
 from betdb._runtime import PRIMARY, Runtime
@@ -23,13 +24,23 @@ logger = logging.getLogger("betdb.database")
 class PooledConnections:
     """Connections from one asyncpg pool, counted by the breaker of the server it reaches."""
 
-    def __init__(self, runtime: Runtime, pool: asyncpg.Pool, *, role: str = PRIMARY) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        pool: asyncpg.Pool,
+        *,
+        role: str = PRIMARY,
+        deadlines: CommandDeadlines | None = None,
+    ) -> None:
         self.runtime = runtime
         self.pool = pool
         self.role = role
+        # The command timeout is kept by betdb only on a pool that resets through it.
+        self.deadlines = deadlines if deadlines is not None and deadlines.keeps(pool) else None
         settings = runtime.settings
-        # The pool's reset query is bounded by the connection's command timeout already; a
-        # timeout of its own only when there is none (another timer per statement otherwise).
+        # The pool's reset is bounded by the command timeout already (the checkout's deadline,
+        # or asyncpg's own); a timeout of its own only when there is none (another timer per
+        # release otherwise).
         self._release_timeout = None if settings.command_timeout else settings.acquire_timeout
 
     async def acquire(self) -> Any:
@@ -83,13 +94,17 @@ class PooledConnections:
                 breaker.release_probe()
             else:
                 breaker.record_success()  # the server answered, even if with an error
-        # A connection that died is detached from its proxy by asyncpg already.
-        if broken or is_closed(connection):
+        # A connection that died is detached from its proxy by asyncpg already, and one that
+        # closed after work that succeeded is discarded by asyncpg's release.
+        if error is not None and (broken or is_closed(connection)):
             with contextlib.suppress(asyncpg.InterfaceError):
                 connection.terminate()
         try:
-            # After a cancellation mid-query, release() resets or discards the connection.
-            await self.pool.release(connection, timeout=self._release_timeout)
+            if error is None and _is_lent_by(self.pool, connection):
+                await _release_unshielded(connection, self._release_timeout)
+            else:
+                # After a cancellation mid-query, release() resets or discards the connection.
+                await self.pool.release(connection, timeout=self._release_timeout)
         except Exception as failure:
             # The reset failed, so asyncpg terminated the connection. The work's outcome
             # stands: a commit is not undone, and the body's own error is not replaced.
@@ -105,6 +120,22 @@ class PooledConnections:
             await self.release(connection, error)
             raise
         await self.release(connection)
+
+
+def _is_lent_by(pool: asyncpg.Pool, connection: Any) -> bool:
+    """Whether the connection is a live pooled connection of this pool as asyncpg 0.30 to
+    0.32 lend them (a proxy over a connection, with the slot that holds it)."""
+    holder = getattr(connection, "_holder", None)
+    return getattr(connection, "_con", None) is not None and getattr(holder, "_pool", None) is pool
+
+
+async def _release_unshielded(connection: Any, timeout: float | None) -> None:
+    """What asyncpg's Pool.release does, without the task it starts to shield the reset from
+    the caller's cancellation: that task costs more than the rest of betdb's path put
+    together. Cancelled during the reset, the connection is discarded (the pool connects
+    anew) instead of reset behind the caller's back."""
+    connection._con._on_release()
+    await connection._holder.release(timeout)
 
 
 def _has_free_slot(pool: asyncpg.Pool) -> bool:

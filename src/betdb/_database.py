@@ -13,6 +13,7 @@ import asyncpg
 
 from betdb._asyncpg_errors import translate
 from betdb._breaker import CircuitBreaker
+from betdb._command_timeout import CommandDeadlines
 from betdb._connections import PooledConnections, refresh_replica
 from betdb._executor import PoolExecutor, RoutedExecutor
 from betdb._health import (
@@ -58,6 +59,8 @@ class Database:
         self.settings = settings or BetdbSettings()
         self._connection_init = connection_init or init_connection
         self.runtime = Runtime.from_settings(self.settings)
+        timeout = self.settings.command_timeout
+        self._deadlines = CommandDeadlines(timeout) if timeout else None
         self._pool: asyncpg.Pool | None = None
         self.replicas: ReplicaSet[asyncpg.Pool] = ReplicaSet(
             [Replica(dsn.get_secret_value()) for dsn in self.settings.replica_dsns]
@@ -119,6 +122,7 @@ class Database:
             "ssl": s.ssl_context(),
             "init": self._connection_init,
             "timeout": s.acquire_timeout,
+            "reset": self._deadlines.reset if self._deadlines else None,
         }
 
     async def _create_pool(self, dsn: str, **overrides: Any) -> asyncpg.Pool:
@@ -168,7 +172,7 @@ class Database:
         return PooledConnections(self.runtime, pool or self.pool, role=role).connection()
 
     def executor(self, *, read_only: bool = False) -> PoolExecutor | RoutedExecutor:
-        primary = PoolExecutor(self.runtime, self.pool)
+        primary = PoolExecutor(self.runtime, self.pool, deadlines=self._deadlines)
         if read_only and self.replicas.replicas:
             return RoutedExecutor(self.runtime, primary, self.replicas)
         return primary
