@@ -11,8 +11,9 @@ release would after its own timeout. The reset has what the statement left of th
 deadline, where asyncpg gave it a timeout of its own. Deadlines are all the same length, so
 they fall due in the order they were set.
 
-Where asyncpg's connection does not show its configuration (another asyncpg), or a pool does
-not reset through ``reset``, asyncpg keeps its own timeouts.
+Under an asyncpg release other than those read here (INTERNALS_KNOWN), where a connection does
+not show its configuration, or where a pool does not reset through ``reset``, asyncpg keeps its
+own timeouts.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ from typing import Any
 import asyncpg
 
 from betdb._observability import monotonic
+
+# The asyncpg releases whose internals this module and the pooled release rely on (a pooled
+# connection's proxy, slot and configuration), read the same way in each: another release
+# keeps asyncpg's own command timeout and Pool.release, whatever its attributes look like.
+INTERNALS_KNOWN = asyncpg.__version__.startswith(("0.30.", "0.31.", "0.32."))
 
 
 class Checkout:

@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 
 from betdb._asyncpg_errors import is_closed, is_connection_loss
-from betdb._command_timeout import CommandDeadlines
+from betdb._command_timeout import INTERNALS_KNOWN, CommandDeadlines
 from betdb._observability import monotonic
 from betdb._replicas import REPLICA_LAG_SQL, Replica, ReplicaSet
 from betdb._runtime import PRIMARY, Runtime
@@ -125,6 +125,8 @@ class PooledConnections:
 def _is_lent_by(pool: asyncpg.Pool, connection: Any) -> bool:
     """Whether the connection is a live pooled connection of this pool as asyncpg 0.30 to
     0.32 lend them (a proxy over a connection, with the slot that holds it)."""
+    if not INTERNALS_KNOWN:
+        return False
     holder = getattr(connection, "_holder", None)
     return getattr(connection, "_con", None) is not None and getattr(holder, "_pool", None) is pool
 

@@ -13,7 +13,7 @@ import asyncpg
 
 from betdb._asyncpg_errors import translate
 from betdb._breaker import CircuitBreaker
-from betdb._command_timeout import CommandDeadlines
+from betdb._command_timeout import INTERNALS_KNOWN, CommandDeadlines
 from betdb._connections import PooledConnections, refresh_replica
 from betdb._executor import PoolExecutor, RoutedExecutor
 from betdb._health import (
@@ -60,7 +60,7 @@ class Database:
         self._connection_init = connection_init or init_connection
         self.runtime = Runtime.from_settings(self.settings)
         timeout = self.settings.command_timeout
-        self._deadlines = CommandDeadlines(timeout) if timeout else None
+        self._deadlines = CommandDeadlines(timeout) if timeout and INTERNALS_KNOWN else None
         self._pool: asyncpg.Pool | None = None
         self.replicas: ReplicaSet[asyncpg.Pool] = ReplicaSet(
             [Replica(dsn.get_secret_value()) for dsn in self.settings.replica_dsns]
