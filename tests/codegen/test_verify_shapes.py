@@ -7,6 +7,7 @@ columns, a query named like the batch form, the sync flavour, a fallback column.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import sys
 import textwrap
@@ -61,9 +62,13 @@ async def generated_and_applied(
 
 
 def forget(package: str) -> None:
-    """Drop an imported package, so that verify imports it again after a test changed it."""
+    """Drop an imported package, so that verify imports it again after a test changed it, and
+    its bytecode: a file rewritten in the same second at the same size (`int` to `str`) would
+    otherwise be imported from its stale .pyc."""
     for name in [n for n in sys.modules if n == package or n.startswith(f"{package}.")]:
-        del sys.modules[name]
+        source = getattr(sys.modules.pop(name), "__file__", None)
+        if source:
+            Path(importlib.util.cache_from_source(source)).unlink(missing_ok=True)
 
 
 def assert_agrees(report: Report, statements: int) -> None:
