@@ -352,12 +352,9 @@ def _enum_loaders(members: type[StrEnum], encoding: str) -> tuple[type[Any], typ
     labels = _Labels(members._value2member_map_, members.__name__, encoding)
 
     class TextLoader(Loader):
-        def __init__(self, oid: int, context: Any = None) -> None:
-            super().__init__(oid, context)
-            vars(self)["load"] = labels.__getitem__  # shadows load() below
-
-        def load(self, data: Any) -> Any:
-            return labels[bytes(data)]
+        # the dict's own lookup as the class's load: a C method, which an instance does not
+        # bind, and nothing to set when psycopg makes a loader (per cursor and column)
+        load = cast(Any, labels.__getitem__)
 
     class BinaryLoader(TextLoader):
         format = Format.BINARY
@@ -378,13 +375,7 @@ def _enum_dumpers(
 
     class TextDumper(Dumper):
         oid = enum_oid
-
-        def __init__(self, cls: type, context: Any = None) -> None:
-            super().__init__(cls, context)
-            vars(self)["dump"] = labels.__getitem__  # shadows dump() below
-
-        def dump(self, obj: Any) -> bytes:
-            return labels[obj]
+        dump = cast(Any, labels.__getitem__)  # as the loaders' load
 
     class BinaryDumper(TextDumper):
         format = Format.BINARY
