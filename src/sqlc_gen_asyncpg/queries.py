@@ -411,8 +411,7 @@ class ModulePlanner:
         decoder = self.decoders[read.decoder]
         function = decoder.function.replace("_decode_", "_decode_many_", 1)
         self.decoders[read.decoder] = replace(decoder, rows_function=function)
-        self.imports.update({Import("gc"), Import("itertools")})
-        self.imports.add(Import("collections"))
+        self.imports.update({Import("gc"), Import("itertools"), Import("collections")})
         return function
 
     def record_class(self, read: ModelRead, query: Query, where: Where) -> str:
@@ -564,7 +563,7 @@ class ModulePlanner:
             return ColumnRead(index, enum=py.enum, holds_enum=py.holds_enum)
         self.use(py)
         adapter = self.adapter(py.expr, prefix="COLUMN_TYPE")
-        return ColumnRead(index, adapter, holds_enum=py.holds_enum or py.enum is not None)
+        return ColumnRead(index, adapter, holds_enum=py.holds_enum)
 
     def whole_table(self, query: Query) -> TableInfo | None:
         first = query.columns[0].table

@@ -140,15 +140,17 @@ def _split_top(text: str) -> list[str]:
     return parts
 
 
-def _fill(
-    indent: str, decoder: DecoderPlan, row: str, fields: str, *, text: bool = False
-) -> list[str]:
-    """Statements filling the model `row` from record `r`: its __dict__ and pydantic's slots."""
-    items = [
+def _field_items(decoder: DecoderPlan, *, text: bool = False) -> list[str]:
+    """`"field": value` of each field the decoder fills, read from record `r`."""
+    return [
         f"{quote(name)}: {read_expression(read, 'r', text=text)}" for name, read in decoder.reads
     ]
+
+
+def _fill(indent: str, decoder: DecoderPlan, row: str, fields: str) -> list[str]:
+    """Statements filling the model `row` from record `r`: its __dict__ and pydantic's slots."""
     return [
-        *fit(indent, "values = {", items, "}"),
+        *fit(indent, "values = {", _field_items(decoder), "}"),
         f'{indent}_setattr({row}, "__dict__", values)',
         f"{indent}_set_fields_set({row}, {fields})",
         f"{indent}_set_extra({row}, None)",
@@ -200,9 +202,7 @@ def rows_decoder(decoder: DecoderPlan, rows: str, *, text: bool = False) -> list
 
 def _values(indent: str, decoder: DecoderPlan, *, text: bool) -> list[str]:
     """`values = [...]`: each record's field values as a dict, laid out as ruff lays it out."""
-    items = [
-        f"{quote(name)}: {read_expression(read, 'r', text=text)}" for name, read in decoder.reads
-    ]
+    items = _field_items(decoder, text=text)
     one = "{" + ", ".join(items) + "}"
     line = f"{indent}values = [{one} for r in records]"
     if len(line) <= WIDTH:

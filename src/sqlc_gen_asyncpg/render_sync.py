@@ -87,10 +87,10 @@ def _text_decoders(module: ModulePlan) -> dict[str, DecoderPlan]:
     }
 
 
-def _module_enums(module: ModulePlan) -> list[str]:
-    """The enums the module's sync rows map from their labels."""
+def _module_enums(module: ModulePlan, decoders: dict[str, DecoderPlan]) -> list[str]:
+    """The enums the module's sync rows map from their labels (`decoders`: _text_decoders)."""
     enums = {e for record in module.records for e in record.text_enums}
-    for decoder in _text_decoders(module).values():
+    for decoder in decoders.values():
         enums.update(text_enums(decoder.reads))
     return sorted(enums)
 
@@ -102,7 +102,7 @@ def _make_row(record: RecordPlan) -> list[str]:
     function = f"_make_{snake(name)}"
     items = [
         f"{labels_constant(c.enum)}[r[{c.index}]]" if c.enum else f"r[{c.index}]"
-        for c in sorted(record.columns, key=lambda c: c.index)
+        for c in record.columns  # every item of the row, in order (_contiguous)
     ]
     values = (
         [f"{INDENT}values = ({items[0]},)"]
@@ -120,11 +120,11 @@ def _make_row(record: RecordPlan) -> list[str]:
     ]
 
 
-def _sync_rows(module: ModulePlan) -> list[str]:
+def _sync_rows(module: ModulePlan, decoders: dict[str, DecoderPlan]) -> list[str]:
     """What the SyncQuerier's :many queries read their rows with: the labels of enums read as
     text, each record's row maker and the list decoders of rows whose enums came as text."""
     out: list[str] = []
-    enums = _module_enums(module)
+    enums = _module_enums(module, decoders)
     if enums:
         out.extend(f"{labels_constant(enum)} = text_labels({enum})" for enum in enums)
     blocks: list[list[str]] = []
@@ -137,7 +137,7 @@ def _sync_rows(module: ModulePlan) -> list[str]:
             constant = _rows_constant(record)
             blocks.append([f"{constant} = SyncRows({record.sync_class_name})"])
     rows = "list[tuple[Any, ...]]"
-    for decoder in _text_decoders(module).values():
+    for decoder in decoders.values():
         blocks.append(rows_decoder(decoder, rows, text=True))
         arguments = ["None", *text_enums(decoder.reads), f"decode={text_rows_function(decoder)}"]
         blocks.append(fit("", f"{_text_constant(decoder)} = SyncRows(", arguments, ")"))
@@ -291,7 +291,9 @@ def _call(indent: str, head: str, method: str, items: list[str | list[str]]) -> 
     return fit(indent, f"{head}self._conn.{method}(", items, ")")
 
 
-def _method(plan: QueryPlan, records: dict[str, str], module: ModulePlan) -> list[str]:
+def _method(
+    plan: QueryPlan, records: dict[str, str], module: ModulePlan, decoders: dict[str, DecoderPlan]
+) -> list[str]:
     sfx = plan.local[len("record") :]
     record, rows, status = f"record{sfx}", f"records{sfx}", f"status{sfx}"
     sets, results = f"sets{sfx}", f"results{sfx}"
@@ -310,8 +312,8 @@ def _method(plan: QueryPlan, records: dict[str, str], module: ModulePlan) -> lis
         rows_arg = f"rows={_rows_constant(shape)}"
         out.extend(_call(body, f"{rows} = ", driver, [*call, rows_arg]))
         out.append(f"{body}return cast(list[{records[plan.record_class]}], {rows})")
-    elif cmd == ":many" and plan.rows_decoder in _text_decoders(module):
-        decoder = _text_decoders(module)[plan.rows_decoder]
+    elif cmd == ":many" and plan.rows_decoder in decoders:
+        decoder = decoders[plan.rows_decoder]
         out.extend(_call(body, f"{rows} = ", driver, [*call, f"rows={_text_constant(decoder)}"]))
         out.append(f"{body}return cast(list[{decoder.model}], {rows})")
     elif cmd == ":many":
@@ -395,16 +397,15 @@ def sync_imports(module: ModulePlan) -> set[Import]:
         imports.add(Import(SYNC_DB, "untyped_at"))
     if module.records:
         imports.add(Import(SYNC_DB, "SyncColumn"))
-    if any(q.record_class and q.cmd == ":many" for q in module.queries) or _text_decoders(module):
+    decoders = _text_decoders(module)
+    if any(q.record_class and q.cmd == ":many" for q in module.queries) or decoders:
         imports.add(Import("typing", "cast"))
-    if module.records or _text_decoders(module):
+    if module.records or decoders:
         imports.add(Import(SYNC_DB, "SyncRows"))
-    enums = _module_enums(module)
+    enums = _module_enums(module, decoders)
     if enums:
         imports.add(Import(SYNC_DB, "text_labels"))
         imports.update(Import(".models", enum) for enum in enums)
-    if _text_decoders(module):
-        imports.add(Import("gc"))
     if any(q.iter_method for q in module.queries):
         imports.update(
             {
@@ -422,7 +423,8 @@ def render_sync_querier(module: ModulePlan) -> list[str]:
     out = join_blocks([_sync_record(record) for record in module.records])
     if out:
         out.extend(["", ""])
-    rows = _sync_rows(module)
+    decoders = _text_decoders(module)
+    rows = _sync_rows(module, decoders)
     if rows:
         out.extend([*rows, "", ""])
     out += [
@@ -435,7 +437,7 @@ def render_sync_querier(module: ModulePlan) -> list[str]:
     ]
     for query in module.queries:
         out.append("")
-        out.extend(_method(query, records, module))
+        out.extend(_method(query, records, module, decoders))
         if query.iter_method:
             out.append("")
             out.extend(_iter_method(query, records))
